@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "credwatch",
+    products: [
+        .executable(name: "credwatch", targets: ["CredWatchCLI"]),
+        .library(name: "CredWatch", targets: ["CredWatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries, each wrapped once in a system-library module.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The whole pipeline: input → decode → parse → match → report.
+        .target(
+            name: "CredWatch",
+            dependencies: [
+                "CPCRE2",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // Thin command-line front end.
+        .executableTarget(
+            name: "CredWatchCLI",
+            dependencies: [
+                "CredWatch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CredWatchTests", dependencies: ["CredWatch"]),
+        .testTarget(name: "CredWatchCLITests", dependencies: ["CredWatchCLI", "CredWatch"]),
+    ]
+)

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+
+/// Collects the run's problems and counters from every thread.
+///
+/// Every unreadable input or member is named on stderr with its locator and the reason; the
+/// counters feed the end-of-run summary and the exit status.
+public final class Diagnostics: Sendable {
+    /// Where warnings and errors go (stderr in the CLI; a buffer in tests).
+    private let output: Mutex<(any TextOutputStream & Sendable)?>
+    private let messages: Mutex<[String]>
+    /// Inputs given (files, stdin) or found while walking directories.
+    public let inputs = Atomic<Int>(0)
+    /// Archive members (zip, tar) opened.
+    public let members = Atomic<Int>(0)
+    /// Bytes read from the file system or stdin, before decompression.
+    public let bytesRead = Atomic<Int>(0)
+    /// Bytes of text handed to the parsers, after decompression and transcoding.
+    public let bytesDecoded = Atomic<Int>(0)
+    /// Lines handed to the parsers.
+    public let lines = Atomic<Int>(0)
+    /// Records (credentials, cookies, machines) parsed.
+    public let records = Atomic<Int>(0)
+    /// Lines skipped: longer than the limit, junk, adverts, comments.
+    public let skippedLines = Atomic<Int>(0)
+    /// Inputs or members that could not be read completely.
+    public let errors = Atomic<Int>(0)
+    /// Non-fatal remarks (skipped encrypted members, unsupported methods…).
+    public let warnings = Atomic<Int>(0)
+
+    /// Creates a collector that writes messages to `output` (nil: keep them only in memory).
+    public init(output: (any TextOutputStream & Sendable)? = StandardError()) {
+        self.output = Mutex(output)
+        self.messages = Mutex([])
+    }
+
+    /// An input or member could not be read completely: counted as an error (exit status 3).
+    public func error(_ locator: String, _ reason: String) {
+        errors.add(1, ordering: .relaxed)
+        emit("error: \(locator): \(reason)")
+    }
+
+    /// Something was skipped on purpose (an encrypted member, an unsupported method).
+    public func warning(_ locator: String, _ reason: String) {
+        warnings.add(1, ordering: .relaxed)
+        emit("warning: \(locator): \(reason)")
+    }
+
+    /// A message that is neither an input's error nor a warning about one.
+    public func note(_ text: String) {
+        emit(text)
+    }
+
+    /// Every message emitted so far, in order.
+    public var allMessages: [String] { messages.withLock { $0 } }
+
+    private func emit(_ line: String) {
+        let text = "credwatch: \(line)"
+        messages.withLock { $0.append(text) }
+        output.withLock { stream in
+            if stream != nil { stream!.write(text + "\n") }
+        }
+    }
+}
+
+/// Unbuffered writes to file descriptor 2.
+public struct StandardError: TextOutputStream, Sendable {
+    public init() {}
+    public mutating func write(_ string: String) {
+        var text = string
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+/// How urgent a finding is. Ordered: `.low < .critical`.
+public enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
+    case low
+    case medium
+    case high
+    case critical
+
+    public var rank: Int {
+        switch self {
+        case .low: 0
+        case .medium: 1
+        case .high: 2
+        case .critical: 3
+        }
+    }
+
+    /// One level up, capped at critical.
+    public var raised: Severity { Severity.allCases[min(rank + 1, 3)] }
+    /// One level down, floored at low.
+    public var lowered: Severity { Severity.allCases[max(rank - 1, 0)] }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What a finding is about.
+public enum FindingKind: String, Sendable, CaseIterable, Codable {
+    /// An organisation account's credential for one of its platforms.
+    case credential
+    /// A session cookie for one of the organisation's platforms.
+    case cookie
+    /// A victim machine that belongs to the organisation.
+    case infectedMachine = "infected_machine"
+    /// An organisation account seen on a site that is not one of its platforms.
+    case reuse
+    /// A login on an organisation platform that resolves to no account.
+    case unknownAccount = "unknown_account"
+}
+
+/// What the SOC should do about a finding.
+public enum Action: String, Sendable, CaseIterable, Codable {
+    case forceReset = "force-reset"
+    case revokeSessions = "revoke-sessions"
+    case reimageDevice = "reimage-device"
+    case review
+}
+
+/// One account of the organisation's export.
+public struct Account: Sendable, Hashable {
+    public var sam: String?
+    public var upn: String?
+    public var mail: String?
+    /// `smtp:` aliases of `proxyAddresses`, without the prefix.
+    public var aliases: [String]
+    public var displayName: String?
+    public var department: String?
+    public var isEnabled: Bool
+    /// Last password change as written in the export (`pwdLastSet`, `PasswordLastSet`).
+    public var passwordLastSet: String?
+
+    public init(
+        sam: String? = nil,
+        upn: String? = nil,
+        mail: String? = nil,
+        aliases: [String] = [],
+        displayName: String? = nil,
+        department: String? = nil,
+        isEnabled: Bool = true,
+        passwordLastSet: String? = nil
+    ) {
+        self.sam = sam
+        self.upn = upn
+        self.mail = mail
+        self.aliases = aliases
+        self.displayName = displayName
+        self.department = department
+        self.isEnabled = isEnabled
+        self.passwordLastSet = passwordLastSet
+    }
+
+    /// The name reports use: sAMAccountName when the export has it, else UPN, else mail.
+    public var identifier: String { sam ?? upn ?? mail ?? aliases.first ?? "" }
+}
+
+/// A platform of the organisation or of a shipped pack.
+public struct Platform: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var severity: Severity
+    /// The file that defined it (for messages).
+    public var origin: String
+    /// Defined by the organisation profile (wins over shipped packs when both match).
+    public var isOrganisation: Bool
+
+    public init(id: String, name: String, severity: Severity, origin: String, isOrganisation: Bool) {
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.origin = origin
+        self.isOrganisation = isOrganisation
+    }
+}
+
+/// Which identity key resolved a login to an account.
+public enum IdentityRule: String, Sendable, Codable {
+    case sam
+    case upn
+    case mail
+    case proxy
+    /// `DOMAIN\user` with one of the organisation's NetBIOS domains.
+    case downlevel
+    /// `user@ad-domain` with one of the profile's AD domains.
+    case adDomain = "ad-domain"
+}
+
+/// Where a record was read: the locator, its line and the format.
+public struct Source: Sendable, Hashable, Comparable {
+    public var path: String
+    public var line: Int
+    public var family: Family
+
+    public init(path: String, line: Int, family: Family) {
+        self.path = path
+        self.line = line
+        self.family = family
+    }
+
+    public static func < (lhs: Source, rhs: Source) -> Bool {
+        (lhs.path, lhs.line, lhs.family) < (rhs.path, rhs.line, rhs.family)
+    }
+}
+
+/// What is kept of a password: never the cleartext unless the run reveals passwords.
+public struct PasswordEvidence: Sendable, Hashable {
+    /// HMAC-SHA256 of the password under the organisation's key, lower-case hex.
+    public var fingerprint: String
+    /// Length in Unicode scalars.
+    public var length: Int
+    /// Only with `--reveal-passwords`.
+    public var cleartext: String?
+
+    public init(fingerprint: String, length: Int, cleartext: String? = nil) {
+        self.fingerprint = fingerprint
+        self.length = length
+        self.cleartext = cleartext
+    }
+}
+
+/// Cookie facts a finding reports (never the value).
+public struct CookieEvidence: Sendable, Hashable {
+    public var domain: String
+    public var path: String
+    public var name: String
+    public var expiry: Int64
+    public var isSecure: Bool
+
+    public init(domain: String, path: String, name: String, expiry: Int64, isSecure: Bool) {
+        self.domain = domain
+        self.path = path
+        self.name = name
+        self.expiry = expiry
+        self.isSecure = isSecure
+    }
+}
+
+/// One sighting of an exposure, as the match stage produced it; the report stage merges
+/// sightings of the same exposure into one finding.
+public struct Sighting: Sendable {
+    public var kind: FindingKind
+    /// Index into the account directory, when the login resolved.
+    public var account: Int?
+    public var rule: IdentityRule?
+    /// The most specific platform that matched (nil: reuse, or a credential without a URL).
+    public var platform: Platform?
+    /// Ids of the other platforms that matched the same URL.
+    public var alsoMatched: [String]
+    /// Normalised URL with every embedded credential redacted.
+    public var url: String?
+    public var host: String?
+    /// As written, trimmed.
+    public var login: String?
+    public var password: PasswordEvidence?
+    public var cookie: CookieEvidence?
+    public var source: Source
+    /// The URL was read as `host:port` although it could have been a login (`host:10443:user:pw`).
+    public var isAmbiguous: Bool
+
+    public init(
+        kind: FindingKind,
+        account: Int? = nil,
+        rule: IdentityRule? = nil,
+        platform: Platform? = nil,
+        alsoMatched: [String] = [],
+        url: String? = nil,
+        host: String? = nil,
+        login: String? = nil,
+        password: PasswordEvidence? = nil,
+        cookie: CookieEvidence? = nil,
+        source: Source,
+        isAmbiguous: Bool = false
+    ) {
+        self.kind = kind
+        self.account = account
+        self.rule = rule
+        self.platform = platform
+        self.alsoMatched = alsoMatched
+        self.url = url
+        self.host = host
+        self.login = login
+        self.password = password
+        self.cookie = cookie
+        self.source = source
+        self.isAmbiguous = isAmbiguous
+    }
+}
+
+/// A victim machine's system information, judged against the organisation.
+public struct MachineSighting: Sendable {
+    /// Locator of the folder (or archive) the system-information file sits in: every
+    /// credential below it belongs to this victim.
+    public var folder: String
+    public var info: VictimInfo
+    public var source: Source
+    public var isOrganisationMachine: Bool
+    /// Why it is (or is not) judged an organisation machine: `ad-domain`, `machine-name`, `user`.
+    public var evidence: [String]
+    /// The account its user name resolves to (supporting evidence only).
+    public var account: Int?
+
+    public init(
+        folder: String,
+        info: VictimInfo,
+        source: Source,
+        isOrganisationMachine: Bool,
+        evidence: [String],
+        account: Int?
+    ) {
+        self.folder = folder
+        self.info = info
+        self.source = source
+        self.isOrganisationMachine = isOrganisationMachine
+        self.evidence = evidence
+        self.account = account
+    }
+}

@@ -1,0 +1,48 @@
+/// Locators name what was read: a path as given on the command line, joined with the relative
+/// path inside a directory, and `!` before each archive member (`a.zip!b.zip!dir/c.txt`).
+public enum Locator {
+    /// Joins an archive member to the locator of the archive that holds it.
+    public static func member(_ name: String, of archive: String) -> String {
+        archive + "!" + normalizedMemberName(name)
+    }
+
+    /// Backslashes become `/`, and leading `./` and `/` are dropped.
+    public static func normalizedMemberName(_ name: String) -> String {
+        var normalized = name.replacingAll("\\", with: "/")
+        while normalized.hasPrefix("./") { normalized.removeFirst(2) }
+        while normalized.hasPrefix("/") { normalized.removeFirst() }
+        return normalized
+    }
+
+    /// The folder (or archive) that holds `locator`: `a.zip!v/Passwords.txt` → `a.zip!v`,
+    /// `a.zip!Passwords.txt` → `a.zip`, `dir/x.txt` → `dir`, `x.txt` → ``.
+    public static func parent(of locator: String) -> String {
+        guard let cut = locator.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return "" }
+        return String(locator[..<cut])
+    }
+
+    /// `locator`'s last component (file or member name).
+    public static func name(of locator: String) -> String {
+        guard let cut = locator.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return locator }
+        return String(locator[locator.index(after: cut)...])
+    }
+
+    /// The folders holding `locator`, nearest first, ending with `` (the root).
+    public static func ancestors(of locator: String) -> [String] {
+        var result: [String] = []
+        var current = locator
+        while !current.isEmpty {
+            current = parent(of: current)
+            result.append(current)
+        }
+        return result
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` (Foundation-free, for hot-path-free helpers).
+    func replacingAll(_ target: Character, with replacement: Character) -> String {
+        guard contains(target) else { return self }
+        return String(map { $0 == target ? replacement : $0 })
+    }
+}

@@ -1,0 +1,104 @@
+/// Turning the bytes of hostile text into `String`s, only for what a report keeps.
+public enum Text {
+    /// Decodes `bytes` as UTF-8 when valid, else as Windows-1252 (never drops a value).
+    public static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        if bytes.isEmpty { return "" }
+        let units = bytes.bindMemory(to: UInt8.self)
+        if let valid = String(validating: units, as: UTF8.self) { return valid }
+        return windows1252(bytes)
+    }
+
+    /// Decodes `bytes` as UTF-8 when valid, else as Windows-1252.
+    public static func string(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { string($0) }
+    }
+
+    /// Windows-1252: Latin-1 except for 0x80–0x9F, which carry typographic characters.
+    public static func windows1252(_ bytes: UnsafeRawBufferPointer) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            if byte >= 0x80 && byte <= 0x9F {
+                scalars.append(Unicode.Scalar(cp1252High[Int(byte) - 0x80]) ?? "\u{FFFD}")
+            } else {
+                scalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return String(scalars)
+    }
+
+    // Code points of 0x80–0x9F in Windows-1252; undefined bytes map to U+FFFD.
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD,
+    ]
+}
+
+/// Byte helpers for the hot paths.
+public enum Bytes {
+    /// ASCII lower-case of one byte.
+    @inline(__always)
+    public static func lower(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
+    /// ASCII whitespace (space, tab, CR, LF, VT, FF).
+    @inline(__always)
+    public static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    /// `view` without leading and trailing ASCII whitespace and NUL bytes.
+    @inline(__always)
+    public static func trimmed(_ view: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard let base = view.baseAddress, !view.isEmpty else { return view }
+        var start = 0
+        var end = view.count
+        while start < end && (isSpace(view[start]) || view[start] == 0) { start += 1 }
+        while end > start && (isSpace(view[end - 1]) || view[end - 1] == 0) { end -= 1 }
+        return UnsafeRawBufferPointer(start: base + start, count: end - start)
+    }
+
+    /// The sub-view `range` of `view`.
+    @inline(__always)
+    public static func slice(_ view: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeRawBufferPointer {
+        guard let base = view.baseAddress else { return view }
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// First index of `byte` in `view` at or after `from`, with libc's vectorised `memchr`.
+    @inline(__always)
+    public static func index(of byte: UInt8, in view: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+        guard let base = view.baseAddress, from < view.count else { return nil }
+        guard let hit = memchr(base + from, Int32(byte), view.count - from) else { return nil }
+        return UnsafeRawPointer(hit) - base
+    }
+
+    /// Case-insensitive (ASCII) equality of `view` with a lower-case ASCII `literal`.
+    @inline(__always)
+    public static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard view.count == literal.utf8CodeUnitCount else { return false }
+        let pointer = literal.utf8Start
+        for i in 0..<view.count where lower(view[i]) != pointer[i] { return false }
+        return true
+    }
+
+    /// Case-insensitive (ASCII) prefix test against a lower-case ASCII `literal`.
+    @inline(__always)
+    public static func hasLowercasedPrefix(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard view.count >= count else { return false }
+        let pointer = literal.utf8Start
+        for i in 0..<count where lower(view[i]) != pointer[i] { return false }
+        return true
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -1,0 +1,3 @@
+import CredWatch
+
+print("credwatch")
