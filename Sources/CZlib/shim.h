@@ -2,8 +2,14 @@
 #define CZLIB_SHIM_H
 #include <zlib.h>
 
-// inflateInit2 is a function-like macro (it passes ZLIB_VERSION and sizeof(z_stream)).
+// inflateInit2 and deflateInit2 are function-like macros (they pass ZLIB_VERSION and
+// sizeof(z_stream)), which Swift cannot import.
 static inline int czlib_inflateInit2(z_streamp strm, int windowBits) {
     return inflateInit2(strm, windowBits);
+}
+
+// Used by the tests and the sample generator to build compressed fixtures.
+static inline int czlib_deflateInit2(z_streamp strm, int level, int windowBits) {
+    return deflateInit2(strm, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
 }
 #endif

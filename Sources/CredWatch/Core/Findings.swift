@@ -183,6 +183,11 @@ public struct Sighting: Sendable {
     public var source: Source
     /// The URL was read as `host:port` although it could have been a login (`host:10443:user:pw`).
     public var isAmbiguous: Bool
+    /// Whether the leaked password is still the account's current one (nil: unknown, no hash).
+    public var isPasswordCurrent: Bool?
+    /// When the account's password was last changed (ISO 8601), from a hash export or the
+    /// accounts file.
+    public var passwordLastChange: String?
 
     public init(
         kind: FindingKind,
@@ -240,5 +245,42 @@ public struct MachineSighting: Sendable {
         self.isOrganisationMachine = isOrganisationMachine
         self.evidence = evidence
         self.account = account
+    }
+}
+
+/// A fatal problem with what the run was told to load (accounts, profile, patterns, hash
+/// exports, state): nothing is scanned. Names the file and, where known, the line.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+/// Tells whether a leaked password is still an account's current one, from hash exports.
+public protocol PasswordChecking: Sendable {
+    /// nil when no hash is known for the account.
+    func check(account: Account, password: UnsafeRawBufferPointer) -> PasswordCheck?
+}
+
+/// The verdict of a `PasswordChecking`.
+public struct PasswordCheck: Sendable, Equatable {
+    public var isCurrent: Bool
+    /// Last password change (ISO 8601), when the export records it.
+    public var lastChange: String?
+
+    public init(isCurrent: Bool, lastChange: String? = nil) {
+        self.isCurrent = isCurrent
+        self.lastChange = lastChange
     }
 }
