@@ -130,7 +130,7 @@ public struct Source: Sendable, Hashable, Comparable {
 }
 
 /// What is kept of a password: never the cleartext unless the run reveals passwords.
-public struct PasswordEvidence: Sendable, Hashable {
+public struct PasswordEvidence: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// HMAC-SHA256 of the password under the organisation's key, lower-case hex.
     public var fingerprint: String
     /// Length in Unicode scalars.
@@ -143,6 +143,10 @@ public struct PasswordEvidence: Sendable, Hashable {
         self.length = length
         self.cleartext = cleartext
     }
+
+    /// Never the cleartext: `print`, `dump` and string interpolation go through these.
+    public var description: String { "PasswordEvidence(fingerprint: \(fingerprint), length: \(length))" }
+    public var customMirror: Mirror { Mirror(self, children: ["fingerprint": fingerprint, "length": length]) }
 }
 
 /// Cookie facts a finding reports (never the value).

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# credwatch throughput and memory benchmark, side by side with the anchors of
+# performance-anchors.md. Called by `make bench`; see Benchmarks/README.md for what each row means.
+#
+# Environment (defaults in brackets):
+#   BENCH_DIR        corpora and scratch files, generated once and reused    [/tmp/credwatch-bench]
+#   BENCH_MB         ULP combolist size, MB (10^6 B)                         [1000]
+#   BENCH_ACCOUNTS   accounts in the AD export                               [100000]
+#   BENCH_VICTIMS    victims (zips) in the stealer tree                      [2000]
+#   BENCH_PLANT      org credentials planted in the combolist                [200]
+#   BENCH_RUNS       timed runs per row, after one warm-up; median reported  [3]
+#   BENCH_TIMEOUT    seconds before a row is cut off                         [600]
+#   BENCH_STREAM_MB  streamed input for the memory check; 0 skips it         [10000]
+#   CREDWATCH        the binary                                              [.build/release/credwatch]
+#   CREDWATCH_ARGS   extra arguments for every scan                          [--org Samples/org.toml]
+#   BENCH_RESULTS    where the table is also written                         [Benchmarks/results-latest.txt]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+W=${BENCH_DIR:-/tmp/credwatch-bench}
+MB=${BENCH_MB:-1000}
+ACCOUNTS=${BENCH_ACCOUNTS:-100000}
+VICTIMS=${BENCH_VICTIMS:-2000}
+PLANT=${BENCH_PLANT:-200}
+RUNS=${BENCH_RUNS:-3}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+STREAM_MB=${BENCH_STREAM_MB:-10000}
+CREDWATCH=${CREDWATCH:-$root/.build/release/credwatch}
+read -r -a CW_ARGS <<<"${CREDWATCH_ARGS:---org $root/Samples/org.toml}"
+RESULTS=${BENCH_RESULTS:-$here/results-latest.txt}
+GEN=(python3 "$here/gen_corpus.py")
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v pigz >/dev/null || missing+=(pigz)
+command -v rg >/dev/null || missing+=(ripgrep)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]})) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; } \
+        || say "could not install ${missing[*]}; those rows are skipped"
+fi
+[[ -x /usr/bin/time ]] || { echo "GNU time (/usr/bin/time) is required for peak RSS" >&2; exit 2; }
+has() { command -v "$1" >/dev/null; }
+
+if [[ -x "$CREDWATCH" ]]; then
+    have_credwatch=1
+else
+    have_credwatch=0
+    say "credwatch binary not found at $CREDWATCH (build it: swift build -c release)."
+    say "Running the anchors only; credwatch rows and the memory check are skipped."
+fi
+
+# --- corpora (generated once per parameter set) ----------------------------------------------
+mkdir -p "$W/cmd" "$W/stats"
+generators=$(cat "$here/gen_corpus.py" "$root/Samples/synthlogs.py" "$root/Samples/org.toml" | sha256sum | cut -c1-16)
+corpus_key="mb=$MB accounts=$ACCOUNTS victims=$VICTIMS plant=$PLANT generators=$generators"
+if [[ "$(cat "$W/corpus.key" 2>/dev/null)" != "$corpus_key" ]]; then
+    say "generating corpora in $W ($corpus_key)"
+    rm -rf "$W/tree" "$W"/ulp* "$W"/accounts* "$W/corpus.key"
+    "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 >"$W/accounts.csv"
+    "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 --plain >"$W/accounts.txt"
+    start=$(date +%s.%N)
+    "${GEN[@]}" ulp --bytes "${MB}M" --seed 1 --accounts "$W/accounts.csv" --plant "$PLANT" \
+        --manifest "$W/ulp.manifest.json" >"$W/ulp.txt"
+    say "ulp: $(awk -v s="$start" -v e="$(date +%s.%N)" -v b="$MB" 'BEGIN { printf "%.0f MB/s generated", b / (e - s) }')"
+    if has pigz; then pigz -6 -c "$W/ulp.txt" >"$W/ulp.txt.gz"; else gzip -6 -c "$W/ulp.txt" >"$W/ulp.txt.gz"; fi
+    head -c 100000000 "$W/ulp.txt" >"$W/ulp-100M.txt"
+    "${GEN[@]}" stealer-tree --victims "$VICTIMS" --seed 1 --accounts "$W/accounts.csv" --out "$W/tree"
+    : >"$W/empty.txt"
+    echo "$corpus_key" >"$W/corpus.key"
+fi
+ulp_bytes=$(stat -c %s "$W/ulp.txt")
+gz_bytes=$(stat -c %s "$W/ulp.txt.gz")
+tree_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"])' "$W/tree.manifest.json")
+small_bytes=$(stat -c %s "$W/ulp-100M.txt")
+
+# --- measuring -------------------------------------------------------------------------------
+# Each row is a small script run under GNU time (peak RSS, user+sys CPU of every process in it,
+# exit status); wall time comes from hyperfine (median), or from our own loop without it.
+: >"$W/results.tsv"
+
+bench() {  # bench ID GROUP INPUT BYTES LABEL COMMAND
+    local id=$1 group=$2 input=$3 bytes=$4 label=$5 command=$6
+    local script="$W/cmd/$id.sh" stats="$W/stats/$id" walls="$W/stats/$id.wall"
+    printf 'set -o pipefail\n%s\n' "$command" >"$script"
+    : >"$stats"
+    : >"$walls"
+    say "$label"
+    local timed=(/usr/bin/time -f '%M %U %S %x' -a -o "$stats" bash "$script")
+    if has hyperfine; then
+        hyperfine --runs "$RUNS" --warmup 1 --ignore-failure --style none --export-json "$W/stats/$id.json" \
+            "${timed[*]@Q}" >/dev/null
+        python3 -c 'import json,sys; print(*json.load(open(sys.argv[1]))["results"][0]["times"], sep="\n")' \
+            "$W/stats/$id.json" >"$walls"
+    else
+        "${timed[@]}" || true  # warm-up
+        : >"$stats"
+        for ((i = 0; i < RUNS; i++)); do
+            local t0 t1
+            t0=$(date +%s.%N)
+            "${timed[@]}" || true
+            t1=$(date +%s.%N)
+            awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$walls"
+        done
+    fi
+    python3 - "$id" "$group" "$input" "$bytes" "$label" "$stats" "$walls" "$RUNS" >>"$W/results.tsv" <<'PY'
+import statistics, sys
+id_, group, input_, size, label, stats, walls, count = sys.argv[1:]
+# GNU time adds "Command exited with non-zero status N" lines; the last `count` others are the
+# timed runs (a warm-up run under hyperfine comes first).
+runs = [line.split() for line in open(stats) if line.strip() and not line.startswith("Command")][-int(count):]
+wall = statistics.median(float(x) for x in open(walls) if x.strip())
+cpu = statistics.median(float(u) + float(s) for _, u, s, _ in runs) if runs else 0
+rss = max(int(m) for m, *_ in runs) if runs else 0
+status = "timeout" if any(x == "124" for *_, x in runs) else "ok"
+print(id_, group, input_, size, f"{wall:.4f}", f"{cpu:.4f}", rss, status, label, sep="\t")
+PY
+}
+
+# Paths as they appear in the row scripts (quoted for the shell).
+printf -v ulp '%q' "$W/ulp.txt"
+printf -v ulp_gz '%q' "$W/ulp.txt.gz"
+printf -v tree '%q' "$W/tree"
+printf -v accounts_txt '%q' "$W/accounts.txt"
+cw() { printf '%q ' "$CREDWATCH" scan "$@" --accounts "$W/accounts.csv" "${CW_ARGS[@]}" --format jsonl --quiet; }
+base=(python3 "$here/baseline_split.py" --accounts "$W/accounts.csv")
+baseline() { printf '%q ' "${base[@]}" "$@"; }
+
+# Plain combolist.
+bench cat ulp plain "$ulp_bytes" "cat > /dev/null" "cat $ulp > /dev/null"
+bench py-split ulp plain "$ulp_bytes" "python3 baseline_split.py (str.split)" "$(baseline "$W/ulp.txt") > /dev/null"
+# GNU grep behaves like -q when its output is /dev/null: pipe it (performance-anchors.md).
+bench grep ulp plain "$ulp_bytes" "grep -F -c -f accounts.txt" \
+    "timeout $TIMEOUT grep -F -c -f $accounts_txt $ulp | cat > /dev/null"
+has rg && bench rg ulp plain "$ulp_bytes" "rg -F -c -f accounts.txt" \
+    "timeout $TIMEOUT rg -F -c -f $accounts_txt $ulp | cat > /dev/null"
+if ((have_credwatch)); then
+    for t in 1 2; do
+        bench "cw-plain-t$t" ulp plain "$ulp_bytes" "credwatch --threads $t" "$(cw "$W/ulp.txt" --threads "$t") > /dev/null"
+    done
+fi
+
+# The same combolist, gzip'd.
+has pigz && bench pigz ulp gz "$ulp_bytes" "pigz -dc > /dev/null" "pigz -dc $ulp_gz > /dev/null"
+bench gzip ulp gz "$ulp_bytes" "gzip -dc > /dev/null" "gzip -dc $ulp_gz > /dev/null"
+bench py-split-gz ulp gz "$ulp_bytes" "python3 baseline_split.py (gzip module)" "$(baseline "$W/ulp.txt.gz") > /dev/null"
+if ((have_credwatch)); then
+    for t in 1 2; do
+        bench "cw-gz-t$t" ulp gz "$ulp_bytes" "credwatch --threads $t" "$(cw "$W/ulp.txt.gz" --threads "$t") > /dev/null"
+    done
+fi
+
+# Stealer-log tree: one zip per victim.
+bench tree-cat tree zips "$tree_bytes" "cat *.zip > /dev/null" "find $tree -name '*.zip' -exec cat {} + > /dev/null"
+bench py-tree tree zips "$tree_bytes" "python3 baseline_split.py (zipfile + labels)" "$(baseline "$W/tree") > /dev/null"
+if ((have_credwatch)); then
+    for t in 1 2; do
+        bench "cw-tree-t$t" tree zips "$tree_bytes" "credwatch --threads $t" "$(cw "$W/tree" --threads "$t") > /dev/null"
+    done
+    # Memory: 100 MB, then a much larger stream, then the account export alone.
+    bench cw-100M memory plain "$small_bytes" "credwatch, $((small_bytes / 1000000)) MB file" "$(cw "$W/ulp-100M.txt") > /dev/null"
+    bench cw-accounts memory none 0 "credwatch, load $ACCOUNTS accounts, empty input" "$(cw "$W/empty.txt") > /dev/null"
+fi
+
+# --- the big stream (one run: it is bounded by the generator) --------------------------------
+stream_line=""
+stream_rss=0
+if ((have_credwatch)) && ((STREAM_MB > 0)); then
+    say "memory check: ${STREAM_MB} MB streamed through stdin"
+    t0=$(date +%s.%N)
+    set +e
+    "${GEN[@]}" ulp --bytes "${STREAM_MB}M" --seed 2 --accounts "$W/accounts.csv" --plant 20 \
+        | /usr/bin/time -f '%M' -o "$W/stats/stream" "$CREDWATCH" scan - --accounts "$W/accounts.csv" "${CW_ARGS[@]}" \
+            --format jsonl --quiet >/dev/null
+    set -e
+    t1=$(date +%s.%N)
+    stream_rss=$(tail -n1 "$W/stats/stream")
+    stream_line=$(awk -v mb="$STREAM_MB" -v a="$t0" -v b="$t1" -v rss="$stream_rss" \
+        'BEGIN { printf "%d MB through stdin in %.1f s (%.0f MB/s, bounded by the generator), " \
+                 "credwatch peak RSS %.1f MB", mb, b - a, mb / (b - a), rss / 1024 }')
+fi
+
+# --- did it find what was planted? -----------------------------------------------------------
+planted_lines=()
+if ((have_credwatch)); then
+    set +e
+    eval "$(cw "$W/ulp.txt" --threads 2)" >"$W/findings-ulp.jsonl"
+    eval "$(cw "$W/tree" --threads 2)" >"$W/findings-tree.jsonl"
+    set -e
+    mapfile -t planted_lines < <(python3 - "$W" <<'PY'
+import json, sys
+w = sys.argv[1]
+def findings(name):
+    out = []
+    for line in open(f"{w}/{name}", encoding="utf-8"):
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
+for corpus, manifest in (("ulp", "ulp.manifest.json"), ("tree", "tree.manifest.json")):
+    planted = json.load(open(f"{w}/{manifest}"))["planted"]
+    seen = {(f.get("account"), f.get("platform")) for f in findings(f"findings-{corpus}.jsonl") if f.get("kind") == "credential"}
+    found = sum((p["account"], p["platform"]) in seen for p in planted)
+    print(f"{corpus}: {found} of {len(planted)} planted credentials reported as credential findings")
+PY
+)
+fi
+
+# --- table -------------------------------------------------------------------------------------
+python3 - "$W/results.tsv" "$ulp_bytes" "$gz_bytes" "$tree_bytes" "$RESULTS" "$TIMEOUT" "$stream_line" "$stream_rss" \
+    "${planted_lines[@]}" <<'PY'
+import datetime, os, platform, sys
+tsv, ulp_bytes, gz_bytes, tree_bytes, out_path, timeout, stream, stream_rss, *planted = sys.argv[1:]
+rows = [line.rstrip("\n").split("\t") for line in open(tsv) if line.strip()]
+
+def mbps(size, wall):
+    return int(size) / 1e6 / float(wall) if float(wall) > 0 else 0
+
+# credwatch's best MB/s per input (the --threads 2 row when there is one) is the reference.
+best = {}
+for id_, group, input_, size, wall, *_ in rows:
+    if id_.startswith("cw-") and group != "memory":
+        best[input_] = max(best.get(input_, 0), mbps(size, wall))
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+lines = [
+    f"credwatch benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs ({cpu_model()}), "
+    f"load average {os.getloadavg()[1]:.1f} (5 min; above 0.5 other work competed with these figures)",
+    f"corpora: ULP {int(ulp_bytes)/1e6:,.0f} MB plain / {int(gz_bytes)/1e6:,.0f} MB gzip -6; "
+    f"stealer tree {int(tree_bytes)/1e6:,.0f} MB uncompressed. MB/s = uncompressed 10^6 B per wall second, "
+    "median of the runs; cores = (user+sys)/wall; RSS = peak of the largest process.",
+    "",
+    f"{'input':<7} {'command':<44} {'MB/s':>8} {'cores':>6} {'peak RSS':>10} {'credwatch ÷':>12}",
+    f"{'-'*7} {'-'*44} {'-'*8} {'-'*6} {'-'*10} {'-'*12}",
+]
+for id_, group, input_, size, wall, cpu, rss, status, label in rows:
+    rate = mbps(size, wall)
+    if group == "memory":
+        shown = f"{float(wall):.2f} s" if int(size) == 0 else f"{rate:,.0f}"
+    elif status == "timeout":
+        shown = f"<{int(size) / 1e6 / float(timeout):,.1f}"
+    else:
+        shown = f"{rate:,.0f}" if rate >= 100 else f"{rate:,.1f}"
+    ratio = f"{best[input_] / rate:.2f}×" if input_ in best and rate > 0 and status == "ok" and group != "memory" else ""
+    cores = f"{float(cpu) / float(wall):.2f}" if float(wall) > 0 else ""
+    tag = {"ulp": "plain" if input_ == "plain" else "gz", "tree": "zips", "memory": "memory"}[group]
+    lines.append(f"{tag:<7} {label:<44} {shown:>8} {cores:>6} {int(rss)/1024:>7.1f} MB {ratio:>12}"
+                 + ("  (timed out)" if status == "timeout" else ""))
+if not any(r[0].startswith("cw-") for r in rows):
+    lines += ["", "credwatch: not measured (no release binary; build with `swift build -c release`)."]
+if stream:
+    lines += ["", "memory check: " + stream]
+    small = [int(r[6]) for r in rows if r[0] == "cw-100M"]
+    if small and small[0] > 0 and stream_rss.isdigit():
+        growth = int(stream_rss) / small[0]
+        verdict = "flat" if growth < 1.25 else "GROWS with the input"
+        lines.append(f"  peak RSS streamed / 100 MB file = {growth:.2f} ({verdict})")
+if planted:
+    lines += [""] + [f"planted check: {p}" for p in planted]
+text = "\n".join(lines) + "\n"
+print(text)
+with open(out_path, "w", encoding="utf-8") as handle:
+    handle.write(text)
+PY

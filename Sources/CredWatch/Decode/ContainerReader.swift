@@ -1,0 +1,221 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads inputs as streams — plain text, gzip, zlib, zip and tar, nested in any order — and
+/// hands their text documents to a `ChunkConsumer`. Nothing is extracted to disk and no input
+/// is held whole in memory: each input is read through a few fixed 1 MiB buffers.
+///
+/// Faults never stop a run: each is reported to `Diagnostics` with the locator of what failed,
+/// everything read before it is still delivered, and the other members and inputs go on.
+public final class ContainerReader: Sendable {
+    private let options: DecodeOptions
+    private let diagnostics: Diagnostics
+    private let consumer: any ChunkConsumer
+
+    public init(options: DecodeOptions, diagnostics: Diagnostics, consumer: any ChunkConsumer) {
+        self.options = options
+        self.diagnostics = diagnostics
+        self.consumer = consumer
+    }
+
+    /// Reads one source to its end. Never throws; safe to call from several threads at once on
+    /// different sources.
+    public func read(_ source: InputSource) {
+        let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
+        switch source {
+        case .standardInput:
+            session.read(descriptor: STDIN_FILENO, ownsDescriptor: false, locator: InputSource.standardInputLocator)
+        case .file(let path, let locator):
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                diagnostics.error(locator, "cannot open: \(SystemError.describe(errno))")
+                return
+            }
+            session.read(descriptor: descriptor, ownsDescriptor: true, locator: locator)
+        }
+    }
+
+    /// Reads a stream that cannot seek, the way a pipe on standard input is read.
+    func read(stream: any ByteStream, locator: String) {
+        let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
+        session.read(stream: stream, locator: locator)
+    }
+}
+
+/// How a stream is named: its locator in findings and messages, and the name its role is
+/// judged from.
+struct StreamName {
+    var locator: String
+    var classification: String
+
+    init(_ locator: String) {
+        self.locator = locator
+        self.classification = locator
+    }
+
+    private init(locator: String, classification: String) {
+        self.locator = locator
+        self.classification = classification
+    }
+
+    /// An archive member: `a.zip!dir/file.txt`.
+    func member(_ memberName: String) -> StreamName {
+        StreamName(Locator.member(memberName, of: locator))
+    }
+
+    /// The content of a gzip or zlib layer: named like the compressed file (it has no members),
+    /// classified by the name without its compression suffix (`x.txt.gz` → `x.txt`,
+    /// `x.tgz` → `x.tar`).
+    var decompressed: StreamName {
+        let lowered = classification.lowercased()
+        for (suffix, replacement) in StreamName.compressionSuffixes where lowered.hasSuffix(suffix) {
+            let stem = classification.utf8.dropLast(suffix.utf8.count)
+            return StreamName(locator: locator, classification: String(decoding: stem, as: UTF8.self) + replacement)
+        }
+        return self
+    }
+
+    private static let compressionSuffixes: [(String, String)] = [
+        (".tgz", ".tar"), (".gzip", ""), (".gz", ""), (".zlib", ""), (".zz", ""),
+    ]
+}
+
+/// The state of reading one input: its buffers, its expansion guard and its text decoder.
+/// Used by one thread only.
+final class DecodeSession {
+    let options: DecodeOptions
+    let diagnostics: Diagnostics
+    let pool = BufferPool()
+    let expansion = ExpansionGuard()
+    private let decoder: DocumentDecoder
+
+    init(options: DecodeOptions, diagnostics: Diagnostics, consumer: any ChunkConsumer) {
+        self.options = options
+        self.diagnostics = diagnostics
+        self.decoder = DocumentDecoder(options: options, diagnostics: diagnostics, consumer: consumer)
+    }
+
+    var limits: ScanLimits { options.limits }
+
+    /// Reads an open descriptor: a regular file through `pread` (so a zip is read through its
+    /// central directory), anything else as a forward-only stream.
+    func read(descriptor: Int32, ownsDescriptor: Bool, locator: String) {
+        let file = OpenFile(
+            descriptor: descriptor,
+            locator: locator,
+            ownsDescriptor: ownsDescriptor,
+            diagnostics: diagnostics,
+            expansion: expansion
+        )
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            process(ByteReader(SequentialFileStream(file), pool: pool), StreamName(locator), depth: 0)
+            return
+        }
+        // Standard input redirected from a file may have been read partly already.
+        let offset = max(0, Int64(lseek(descriptor, 0, SEEK_CUR)))
+        let window = FileWindow(file: file, start: offset, length: Int64(info.st_size) - offset)
+        _ = posix_fadvise(descriptor, off_t(offset), 0, POSIX_FADV_SEQUENTIAL)
+        let reader = ByteReader(WindowStream(window, locator: locator), pool: pool)
+        process(reader, StreamName(locator), depth: 0, seekable: window, sizeHint: window.length)
+    }
+
+    /// Reads a forward-only stream.
+    func read(stream: any ByteStream, locator: String) {
+        process(ByteReader(stream, pool: pool), StreamName(locator), depth: 0)
+    }
+
+    /// Reads one stream — an input, a decompressed layer or an archive member — according to
+    /// what its first bytes say it is. Never throws: a fault is reported here, by the innermost
+    /// stream that meets it; containers see it as their reader's `failure` and stop quietly.
+    ///
+    /// `depth` counts the containers (archives and compression layers) around the stream;
+    /// `seekable` is the stream's window in a file when it can be read at random.
+    func process(
+        _ reader: ByteReader,
+        _ name: StreamName,
+        depth: Int,
+        seekable: FileWindow? = nil,
+        sizeHint: Int64? = nil
+    ) {
+        do throws(DecodeFault) {
+            let head = try reader.sample(ContainerFormat.sniffLength)
+            if head.isEmpty { return }
+            let format = ContainerFormat.detect(head)
+            if format.isContainer && depth >= limits.maxNestingDepth {
+                diagnostics.warning(
+                    name.locator,
+                    "\(format.name) nested more than \(limits.maxNestingDepth) containers deep: skipped"
+                )
+                return
+            }
+            switch format {
+            case .gzip:
+                try readCompressed(reader, wrapper: .gzip, name, depth: depth)
+            case .zlib:
+                try readCompressed(reader, wrapper: .zlib, name, depth: depth)
+            case .zip:
+                if let seekable {
+                    try readZip(seekable, name, depth: depth)
+                } else {
+                    try readZip(streaming: reader, name, depth: depth, expectsDirectory: true)
+                }
+            case .tar:
+                try readTar(reader, name, depth: depth)
+            case .unsupported(let formatName, let command):
+                diagnostics.warning(name.locator, "\(formatName): not supported, pipe it in with `\(command)`")
+            case .document:
+                let role = options.classify(name.classification)
+                if role == .ignored { return }
+                let document = Document(locator: name.locator, role: role)
+                try decoder.decode(reader, document: document, sizeHint: sizeHint)
+            }
+        } catch {
+            diagnostics.error(error.locator, error.reason)
+        }
+    }
+
+    /// Reads one archive member through `process`; returns its reader, whose `failure` tells
+    /// whether the member's data could be read.
+    func readMember(
+        _ data: any ByteStream,
+        _ name: StreamName,
+        depth: Int,
+        seekable: FileWindow? = nil,
+        sizeHint: Int64? = nil
+    ) -> ByteReader {
+        diagnostics.members.add(1, ordering: .relaxed)
+        let reader = ByteReader(data, pool: pool)
+        process(reader, name, depth: depth + 1, seekable: seekable, sizeHint: sizeHint)
+        return reader
+    }
+
+    /// A gzip or zlib layer: its content is read like any stream (a tarball, a zip, text), then
+    /// the rest of the layer is read too, so that its CRC and any truncation are checked.
+    private func readCompressed(
+        _ reader: ByteReader,
+        wrapper: DeflateWrapper,
+        _ name: StreamName,
+        depth: Int
+    ) throws(DecodeFault) {
+        let inflater = try InflateStream(
+            upstream: reader,
+            wrapper: wrapper,
+            locator: name.locator,
+            limits: limits,
+            expansion: expansion
+        )
+        let content = ByteReader(inflater, pool: pool)
+        process(content, name.decompressed, depth: depth + 1)
+        guard content.failure == nil, !expansion.isExhausted else { return }
+        try content.drain()
+        if inflater.ignoredTrailingData {
+            diagnostics.warning(name.locator, "data after the end of the \(wrapper.name) stream ignored")
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// How the decode stage reads inputs.
+public struct DecodeOptions: Sendable {
+    public var limits: ScanLimits
+    /// About how many bytes of combolist or cookie text go into one chunk (cut at a line end).
+    public var chunkSize: Int
+    /// The role of a document from its locator (the parse stage's classifier). Gzip layers are
+    /// classified by their inner name: `x.txt.gz` as `x.txt`, `x.tgz` as `x.tar`.
+    public var classify: @Sendable (String) -> DocumentRole
+
+    public init(
+        limits: ScanLimits = ScanLimits(),
+        chunkSize: Int = 4 << 20,
+        classify: @escaping @Sendable (String) -> DocumentRole
+    ) {
+        self.limits = limits
+        self.chunkSize = max(1, chunkSize)
+        self.classify = classify
+    }
+}

@@ -1,0 +1,232 @@
+/// Decodes one text document: recognises its encoding from its first bytes (BOM, evident
+/// UTF-16, binary junk), transcodes UTF-16 to UTF-8, and hands the text to a `TextAssembler`.
+/// Bytes that are not valid UTF-8 are kept as they are (the parse stage reads them as
+/// Windows-1252). One instance serves all the documents of an input, reusing its buffers.
+final class DocumentDecoder {
+    /// How much of a document's start is examined to judge its encoding.
+    static let sampleLength = 4096
+    private let options: DecodeOptions
+    private let diagnostics: Diagnostics
+    private let consumer: any ChunkConsumer
+    /// UTF-8 written from one reader buffer of UTF-16: at most 3 bytes per 2, plus carried
+    /// state. Allocated for the first UTF-16 document.
+    private var transcodeBuffer: UnsafeMutableRawBufferPointer?
+
+    init(options: DecodeOptions, diagnostics: Diagnostics, consumer: any ChunkConsumer) {
+        self.options = options
+        self.diagnostics = diagnostics
+        self.consumer = consumer
+    }
+
+    deinit {
+        transcodeBuffer?.deallocate()
+    }
+
+    private func transcodeScratch() -> UnsafeMutableRawBufferPointer {
+        if let transcodeBuffer { return transcodeBuffer }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: BufferPool.bufferSize * 3 / 2 + 16,
+            alignment: 64
+        )
+        buffer.bindMemory(to: UInt8.self)
+        transcodeBuffer = buffer
+        return buffer
+    }
+
+    /// Reads `reader` to its end as `document`. On a fault, the text read so far is delivered
+    /// before the fault is thrown.
+    func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) {
+        let head = try reader.sample(DocumentDecoder.sampleLength)
+        guard !head.isEmpty else { return }
+        let (encoding, markLength) = TextEncoding.detect(head)
+        if encoding == .eightBit && TextEncoding.looksBinary(head) {
+            diagnostics.warning(document.locator, "binary data, not text: skipped")
+            return
+        }
+        reader.consume(markLength)
+        var assembler = TextAssembler(
+            document: document,
+            consumer: consumer,
+            diagnostics: diagnostics,
+            options: options,
+            sizeHint: sizeHint.map { $0 - Int64(markLength) }
+        )
+        var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
+        let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
+        do throws(DecodeFault) {
+            while true {
+                let block = try reader.available()
+                if block.isEmpty { break }
+                if transcoder != nil {
+                    let count = transcoder!.transcode(block, into: transcoded)
+                    assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+                } else {
+                    assembler.append(block)
+                }
+                reader.consume(block.count)
+            }
+            if transcoder != nil {
+                let count = transcoder!.finish(into: transcoded)
+                assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+            }
+            assembler.finish(isComplete: true)
+        } catch {
+            assembler.finish(isComplete: false)
+            throw error
+        }
+    }
+}
+
+/// The encodings a document can be read in.
+enum TextEncoding: Equatable {
+    /// UTF-8, or any 8-bit encoding (kept as bytes).
+    case eightBit
+    /// UTF-8 announced by a byte-order mark.
+    case utf8
+    case utf16LittleEndian
+    case utf16BigEndian
+
+    /// True for big-endian UTF-16, false for little-endian, nil for 8-bit text.
+    var utf16ByteOrder: Bool? {
+        switch self {
+        case .utf16LittleEndian: false
+        case .utf16BigEndian: true
+        case .eightBit, .utf8: nil
+        }
+    }
+
+    /// The encoding of a document that starts with `head`, and the length of its byte-order mark.
+    /// UTF-16 without a mark is recognised when it is evident: nearly every other byte is zero.
+    static func detect(_ head: UnsafeRawBufferPointer) -> (TextEncoding, markLength: Int) {
+        if head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF { return (.utf8, 3) }
+        if head.count >= 2 && head[0] == 0xFF && head[1] == 0xFE { return (.utf16LittleEndian, 2) }
+        if head.count >= 2 && head[0] == 0xFE && head[1] == 0xFF { return (.utf16BigEndian, 2) }
+        let units = min(head.count, DocumentDecoder.sampleLength) / 2
+        guard units >= 2 else { return (.eightBit, 0) }
+        var evenZeros = 0
+        var oddZeros = 0
+        for unit in 0..<units {
+            if head[2 * unit] == 0 { evenZeros += 1 }
+            if head[2 * unit + 1] == 0 { oddZeros += 1 }
+        }
+        // At least 90 % zeros on one side, at most 10 % on the other.
+        if oddZeros * 10 >= units * 9 && evenZeros * 10 <= units { return (.utf16LittleEndian, 0) }
+        if evenZeros * 10 >= units * 9 && oddZeros * 10 <= units { return (.utf16BigEndian, 0) }
+        return (.eightBit, 0)
+    }
+
+    /// Binary junk (a JPEG, random bytes) named like text: more than 5 % of the sample are
+    /// control bytes other than TAB, LF, FF, CR and ESC. NUL bytes are not counted: they are
+    /// dropped from text, and a text padded with them is still text.
+    static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
+        let sample = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, DocumentDecoder.sampleLength)])
+        var controls = 0
+        for byte in sample where (byte < 0x20 || byte == 0x7F) && !textControls.contains(byte) {
+            controls += 1
+        }
+        return controls * 20 > sample.count
+    }
+
+    private static let textControls: Set<UInt8> = [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+}
+
+/// Incremental UTF-16 to UTF-8: code units and surrogate pairs may be split across buffers.
+/// Unpaired surrogates and a dangling odd byte become U+FFFD; U+0000 is dropped, as NUL bytes
+/// are from 8-bit text.
+struct UTF16Transcoder {
+    let isBigEndian: Bool
+    private var heldByte: UInt8?
+    /// A high surrogate waiting for its low half; 0 when none.
+    private var highSurrogate: UInt16 = 0
+
+    init(isBigEndian: Bool) {
+        self.isBigEndian = isBigEndian
+    }
+
+    /// Transcodes `input` into `output` (room for 3 bytes per 2 input bytes, plus 8); returns
+    /// the bytes written.
+    mutating func transcode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var written = 0
+        var index = 0
+        if let held = heldByte, !input.isEmpty {
+            heldByte = nil
+            written = write(unit(held, input[0]), to: out, at: written)
+            index = 1
+        }
+        while index + 1 < input.count {
+            written = write(unit(input[index], input[index + 1]), to: out, at: written)
+            index += 2
+        }
+        if index < input.count { heldByte = input[index] }
+        return written
+    }
+
+    /// Ends the text: a pending half becomes U+FFFD.
+    mutating func finish(into output: UnsafeMutableRawBufferPointer) -> Int {
+        let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var written = 0
+        if highSurrogate != 0 {
+            highSurrogate = 0
+            written = writeScalar(0xFFFD, to: out, at: written)
+        }
+        if heldByte != nil {
+            heldByte = nil
+            written = writeScalar(0xFFFD, to: out, at: written)
+        }
+        return written
+    }
+
+    @inline(__always)
+    private func unit(_ first: UInt8, _ second: UInt8) -> UInt16 {
+        isBigEndian ? UInt16(first) << 8 | UInt16(second) : UInt16(second) << 8 | UInt16(first)
+    }
+
+    private mutating func write(_ unit: UInt16, to out: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
+        var offset = offset
+        if highSurrogate != 0 {
+            let high = highSurrogate
+            highSurrogate = 0
+            if (0xDC00...0xDFFF).contains(unit) {
+                let scalar = 0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(unit - 0xDC00)
+                return writeScalar(scalar, to: out, at: offset)
+            }
+            offset = writeScalar(0xFFFD, to: out, at: offset)
+        }
+        switch unit {
+        case 0:
+            return offset
+        case 0xD800...0xDBFF:
+            highSurrogate = unit
+            return offset
+        case 0xDC00...0xDFFF:
+            return writeScalar(0xFFFD, to: out, at: offset)
+        default:
+            return writeScalar(UInt32(unit), to: out, at: offset)
+        }
+    }
+
+    @inline(__always)
+    private func writeScalar(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            out[offset] = UInt8(scalar)
+            return offset + 1
+        case 0x80..<0x800:
+            out[offset] = UInt8(0xC0 | scalar >> 6)
+            out[offset + 1] = UInt8(0x80 | scalar & 0x3F)
+            return offset + 2
+        case 0x800..<0x10000:
+            out[offset] = UInt8(0xE0 | scalar >> 12)
+            out[offset + 1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[offset + 2] = UInt8(0x80 | scalar & 0x3F)
+            return offset + 3
+        default:
+            out[offset] = UInt8(0xF0 | scalar >> 18)
+            out[offset + 1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            out[offset + 2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[offset + 3] = UInt8(0x80 | scalar & 0x3F)
+            return offset + 4
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import CZlib
+
+/// The deflate wrappers zlib reads.
+enum DeflateWrapper {
+    /// RFC 1952; a file may hold several members back to back (`cat a.gz b.gz`, pigz, bgzip).
+    case gzip
+    /// RFC 1950.
+    case zlib
+    /// Bare deflate data, as in a zip member: ends by itself, what follows belongs to the archive.
+    case raw
+
+    var windowBits: Int32 {
+        switch self {
+        case .gzip: 15 + 16
+        case .zlib: 15
+        case .raw: -15
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .gzip: "gzip"
+        case .zlib: "zlib"
+        case .raw: "deflate"
+        }
+    }
+}
+
+extension DeflateWrapper {
+    /// Whether `sample` (a stream's first bytes) inflates without an error as far as it goes:
+    /// confirms a two-byte zlib header, which text can start with by chance (`x^2…`).
+    func inflatesCleanly(_ sample: UnsafeRawBufferPointer) -> Bool {
+        guard let base = sample.baseAddress else { return false }
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
+        guard czlib_inflateInit2(stream, windowBits) == Z_OK else { return false }
+        defer { inflateEnd(stream) }
+        let scratch = UnsafeMutablePointer<Bytef>.allocate(capacity: 16 << 10)
+        defer { scratch.deallocate() }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = UInt32(sample.count)
+        // A few rounds of output are enough: a sample that expands far is deflate data anyway.
+        for _ in 0..<16 {
+            stream.pointee.next_out = scratch
+            stream.pointee.avail_out = 16 << 10
+            switch CZlib.inflate(stream, Z_NO_FLUSH) {
+            case Z_OK where stream.pointee.avail_in > 0: continue
+            case Z_OK, Z_STREAM_END, Z_BUF_ERROR: return true
+            default: return false
+            }
+        }
+        return true
+    }
+}
+
+/// What one input has produced so far across all its decompression layers, to stop inputs
+/// that expand without bound through nesting (a zip of zips of bombs) even when no single
+/// layer exceeds the per-member limits.
+final class ExpansionGuard {
+    /// Bytes read from the file system or standard input for this input.
+    var rawBytes: Int64 = 0
+    /// Bytes produced by every decompressor of this input.
+    private(set) var inflatedBytes: Int64 = 0
+    /// Set once the input expanded past the ratio: nothing more of it is read.
+    private(set) var isExhausted = false
+
+    /// Records `count` decompressed bytes; returns false when the input as a whole now produced
+    /// more than `maxCompressionRatio` times what was read of it, plus room for a few members cut
+    /// off as bombs (each may produce about `ratioGrace`) so that their siblings are still read.
+    func record(_ count: Int, limits: ScanLimits) -> Bool {
+        inflatedBytes &+= Int64(count)
+        let (proportional, overflow) = max(rawBytes, 1).multipliedReportingOverflow(by: limits.maxCompressionRatio)
+        let (allowance, sumOverflow) = proportional.addingReportingOverflow(
+            limits.ratioGrace.multipliedReportingOverflow(by: ExpansionGuard.bombAllowance).partialValue
+        )
+        if !overflow && !sumOverflow && inflatedBytes > allowance { isExhausted = true }
+        return !isExhausted
+    }
+
+    /// How many members cut off as bombs an input may hold before it is stopped as a whole.
+    static let bombAllowance: Int64 = 4
+}
+
+/// Decompresses gzip, zlib or raw deflate data read from `upstream`, within the scan limits:
+/// a stream that grows past `maxMemberSize`, or past `maxCompressionRatio` once beyond
+/// `ratioGrace`, is cut off with a fault after what it produced until then has been delivered.
+final class InflateStream: ByteStream {
+    private let upstream: ByteReader
+    private let wrapper: DeflateWrapper
+    private let locator: String
+    private let limits: ScanLimits
+    private let expansion: ExpansionGuard
+    /// zlib keeps pointers into the stream structure: it must never move.
+    private let stream: UnsafeMutablePointer<z_stream>
+    /// Compressed bytes consumed.
+    private(set) var compressedCount: Int64 = 0
+    /// Decompressed bytes produced.
+    private(set) var decompressedCount: Int64 = 0
+    /// Bytes after the last gzip member (or after the zlib stream) that were not a new member.
+    private(set) var ignoredTrailingData = false
+    private(set) var isFinished = false
+    /// A fault found after producing output: raised on the next read, so the output is kept.
+    private var deferredFault: DecodeFault?
+
+    init(
+        upstream: ByteReader,
+        wrapper: DeflateWrapper,
+        locator: String,
+        limits: ScanLimits,
+        expansion: ExpansionGuard
+    ) throws(DecodeFault) {
+        self.upstream = upstream
+        self.wrapper = wrapper
+        self.locator = locator
+        self.limits = limits
+        self.expansion = expansion
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = czlib_inflateInit2(stream, wrapper.windowBits)
+        guard status == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw DecodeFault(locator: locator, reason: "cannot start zlib (status \(status))")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
+        if let deferredFault { throw deferredFault }
+        guard !isFinished, !buffer.isEmpty else { return 0 }
+        let allowance = limits.maxMemberSize - decompressedCount
+        // At the size limit, one more byte is asked for: if it comes, the stream is too large.
+        var probe: UInt8 = 0
+        return try withUnsafeMutableBytes(of: &probe) { (probeBuffer) throws(DecodeFault) -> Int in
+            let target =
+                allowance > 0
+                ? UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), allowance))])
+                : probeBuffer
+            let produced = try inflate(into: target)
+            if allowance <= 0 && produced > 0 {
+                throw DecodeFault(
+                    locator: locator,
+                    reason: "decompression bomb: larger than the \(limits.maxMemberSize)-byte limit, "
+                        + "cut off after \(decompressedCount - Int64(produced)) bytes"
+                )
+            }
+            return produced
+        }
+    }
+
+    /// Runs zlib until it produces output, the stream ends, or a fault.
+    private func inflate(into target: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
+        while true {
+            let input = try upstream.available()
+            if input.isEmpty {
+                throw DecodeFault(
+                    locator: locator,
+                    reason: "truncated \(wrapper.name) stream after \(decompressedCount) bytes"
+                )
+            }
+            let offered = UInt32(min(input.count, Int(UInt32.max)))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            )
+            stream.pointee.avail_in = offered
+            stream.pointee.next_out = target.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = UInt32(target.count)
+            let status = CZlib.inflate(stream, Z_NO_FLUSH)
+            let consumed = Int(offered - stream.pointee.avail_in)
+            let produced = target.count - Int(stream.pointee.avail_out)
+            upstream.consume(consumed)
+            compressedCount += Int64(consumed)
+            decompressedCount += Int64(produced)
+            var fault: DecodeFault?
+            switch status {
+            case Z_STREAM_END:
+                try endOfStream()
+            case Z_OK, Z_BUF_ERROR:
+                if consumed == 0 && produced == 0 {
+                    fault = DecodeFault(locator: locator, reason: "corrupt \(wrapper.name) data: zlib made no progress")
+                }
+            case Z_NEED_DICT:
+                fault = DecodeFault(locator: locator, reason: "corrupt \(wrapper.name) data: needs a preset dictionary")
+            default:
+                fault = DecodeFault(locator: locator, reason: corruption(status))
+            }
+            if produced > 0 {
+                // What zlib produced before a fault (a CRC checked at the end) is delivered first.
+                deferredFault = fault ?? expansionFault(produced)
+                return produced
+            }
+            if let fault { throw fault }
+            if isFinished { return 0 }
+        }
+    }
+
+    /// After a member's end: a gzip file may continue with another member.
+    private func endOfStream() throws(DecodeFault) {
+        switch wrapper {
+        case .raw:
+            isFinished = true
+        case .zlib:
+            isFinished = true
+            ignoredTrailingData = try !upstream.peek(1).isEmpty
+        case .gzip:
+            let next = try upstream.peek(2)
+            if next.count >= 2 && next[0] == 0x1F && next[1] == 0x8B {
+                inflateReset(stream)
+            } else {
+                isFinished = true
+                ignoredTrailingData = !next.isEmpty
+            }
+        }
+    }
+
+    /// The fault that cuts the stream off when it now expands beyond the limits, or nil. When
+    /// the input as a whole expanded too much, the message says that the rest of it is skipped.
+    private func expansionFault(_ produced: Int) -> DecodeFault? {
+        let isInputWithinLimits = expansion.record(produced, limits: limits)
+        var isMemberWithinLimits = true
+        if decompressedCount > limits.ratioGrace {
+            let (bound, overflow) = max(compressedCount, 1).multipliedReportingOverflow(by: limits.maxCompressionRatio)
+            isMemberWithinLimits = overflow || decompressedCount <= bound
+        }
+        if isMemberWithinLimits && isInputWithinLimits { return nil }
+        var reason = "decompression bomb: "
+        if !isMemberWithinLimits {
+            reason +=
+                "\(decompressedCount) bytes from \(compressedCount) compressed (ratio above \(limits.maxCompressionRatio)), "
+        }
+        reason += "cut off after \(decompressedCount) bytes"
+        if !isInputWithinLimits {
+            reason +=
+                "; this input expands more than \(limits.maxCompressionRatio) times over all its layers: the rest of it is skipped"
+        }
+        return DecodeFault(locator: locator, reason: reason)
+    }
+
+    private func corruption(_ status: Int32) -> String {
+        let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+        if message == "incorrect data check" {
+            return "CRC mismatch (\(message)) in \(wrapper.name) stream after \(decompressedCount) bytes"
+        }
+        return "corrupt \(wrapper.name) data after \(decompressedCount) bytes: \(message)"
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+/// The organisation's accounts (`--accounts`) and the index that resolves a login, as written
+/// in a leak, to one of them.
+///
+/// Accepted exports:
+/// * CSV with a header row (UTF-8 with or without BOM, or UTF-16 with BOM; `,`, `;` or TAB as
+///   the header uses; RFC 4180 quoting). Column names, in any case: `sAMAccountName`,
+///   `userPrincipalName`, `mail` / `EmailAddress` / `Email`, `proxyAddresses` (only `smtp:`
+///   entries, separated by `;`, `|`, spaces or newlines), `Enabled` (True/False, 1/0, yes/no),
+///   `userAccountControl` (bit 2 = disabled), `displayName`, `department`,
+///   `pwdLastSet` / `PasswordLastSet` (an AD FILETIME is turned into ISO 8601, anything else is
+///   kept as written). At least one identity column is required.
+/// * A plain list, one login per line: chosen when the first line has no `,`, `;` or TAB and
+///   is not a column name. A line with `\` is `DOMAIN\sAMAccountName`, a line with `@` is a
+///   mail address, anything else a sAMAccountName; blank lines and `#` comments are skipped.
+public struct AccountDirectory: Sendable {
+    public let accounts: [Account]
+    private let index: AccountIndex
+
+    public init(accounts: [Account]) {
+        self.accounts = accounts
+        index = AccountIndex(accounts: accounts)
+    }
+
+    /// Domains of the accounts' UPNs (the AD's UPN suffixes), lower-cased, sorted.
+    public var upnDomains: [String] {
+        Set(accounts.compactMap { $0.upn.flatMap(Self.domain(of:)) }).sorted()
+    }
+
+    /// Mail domains that look like the organisation's own: used by at least 1 % of the accounts
+    /// that have an address, and not a public mail provider. Profiles should rather list
+    /// `email_domains` explicitly.
+    public var derivedMailDomains: [String] {
+        var counts: [String: Int] = [:]
+        var total = 0
+        for account in accounts {
+            let domains = Set(([account.mail].compactMap { $0 } + account.aliases).compactMap(Self.domain(of:)))
+            if !domains.isEmpty { total += 1 }
+            for domain in domains { counts[domain, default: 0] += 1 }
+        }
+        return counts.filter { domain, count in
+            count * 100 >= total && !Self.publicMailProviders.contains(domain)
+        }.keys.sorted()
+    }
+
+    private static let publicMailProviders: Set<String> = [
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr", "live.com",
+        "live.fr", "msn.com", "yahoo.com", "yahoo.fr", "icloud.com", "me.com", "aol.com", "gmx.com", "gmx.fr",
+        "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "neuf.fr", "bbox.fr", "proton.me",
+        "protonmail.com",
+    ]
+
+    private static func domain(of address: String) -> String? {
+        guard let at = address.lastIndex(of: "@") else { return nil }
+        let domain = address[address.index(after: at)...].lowercased()
+        return domain.isEmpty ? nil : domain
+    }
+
+    /// Resolves a login as written to an account and the rule that resolved it. One hash pass
+    /// and, for almost every login that is not the organisation's, one cache-resident filter
+    /// probe; nothing is allocated unless the login has non-ASCII bytes.
+    ///
+    /// Rules: `DOMAIN\user` only for the profile's NetBIOS domains (`.downlevel`, by
+    /// sAMAccountName); the UPN, mail or an `smtp:` alias (`.upn`, `.mail`, `.proxy`); the bare
+    /// sAMAccountName (`.sam`); `user@ad-domain` for the profile's AD domains (`.adDomain`, by
+    /// sAMAccountName). Case-insensitive, surrounding spaces ignored, never fuzzy.
+    public func resolve(_ login: UnsafeRawBufferPointer, domains: LoginDomains) -> (account: Int, rule: IdentityRule)? {
+        let login = Bytes.trimmed(login)
+        guard !login.isEmpty, login.count <= 1024, !accounts.isEmpty else { return nil }
+        if let backslash = Bytes.index(of: UInt8(ascii: "\\"), in: login) {
+            guard domains.isNetBIOSDomain(Bytes.slice(login, 0..<backslash)) else { return nil }
+            let user = Bytes.slice(login, backslash + 1..<login.count)
+            guard let found = index.lookup(user), found.rule == .sam else { return nil }
+            return (found.account, .downlevel)
+        }
+        if let found = index.lookup(login) { return found }
+        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login),
+            domains.isADDomain(Bytes.slice(login, at + 1..<login.count)),
+            let found = index.lookup(Bytes.slice(login, 0..<at)), found.rule == .sam
+        {
+            return (found.account, .adDomain)
+        }
+        return nil
+    }
+}
+
+/// The profile's domains that qualify a login (`DOMAIN\user`, `user@ad-domain`), prepared for
+/// byte comparison.
+public struct LoginDomains: Sendable {
+    private let netbios: [[UInt8]]
+    private let ad: [[UInt8]]
+
+    public init(profile: OrganisationProfile) {
+        self.init(netbiosDomains: profile.netbiosDomains, adDomains: profile.adDomains)
+    }
+
+    public init(netbiosDomains: [String], adDomains: [String]) {
+        netbios = netbiosDomains.map { Array($0.trimmingASCIIWhitespace.lowercased().utf8) }
+        ad = adDomains.compactMap { OrganisationProfile.normalizedDomain($0).map { Array($0.utf8) } }
+    }
+
+    func isNetBIOSDomain(_ view: UnsafeRawBufferPointer) -> Bool {
+        netbios.contains { Self.equalsLowercased(view, $0) }
+    }
+
+    func isADDomain(_ view: UnsafeRawBufferPointer) -> Bool {
+        ad.contains { Self.equalsLowercased(view, $0) }
+    }
+
+    /// `view` is one of the AD domains or a host or child domain under one (`x.ad.example`).
+    func isUnderADDomain(_ view: UnsafeRawBufferPointer) -> Bool {
+        var trimmed = view
+        while let last = trimmed.last, last == UInt8(ascii: ".") { trimmed = Bytes.slice(trimmed, 0..<trimmed.count - 1) }
+        return ad.contains { domain in
+            if Self.equalsLowercased(trimmed, domain) { return true }
+            guard trimmed.count > domain.count, trimmed[trimmed.count - domain.count - 1] == UInt8(ascii: ".") else {
+                return false
+            }
+            return Self.equalsLowercased(Bytes.slice(trimmed, trimmed.count - domain.count..<trimmed.count), domain)
+        }
+    }
+
+    @inline(__always)
+    private static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ lowered: [UInt8]) -> Bool {
+        guard view.count == lowered.count else { return false }
+        for index in 0..<view.count where Bytes.lower(view[index]) != lowered[index] { return false }
+        return true
+    }
+}
+
+/// Every identity key of every account (sAMAccountName, UPN, mail, `smtp:` aliases), folded,
+/// in one hash table behind two filters that answer most probes from cache: a login with `@`
+/// is looked up only when its domain is the domain of some key (a handful of domains, while
+/// most leaked logins are addresses at public mail providers); a login without `@` only when
+/// an L2-sized Bloom filter of the names without `@` lets it through.
+private struct AccountIndex: Sendable {
+    private var table: ByteKeyTable
+    private var keyDomains = ByteKeyTable(reversed: false)
+    private var namePrefilter: HashPrefilter
+    private var accountOfKey: [Int32] = []
+    private var ruleOfKey: [IdentityRule] = []
+
+    init(accounts: [Account]) {
+        let keyCount = accounts.reduce(0) { $0 + 3 + $1.aliases.count }
+        table = ByteKeyTable(reversed: false, expectedCount: keyCount)
+        namePrefilter = HashPrefilter(expectedCount: accounts.count)
+        accountOfKey.reserveCapacity(keyCount)
+        ruleOfKey.reserveCapacity(keyCount)
+        // When two accounts share a key, the first wins; a UPN or mail is preferred over an
+        // alias, which is preferred over a sAMAccountName.
+        for (number, account) in accounts.enumerated() { add(account.upn, number, .upn) }
+        for (number, account) in accounts.enumerated() { add(account.mail, number, .mail) }
+        for (number, account) in accounts.enumerated() {
+            for alias in account.aliases { add(alias, number, .proxy) }
+        }
+        for (number, account) in accounts.enumerated() { add(account.sam, number, .sam) }
+    }
+
+    private mutating func add(_ key: String?, _ account: Int, _ rule: IdentityRule) {
+        guard let key else { return }
+        var folded = Self.fold(key.trimmingASCIIWhitespace)
+        guard !folded.isEmpty else { return }
+        folded.withUTF8 { utf8 in
+            let view = UnsafeRawBufferPointer(utf8)
+            let hash = table.hash(view)
+            let number = table.insert(view, finalizedHash: hash)
+            guard number == accountOfKey.count else { return }
+            accountOfKey.append(Int32(account))
+            ruleOfKey.append(rule)
+            if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: view) {
+                _ = keyDomains.insert(Bytes.slice(view, at + 1..<view.count))
+            } else {
+                namePrefilter.insert(finalizedHash: hash)
+            }
+        }
+    }
+
+    /// Unicode case folding and canonical composition for non-ASCII text (`É`, `é` and
+    /// `e\u{301}` are one key); ASCII text is left as it is, the table lower-cases it.
+    static func fold(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        return text.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    func lookup(_ login: UnsafeRawBufferPointer) -> (account: Int, rule: IdentityRule)? {
+        probe(login, folding: true)
+    }
+
+    /// One pass over the login computes its hash and finds its `@`; a login with non-ASCII
+    /// bytes is folded (allocating) and probed again.
+    private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> (account: Int, rule: IdentityRule)? {
+        var hash = ByteHash.seed
+        var highBits: UInt8 = 0
+        var at = -1
+        for index in 0..<login.count {
+            let byte = login[index]
+            hash = ByteHash.step(hash, byte)
+            highBits |= byte
+            if byte == UInt8(ascii: "@") { at = index }
+        }
+        if highBits >= 0x80 && folding {
+            var folded = Self.fold(Text.string(login))
+            return folded.withUTF8 { probe(UnsafeRawBufferPointer($0), folding: false) }
+        }
+        let finalized = ByteHash.finalized(hash)
+        if at >= 0 {
+            let domain = Bytes.slice(login, at + 1..<login.count)
+            guard keyDomains.find(domain, finalizedHash: keyDomains.hash(domain)) != nil else { return nil }
+        } else {
+            guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil }
+        }
+        guard let number = table.find(login, finalizedHash: finalized) else { return nil }
+        return (Int(accountOfKey[number]), ruleOfKey[number])
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+extension AccountDirectory {
+    /// Reads an account export (see `AccountDirectory` for the accepted forms).
+    public static func load(path: String) throws(ConfigurationError) -> AccountDirectory {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, message: "cannot read the file")
+        }
+        let text = AccountExport.utf8Text([UInt8](data))
+        let accounts = try text.withUnsafeBytes { bytes in
+            Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: path) }
+        }.get()
+        guard !accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
+        return AccountDirectory(accounts: accounts)
+    }
+}
+
+/// Turns the bytes of an export into accounts.
+enum AccountExport {
+    /// Column names (lower-cased) and what they hold.
+    enum Column: CaseIterable {
+        case sam, upn, mail, proxyAddresses, enabled, userAccountControl, displayName, department, passwordLastSet
+
+        var names: [String] {
+            switch self {
+            case .sam: ["samaccountname"]
+            case .upn: ["userprincipalname"]
+            case .mail: ["mail", "emailaddress", "email"]
+            case .proxyAddresses: ["proxyaddresses"]
+            case .enabled: ["enabled"]
+            case .userAccountControl: ["useraccountcontrol"]
+            case .displayName: ["displayname"]
+            case .department: ["department"]
+            case .passwordLastSet: ["pwdlastset", "passwordlastset"]
+            }
+        }
+
+        var isIdentity: Bool { [.sam, .upn, .mail, .proxyAddresses].contains(self) }
+
+        static func named(_ header: String) -> Column? {
+            let name = header.trimmingASCIIWhitespace.lowercased()
+            return allCases.first { $0.names.contains(name) }
+        }
+    }
+
+    static let identityColumnsMessage =
+        "no usable identity column (expected one of sAMAccountName, userPrincipalName, mail, EmailAddress, proxyAddresses)"
+
+    /// UTF-8 without BOM: UTF-8 BOM removed, UTF-16 (with BOM) transcoded.
+    static func utf8Text(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
+        let isLittleEndian = bytes.starts(with: [0xFF, 0xFE])
+        guard isLittleEndian || bytes.starts(with: [0xFE, 0xFF]) else { return bytes }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            let first = UInt16(bytes[index])
+            let second = UInt16(bytes[index + 1])
+            units.append(isLittleEndian ? first | second << 8 : first << 8 | second)
+            index += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
+    }
+
+    static func accounts(in bytes: UnsafeRawBufferPointer, file: String) throws(ConfigurationError) -> [Account] {
+        var start = 0
+        var firstLine = Bytes.slice(bytes, 0..<0)
+        while start < bytes.count && firstLine.isEmpty {
+            let end = Bytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
+            firstLine = Bytes.trimmed(Bytes.slice(bytes, start..<end))
+            start = end + 1
+        }
+        guard let delimiter = delimiter(of: firstLine) else { return plainList(bytes) }
+        return try csv(bytes, delimiter: delimiter, file: file)
+    }
+
+    /// The header's delimiter: the most frequent of `,`, `;`, TAB outside quotes (`,` when the
+    /// header is one column name); nil for a plain list.
+    static func delimiter(of header: UnsafeRawBufferPointer) -> UInt8? {
+        var commas = 0
+        var semicolons = 0
+        var tabs = 0
+        var quoted = false
+        for byte in header {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            guard !quoted else { continue }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+            if byte == UInt8(ascii: ";") { semicolons += 1 }
+            if byte == UInt8(ascii: "\t") { tabs += 1 }
+        }
+        if commas > 0 || semicolons > 0 || tabs > 0 {
+            if commas >= semicolons && commas >= tabs { return UInt8(ascii: ",") }
+            return semicolons >= tabs ? UInt8(ascii: ";") : UInt8(ascii: "\t")
+        }
+        let name = Text.string(header).trimmingASCIIWhitespace
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        return Column.named(name) != nil ? UInt8(ascii: ",") : nil
+    }
+
+    private static func csv(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8, file: String) throws(ConfigurationError)
+        -> [Account]
+    {
+        var columns: [Int: Column] = [:]
+        var accounts: [Account] = []
+        var hasHeader = false
+        try CSVReader(delimiter: delimiter).forEachRecord(in: bytes) { fields, line throws(ConfigurationError) in
+            if !hasHeader {
+                hasHeader = true
+                for (position, header) in fields.enumerated() {
+                    if let column = Column.named(header), !columns.values.contains(column) {
+                        columns[position] = column
+                    }
+                }
+                guard columns.values.contains(where: \.isIdentity) else {
+                    throw ConfigurationError(file: file, line: line, message: identityColumnsMessage)
+                }
+                return
+            }
+            if let account = account(fields, columns) { accounts.append(account) }
+        }
+        return accounts
+    }
+
+    private static func account(_ fields: [String], _ columns: [Int: Column]) -> Account? {
+        var account = Account()
+        for (position, column) in columns where position < fields.count {
+            let value = fields[position].trimmingASCIIWhitespace
+            guard !value.isEmpty else { continue }
+            switch column {
+            case .sam: account.sam = value.split(separator: "\\").last.map(String.init)
+            case .upn: account.upn = value
+            case .mail: account.mail = value
+            case .proxyAddresses: account.aliases = smtpAddresses(value)
+            case .enabled: if let enabled = boolean(value) { account.isEnabled = account.isEnabled && enabled }
+            case .userAccountControl: if let flags = Int(value), flags & 2 != 0 { account.isEnabled = false }
+            case .displayName: account.displayName = value
+            case .department: account.department = value
+            case .passwordLastSet: account.passwordLastSet = fileTimeAsISO8601(value) ?? value
+            }
+        }
+        let known = [account.upn, account.mail].compactMap { $0?.lowercased() }
+        account.aliases.removeAll { known.contains($0.lowercased()) }
+        guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
+            return nil
+        }
+        return account
+    }
+
+    /// The `smtp:` entries of a proxyAddresses value, without the prefix, first of each.
+    static func smtpAddresses(_ value: String) -> [String] {
+        var seen: Set<String> = []
+        var addresses: [String] = []
+        let entries = value.utf8.split { Bytes.isSpace($0) || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "|") }
+        for entry in entries where entry.count > 5 && entry.prefix(5).map(Bytes.lower).elementsEqual("smtp:".utf8) {
+            let address = String(decoding: entry.dropFirst(5), as: UTF8.self)
+            if seen.insert(address.lowercased()).inserted { addresses.append(address) }
+        }
+        return addresses
+    }
+
+    private static func boolean(_ value: String) -> Bool? {
+        switch value.lowercased() {
+        case "true", "1", "yes", "y", "vrai", "oui": true
+        case "false", "0", "no", "n", "faux", "non": false
+        default: nil
+        }
+    }
+
+    /// An AD FILETIME (100 ns ticks since 1601) as `YYYY-MM-DDTHH:MM:SSZ`; nil for anything
+    /// else, including 0 ("must change at next logon") and the "never" sentinel.
+    static func fileTimeAsISO8601(_ value: String) -> String? {
+        guard value.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let ticks = Int64(value) else { return nil }
+        let unixSeconds = ticks / 10_000_000 - 11_644_473_600
+        guard unixSeconds > 0, unixSeconds < 253_402_300_800 else { return nil }  // 1970 – 9999
+        let (year, month, day) = civilDate(daysSince1970: unixSeconds / 86_400)
+        let seconds = unixSeconds % 86_400
+        var text: [UInt8] = []
+        text.reserveCapacity(20)
+        func append(_ number: Int64, digits: Int, then separator: Character) {
+            var divisor: Int64 = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+                divisor /= 10
+            }
+            text.append(contentsOf: String(separator).utf8)
+        }
+        append(year, digits: 4, then: "-")
+        append(month, digits: 2, then: "-")
+        append(day, digits: 2, then: "T")
+        append(seconds / 3600, digits: 2, then: ":")
+        append(seconds / 60 % 60, digits: 2, then: ":")
+        append(seconds % 60, digits: 2, then: "Z")
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
+    private static func civilDate(daysSince1970 days: Int64) -> (Int64, Int64, Int64) {
+        let shifted = days + 719_468
+        let era = shifted / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// One login per line (see `AccountDirectory`).
+    private static func plainList(_ bytes: UnsafeRawBufferPointer) -> [Account] {
+        var accounts: [Account] = []
+        var start = 0
+        while start < bytes.count {
+            let end = Bytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
+            let login = Text.string(Bytes.trimmed(Bytes.slice(bytes, start..<end)))
+            start = end + 1
+            guard !login.isEmpty, !login.hasPrefix("#") else { continue }
+            if let backslash = login.lastIndex(of: "\\") {
+                let sam = String(login[login.index(after: backslash)...])
+                if !sam.isEmpty { accounts.append(Account(sam: sam)) }
+            } else if login.contains("@") {
+                accounts.append(Account(mail: login))
+            } else {
+                accounts.append(Account(sam: login))
+            }
+        }
+        return accounts
+    }
+}

@@ -1,0 +1,30 @@
+extension String {
+    /// Without leading and trailing ASCII whitespace and NULs, like `Bytes.trimmed`
+    /// (Foundation's `trimmingCharacters` is slow on Linux, and account exports have millions
+    /// of fields).
+    var trimmingASCIIWhitespace: String {
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        guard Self.isTrimmed(first) || Self.isTrimmed(last) else { return self }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end && Self.isTrimmed(utf8[start]) { start = utf8.index(after: start) }
+        while end > start && Self.isTrimmed(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(self[start..<end])
+    }
+
+    private static func isTrimmed(_ byte: UInt8) -> Bool { Bytes.isSpace(byte) || byte == 0 }
+}
+
+extension Bytes {
+    /// Last index of `byte` in `view`.
+    @inline(__always)
+    static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
+        var index = view.count
+        while index > 0 {
+            index -= 1
+            if view[index] == byte { return index }
+        }
+        return nil
+    }
+}

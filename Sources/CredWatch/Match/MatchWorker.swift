@@ -1,0 +1,275 @@
+import Foundation
+
+/// One per worker thread: judges each record the parsers read and keeps what puts the
+/// organisation at risk, as sightings. It owns per-thread PCRE2 state, so a worker (and any
+/// copy of it) must be used by one thread at a time.
+///
+/// Credentials:
+/// * platform + account → `.credential`;
+/// * platform + unknown login → `.unknownAccount`, when the platform is the organisation's
+///   (profile, organisation domain, or any platform on a host under its domains): a shipped
+///   pack's platform on somebody else's host says nothing about the organisation;
+/// * account without platform → `.credential` for `email:password` lines (no URL), else
+///   `.reuse` (when `reportReuse`);
+/// * neither → nothing. That is almost every record, and it costs one URL parse, a few hash
+///   probes and one prefilter probe, without allocation.
+/// Credentials written into the URL itself (userinfo, Mediboard's `login=`) are judged as
+/// records of their own (family `.url`).
+public struct MatchWorker: RecordSink {
+    private let context: MatchContext
+    private let accounts: AccountDirectory
+    private let platforms: PlatformIndex
+    private let loginDomains: LoginDomains
+    private let regexScratch = RegexScratch()
+    private var locator = ""
+    private var sightings: [Sighting] = []
+    private var machines: [MachineSighting] = []
+    private var matches = PlatformMatches()
+    /// The lower-cased normalised URL regexes are matched against, built only when needed.
+    private var subject: [UInt8] = []
+
+    public init(context: MatchContext) {
+        self.context = context
+        accounts = context.accounts
+        platforms = context.platforms
+        loginDomains = context.loginDomains
+    }
+
+    /// Regex matches abandoned at PCRE2's match limit (counted as no match).
+    public var regexLimitHits: Int { regexScratch.limitHits }
+
+    /// Sets the document whose records follow (its locator becomes `Source.path`).
+    public mutating func begin(_ document: Document) {
+        locator = document.locator
+    }
+
+    /// Hands over what was matched since the last call.
+    public mutating func takeSightings() -> [Sighting] {
+        let taken = sightings
+        sightings = []
+        return taken
+    }
+
+    public mutating func takeMachines() -> [MachineSighting] {
+        let taken = machines
+        machines = []
+        return taken
+    }
+
+    // MARK: Credentials
+
+    public mutating func credential(_ record: RawCredential) {
+        evaluate(record, url: URLParts(parsing: Bytes.trimmed(record.url)), lookingInsideURL: true)
+    }
+
+    private mutating func evaluate(_ record: RawCredential, url: URLParts, lookingInsideURL: Bool) {
+        if lookingInsideURL && (url.userinfo != nil || url.query != nil) {
+            for embedded in url.embeddedCredentials {
+                embedded.login.withUnsafeBytes { login in
+                    embedded.password.withUnsafeBytes { password in
+                        var inner = record
+                        inner.login = login
+                        inner.password = password
+                        inner.family = .url
+                        evaluate(inner, url: url, lookingInsideURL: false)
+                    }
+                }
+            }
+        }
+        let login = Bytes.trimmed(record.login)
+        guard !login.isEmpty, !record.password.isEmpty else { return }
+        let resolved = accounts.resolve(login, domains: loginDomains)
+        let hasURL = !url.bytes.isEmpty
+
+        matches.reset()
+        subject.removeAll(keepingCapacity: true)
+        if hasURL {
+            platforms.matchURL(url, into: &matches)
+            // Pack regexes only matter for a resolved account or an organisation host: a pack
+            // platform alone, with an unknown login, is not reported.
+            if resolved != nil || isOrganisational {
+                runRegexes(platforms.organisationRegexRules, url: url)
+                runRegexes(platforms.packRegexRules, url: url)
+            } else if !platforms.organisationRegexRules.isEmpty {
+                runRegexes(platforms.organisationRegexRules, url: url)
+                if isOrganisational { runRegexes(platforms.packRegexRules, url: url) }
+            }
+        }
+        let best = platforms.best(of: matches)
+        switch (best, resolved) {
+        case (let best?, let resolved?):
+            emit(.credential, record, url: url, login: login, resolved: resolved, best: best)
+        case (let best?, nil) where best.platform.isOrganisation || matches.isInOrganisation:
+            emit(.unknownAccount, record, url: url, login: login, resolved: nil, best: best)
+        case (nil, let resolved?) where !hasURL:
+            emit(.credential, record, url: url, login: login, resolved: resolved, best: nil)
+        case (nil, let resolved?) where context.options.reportReuse:
+            emit(.reuse, record, url: url, login: login, resolved: resolved, best: nil)
+        default:
+            return
+        }
+    }
+
+    /// Whether what matched so far is the organisation's (its profile's rules or domains).
+    private var isOrganisational: Bool {
+        matches.isInOrganisation || matches.rules.contains { platforms.rule($0).isOrganisation }
+    }
+
+    /// Adds the regex rules of `list` that match the URL.
+    /// Adds the regex rules of `list` that match the URL. Most URLs are turned away by a
+    /// `memchr` on the raw bytes before the normalised subject is even built.
+    private mutating func runRegexes(_ list: [Int32], url: URLParts) {
+        for rule in list {
+            guard let regex = platforms.regex(of: rule), regex.mayMatch(rawURL: url.bytes) else { continue }
+            if subject.isEmpty { url.writeNormalized(into: &subject, lowercasingAll: true) }
+            matchRegex(rule, regex)
+        }
+    }
+
+    /// Adds `rule` when `regex` matches the subject built for the record.
+    private mutating func matchRegex(_ rule: Int32, _ regex: CompiledRegex) {
+        let subject = self.subject
+        if subject.withUnsafeBytes({ regexScratch.matchesPrefiltered(regex, lowercasedSubject: $0) }) {
+            matches.rules.append(rule)
+        }
+    }
+
+    private mutating func emit(
+        _ kind: FindingKind,
+        _ record: RawCredential,
+        url: URLParts,
+        login: UnsafeRawBufferPointer,
+        resolved: (account: Int, rule: IdentityRule)?,
+        best: (platform: Platform, alsoMatched: [String])?
+    ) {
+        let password = Text.string(record.password)
+        var sighting = Sighting(
+            kind: kind,
+            account: resolved?.account,
+            rule: resolved?.rule,
+            platform: best?.platform,
+            alsoMatched: best?.alsoMatched ?? [],
+            url: url.bytes.isEmpty ? nil : url.normalized,
+            host: url.hostBytes.isEmpty ? nil : url.hostString,
+            login: Text.string(login),
+            password: PasswordEvidence(
+                fingerprint: context.fingerprinter.fingerprint(record.password),
+                length: password.unicodeScalars.count,
+                cleartext: context.options.revealPasswords ? password : nil
+            ),
+            source: Source(path: locator, line: record.line, family: record.family),
+            isAmbiguous: record.isAmbiguous
+        )
+        if let resolved {
+            let account = accounts.accounts[resolved.account]
+            sighting.passwordLastChange = account.passwordLastSet
+            if let check = context.checker?.check(account: account, password: record.password) {
+                sighting.isPasswordCurrent = check.isCurrent
+                sighting.passwordLastChange = check.lastChange ?? account.passwordLastSet
+            }
+        }
+        sightings.append(sighting)
+    }
+
+    // MARK: Cookies
+
+    public mutating func cookie(_ record: RawCookie) {
+        matches.reset()
+        platforms.matchCookie(
+            domain: record.domain,
+            includeSubdomains: record.includeSubdomains,
+            path: record.path,
+            into: &matches
+        )
+        if !platforms.organisationRegexRules.isEmpty {
+            // The URL the cookie would be sent to: https://<domain><path>.
+            subject.removeAll(keepingCapacity: true)
+            subject.append(contentsOf: "https://".utf8)
+            var domain = Bytes.trimmed(record.domain)
+            while let first = domain.first, first == UInt8(ascii: ".") { domain = Bytes.slice(domain, 1..<domain.count) }
+            for byte in domain { subject.append(Bytes.lower(byte)) }
+            if record.path.first != UInt8(ascii: "/") { subject.append(UInt8(ascii: "/")) }
+            for byte in record.path { subject.append(Bytes.lower(byte)) }
+            for rule in platforms.organisationRegexRules {
+                if let regex = platforms.regex(of: rule) { matchRegex(rule, regex) }
+            }
+            subject.removeAll(keepingCapacity: true)
+        }
+        guard let best = platforms.best(of: matches) else { return }
+        let domain = Text.string(Bytes.trimmed(record.domain))
+        sightings.append(
+            Sighting(
+                kind: .cookie,
+                platform: best.platform,
+                alsoMatched: best.alsoMatched,
+                host: String(domain.drop { $0 == "." }).lowercased(),
+                cookie: CookieEvidence(
+                    domain: domain,
+                    path: Text.string(record.path),
+                    name: Text.string(record.name),
+                    expiry: record.expiry,
+                    isSecure: record.isSecure
+                ),
+                source: Source(path: locator, line: record.line, family: .cookies)
+            )
+        )
+    }
+
+    // MARK: Machines
+
+    /// Judges a victim machine: the organisation's when its domain is one of the AD domains
+    /// (or a child domain, or one of the NetBIOS domains), when its hostname is an FQDN under
+    /// an AD domain or its user is `NETBIOS\user`, or when its hostname matches `machine_name`.
+    /// A user name that resolves to an account is recorded as supporting evidence only.
+    public mutating func machine(_ info: VictimInfo, line: Int) {
+        var evidence: [String] = []
+        var isDomainJoined = false
+        if let domain = info.domain {
+            isDomainJoined = Self.withBytes(domain) {
+                let trimmed = Bytes.trimmed($0)
+                return loginDomains.isUnderADDomain(trimmed) || loginDomains.isNetBIOSDomain(trimmed)
+            }
+        }
+        if !isDomainJoined, let hostname = info.hostname {
+            isDomainJoined = Self.withBytes(hostname) { loginDomains.isUnderADDomain(Bytes.trimmed($0)) }
+        }
+        if !isDomainJoined, let user = info.user, let backslash = user.firstIndex(of: "\\") {
+            isDomainJoined = Self.withBytes(String(user[..<backslash])) {
+                loginDomains.isNetBIOSDomain(Bytes.trimmed($0))
+            }
+        }
+        if isDomainJoined { evidence.append("ad-domain") }
+
+        if let pattern = context.machineName, let hostname = info.hostname?.trimmingASCIIWhitespace {
+            let firstLabel = hostname.split(separator: ".").first.map(String.init) ?? hostname
+            let scratch = regexScratch
+            let matched = [hostname, firstLabel].contains { name in
+                Self.withBytes(name) { scratch.matches(pattern, $0) }
+            }
+            if matched { evidence.append("machine-name") }
+        }
+
+        var account: Int?
+        if let user = info.user {
+            account = Self.withBytes(user) { accounts.resolve($0, domains: loginDomains)?.account }
+            if account != nil { evidence.append("user") }
+        }
+        machines.append(
+            MachineSighting(
+                folder: Locator.parent(of: locator),
+                info: info,
+                source: Source(path: locator, line: line, family: info.family ?? .systeminfo),
+                isOrganisationMachine: evidence.contains("ad-domain") || evidence.contains("machine-name"),
+                evidence: evidence,
+                account: account
+            )
+        )
+    }
+
+    public mutating func skippedLines(_ count: Int) {}
+
+    private static func withBytes<Result>(_ text: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}

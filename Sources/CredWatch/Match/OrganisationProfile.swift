@@ -1,0 +1,98 @@
+import Foundation
+import TOMLKit
+
+/// The organisation profile (`--org`, TOML): who the organisation is, how to recognise its
+/// logins and machines, and its own platforms.
+///
+/// ```toml
+/// name = "Groupe Exemple"
+/// email_domains = ["clinique-exemple.fr"]      # optional; else derived from the accounts
+/// netbios_domains = ["GROUPEEXEMPLE"]          # DOMAIN\user resolves only for these
+/// ad_domains = ["ad.groupe-exemple.fr"]        # user@ad-domain resolves by sAMAccountName
+/// machine_name = '^GEX-(PAR|LYO)-PC[0-9]{4}$'  # PCRE2, case-insensitive: the organisation's hostnames
+/// [[platform]]                                 # see PlatformDefinition; isOrganisation = true
+/// ```
+public struct OrganisationProfile: Sendable {
+    public var name: String
+    public var emailDomains: [String]
+    public var netbiosDomains: [String]
+    public var adDomains: [String]
+    /// PCRE2 pattern for the organisation's hostnames (matched case-insensitively).
+    public var machineNamePattern: String?
+    /// The profile's own `[[platform]]` tables.
+    public var platforms: [PlatformDefinition]
+
+    static let keys = ["name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "platform"]
+
+    public init(
+        name: String,
+        emailDomains: [String] = [],
+        netbiosDomains: [String] = [],
+        adDomains: [String] = [],
+        machineNamePattern: String? = nil,
+        platforms: [PlatformDefinition] = []
+    ) {
+        self.name = name
+        self.emailDomains = emailDomains
+        self.netbiosDomains = netbiosDomains
+        self.adDomains = adDomains
+        self.machineNamePattern = machineNamePattern
+        self.platforms = platforms
+    }
+
+    /// No organisation: no domains, no platforms of its own.
+    public static let empty = OrganisationProfile(name: "")
+
+    /// Reads and validates a profile; every problem is a `ConfigurationError` with its line.
+    public static func load(path: String) throws(ConfigurationError) -> OrganisationProfile {
+        let file = try TOMLFile(path: path)
+        let reader = TOMLTableReader(file: file, table: file.root, scope: .root)
+        try reader.rejectUnknownKeys(allowed: keys)
+        var profile = OrganisationProfile(name: try reader.string("name") ?? "Organisation")
+        profile.emailDomains = try domains("email_domains", reader)
+        profile.adDomains = try domains("ad_domains", reader)
+        for domain in try reader.strings("netbios_domains") {
+            let trimmed = domain.trimmingASCIIWhitespace
+            guard !trimmed.isEmpty, !trimmed.contains(" "), !trimmed.contains("\\") else {
+                throw reader.error("invalid NetBIOS domain '\(domain)'", key: "netbios_domains", value: domain)
+            }
+            profile.netbiosDomains.append(trimmed)
+        }
+        if let pattern = try reader.string("machine_name") {
+            do {
+                _ = try CompiledRegex(pattern)
+            } catch {
+                throw reader.error("invalid machine_name regex '\(pattern)': \(error)", key: "machine_name")
+            }
+            profile.machineNamePattern = pattern
+        }
+        profile.platforms = try PlatformDefinition.readAll(from: file, isOrganisation: true)
+        return profile
+    }
+
+    private static func domains(_ key: String, _ reader: TOMLTableReader) throws(ConfigurationError) -> [String] {
+        var result: [String] = []
+        for text in try reader.strings(key) {
+            guard let domain = normalizedDomain(text) else {
+                throw reader.error("invalid domain '\(text)' in '\(key)'", key: key, value: text)
+            }
+            result.append(domain)
+        }
+        return result
+    }
+
+    /// `text` as a domain: trimmed, lower-cased, without a leading `@` or `*.` and trailing
+    /// dots; nil when it is not a host name.
+    static func normalizedDomain(_ text: String) -> String? {
+        var domain = Substring(text.trimmingASCIIWhitespace.lowercased())
+        if domain.hasPrefix("@") { domain = domain.dropFirst() }
+        if domain.hasPrefix("*.") { domain = domain.dropFirst(2) }
+        while domain.hasSuffix(".") { domain = domain.dropLast() }
+        let isHostName = domain.utf8.allSatisfy { byte in
+            byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte >= 0x80
+        }
+        guard !domain.isEmpty, isHostName else { return nil }
+        return String(domain)
+    }
+}

@@ -1,0 +1,371 @@
+/// The fields of one combolist line, as views into the line.
+struct ComboFields {
+    /// Empty for `email:password` and `login:password` lines.
+    var url: UnsafeRawBufferPointer
+    var login: UnsafeRawBufferPointer
+    var password: UnsafeRawBufferPointer
+    /// `host:port:login:password` was read with the second field as a port.
+    var isAmbiguous: Bool
+    /// The byte that separated the URL from the login (`:`, `|`, TAB, `;`, space).
+    var separator: UInt8
+}
+
+/// Splits one `url:login:password` line (and its `|`, TAB, `;` and space variants, `email:pass`,
+/// `login:pass`, quoted URLs) on bytes, without allocating.
+///
+/// The URL is taken first by its syntax (scheme, authority with userinfo, port or Android
+/// `hash@package`, then the path up to a separator, skipping the `://` and ports of URLs inside
+/// a query); the rest is split at its first separator, so the password keeps every further
+/// separator. `host:10443:user:pass` reads 10443 as a port when two fields follow it, and says
+/// so in `isAmbiguous`.
+enum ComboLineParser {
+    /// Nil for blank, comment, advert and junk lines.
+    static func parse(_ rawLine: UnsafeRawBufferPointer) -> ComboFields? {
+        let line = Bytes.trimmed(rawLine)
+        let count = line.count
+        guard count >= 3 else { return nil }
+        let first = line[0]
+        if first == 0x23 || (first == ParseText.slash && line[1] == ParseText.slash) { return nil }
+
+        let fields: ComboFields?
+        if first == ParseText.quote, let closing = Bytes.index(of: ParseText.quote, in: line, from: 1),
+            closing + 1 < count, isSeparator(line[closing + 1]),
+            schemeEnd(Bytes.slice(line, 1..<closing)) != nil || startsWithHost(Bytes.slice(line, 1..<closing))
+        {
+            fields = splitRest(
+                of: line,
+                url: Bytes.slice(line, 1..<closing),
+                separatorAt: closing + 1,
+                isAmbiguous: false
+            )
+        } else if let authority = schemeEnd(line) {
+            fields = urlLine(line, authorityStart: authority, hasScheme: true)
+        } else if startsWithHost(line) {
+            fields = urlLine(line, authorityStart: 0, hasScheme: false)
+        } else {
+            fields = loginLine(line)
+        }
+        guard let fields, !isAdvert(fields) else { return nil }
+        return fields
+    }
+
+    // MARK: Lines with a URL
+
+    private static func urlLine(
+        _ line: UnsafeRawBufferPointer,
+        authorityStart: Int,
+        hasScheme: Bool
+    ) -> ComboFields? {
+        let (end, isAmbiguous, isBareHost) = urlEnd(line, authorityStart: authorityStart, hasScheme: hasScheme)
+        guard end < line.count else { return nil }  // a URL alone
+        // A bare `host:x` with one field after it is more likely `login:password`.
+        if !hasScheme && isBareHost && !hasSecondField(line, from: end + 1, separator: line[end]) {
+            return loginLine(line)
+        }
+        return splitRest(of: line, url: Bytes.slice(line, 0..<end), separatorAt: end, isAmbiguous: isAmbiguous)
+    }
+
+    /// Where the URL that starts the line ends (the index of the separator after it, or the
+    /// line's length).
+    private static func urlEnd(
+        _ line: UnsafeRawBufferPointer,
+        authorityStart: Int,
+        hasScheme: Bool
+    ) -> (end: Int, isAmbiguous: Bool, isBareHost: Bool) {
+        let count = line.count
+        var index = authorityStart
+        // Authority: userinfo, host, port.
+        authority: while index < count {
+            while index < count && !isAuthorityDelimiter(line[index]) { index += 1 }
+            guard index < count else { break }
+            switch line[index] {
+            case ParseText.slash, 0x3F, 0x23:  // / ? #
+                break authority
+            case 0x5B:  // `[` of an IPv6 literal: its colons are not separators
+                index = (Bytes.index(of: 0x5D, in: line, from: index + 1) ?? index) + 1
+            case ParseText.colon:
+                let (digits, value) = number(line, from: index + 1)
+                let afterPort = index + 1 + digits
+                if digits > 0 && digits <= 5 && value >= 1 && value <= 65535 {
+                    if afterPort == count { return (count, false, false) }
+                    let next = line[afterPort]
+                    if next == ParseText.slash || next == 0x3F || next == 0x23 {
+                        index = afterPort
+                        break authority
+                    }
+                    if next == ParseText.colon {
+                        // `host:10443:user:pass` (port) or `host:1234:pass` (numeric login).
+                        if hasSecondField(line, from: afterPort + 1, separator: ParseText.colon) {
+                            return (afterPort, true, false)
+                        }
+                        return (index, false, true)
+                    }
+                    if isSeparator(next) { return (afterPort, false, false) }
+                }
+                if hasScheme, let host = hostAfterUserinfo(line, from: index + 1) {
+                    index = host
+                    continue authority
+                }
+                return (index, false, true)
+            case ParseText.pipe, ParseText.tab, ParseText.space:
+                return (index, false, true)
+            case ParseText.semicolon where Bytes.index(of: ParseText.semicolon, in: line, from: index + 1) != nil:
+                return (index, false, true)
+            default:
+                index += 1
+            }
+        }
+        // Path, query, fragment: up to a separator. `://` and `:port/` belong to URLs nested in
+        // the query.
+        while index < count {
+            while index < count && !isPathDelimiter(line[index]) { index += 1 }
+            guard index < count else { break }
+            let byte = line[index]
+            if byte == ParseText.colon {
+                if index + 2 < count && line[index + 1] == ParseText.slash && line[index + 2] == ParseText.slash {
+                    index += 3
+                    continue
+                }
+                let (digits, _) = number(line, from: index + 1)
+                let afterPort = index + 1 + digits
+                if digits > 0 && afterPort < count && line[afterPort] == ParseText.slash {
+                    index = afterPort
+                    continue
+                }
+                return (index, false, false)
+            }
+            if byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.space {
+                return (index, false, false)
+            }
+            if byte == ParseText.semicolon && Bytes.index(of: ParseText.semicolon, in: line, from: index + 1) != nil {
+                return (index, false, false)
+            }
+            index += 1
+        }
+        return (count, false, false)
+    }
+
+    /// After a `:` in an authority that is not a port: if `user:password@host` follows, the
+    /// index where the host starts. Accepted only when a path follows the host, so that
+    /// `https://site:alice@mail.example:pw` keeps its e-mail login.
+    private static func hostAfterUserinfo(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let at = Bytes.index(of: ParseText.at, in: line, from: start) else { return nil }
+        for index in start..<at {
+            let byte = line[index]
+            if byte == ParseText.slash || byte == 0x3F || byte == 0x23 || byte == ParseText.pipe
+                || byte == ParseText.tab || byte == ParseText.space
+            {
+                return nil
+            }
+        }
+        var index = at + 1
+        while index < line.count {
+            let byte = line[index]
+            if byte == ParseText.slash || byte == 0x3F || byte == 0x23 { return at + 1 }
+            if byte == ParseText.colon {
+                let (digits, _) = number(line, from: index + 1)
+                let afterPort = index + 1 + digits
+                return digits > 0 && afterPort < line.count && line[afterPort] == ParseText.slash ? at + 1 : nil
+            }
+            if isSeparator(byte) || byte == ParseText.at { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: Lines without a URL
+
+    /// `email:password` or `login:password`: split at the first separator; both must be there.
+    private static func loginLine(_ line: UnsafeRawBufferPointer) -> ComboFields? {
+        var separatorIndex: Int?
+        for index in 0..<line.count {
+            let byte = line[index]
+            if byte == ParseText.colon || byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.semicolon
+            {
+                separatorIndex = index
+                break
+            }
+            if byte == ParseText.space {
+                var next = index + 1
+                while next < line.count && line[next] == ParseText.space { next += 1 }
+                // `alice : secret`: spaces around a separator.
+                if next < line.count && ComboLineParser.isSeparator(line[next]) && line[next] != ParseText.space {
+                    continue
+                }
+                // Otherwise a space separates only an e-mail from its password; anything else is prose.
+                if Bytes.index(of: ParseText.at, in: Bytes.slice(line, 0..<index)) != nil { separatorIndex = index }
+                break
+            }
+        }
+        guard let separatorIndex else { return nil }
+        let login = Bytes.trimmed(Bytes.slice(line, 0..<separatorIndex))
+        let password = Bytes.trimmed(Bytes.slice(line, (separatorIndex + 1)..<line.count))
+        guard !login.isEmpty, !password.isEmpty, !LabelText.isAdvertLabel(login) else { return nil }
+        return ComboFields(
+            url: Bytes.slice(line, 0..<0),
+            login: login,
+            password: password,
+            isAmbiguous: false,
+            separator: line[separatorIndex]
+        )
+    }
+
+    // MARK: Splitting what follows the URL
+
+    /// The login and password after the URL: split at the first occurrence of the separator
+    /// that ended the URL (any other separator when that one does not recur).
+    private static func splitRest(
+        of line: UnsafeRawBufferPointer,
+        url: UnsafeRawBufferPointer,
+        separatorAt: Int,
+        isAmbiguous: Bool
+    ) -> ComboFields? {
+        let count = line.count
+        let separator = line[separatorAt]
+        var start = separatorAt + 1
+        let isWhitespace = separator == ParseText.space || separator == ParseText.tab
+        if isWhitespace {
+            while start < count && (line[start] == ParseText.space || line[start] == ParseText.tab) { start += 1 }
+        }
+        let rest = Bytes.slice(line, start..<count)
+        var cut = Bytes.index(of: separator, in: rest)
+        if isWhitespace,
+            let tab = Bytes.index(of: separator == ParseText.space ? ParseText.tab : ParseText.space, in: rest)
+        {
+            cut = min(cut ?? tab, tab)
+        }
+        if cut == nil { cut = firstSeparator(in: rest, except: separator) }
+        let login: UnsafeRawBufferPointer
+        let password: UnsafeRawBufferPointer
+        if let cut {
+            login = Bytes.trimmed(Bytes.slice(rest, 0..<cut))
+            password = Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count))
+        } else {
+            login = Bytes.trimmed(rest)
+            password = Bytes.slice(rest, 0..<0)
+        }
+        guard !login.isEmpty || !password.isEmpty else { return nil }
+        return ComboFields(
+            url: Bytes.trimmed(url),
+            login: login,
+            password: password,
+            isAmbiguous: isAmbiguous,
+            separator: separator
+        )
+    }
+
+    private static func firstSeparator(in rest: UnsafeRawBufferPointer, except separator: UInt8) -> Int? {
+        for index in 0..<rest.count {
+            let byte = rest[index]
+            if byte != separator
+                && (byte == ParseText.colon || byte == ParseText.pipe || byte == ParseText.tab
+                    || byte == ParseText.semicolon)
+            {
+                return index
+            }
+        }
+        return nil
+    }
+
+    // MARK: Small syntax tests
+
+    /// TAB, space, `#`, `/`, `:`, `;`, `?`, `[`, `|`: the bytes that end a host or need a look.
+    @inline(__always)
+    private static func isAuthorityDelimiter(_ byte: UInt8) -> Bool {
+        let mask: UInt64 = 1 << 9 | 1 << 32 | 1 << 35 | 1 << 47 | 1 << 58 | 1 << 59 | 1 << 63
+        return byte < 64 ? (mask >> UInt64(byte)) & 1 != 0 : byte == 0x5B || byte == ParseText.pipe
+    }
+
+    /// TAB, space, `:`, `;`, `|`: the bytes that may end a path.
+    @inline(__always)
+    private static func isPathDelimiter(_ byte: UInt8) -> Bool {
+        let mask: UInt64 = 1 << 9 | 1 << 32 | 1 << 58 | 1 << 59
+        return byte < 64 ? (mask >> UInt64(byte)) & 1 != 0 : byte == ParseText.pipe
+    }
+
+    /// `:`, `|`, TAB, `;` or space.
+    @inline(__always)
+    static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == ParseText.colon || byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.semicolon
+            || byte == ParseText.space
+    }
+
+    /// The index after `scheme://` when the line starts with one (`[a-z][a-z0-9+.-]*://`).
+    @inline(__always)
+    static func schemeEnd(_ line: UnsafeRawBufferPointer) -> Int? {
+        guard let first = line.first, ParseText.isLetter(first) else { return nil }
+        var index = 1
+        let limit = min(line.count, 33)
+        while index < limit {
+            let byte = line[index]
+            if ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2B || byte == 0x2E || byte == 0x2D {
+                index += 1
+                continue
+            }
+            guard byte == ParseText.colon, index + 2 < line.count, line[index + 1] == ParseText.slash,
+                line[index + 2] == ParseText.slash
+            else { return nil }
+            return index + 3
+        }
+        return nil
+    }
+
+    /// Whether the line starts with something that looks like a host name or IPv4 address
+    /// (letters, digits, `-`, `_`, non-ASCII, with a dot) followed by `:`, `/`, a separator or
+    /// nothing.
+    private static func startsWithHost(_ line: UnsafeRawBufferPointer) -> Bool {
+        var hasDot = false
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            if byte == 0x2E {
+                if index == 0 || line[index - 1] == 0x2E { return false }
+                hasDot = true
+            } else if !(ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2D || byte == 0x5F
+                || byte >= 0x80)
+            {
+                return hasDot && index > 0 && line[index - 1] != 0x2E
+                    && (byte == ParseText.colon || byte == ParseText.slash || byte == ParseText.pipe
+                        || byte == ParseText.tab || byte == ParseText.semicolon || byte == ParseText.space)
+            }
+            index += 1
+        }
+        return hasDot && line[line.count - 1] != 0x2E
+    }
+
+    /// Whether, after `from`, the line holds at least one more `separator` with text on both
+    /// sides (a login and a password).
+    private static func hasSecondField(_ line: UnsafeRawBufferPointer, from: Int, separator: UInt8) -> Bool {
+        guard let cut = Bytes.index(of: separator, in: line, from: from) else { return false }
+        return cut > from && cut + 1 < line.count
+    }
+
+    /// Leading decimal digits from `from`: how many, and their value (capped, never overflows).
+    @inline(__always)
+    private static func number(_ line: UnsafeRawBufferPointer, from: Int) -> (digits: Int, value: Int) {
+        var index = from
+        var value = 0
+        while index < line.count, ParseText.isDigit(line[index]) {
+            if value < 1_000_000 { value = value * 10 + Int(line[index] &- 0x30) }
+            index += 1
+        }
+        return (index - from, value)
+    }
+
+    // MARK: Adverts
+
+    /// Seller adverts that happen to have the shape of a credential (`Telegram: t.me/x`).
+    private static func isAdvert(_ fields: ComboFields) -> Bool {
+        containsTelegramLink(fields.login) || containsTelegramLink(fields.password)
+    }
+
+    @inline(__always)
+    private static func containsTelegramLink(_ view: UnsafeRawBufferPointer) -> Bool {
+        var from = 0
+        while let slash = Bytes.index(of: ParseText.slash, in: view, from: from) {
+            if slash >= 4 && Bytes.equalsLowercased(Bytes.slice(view, (slash - 4)..<slash), "t.me") { return true }
+            from = slash + 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,73 @@
+/// Decides what a document holds from its locator, the way every stealer-log peer does: by
+/// file and folder names, case-insensitively, wherever they sit in the victim folder.
+public enum DocumentClassifier {
+    /// Role of a document from its locator (`dump.zip!FR[HWID]/Chrome/Default/Passwords.txt`).
+    /// Case-insensitive names; the locator's components are separated by "/" or "!".
+    public static func role(forLocator locator: String) -> DocumentRole {
+        if locator == "-" { return .combolist }
+        let components = components(of: locator)
+        guard let name = components.last, !name.isEmpty else { return .combolist }
+        let folders = components.dropLast()
+        let (stem, fileExtension) = splitExtension(name)
+        let key = normalized(stem)
+
+        if binaryExtensions.contains(fileExtension) { return .ignored }
+        if folders.contains("cookies") { return .cookies }
+        if folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
+        if ignoredNames.contains(key) || key.hasPrefix("screenshot") { return .ignored }
+
+        if fileExtension == "json" {
+            if key.contains("password") { return .credentialsJSON }
+            if systemInfoNames.contains(key) { return .systemInfoJSON }
+            return .ignored  // autofills, cookies, wallets, tokens: no credential of ours
+        }
+        // `Passwords.txt`, `All Passwords.txt`, `_AllPasswords_list.txt`, `Password.txt`, DCRat's
+        // `Browsers/…Passwords…`. A combolist misnamed so is still read: the credential parser
+        // reads URL lines outside label records as combolist lines.
+        if key.contains("password") && (fileExtension == "txt" || fileExtension.isEmpty) { return .credentials }
+        if systemInfoNames.contains(key) && fileExtension == "txt" { return .systemInfo }
+        if key.contains("cookies") && fileExtension == "txt" { return .cookies }
+        return .combolist
+    }
+
+    /// Lower-case components of a locator, split at `/`, `\` and `!`.
+    static func components(of locator: String) -> [String] {
+        locator.lowercased().split(whereSeparator: { $0 == "/" || $0 == "!" || $0 == "\\" }).map(String.init)
+    }
+
+    /// `All Passwords.txt` → (`all passwords`, `txt`); a leading dot is not an extension.
+    private static func splitExtension(_ name: String) -> (stem: String, fileExtension: String) {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return (name, "") }
+        return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+    }
+
+    /// Without spaces, `_`, `-` and `.`: `System Info` and `system_info` both give `systeminfo`.
+    private static func normalized(_ text: String) -> String {
+        String(text.filter { $0 != " " && $0 != "_" && $0 != "-" && $0 != "." })
+    }
+
+    /// System-information files of every family (normalized stems).
+    private static let systemInfoNames: Set<String> = [
+        "userinformation", "information", "systeminfo", "system", "systeminformation", "userinfo", "pcinfo",
+        "info",
+    ]
+
+    /// Siblings that hold nothing credwatch needs (normalized stems). `.log` files are read:
+    /// combolists are often named so.
+    private static let ignoredNames: Set<String> = [
+        "processlist", "processes", "installedsoftware", "software", "installedbrowsers", "importantautofills",
+        "domaindetects", "clipboard", "copyright", "credits", "cookielist", "brute", "debug", "autofill",
+        "autofills", "history", "installedapps",
+    ]
+
+    /// Folders of stealer siblings without credentials (normalized).
+    private static let ignoredFolders: Set<String> = [
+        "autofill", "autofills", "history", "wallets", "filegrabber", "grabber", "telegram", "discord", "cc",
+        "creditcards", "plugins", "downloads", "screenshots",
+    ]
+
+    private static let binaryExtensions: Set<String> = [
+        "jpg", "jpeg", "png", "bmp", "gif", "webp", "ico", "exe", "dll", "db", "sqlite", "sqlite3", "ldb",
+        "sys", "lnk", "pdf", "dat", "wallet",
+    ]
+}

@@ -1,0 +1,66 @@
+/// Parses text chunks into records for a `RecordSink`. One per worker thread; reuses its
+/// scratch buffers.
+///
+/// The document's role picks the parser: combolist lines (the hot path, bytes only), stealer
+/// credential files (label records), system information, Netscape cookies, JSON credentials
+/// and JSON system information. Records are views valid only during the sink's call.
+public struct DocumentParser: Sendable {
+    private var scratch = ScratchBuffer()
+
+    public init() {}
+
+    public mutating func parse<Sink: RecordSink>(_ chunk: TextChunk, into sink: inout Sink) {
+        let document = chunk.document
+        let firstLine = chunk.firstLine
+        chunk.text.withUnsafeBytes { text in
+            switch document.role {
+            case .combolist:
+                ComboListParser.parse(text, firstLine: firstLine, into: &sink)
+            case .credentials:
+                CredentialFileParser.parse(
+                    text,
+                    firstLine: firstLine,
+                    locator: document.locator,
+                    scratch: &scratch,
+                    into: &sink
+                )
+            case .systemInfo:
+                SystemInfoParser.parse(text, firstLine: firstLine, into: &sink)
+            case .cookies:
+                CookieFileParser.parse(text, firstLine: firstLine, into: &sink)
+            case .credentialsJSON:
+                JSONCredentialParser.parse(text, firstLine: firstLine, scratch: &scratch, into: &sink)
+            case .systemInfoJSON:
+                JSONSystemInfoParser.parse(text, firstLine: firstLine, scratch: &scratch, into: &sink)
+            case .ignored:
+                break
+            }
+        }
+    }
+}
+
+/// Reads combolist (ULP) text line by line: `memchr` for line ends, `ComboLineParser` for the
+/// fields, one `skippedLines` call per chunk.
+enum ComboListParser {
+    static func parse<Sink: RecordSink>(_ text: UnsafeRawBufferPointer, firstLine: Int, into sink: inout Sink) {
+        var skipped = 0
+        var lines = LineScanner(text, firstLine: firstLine)
+        while let (line, number) = lines.next() {
+            guard let fields = ComboLineParser.parse(line) else {
+                skipped += 1
+                continue
+            }
+            sink.credential(
+                RawCredential(
+                    url: fields.url,
+                    login: fields.login,
+                    password: fields.password,
+                    line: number,
+                    family: .ulp,
+                    isAmbiguous: fields.isAmbiguous
+                )
+            )
+        }
+        if skipped > 0 { sink.skippedLines(skipped) }
+    }
+}

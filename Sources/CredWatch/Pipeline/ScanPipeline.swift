@@ -1,0 +1,257 @@
+import Foundation
+import Synchronization
+
+/// How a scan runs: what to read, with which bounds, on how many threads.
+public struct ScanConfiguration: Sendable {
+    /// Files, directories or `-`; empty means stdin.
+    public var inputs: [String]
+    public var limits: ScanLimits
+    /// Parse+match worker threads.
+    public var threads: Int
+    /// Reader/decompressor threads (several inputs are read in parallel).
+    public var readers: Int
+    /// Size of the text chunks handed from readers to workers.
+    public var chunkSize: Int
+    /// Chunks that may wait between readers and workers (with `chunkSize`, the memory bound).
+    public var queueDepth: Int
+    /// Returns false for an input that must not be read (already scanned by an earlier run).
+    public var shouldRead: (@Sendable (InputSource) -> Bool)?
+
+    public init(
+        inputs: [String],
+        limits: ScanLimits = ScanLimits(),
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        readers: Int? = nil,
+        chunkSize: Int = 4 << 20,
+        queueDepth: Int? = nil,
+        shouldRead: (@Sendable (InputSource) -> Bool)? = nil
+    ) {
+        self.inputs = inputs
+        self.limits = limits
+        self.threads = max(1, threads)
+        self.readers = max(1, readers ?? min(self.threads, 4))
+        self.chunkSize = chunkSize
+        self.queueDepth = queueDepth ?? (2 * self.threads + 2)
+        self.shouldRead = shouldRead
+    }
+}
+
+/// A snapshot for the live progress line.
+public struct ScanProgress: Sendable {
+    public var bytesRead: Int
+    /// Total size of the inputs when every one is a file (nil with stdin).
+    public var bytesTotal: Int?
+    public var findings: Int
+    public var elapsed: Double
+}
+
+/// What a scan produced.
+public struct ScanResult: Sendable {
+    public var findings: [Finding]
+    /// Inputs that were read to their end (for `--skip-seen-inputs`).
+    public var completedInputs: [InputSource]
+    public var elapsed: Double
+}
+
+/// Connects the stages: input walker → reader/decompressor threads → bounded chunk queue →
+/// parse+match worker threads → one collector that merges sightings into findings.
+public final class ScanPipeline: Sendable {
+    private let configuration: ScanConfiguration
+    private let context: MatchContext
+    private let diagnostics: Diagnostics
+
+    public init(configuration: ScanConfiguration, context: MatchContext, diagnostics: Diagnostics) {
+        self.configuration = configuration
+        self.context = context
+        self.diagnostics = diagnostics
+    }
+
+    /// Runs the scan to its end. `progress`, when given, is called about twice a second from
+    /// the calling thread while the scan runs.
+    public func run(progress: ((ScanProgress) -> Void)? = nil) -> ScanResult {
+        let start = Date()
+        let sources = BoundedQueue<InputSource>(capacity: 64)
+        let chunks = BoundedQueue<TextChunk>(capacity: configuration.queueDepth)
+        let results = BoundedQueue<WorkerOutput>(capacity: 4 * configuration.threads)
+        let bytesTotal = Mutex<Int?>(0)
+        let completed = Mutex<[InputSource]>([])
+        let findingCount = Atomic<Int>(0)
+
+        let consumer = QueueConsumer(queue: chunks)
+        let reader = ContainerReader(
+            options: DecodeOptions(
+                limits: configuration.limits,
+                chunkSize: configuration.chunkSize,
+                classify: { DocumentClassifier.role(forLocator: $0) }
+            ),
+            diagnostics: diagnostics,
+            consumer: consumer
+        )
+
+        // Walker: expands directories lazily, so a tree of millions of files never sits in memory.
+        let walker = startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
+            let arguments = configuration.inputs.isEmpty ? ["-"] : configuration.inputs
+            InputWalker(diagnostics: diagnostics).walk(arguments) { source in
+                if let shouldRead = configuration.shouldRead, !shouldRead(source) {
+                    diagnostics.note("skipped (already scanned): \(source.locator)")
+                    return
+                }
+                bytesTotal.withLock { total in
+                    switch source {
+                    case .standardInput: total = nil
+                    case .file(let path, _):
+                        if let size = total { total = size + fileSize(path) }
+                    }
+                }
+                sources.push(source)
+            }
+            sources.close()
+        }
+
+        let readers = startThreads(count: configuration.readers, name: "reader") { [diagnostics] _ in
+            while let source = sources.pop() {
+                let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
+                reader.read(source)
+                // Only an input read without any error counts as scanned for later runs. An error
+                // of another reader in the meantime errs on the safe side: the input is read again.
+                if diagnostics.errors.load(ordering: .relaxed) == errorsBefore {
+                    completed.withLock { $0.append(source) }
+                }
+            }
+        }
+
+        let workers = startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
+            var parser = DocumentParser()
+            var sink = CountingSink(worker: MatchWorker(context: context))
+            while let chunk = chunks.pop() {
+                sink.worker.begin(chunk.document)
+                parser.parse(chunk, into: &sink)
+                diagnostics.lines.add(countLines(chunk.text), ordering: .relaxed)
+                let output = WorkerOutput(
+                    sightings: sink.worker.takeSightings(),
+                    machines: sink.worker.takeMachines()
+                )
+                diagnostics.records.add(sink.takeRecords(), ordering: .relaxed)
+                diagnostics.skippedLines.add(sink.takeSkipped(), ordering: .relaxed)
+                if !output.isEmpty {
+                    findingCount.add(output.sightings.count, ordering: .relaxed)
+                    results.push(output)
+                }
+            }
+        }
+
+        let aggregate = Mutex<[Finding]>([])
+        let collector = startThreads(count: 1, name: "collector") { [context] _ in
+            var aggregator = FindingAggregator(accounts: context.accounts.accounts)
+            while let output = results.pop() {
+                for sighting in output.sightings { aggregator.add(sighting) }
+                for machine in output.machines { aggregator.add(machine) }
+            }
+            let findings = aggregator.findings()
+            aggregate.withLock { $0 = findings }
+        }
+
+        // Stage shutdown in order: each stage closes the queue it feeds once it has finished.
+        let shutdown = startThreads(count: 1, name: "shutdown") { _ in
+            walker.wait()
+            readers.wait()
+            chunks.close()
+            workers.wait()
+            results.close()
+        }
+
+        while !collector.wait(seconds: 0.5) {
+            progress?(
+                ScanProgress(
+                    bytesRead: diagnostics.bytesRead.load(ordering: .relaxed),
+                    bytesTotal: bytesTotal.withLock { $0 },
+                    findings: findingCount.load(ordering: .relaxed),
+                    elapsed: Date().timeIntervalSince(start)
+                )
+            )
+        }
+        shutdown.wait()
+        return ScanResult(
+            findings: aggregate.withLock { $0 },
+            completedInputs: completed.withLock { $0 },
+            elapsed: Date().timeIntervalSince(start)
+        )
+    }
+}
+
+/// What one worker hands the collector after a chunk.
+private struct WorkerOutput: Sendable {
+    var sightings: [Sighting]
+    var machines: [MachineSighting]
+    var isEmpty: Bool { sightings.isEmpty && machines.isEmpty }
+}
+
+/// Hands decoded chunks to the workers, blocking while they are busy (backpressure).
+private struct QueueConsumer: ChunkConsumer {
+    let queue: BoundedQueue<TextChunk>
+    func accept(_ chunk: TextChunk) { queue.push(chunk) }
+}
+
+/// Forwards records to the match worker and counts them for the summary.
+private struct CountingSink: RecordSink {
+    var worker: MatchWorker
+    private var records = 0
+    private var skipped = 0
+
+    init(worker: MatchWorker) { self.worker = worker }
+
+    mutating func credential(_ record: RawCredential) {
+        records &+= 1
+        worker.credential(record)
+    }
+
+    mutating func cookie(_ record: RawCookie) {
+        records &+= 1
+        worker.cookie(record)
+    }
+
+    mutating func machine(_ info: VictimInfo, line: Int) {
+        records &+= 1
+        worker.machine(info, line: line)
+    }
+
+    mutating func skippedLines(_ count: Int) { skipped &+= count }
+
+    mutating func takeRecords() -> Int {
+        defer { records = 0 }
+        return records
+    }
+
+    mutating func takeSkipped() -> Int {
+        defer { skipped = 0 }
+        return skipped
+    }
+}
+
+/// Number of lines in a chunk (its LFs, plus an unterminated last line).
+private func countLines(_ text: [UInt8]) -> Int {
+    text.withUnsafeBytes { bytes in
+        var lines = 0
+        var offset = 0
+        while let newline = Bytes.index(of: 0x0A, in: bytes, from: offset) {
+            lines &+= 1
+            offset = newline + 1
+        }
+        return offset < bytes.count ? lines + 1 : lines
+    }
+}
+
+private func fileSize(_ path: String) -> Int {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : 0
+}
+
+extension InputSource {
+    /// The name reports and messages use for this input.
+    public var locator: String {
+        switch self {
+        case .standardInput: "-"
+        case .file(_, let locator): locator
+        }
+    }
+}

@@ -1,0 +1,159 @@
+/// Hand-written JSON: strings escaped per RFC 8259, non-ASCII kept as UTF-8.
+enum JSON {
+    /// Appends `text` as a JSON string: `"` and `\` escaped, control characters U+0000–U+001F
+    /// written as their short forms or `\u00XX`.
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        output.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output += [0x5C, 0x22]
+            case 0x5C: output += [0x5C, 0x5C]
+            case 0x08: output += [0x5C, 0x62]
+            case 0x09: output += [0x5C, 0x74]
+            case 0x0A: output += [0x5C, 0x6E]
+            case 0x0C: output += [0x5C, 0x66]
+            case 0x0D: output += [0x5C, 0x72]
+            case 0x00..<0x20:
+                output += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            default: output.append(byte)
+            }
+        }
+        output.append(0x22)
+    }
+
+    /// Appends one finding as a JSON object with the fields of `ReportField.all`, in order.
+    static func appendFinding(_ finding: Finding, revealPasswords: Bool, to output: inout [UInt8]) {
+        appendObject(ReportField.all, of: finding, revealPasswords: revealPasswords, to: &output)
+    }
+
+    private static func appendObject(
+        _ fields: [ReportField],
+        of finding: Finding,
+        revealPasswords: Bool,
+        to output: inout [UInt8]
+    ) {
+        output.append(0x7B)
+        var isFirst = true
+        func appendKey(_ name: String) {
+            if !isFirst { output.append(0x2C) }
+            isFirst = false
+            appendString(name, to: &output)
+            output.append(0x3A)
+        }
+        for field in fields {
+            switch field {
+            case .value(let name, let value):
+                guard let value = value(finding) else { continue }
+                appendKey(name)
+                appendValue(value, to: &output)
+            case .secret(let name, let value):
+                guard revealPasswords, let value = value(finding) else { continue }
+                appendKey(name)
+                appendValue(value, to: &output)
+            case .object(let name, let isPresent, let children):
+                guard isPresent(finding) else { continue }
+                appendKey(name)
+                appendObject(children, of: finding, revealPasswords: revealPasswords, to: &output)
+            }
+        }
+        output.append(0x7D)
+    }
+
+    private static func appendValue(_ value: ReportValue, to output: inout [UInt8]) {
+        switch value {
+        case .text(let text):
+            appendString(text, to: &output)
+        case .integer(let number):
+            output += Array(String(number).utf8)
+        case .flag(let flag):
+            output += Array((flag ? "true" : "false").utf8)
+        case .texts(let texts):
+            output.append(0x5B)
+            for (index, text) in texts.enumerated() {
+                if index > 0 { output.append(0x2C) }
+                appendString(text, to: &output)
+            }
+            output.append(0x5D)
+        case .sources(let sources):
+            output.append(0x5B)
+            for (index, source) in sources.enumerated() {
+                if index > 0 { output.append(0x2C) }
+                output += Array(#"{"path":"#.utf8)
+                appendString(source.path, to: &output)
+                output += Array(#","line":\#(source.line),"family":"#.utf8)
+                appendString(source.family.rawValue, to: &output)
+                output.append(0x7D)
+            }
+            output.append(0x5D)
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// RFC 4180 CSV with spreadsheet-formula neutralisation (OWASP "CSV injection").
+enum CSV {
+    /// What separates the items of a list inside one cell.
+    static let listSeparator = " | "
+
+    /// Appends one record: cells separated by commas, ended by CRLF.
+    static func appendRow(_ cells: [String], to output: inout [UInt8]) {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { output.append(0x2C) }
+            appendCell(cell, to: &output)
+        }
+        output += [0x0D, 0x0A]
+    }
+
+    /// A cell that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`, so that a
+    /// spreadsheet shows it as text instead of evaluating it; a cell holding a comma, a quote
+    /// or a line break is quoted, with quotes doubled.
+    static func appendCell(_ cell: String, to output: inout [UInt8]) {
+        let utf8 = cell.utf8
+        let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { output.append(0x22) }
+        if isFormula { output.append(0x27) }
+        for byte in utf8 {
+            output.append(byte)
+            if byte == 0x22 { output.append(0x22) }
+        }
+        if needsQuotes { output.append(0x22) }
+    }
+
+    /// The cell text of a report value.
+    static func cell(_ value: ReportValue?) -> String {
+        switch value {
+        case nil: ""
+        case .text(let text): text
+        case .integer(let number): String(number)
+        case .flag(let flag): flag ? "true" : "false"
+        case .texts(let texts): texts.joined(separator: listSeparator)
+        case .sources(let sources): sources.map(describe).joined(separator: listSeparator)
+        }
+    }
+
+    /// `path:line (family)`.
+    static func describe(_ source: Source) -> String {
+        "\(source.path):\(source.line) (\(source.family.rawValue))"
+    }
+
+    /// The cells of one finding, in the order of `ReportField.columnNames`.
+    static func cells(of finding: Finding, revealPasswords: Bool) -> [String] {
+        var cells: [String] = []
+        func collect(_ fields: [ReportField], isPresent: Bool) {
+            for field in fields {
+                switch field {
+                case .value(_, let value):
+                    cells.append(isPresent ? cell(value(finding)) : "")
+                case .secret(_, let value):
+                    if revealPasswords { cells.append(isPresent ? cell(value(finding)) : "") }
+                case .object(_, let childrenPresent, let children):
+                    collect(children, isPresent: isPresent && childrenPresent(finding))
+                }
+            }
+        }
+        collect(ReportField.all, isPresent: true)
+        return cells
+    }
+}

@@ -1,0 +1,211 @@
+/// One exposure, merged from every sighting of it: what the SOC acts on and what the state
+/// store remembers between runs.
+public struct Finding: Sendable, Equatable, CustomStringConvertible {
+    public var kind: FindingKind
+    public var severity: Severity
+    public var action: Action
+    /// The account's row of the export (nil for unknown logins and cookies); `account`,
+    /// `accountDisabled`, `displayName` and `department` read it.
+    public var directoryAccount: Account?
+    /// Which identity key resolved the login to the account (`match.rule`).
+    public var match: IdentityRule?
+    /// Platform id and name (nil: reuse, or a credential without a URL).
+    public var platform: String?
+    public var platformName: String?
+    /// Other platforms whose patterns matched the same URLs, sorted.
+    public var alsoMatched: [String]
+    /// Redacted URL of the representative sighting (the one with the smallest source).
+    public var url: String?
+    public var host: String?
+    /// The login as written, trimmed.
+    public var login: String?
+    /// Fingerprint and length; the cleartext only when the run reveals passwords.
+    public var passwordEvidence: PasswordEvidence?
+    /// Whether the leaked password is still current (nil: no hash to compare with).
+    public var passwordCurrent: Bool?
+    /// Latest password change known for the account (ISO 8601).
+    public var passwordLastChange: String?
+    /// True when the password was changed after the last theft; nil when a date is missing.
+    public var changedAfterTheft: Bool?
+    public var cookie: CookieEvidence?
+    /// Every place the exposure was seen, sorted and de-duplicated.
+    public var sources: [Source]
+    /// Number of sightings merged (a record read twice in one file counts twice).
+    public var count: Int
+    /// Earliest and latest log date of the victim machines of its sources.
+    public var firstLogDate: String?
+    public var lastLogDate: String?
+    /// The victim machines of its sources, most relevant first (organisation machines, then
+    /// the most recent theft); `machine` is the first.
+    public var machines: [VictimMachine]
+    /// A source's URL was read as `host:port` although it could have been a login.
+    public var ambiguous: Bool
+    /// Stable identity of the exposure: `kind|account-or-login|platform|fingerprint-or-cookie`.
+    public var exposureKey: String
+    /// When the state store first saw this exposure (ISO date); nil until it is consulted.
+    public var firstSeen: String?
+
+    public init(
+        kind: FindingKind,
+        severity: Severity,
+        action: Action,
+        directoryAccount: Account? = nil,
+        match: IdentityRule? = nil,
+        platform: String? = nil,
+        platformName: String? = nil,
+        alsoMatched: [String] = [],
+        url: String? = nil,
+        host: String? = nil,
+        login: String? = nil,
+        passwordEvidence: PasswordEvidence? = nil,
+        passwordCurrent: Bool? = nil,
+        passwordLastChange: String? = nil,
+        changedAfterTheft: Bool? = nil,
+        cookie: CookieEvidence? = nil,
+        sources: [Source],
+        count: Int,
+        firstLogDate: String? = nil,
+        lastLogDate: String? = nil,
+        machines: [VictimMachine] = [],
+        ambiguous: Bool = false,
+        exposureKey: String,
+        firstSeen: String? = nil
+    ) {
+        self.kind = kind
+        self.severity = severity
+        self.action = action
+        self.directoryAccount = directoryAccount
+        self.match = match
+        self.platform = platform
+        self.platformName = platformName
+        self.alsoMatched = alsoMatched
+        self.url = url
+        self.host = host
+        self.login = login
+        self.passwordEvidence = passwordEvidence
+        self.passwordCurrent = passwordCurrent
+        self.passwordLastChange = passwordLastChange
+        self.changedAfterTheft = changedAfterTheft
+        self.cookie = cookie
+        self.sources = sources
+        self.count = count
+        self.firstLogDate = firstLogDate
+        self.lastLogDate = lastLogDate
+        self.machines = machines
+        self.ambiguous = ambiguous
+        self.exposureKey = exposureKey
+        self.firstSeen = firstSeen
+    }
+
+    /// The account's name in reports: sAMAccountName when the export has it, else UPN, else
+    /// mail.
+    public var account: String? { directoryAccount?.identifier }
+    /// Whether the account is disabled in the export (nil when there is no account).
+    public var accountDisabled: Bool? { directoryAccount.map { !$0.isEnabled } }
+    public var displayName: String? { directoryAccount?.displayName }
+    public var department: String? { directoryAccount?.department }
+    /// HMAC-SHA256 of the password under the organisation key (never the password).
+    public var passwordFingerprint: String? { passwordEvidence?.fingerprint }
+    public var passwordLength: Int? { passwordEvidence?.length }
+
+    /// The most relevant victim machine, the one reports show.
+    public var machine: VictimMachine? { machines.first }
+
+    /// A one-line summary that never contains the password, so a finding interpolated into a
+    /// message cannot leak it.
+    public var description: String {
+        let who = account ?? login ?? "-"
+        let what = platform ?? host ?? cookie?.domain ?? machine?.label ?? "-"
+        let seen = sources.count == 1 ? "1 source" : "\(sources.count) sources"
+        return "\(kind.rawValue) \(severity.rawValue) \(action.rawValue) \(who) \(what) (\(seen))"
+    }
+
+    /// The report order: severity (critical first), account, kind, platform, login,
+    /// fingerprint, URL, first source, then the exposure key so that the order is total.
+    static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+        let left = lhs.orderKey
+        let right = rhs.orderKey
+        if left.account != right.account { return left.account < right.account }
+        if left.kind != right.kind { return left.kind < right.kind }
+        if left.platform != right.platform { return left.platform < right.platform }
+        if left.login != right.login { return left.login < right.login }
+        if left.fingerprint != right.fingerprint { return left.fingerprint < right.fingerprint }
+        if left.url != right.url { return left.url < right.url }
+        if left.source != right.source { return left.source < right.source }
+        return lhs.exposureKey < rhs.exposureKey
+    }
+
+    private var orderKey:
+        (
+            account: String, kind: Int, platform: String, login: String, fingerprint: String, url: String,
+            source: String
+        )
+    {
+        // Findings with an account come before those without one ("\u{1}" sorts before any name).
+        let accountKey = account.map { "\u{1}" + $0 } ?? "\u{2}"
+        let kindRank = FindingKind.allCases.firstIndex(of: kind) ?? 0
+        let firstSource = sources.first.map { "\($0.path)\u{0}\($0.line)\u{0}\($0.family.rawValue)" } ?? ""
+        return (
+            accountKey, kindRank, platform ?? "", login ?? "", passwordFingerprint ?? "", url ?? "",
+            firstSource
+        )
+    }
+}
+
+/// What reports say about an infected (victim) machine, merged from every system-information
+/// file that describes it.
+public struct VictimMachine: Sendable, Hashable {
+    /// How the machine is told apart: `hwid:…`, `host:name;user`, or `folder:…`.
+    public var identity: String
+    public var hostname: String?
+    public var user: String?
+    public var domain: String?
+    public var ip: String?
+    public var country: String?
+    public var hwid: String?
+    /// When the log was taken (ISO 8601), the date of the theft.
+    public var logDate: String?
+    public var isOrganisationMachine: Bool
+    /// Why it is judged an organisation machine (`ad-domain`, `machine-name`, `user`), sorted.
+    public var evidence: [String]
+
+    public init(
+        identity: String,
+        hostname: String? = nil,
+        user: String? = nil,
+        domain: String? = nil,
+        ip: String? = nil,
+        country: String? = nil,
+        hwid: String? = nil,
+        logDate: String? = nil,
+        isOrganisationMachine: Bool = false,
+        evidence: [String] = []
+    ) {
+        self.identity = identity
+        self.hostname = hostname
+        self.user = user
+        self.domain = domain
+        self.ip = ip
+        self.country = country
+        self.hwid = hwid
+        self.logDate = logDate
+        self.isOrganisationMachine = isOrganisationMachine
+        self.evidence = evidence
+    }
+
+    /// The name an analyst looks the machine up by.
+    public var label: String { hostname ?? hwid ?? identity }
+
+    /// Most relevant first: organisation machines, then the most recent theft, then every
+    /// other field, so that the order is total and does not depend on arrival.
+    static func relevanceOrder(_ lhs: VictimMachine, _ rhs: VictimMachine) -> Bool {
+        if lhs.isOrganisationMachine != rhs.isOrganisationMachine { return lhs.isOrganisationMachine }
+        if lhs.logDate != rhs.logDate { return (lhs.logDate ?? "") > (rhs.logDate ?? "") }
+        return lhs.orderFields.lexicographicallyPrecedes(rhs.orderFields)
+    }
+
+    private var orderFields: [String] {
+        [identity, hostname ?? "", user ?? "", domain ?? "", ip ?? "", country ?? "", hwid ?? ""] + evidence
+    }
+}

@@ -1,0 +1,264 @@
+/// Merges sightings into findings: one finding per exposure, whatever the number of dumps or
+/// files it was seen in, with the victim machines of its sources attached.
+///
+/// Runs on the collector thread. Every merge is order-independent (sets, minimums, "any"), so
+/// the findings do not depend on the order in which parse workers delivered the sightings.
+public struct FindingAggregator {
+    private let accounts: [Account]
+    private var exposures: [ExposureKey: Exposure] = [:]
+    /// System-information sightings by the folder (or archive) that holds them.
+    private var machineSightings: [String: [MachineSighting]] = [:]
+
+    public init(accounts: [Account]) {
+        self.accounts = accounts
+    }
+
+    public mutating func add(_ sighting: Sighting) {
+        let account = account(at: sighting.account)
+        let key = ExposureKey(sighting, account: account)
+        if let index = exposures.index(forKey: key) {
+            exposures.values[index].merge(sighting)
+        } else {
+            exposures[key] = Exposure(key: key, first: sighting, account: account)
+        }
+    }
+
+    public mutating func add(_ machine: MachineSighting) {
+        machineSightings[machine.folder, default: []].append(machine)
+    }
+
+    /// Merged findings with machines attached, severity and action applied, in the
+    /// deterministic report order.
+    public func findings() -> [Finding] {
+        let directory = MachineDirectory(machineSightings, accounts: accounts)
+        var machineOfPath: [String: VictimMachine?] = [:]
+        var result: [Finding] = []
+        result.reserveCapacity(exposures.count)
+        for exposure in exposures.values {
+            var machines = Set<VictimMachine>()
+            for source in exposure.sources {
+                let machine: VictimMachine?
+                if let known = machineOfPath[source.path] {
+                    machine = known
+                } else {
+                    machine = directory.machine(holding: source.path)
+                    machineOfPath[source.path] = machine
+                }
+                if let machine { machines.insert(machine) }
+            }
+            result.append(exposure.finding(machines: machines))
+        }
+        result += directory.infectedMachineFindings()
+        result.sort(by: Finding.reportOrder)
+        return result
+    }
+
+    /// The account at `index` of the export; nil for no index or one out of range.
+    private func account(at index: Int?) -> Account? {
+        guard let index, accounts.indices.contains(index) else { return nil }
+        return accounts[index]
+    }
+}
+
+/// The sightings of one exposure, merged as they arrive.
+private struct Exposure {
+    let key: ExposureKey
+    let account: Account?
+    /// The sighting with the smallest source: its URL, login and host stand for all.
+    private(set) var representative: Sighting
+    private(set) var sources: Set<Source>
+    private var count: Int
+    private var alsoMatched: Set<String>
+    private var isAmbiguous: Bool
+    private var isPasswordCurrent: Bool?
+    private var passwordLastChange: String?
+    private var latestCookieExpiry: Int64?
+
+    init(key: ExposureKey, first: Sighting, account: Account?) {
+        self.key = key
+        self.account = account
+        representative = first
+        sources = [first.source]
+        count = 1
+        alsoMatched = Set(first.alsoMatched)
+        isAmbiguous = first.isAmbiguous
+        isPasswordCurrent = first.isPasswordCurrent
+        passwordLastChange = first.passwordLastChange
+        latestCookieExpiry = first.cookie?.expiry
+    }
+
+    mutating func merge(_ sighting: Sighting) {
+        sources.insert(sighting.source)
+        count &+= 1
+        alsoMatched.formUnion(sighting.alsoMatched)
+        isAmbiguous = isAmbiguous || sighting.isAmbiguous
+        // A verified-current verdict wins over "not current", which wins over "unknown".
+        if let verdict = sighting.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
+        if let change = sighting.passwordLastChange, change > (passwordLastChange ?? "") {
+            passwordLastChange = change
+        }
+        if let expiry = sighting.cookie?.expiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
+        if Self.precedes(sighting, representative) { representative = sighting }
+    }
+
+    /// A total order on sightings of one exposure, so the representative does not depend on
+    /// arrival order.
+    private static func precedes(_ lhs: Sighting, _ rhs: Sighting) -> Bool {
+        if lhs.source != rhs.source { return lhs.source < rhs.source }
+        return lhs.tieBreakFields.lexicographicallyPrecedes(rhs.tieBreakFields)
+    }
+
+    func finding(machines: Set<VictimMachine>) -> Finding {
+        let sortedMachines = machines.sorted(by: VictimMachine.relevanceOrder)
+        let logDates = sortedMachines.compactMap(\.logDate)
+        let lastLogDate = logDates.max()
+        var changedAfterTheft: Bool?
+        if representative.password != nil, let change = passwordLastChange, let lastLogDate {
+            changedAfterTheft = Timestamp.isAfter(change, lastLogDate)
+        }
+        // Verification is authoritative: a password that still works was not changed.
+        if isPasswordCurrent == true { changedAfterTheft = false }
+        var cookie = representative.cookie
+        if let latestCookieExpiry { cookie?.expiry = latestCookieExpiry }
+        let facts = TriageRules.Facts(
+            kind: representative.kind,
+            platformSeverity: representative.platform?.severity,
+            fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
+            isPasswordCurrent: isPasswordCurrent,
+            changedAfterTheft: changedAfterTheft,
+            isAccountDisabled: account.map { !$0.isEnabled } ?? false
+        )
+        let triage = TriageRules.evaluate(facts)
+        var others = alsoMatched
+        if let platform = representative.platform { others.remove(platform.id) }
+        return Finding(
+            kind: representative.kind,
+            severity: triage.severity,
+            action: triage.action,
+            directoryAccount: account,
+            match: representative.rule,
+            platform: representative.platform?.id,
+            platformName: representative.platform?.name,
+            alsoMatched: others.sorted(),
+            url: representative.url,
+            host: representative.host,
+            login: representative.login,
+            passwordEvidence: representative.password,
+            passwordCurrent: isPasswordCurrent,
+            passwordLastChange: passwordLastChange,
+            changedAfterTheft: changedAfterTheft,
+            cookie: cookie,
+            sources: sources.sorted(),
+            count: count,
+            firstLogDate: logDates.min(),
+            lastLogDate: lastLogDate,
+            machines: sortedMachines,
+            ambiguous: isAmbiguous,
+            exposureKey: key.text
+        )
+    }
+}
+
+extension Sighting {
+    /// What tells apart two sightings of one exposure that share a source.
+    fileprivate var tieBreakFields: [String] {
+        [
+            url ?? "", login ?? "", host ?? "", rule?.rawValue ?? "", platform?.name ?? "", cookie?.path ?? "",
+            cookie.map { $0.isSecure ? "1" : "0" } ?? "",
+        ]
+    }
+}
+
+/// The victim machines, by the folder that holds their system information.
+private struct MachineDirectory {
+    /// One folder's system-information files merged.
+    struct FolderMachine {
+        var machine: VictimMachine
+        var account: Account?
+        var sources: [Source]
+    }
+
+    private var machineOfFolder: [String: FolderMachine] = [:]
+
+    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: [Account]) {
+        for (folder, sightings) in sightingsByFolder {
+            machineOfFolder[folder] = Self.merge(sightings.sorted { $0.source < $1.source }, folder, accounts)
+        }
+    }
+
+    /// The machine of the nearest folder that holds `path`.
+    func machine(holding path: String) -> VictimMachine? {
+        for folder in Locator.ancestors(of: path) {
+            if let found = machineOfFolder[folder] { return found.machine }
+        }
+        return nil
+    }
+
+    /// One `infected_machine` finding per organisation machine, however many folders or
+    /// dumps describe it (a re-sold or re-infected machine keeps one finding).
+    func infectedMachineFindings() -> [Finding] {
+        var folderMachinesOfIdentity: [String: [FolderMachine]] = [:]
+        for folderMachine in machineOfFolder.values {
+            folderMachinesOfIdentity[folderMachine.machine.identity, default: []].append(folderMachine)
+        }
+        var findings: [Finding] = []
+        for (identity, folderMachines) in folderMachinesOfIdentity
+        where folderMachines.contains(where: \.machine.isOrganisationMachine) {
+            let machines = Set(folderMachines.map(\.machine)).sorted(by: VictimMachine.relevanceOrder)
+            let sources = folderMachines.flatMap(\.sources).sorted()
+            let account = folderMachines.sorted { $0.sources.lexicographicallyPrecedes($1.sources) }
+                .lazy.compactMap(\.account).first
+            let logDates = machines.compactMap(\.logDate)
+            let triage = TriageRules.evaluate(TriageRules.Facts(kind: .infectedMachine))
+            findings.append(
+                Finding(
+                    kind: .infectedMachine,
+                    severity: triage.severity,
+                    action: triage.action,
+                    directoryAccount: account,
+                    sources: Array(Set(sources)).sorted(),
+                    count: sources.count,
+                    firstLogDate: logDates.min(),
+                    lastLogDate: logDates.max(),
+                    machines: machines,
+                    exposureKey: ExposureKey.text(machineIdentity: identity)
+                )
+            )
+        }
+        return findings
+    }
+
+    /// Merges the system-information sightings of one folder, smallest source first: each
+    /// field comes from the first file that has it.
+    private static func merge(_ sightings: [MachineSighting], _ folder: String, _ accounts: [Account])
+        -> FolderMachine
+    {
+        func first(_ field: KeyPath<VictimInfo, String?>) -> String? {
+            sightings.lazy.compactMap { $0.info[keyPath: field] }.first { !$0.isEmpty }
+        }
+        var info = VictimInfo()
+        info.hostname = first(\.hostname)
+        info.user = first(\.user)
+        info.domain = first(\.domain)
+        info.ip = first(\.ip)
+        info.country = first(\.country)
+        info.hwid = first(\.hwid)
+        info.logDate = first(\.logDate)
+        let machine = VictimMachine(
+            identity: ExposureKey.machineIdentity(of: info, folder: folder),
+            hostname: info.hostname,
+            user: info.user,
+            domain: info.domain,
+            ip: info.ip,
+            country: info.country,
+            hwid: info.hwid,
+            logDate: info.logDate,
+            isOrganisationMachine: sightings.contains(where: \.isOrganisationMachine),
+            evidence: Set(sightings.flatMap(\.evidence)).sorted()
+        )
+        let account = sightings.lazy.compactMap(\.account).first { accounts.indices.contains($0) }.map {
+            accounts[$0]
+        }
+        return FolderMachine(machine: machine, account: account, sources: sightings.map(\.source))
+    }
+}

@@ -1,0 +1,103 @@
+/// A value a report writes for a finding.
+enum ReportValue {
+    case text(String)
+    case integer(Int64)
+    case flag(Bool)
+    case texts([String])
+    case sources([Source])
+}
+
+/// One field of the machine-readable reports. The JSONL and CSV renderers both walk
+/// `ReportField.all`, so the two formats always carry the same fields in the same order.
+///
+/// Absent values: a key is omitted when its value is unknown or does not apply, never written
+/// as null (CSV leaves the cell empty). `kind`, `severity`, `action`, `also_matched`,
+/// `sources`, `count`, `ambiguous` and `exposure_key` are always written; arrays are written
+/// even when empty; a boolean is written whenever it is known (`account_disabled` with an
+/// account, `password_current` once verified, `changed_after_theft` once the dates or the
+/// verification tell). `password` (and its CSV column) exists only when passwords are revealed.
+enum ReportField: Sendable {
+    /// A plain value.
+    case value(String, @Sendable (Finding) -> ReportValue?)
+    /// A value written only when the run reveals passwords.
+    case secret(String, @Sendable (Finding) -> ReportValue?)
+    /// A nested object (JSONL) or a group of `name_child` columns (CSV), present when
+    /// `isPresent` holds.
+    case object(String, isPresent: @Sendable (Finding) -> Bool, [ReportField])
+
+    static let all: [ReportField] = [
+        .value("kind") { .text($0.kind.rawValue) },
+        .value("severity") { .text($0.severity.rawValue) },
+        .value("action") { .text($0.action.rawValue) },
+        .value("account") { $0.account.map(ReportValue.text) },
+        .value("account_disabled") { $0.accountDisabled.map(ReportValue.flag) },
+        .value("display_name") { $0.displayName.map(ReportValue.text) },
+        .value("department") { $0.department.map(ReportValue.text) },
+        .value("platform") { $0.platform.map(ReportValue.text) },
+        .value("platform_name") { $0.platformName.map(ReportValue.text) },
+        .value("also_matched") { .texts($0.alsoMatched) },
+        .value("url") { $0.url.map(ReportValue.text) },
+        .value("host") { $0.host.map(ReportValue.text) },
+        .value("login") { $0.login.map(ReportValue.text) },
+        .object(
+            "match",
+            isPresent: { $0.match != nil },
+            [.value("rule") { $0.match.map { .text($0.rawValue) } }]
+        ),
+        .value("password_fingerprint") { $0.passwordFingerprint.map(ReportValue.text) },
+        .value("password_length") { $0.passwordLength.map { .integer(Int64($0)) } },
+        .secret("password") { $0.passwordEvidence?.cleartext.map(ReportValue.text) },
+        .value("password_current") { $0.passwordCurrent.map(ReportValue.flag) },
+        .value("password_last_change") { $0.passwordLastChange.map(ReportValue.text) },
+        .value("changed_after_theft") { $0.changedAfterTheft.map(ReportValue.flag) },
+        .object(
+            "cookie",
+            isPresent: { $0.cookie != nil },
+            [
+                .value("domain") { $0.cookie.map { .text($0.domain) } },
+                .value("path") { $0.cookie.map { .text($0.path) } },
+                .value("name") { $0.cookie.map { .text($0.name) } },
+                .value("expires") { $0.cookie.map { .integer($0.expiry) } },
+                .value("secure") { $0.cookie.map { .flag($0.isSecure) } },
+            ]
+        ),
+        .value("sources") { .sources($0.sources) },
+        .value("count") { .integer(Int64($0.count)) },
+        .value("first_log_date") { $0.firstLogDate.map(ReportValue.text) },
+        .value("last_log_date") { $0.lastLogDate.map(ReportValue.text) },
+        .object(
+            "machine",
+            isPresent: { $0.machine != nil },
+            [
+                .value("hostname") { $0.machine?.hostname.map(ReportValue.text) },
+                .value("user") { $0.machine?.user.map(ReportValue.text) },
+                .value("domain") { $0.machine?.domain.map(ReportValue.text) },
+                .value("ip") { $0.machine?.ip.map(ReportValue.text) },
+                .value("country") { $0.machine?.country.map(ReportValue.text) },
+                .value("hwid") { $0.machine?.hwid.map(ReportValue.text) },
+                .value("log_date") { $0.machine?.logDate.map(ReportValue.text) },
+                .value("org_machine") { $0.machine.map { .flag($0.isOrganisationMachine) } },
+                .value("evidence") { $0.machine.map { .texts($0.evidence) } },
+            ]
+        ),
+        .value("ambiguous") { .flag($0.ambiguous) },
+        .value("first_seen") { $0.firstSeen.map(ReportValue.text) },
+        .value("exposure_key") { .text($0.exposureKey) },
+    ]
+
+    /// The CSV columns: nested fields flattened as `parent_child`, secrets only when revealed.
+    static func columnNames(revealPasswords: Bool) -> [String] {
+        var names: [String] = []
+        func collect(_ fields: [ReportField], prefix: String) {
+            for field in fields {
+                switch field {
+                case .value(let name, _): names.append(prefix + name)
+                case .secret(let name, _): if revealPasswords { names.append(prefix + name) }
+                case .object(let name, _, let children): collect(children, prefix: prefix + name + "_")
+                }
+            }
+        }
+        collect(all, prefix: "")
+        return names
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A report or reset list could not be written. Names the path, the step and the system's
+/// reason; never the content.
+public struct SecureFileError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    /// The step that failed (`create temporary file`, `write`, `rename`…).
+    public var operation: String
+    /// The `errno` value.
+    public var code: Int32
+
+    public init(path: String, operation: String, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String {
+        "cannot write \(path): \(operation): \(String(cString: strerror(code)))"
+    }
+}
+
+/// Files credwatch writes: 0600, written to a temporary file in the same folder then renamed,
+/// so a failed write leaves no partial file and readers never see a half-written report.
+public enum SecureFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(SecureFileError) {
+        let folder = folder(of: path)
+        var temporary = ""
+        var descriptor: Int32 = -1
+        // O_EXCL on a random name: never follows or reuses a file someone planted there.
+        for _ in 0..<8 {
+            temporary = folder + "/." + name(of: path) + ".tmp-" + randomSuffix()
+            descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        guard descriptor >= 0 else {
+            throw SecureFileError(path: path, operation: "create temporary file", code: errno)
+        }
+
+        func fail(_ operation: String, _ code: Int32) -> SecureFileError {
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporary)
+            return SecureFileError(path: path, operation: operation, code: code)
+        }
+        // The umask may have taken bits away (never added any); set the mode explicitly.
+        guard fchmod(descriptor, 0o600) == 0 else { throw fail("set permissions", errno) }
+        let written = bytes.withUnsafeBytes { buffer -> Int32 in
+            var offset = 0
+            while offset < buffer.count {
+                let count = writeSome(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if count == 0 { return EIO }
+                offset += count
+            }
+            return 0
+        }
+        guard written == 0 else { throw fail("write", written) }
+        guard fsync(descriptor) == 0 else { throw fail("flush to disk", errno) }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0 else { throw fail("close", errno) }
+        guard rename(temporary, path) == 0 else { throw fail("rename into place", errno) }
+        syncFolder(folder)
+    }
+
+    /// Makes the rename itself durable; some file systems refuse, which changes nothing.
+    private static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func name(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    private static func randomSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16)
+    }
+}
+
+/// `write(2)`, named apart from `SecureFile.write`.
+private func writeSome(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}

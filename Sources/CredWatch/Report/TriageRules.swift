@@ -1,0 +1,257 @@
+/// How urgent a finding is and what the SOC should do about it, as one ordered table.
+///
+/// Every rule whose kind and condition hold is applied, top to bottom: a later rule's
+/// severity effect applies to the severity so far, and its action (when it has one) replaces
+/// the action so far. The README's table is `markdownTable`, generated from the same rows.
+public enum TriageRules {
+    /// What a rule looks at.
+    enum Condition: Sendable {
+        case always
+        case onPlatform
+        case withoutPlatform
+        case organisationMachine
+        case passwordNotCurrent
+        case changedAfterTheft
+        case passwordCurrent
+        case accountDisabled
+
+        var summary: String {
+            switch self {
+            case .always: "always"
+            case .onPlatform: "on a platform"
+            case .withoutPlatform: "no URL (`email:password`)"
+            case .organisationMachine: "a source is an organisation machine"
+            case .passwordNotCurrent: "password verified not current"
+            case .changedAfterTheft: "password changed after the last theft"
+            case .passwordCurrent: "password verified current"
+            case .accountDisabled: "account disabled"
+            }
+        }
+    }
+
+    /// What a rule does to the severity.
+    enum SeverityEffect: Sendable {
+        case keep
+        case fixed(Severity)
+        case platform
+        case platformLowered
+        case raised
+
+        var summary: String {
+            switch self {
+            case .keep: "unchanged"
+            case .fixed(let severity): severity.rawValue
+            case .platform: "platform's"
+            case .platformLowered: "platform's, lowered one level"
+            case .raised: "raised one level"
+            }
+        }
+    }
+
+    struct Rule: Sendable {
+        let kinds: [FindingKind]
+        let condition: Condition
+        let severity: SeverityEffect
+        let action: Action?
+        let reason: String
+    }
+
+    /// The facts about one finding that the rules look at.
+    struct Facts {
+        var kind: FindingKind
+        var platformSeverity: Severity?
+        var fromOrganisationMachine = false
+        var isPasswordCurrent: Bool?
+        var changedAfterTheft: Bool?
+        var isAccountDisabled = false
+
+        func satisfies(_ condition: Condition) -> Bool {
+            switch condition {
+            case .always: true
+            case .onPlatform: platformSeverity != nil
+            case .withoutPlatform: platformSeverity == nil
+            case .organisationMachine: fromOrganisationMachine
+            case .passwordNotCurrent: isPasswordCurrent == false
+            case .changedAfterTheft: changedAfterTheft == true
+            case .passwordCurrent: isPasswordCurrent == true
+            case .accountDisabled: isAccountDisabled
+            }
+        }
+    }
+
+    /// Severity used for "the platform's" when a finding has no platform.
+    static let severityWithoutPlatform = Severity.medium
+
+    static let table: [Rule] = [
+        Rule(
+            kinds: [.credential],
+            condition: .onPlatform,
+            severity: .platform,
+            action: .forceReset,
+            reason: "a working login to a platform of the organisation"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .withoutPlatform,
+            severity: .fixed(.medium),
+            action: .forceReset,
+            reason: "an organisation password, target unknown"
+        ),
+        Rule(
+            kinds: [.cookie],
+            condition: .always,
+            severity: .platform,
+            action: .revokeSessions,
+            reason: "a stolen session works without the password"
+        ),
+        Rule(
+            kinds: [.infectedMachine],
+            condition: .always,
+            severity: .fixed(.critical),
+            action: .reimageDevice,
+            reason: "the stealer had the machine; everything typed on it is exposed"
+        ),
+        Rule(
+            kinds: [.reuse],
+            condition: .always,
+            severity: .fixed(.low),
+            action: .review,
+            reason: "an organisation identity on another site; the password may be reused"
+        ),
+        Rule(
+            kinds: [.unknownAccount],
+            condition: .always,
+            severity: .platformLowered,
+            action: .review,
+            reason: "a login on a platform that matches no account (former staff, typo, shared)"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .organisationMachine,
+            severity: .raised,
+            action: nil,
+            reason: "stolen from an organisation machine: the attacker may also be inside"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .passwordNotCurrent,
+            severity: .keep,
+            action: .revokeSessions,
+            reason: "the leaked password no longer works; sessions opened with it may"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .changedAfterTheft,
+            severity: .keep,
+            action: .revokeSessions,
+            reason: "changed since the theft; sessions and cookies may still be live"
+        ),
+        Rule(
+            kinds: [.credential, .reuse],
+            condition: .passwordCurrent,
+            severity: .fixed(.critical),
+            action: .forceReset,
+            reason: "the leaked password still opens the account"
+        ),
+        Rule(
+            kinds: [.credential, .reuse],
+            condition: .accountDisabled,
+            severity: .keep,
+            action: .review,
+            reason: "a disabled account cannot log in; check why it is exposed"
+        ),
+    ]
+
+    /// Applies every matching rule of `table`, in order.
+    static func evaluate(_ facts: Facts) -> (severity: Severity, action: Action) {
+        var severity = Severity.low
+        var action = Action.review
+        let platformSeverity = facts.platformSeverity ?? severityWithoutPlatform
+        for rule in table where rule.kinds.contains(facts.kind) && facts.satisfies(rule.condition) {
+            switch rule.severity {
+            case .keep: break
+            case .fixed(let fixed): severity = fixed
+            case .platform: severity = platformSeverity
+            case .platformLowered: severity = platformSeverity.lowered
+            case .raised: severity = severity.raised
+            }
+            if let ruleAction = rule.action { action = ruleAction }
+        }
+        return (severity, action)
+    }
+
+    /// The rules as a Markdown table, for the README.
+    public static var markdownTable: String {
+        var lines = [
+            "| # | Finding | When | Severity | Action | Why |",
+            "|---|---------|------|----------|--------|-----|",
+        ]
+        for (index, rule) in table.enumerated() {
+            let kinds = rule.kinds.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+            let action = rule.action.map { "`\($0.rawValue)`" } ?? "unchanged"
+            lines.append(
+                "| \(index + 1) | \(kinds) | \(rule.condition.summary) | \(rule.severity.summary) | \(action) | "
+                    + "\(rule.reason) |"
+            )
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Lenient comparison of ISO 8601 timestamps that may be a date alone or carry an offset.
+enum Timestamp {
+    /// True when `later` is certainly after `earlier`. Times of day are compared only when
+    /// both are in UTC (`Z`) or both carry no zone; otherwise only a later calendar day
+    /// counts, so a change on the day of the theft is never taken as "after the theft". Nil
+    /// when either does not start with a `YYYY-MM-DD` date.
+    static func isAfter(_ later: String, _ earlier: String) -> Bool? {
+        guard let late = parse(later), let early = parse(earlier) else { return nil }
+        if let lateSeconds = late.seconds, let earlySeconds = early.seconds, late.zone == early.zone,
+            late.zone != .offset
+        {
+            return (late.day, lateSeconds) > (early.day, earlySeconds)
+        }
+        return late.day > early.day
+    }
+
+    private enum Zone { case none, utc, offset }
+
+    /// The day as `yyyymmdd`, the seconds into the day when a time is written, and its zone.
+    private static func parse(_ text: String) -> (day: Int, seconds: Int?, zone: Zone)? {
+        let bytes = Array(text.utf8.prefix(64))
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) &- 0x30
+                guard digit >= 0 && digit <= 9 else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            bytes[4] == 0x2D, bytes[7] == 0x2D
+        else { return nil }
+        let date = year * 10000 + month * 100 + day
+        guard bytes.count >= 16, bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
+            let hour = number(11..<13), bytes[13] == 0x3A, let minute = number(14..<16)
+        else { return (date, nil, .none) }
+        var end = 16
+        var second = 0
+        if let parsed = number(17..<19), bytes[16] == 0x3A {
+            second = parsed
+            end = 19
+        }
+        // A fraction of a second does not change the order at this precision.
+        if end < bytes.count, bytes[end] == 0x2E {
+            end += 1
+            while end < bytes.count, bytes[end] >= 0x30 && bytes[end] <= 0x39 { end += 1 }
+        }
+        let suffix = bytes[end...]
+        let zone: Zone =
+            if suffix.isEmpty { .none } else if suffix.elementsEqual([0x5A]) || suffix.elementsEqual([0x7A]) {
+                .utc
+            } else { .offset }
+        return (date, hour * 3600 + minute * 60 + second, zone)
+    }
+}

@@ -1,0 +1,310 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The state kept between scheduled runs: which exposures were already reported (and when
+/// first), and which inputs were already scanned.
+///
+/// It never holds a cleartext password or cookie value: only exposure keys, account and
+/// platform ids, HMAC fingerprints, source locators and dates. The SQLite file is created
+/// 0600 and kept in rollback-journal mode (the journal inherits the file's mode; no WAL
+/// files), every write is one transaction (a run killed halfway leaves the previous state),
+/// and an exclusive lock on `<path>.lock` is held from `open` to `close`, so a second run
+/// waits for the first instead of interleaving with it.
+///
+/// Reads (`firstSeen`, `hasSeenInput`, `summary`) do not throw: a failure reads as "not
+/// seen", which over-reports rather than hides an exposure.
+public final class StateStore: Sendable {
+    public let path: String
+    /// Exposures purged when the state was opened, unseen for more than `retentionDays`.
+    public let purgedFindings: Int
+    /// The retention of this open, for the summary when the state records none.
+    private let retentionDays: Int
+    /// The connection and the run lock, nil once closed. One caller at a time: input skipping
+    /// asks from several reader threads.
+    private let connection: Mutex<Connection?>
+
+    private struct Connection {
+        let database: SQLiteDatabase
+        let lock: StateLock
+    }
+
+    private init(path: String, purgedFindings: Int, retentionDays: Int, connection: sending Connection) {
+        self.path = path
+        self.purgedFindings = purgedFindings
+        self.retentionDays = retentionDays
+        self.connection = Mutex(connection)
+    }
+
+    deinit { close() }
+
+    /// Opens or creates the state (created 0600). Refuses a state built under another
+    /// fingerprint key (compared by `keyID`), a file that is not a credwatch state, and one
+    /// accessible by group or others. Purges entries not seen for more than `retentionDays`.
+    /// Waits up to `lockTimeout` seconds for a run that holds the state, then fails.
+    ///
+    /// A nil `keyID` opens for maintenance (`credwatch state show/forget`): the key is neither
+    /// checked nor bound, and nothing is purged (the scheduled runs' retention may be longer
+    /// than this open's default).
+    public static func open(
+        path: String,
+        keyID: String?,
+        options: StateOptions,
+        now: Date
+    ) throws(ConfigurationError) -> StateStore {
+        guard options.retentionDays >= 1 else {
+            throw ConfigurationError(file: path, message: "state retention must be at least 1 day")
+        }
+        let timeout = options.lockTimeout.isFinite ? min(max(options.lockTimeout, 0), 86_400) : 0
+        let lock = try StateLock.acquire(statePath: path, timeout: timeout)
+        try PrivateFile.create(path)
+        let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: Int32(timeout * 1000))
+        try database.execute(
+            """
+            PRAGMA journal_mode = DELETE;
+            PRAGMA synchronous = FULL;
+            PRAGMA secure_delete = ON;
+            PRAGMA foreign_keys = ON;
+            """
+        )
+        let cutoff = UTCTimestamp.string(from: now.addingTimeInterval(-Double(options.retentionDays) * 86_400))
+        let purged = try database.transaction { () throws(ConfigurationError) -> Int in
+            try StateSchema.prepare(database, now: UTCTimestamp.string(from: now))
+            guard let keyID else { return 0 }
+            try checkKey(database, keyID: keyID, now: now)
+            try setMeta(database, "retention_days", String(options.retentionDays))
+            return try purge(database, before: cutoff)
+        }
+        return StateStore(
+            path: path,
+            purgedFindings: purged,
+            retentionDays: options.retentionDays,
+            connection: Connection(database: database, lock: lock)
+        )
+    }
+
+    /// Binds a new state to `keyID`, or refuses one bound to another key.
+    private static func checkKey(_ database: SQLiteDatabase, keyID: String, now: Date) throws(ConfigurationError) {
+        guard let stored = try meta(database, "key_id") else {
+            try setMeta(database, "key_id", keyID)
+            try setMeta(database, "created", UTCTimestamp.string(from: now))
+            return
+        }
+        guard stored == keyID else {
+            throw ConfigurationError(
+                file: database.path,
+                message: "state was built under another fingerprint key (key id \(stored); this run's is \(keyID)): "
+                    + "its fingerprints would not compare with this run's and every finding would look new. "
+                    + "Run with the key this state was built with, or use a new state file to start afresh"
+            )
+        }
+    }
+
+    private static func meta(_ database: SQLiteDatabase, _ name: String) throws(ConfigurationError) -> String? {
+        let select = try database.prepare("SELECT value FROM meta WHERE name = ?1")
+        try select.bind(1, name)
+        return try select.step() ? select.text(0) : nil
+    }
+
+    private static func setMeta(_ database: SQLiteDatabase, _ name: String, _ value: String) throws(ConfigurationError)
+    {
+        let upsert = try database.prepare(
+            "INSERT INTO meta(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value"
+        )
+        try upsert.bind(1, name)
+        try upsert.bind(2, value)
+        try upsert.run()
+    }
+
+    /// Deletes entries last seen before `cutoff`; returns the number of exposures removed.
+    private static func purge(_ database: SQLiteDatabase, before cutoff: String) throws(ConfigurationError) -> Int {
+        var purged = 0
+        for table in ["exposures", "exposure_sources", "inputs"] {
+            let delete = try database.prepare("DELETE FROM \(table) WHERE last_seen < ?1")
+            try delete.bind(1, cutoff)
+            try delete.run()
+            if table == "exposures" { purged = database.changes }
+        }
+        return purged
+    }
+
+    /// Runs `body` with the open connection, one caller at a time.
+    private func withDatabase<Result: Sendable>(
+        _ body: (SQLiteDatabase) throws(ConfigurationError) -> Result
+    ) throws(ConfigurationError) -> Result {
+        try connection.withLock { (held: inout Connection?) throws(ConfigurationError) -> Result in
+            guard let held else { throw ConfigurationError(file: path, message: "the state is closed") }
+            return try body(held.database)
+        }
+    }
+
+    /// For each exposure key, the first date it was reported (ISO 8601), if the state has seen it.
+    public func firstSeen(_ exposureKeys: [String]) -> [String: String] {
+        // What cannot be read counts as new.
+        (try? withDatabase { (database) throws(ConfigurationError) -> [String: String] in
+            var result: [String: String] = [:]
+            let select = try database.prepare("SELECT first_seen FROM exposures WHERE key = ?1")
+            for key in Set(exposureKeys) {
+                try select.bind(1, key)
+                if try select.step(), let date = select.text(0) { result[key] = date }
+                select.reset()
+            }
+            return result
+        }) ?? [:]
+    }
+
+    /// Records this run's exposures in one transaction: new ones are inserted with `now` as
+    /// first and last sighting; known ones get `now` as last sighting and any new sources.
+    public func record(_ exposures: [StateExposure], now: Date) throws(ConfigurationError) {
+        let seen = UTCTimestamp.string(from: now)
+        try withDatabase { (database) throws(ConfigurationError) in
+            try database.transaction { () throws(ConfigurationError) in
+                let upsert = try database.prepare(
+                    """
+                    INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                    ON CONFLICT(key) DO UPDATE SET
+                        account = excluded.account, platform = excluded.platform,
+                        fingerprint = excluded.fingerprint, first_seen = min(first_seen, excluded.first_seen),
+                        last_seen = max(last_seen, excluded.last_seen)
+                    """
+                )
+                let addSource = try database.prepare(
+                    """
+                    INSERT INTO exposure_sources(key, source, last_seen) VALUES (?1, ?2, ?3)
+                    ON CONFLICT(key, source) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+                    """
+                )
+                for exposure in exposures {
+                    try upsert.bind(1, exposure.key)
+                    try upsert.bind(2, exposure.account)
+                    try upsert.bind(3, exposure.platform)
+                    try upsert.bind(4, exposure.fingerprint)
+                    try upsert.bind(5, seen)
+                    try upsert.run()
+                    upsert.reset()
+                    for source in Set(exposure.sources) {
+                        try addSource.bind(1, exposure.key)
+                        try addSource.bind(2, source)
+                        try addSource.bind(3, seen)
+                        try addSource.run()
+                        addSource.reset()
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when `input` was recorded with the same path, size, modification time and digest
+    /// (false when the state cannot be read: the input is scanned again).
+    public func hasSeenInput(_ input: InputFingerprint) -> Bool {
+        (try? withDatabase { (database) throws(ConfigurationError) -> Bool in
+            let select = try database.prepare(
+                "SELECT 1 FROM inputs WHERE path = ?1 AND size = ?2 AND mtime = ?3 AND digest = ?4"
+            )
+            try select.bind(1, input.path)
+            try select.bind(2, input.size)
+            try select.bind(3, input.mtime)
+            try select.bind(4, input.digest)
+            return try select.step()
+        }) ?? false
+    }
+
+    /// Remembers this run's inputs (one transaction). Pass the skipped ones too, so that they
+    /// stay remembered instead of expiring after `retentionDays`.
+    public func recordInputs(_ inputs: [InputFingerprint], now: Date) throws(ConfigurationError) {
+        let seen = UTCTimestamp.string(from: now)
+        try withDatabase { (database) throws(ConfigurationError) in
+            try database.transaction { () throws(ConfigurationError) in
+                let upsert = try database.prepare(
+                    """
+                    INSERT INTO inputs(path, size, mtime, digest, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT(path) DO UPDATE SET
+                        size = excluded.size, mtime = excluded.mtime, digest = excluded.digest,
+                        last_seen = excluded.last_seen
+                    """
+                )
+                for input in inputs {
+                    try upsert.bind(1, input.path)
+                    try upsert.bind(2, input.size)
+                    try upsert.bind(3, input.mtime)
+                    try upsert.bind(4, input.digest)
+                    try upsert.bind(5, seen)
+                    try upsert.run()
+                    upsert.reset()
+                }
+            }
+        }
+    }
+
+    /// Counts, dates, file size, and the retention the scheduled runs apply.
+    public func summary() -> StateSummary {
+        var summary = StateSummary(
+            path: path,
+            findings: 0,
+            accounts: 0,
+            inputs: 0,
+            oldestFirstSeen: nil,
+            newestLastSeen: nil,
+            fileSize: 0,
+            retentionDays: retentionDays
+        )
+        var status = stat()
+        if stat(path, &status) == 0 { summary.fileSize = Int64(status.st_size) }
+        // Counts that cannot be read stay at zero.
+        return
+            (try? withDatabase { (database) throws(ConfigurationError) -> StateSummary in
+                let exposures = try database.prepare(
+                    "SELECT count(*), count(DISTINCT lower(account)), min(first_seen), max(last_seen) FROM exposures"
+                )
+                if try exposures.step() {
+                    summary.findings = Int(exposures.int64(0))
+                    summary.accounts = Int(exposures.int64(1))
+                    summary.oldestFirstSeen = exposures.text(2)
+                    summary.newestLastSeen = exposures.text(3)
+                }
+                let inputs = try database.prepare("SELECT count(*) FROM inputs")
+                if try inputs.step() { summary.inputs = Int(inputs.int64(0)) }
+                if let stored = try Self.meta(database, "retention_days").flatMap({ Int($0) }) {
+                    summary.retentionDays = stored
+                }
+                return summary
+            }) ?? summary
+    }
+
+    /// Removes every exposure of `account` (case-insensitive); returns how many were removed.
+    public func forget(account: String) throws(ConfigurationError) -> Int {
+        try withDatabase { (database) throws(ConfigurationError) -> Int in
+            try database.transaction { () throws(ConfigurationError) -> Int in
+                let delete = try database.prepare("DELETE FROM exposures WHERE account = ?1 COLLATE NOCASE")
+                try delete.bind(1, account)
+                try delete.run()
+                return database.changes
+            }
+        }
+    }
+
+    /// Removes every exposure and input; the state stays bound to its key.
+    public func forgetAll() throws(ConfigurationError) {
+        try withDatabase { (database) throws(ConfigurationError) in
+            try database.transaction { () throws(ConfigurationError) in
+                try database.execute("DELETE FROM exposure_sources; DELETE FROM exposures; DELETE FROM inputs;")
+            }
+        }
+    }
+
+    /// Closes the database and releases the lock (also done when the store is released).
+    public func close() {
+        connection.withLock { held in
+            held?.database.close()
+            held?.lock.release()
+            held = nil
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The password hashes of the organisation's accounts, loaded from Active Directory and
+/// Mediboard exports, telling whether a leaked password is still an account's current one.
+///
+/// Hashes are keyed by the case-folded name the export uses. An account is looked up by its
+/// exact identifiers only: sAMAccountName, UPN, mail and `smtp:` aliases. Local parts of
+/// addresses are deliberately not tried: a Mediboard user `jean.dupont` could be another
+/// person than the account whose UPN is `jean.dupont@…`, and a wrong pairing would report a
+/// still-valid password as "already changed", which makes a SOC skip the reset. An
+/// unmatched account yields nil ("unknown"), which keeps the reset.
+public final class HashDirectory: PasswordChecking {
+    private let hashes: [String: [StoredHash]]
+    /// Password hashes loaded, over all files.
+    public let count: Int
+    /// Lines of the exports that were neither a hash nor deliberately ignored.
+    public let skippedLines: Int
+
+    private init(_ table: HashTableBuilder) {
+        hashes = table.hashes
+        count = table.count
+        skippedLines = table.skippedLines
+    }
+
+    /// Loads password-hash exports, streamed line by line (never copied, never written anywhere).
+    /// Refuses a file readable by group or others unless `allowInsecure`, and a file that holds
+    /// no hash at all (most likely the wrong file).
+    public static func load(paths: [String], allowInsecure: Bool) throws(ConfigurationError) -> HashDirectory {
+        var table = HashTableBuilder()
+        for path in paths {
+            try load(path: path, allowInsecure: allowInsecure, into: &table)
+        }
+        return HashDirectory(table)
+    }
+
+    private static func load(
+        path: String,
+        allowInsecure: Bool,
+        into table: inout HashTableBuilder
+    ) throws(ConfigurationError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ConfigurationError(
+                file: path,
+                message: "cannot open hash export: \(String(cString: strerror(errno)))"
+            )
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw ConfigurationError(file: path, message: "hash export is not a regular file")
+        }
+        let mode = status.st_mode & 0o777
+        if mode & 0o044 != 0 && !allowInsecure {
+            throw ConfigurationError(
+                file: path,
+                message: "password-hash export is readable by group or others (mode 0\(String(mode, radix: 8))); "
+                    + "it is as sensitive as the passwords: run `chmod 600 \(path)`, or pass --allow-insecure-hashes"
+            )
+        }
+
+        let before = table.count
+        var format: ExportFormat?
+        var mediboard: MediboardUsersExport?
+        var failure: ConfigurationError?
+        let overlong = try SecretFileLines.forEach(in: descriptor, path: path) { line, lineNumber in
+            guard failure == nil else { return }
+            if format == nil {
+                if Bytes.trimmed(line).isEmpty { return }
+                if MediboardUsersExport.isHeader(line) {
+                    mediboard = MediboardUsersExport(header: line)
+                    if mediboard == nil {
+                        failure = ConfigurationError(
+                            file: path,
+                            line: lineNumber,
+                            message: "Mediboard users header without both user_username and user_password columns"
+                        )
+                    }
+                    format = .mediboard
+                    return
+                }
+                format = .activeDirectory
+            }
+            table.add(format == .mediboard ? mediboard?.parse(line) : ActiveDirectoryHashLine.parse(line))
+        }
+        if let failure { throw failure }
+        table.add(mediboard?.finish())
+        table.skippedLines += overlong
+        guard table.count > before else {
+            throw ConfigurationError(
+                file: path,
+                message: "no password hash found: expected secretsdump/DSInternals lines (user:rid:lmhash:nthash:::, "
+                    + "user:nthash) or a Mediboard users CSV with user_username and user_password columns"
+            )
+        }
+    }
+
+    private enum ExportFormat {
+        case activeDirectory
+        case mediboard
+    }
+
+    /// Whether `password` is one of `account`'s stored hashes; nil when no hash is known for it.
+    ///
+    /// NT hashes are checked with the password as Unicode (UTF-8 when valid, else
+    /// Windows-1252); Mediboard hashes with the bytes as given and, when they are UTF-8 with
+    /// non-ASCII characters, with their ISO-8859-1 encoding too (older installs).
+    public func check(account: Account, password: UnsafeRawBufferPointer) -> PasswordCheck? {
+        let stored = storedHashes(of: account)
+        guard !stored.isEmpty else { return nil }
+        var candidates = PasswordCandidates(password)
+        defer { candidates.wipe() }
+        let accountChange = PasswordDate.normalized(account.passwordLastSet)
+        func lastChange(_ hash: StoredHash) -> String? {
+            hash.lastChange ?? (hash.scheme == .nt ? accountChange : nil)
+        }
+        if let current = stored.first(where: { candidates.matches($0) }) {
+            return PasswordCheck(isCurrent: true, lastChange: lastChange(current))
+        }
+        return PasswordCheck(isCurrent: false, lastChange: stored.compactMap(lastChange).max())
+    }
+
+    private func storedHashes(of account: Account) -> [StoredHash] {
+        var names: [String] = []
+        for identifier in [account.sam, account.upn, account.mail].compactMap({ $0 }) + account.aliases {
+            let name = identifier.lowercased()
+            if !name.isEmpty && !names.contains(name) { names.append(name) }
+        }
+        return names.flatMap { hashes[$0] ?? [] }
+    }
+}
+
+/// The encodings of one leaked password that the stored schemes are computed over, each
+/// computed at most once per check.
+private struct PasswordCandidates {
+    let password: UnsafeRawBufferPointer
+    private var ntHash: [UInt8]?
+    private var latin1: [UInt8]??
+
+    init(_ password: UnsafeRawBufferPointer) {
+        self.password = password
+    }
+
+    mutating func matches(_ stored: StoredHash) -> Bool {
+        switch stored.scheme {
+        case .nt:
+            if ntHash == nil { ntHash = NTHash.hash(password: password) }
+            return ntHash == stored.digest
+        case .saltedSHA256(let salt):
+            return anyEncoding { bytes in
+                var hasher = SHA256()
+                hasher.update(data: salt)
+                hasher.update(bufferPointer: bytes)
+                return hasher.finalize().elementsEqual(stored.digest)
+            }
+        case .md5:
+            return anyEncoding { bytes in
+                var hasher = Insecure.MD5()
+                hasher.update(bufferPointer: bytes)
+                return hasher.finalize().elementsEqual(stored.digest)
+            }
+        }
+    }
+
+    /// True when `test` holds for the bytes as given or for their ISO-8859-1 form.
+    private mutating func anyEncoding(_ test: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        if test(password) { return true }
+        if latin1 == nil { latin1 = .some(Self.latin1(of: password)) }
+        guard let alternative = latin1 ?? nil else { return false }
+        return alternative.withUnsafeBytes(test)
+    }
+
+    /// The ISO-8859-1 bytes of a valid UTF-8 password with non-ASCII characters, all of
+    /// them in Latin-1; nil otherwise (nothing else to try).
+    private static func latin1(of password: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard password.contains(where: { $0 >= 0x80 }),
+            let text = String(validating: password.bindMemory(to: UInt8.self), as: UTF8.self)
+        else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(password.count)
+        for scalar in text.unicodeScalars {
+            guard scalar.value <= 0xFF else {
+                SecretBytes.wipe(&bytes)
+                return nil
+            }
+            bytes.append(UInt8(scalar.value))
+        }
+        return bytes
+    }
+
+    mutating func wipe() {
+        // Released from `latin1` first so the wipe reaches the only copy, not a fresh one.
+        guard case .some(.some(var alternative)) = latin1 else { return }
+        latin1 = nil
+        SecretBytes.wipe(&alternative)
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CredWatch
+import Foundation
+
+/// `credwatch`: finds an organisation's accounts in infostealer logs and combolists.
+@main
+struct Credwatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credwatch",
+        abstract: "Find the organisation's accounts in infostealer logs and combolists, and report what to reset.",
+        version: "0.1.0",
+        subcommands: [Scan.self, State.self]
+    )
+
+    /// The contract's exit statuses: usage errors are 2 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            var stderr = StandardError()
+            stderr.write("credwatch: \(fullMessage(for: error))\n")
+            Foundation.exit(ExitStatus.fatal)
+        }
+    }
+}
+
+/// Exit statuses of the scan contract.
+enum ExitStatus {
+    static let clean: Int32 = 0
+    static let findings: Int32 = 1
+    static let fatal: Int32 = 2
+    static let incomplete: Int32 = 3
+}
+
+/// A fatal problem already worded for the user: printed as is, exit status 2.
+struct FatalError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import CredWatch
+import Foundation
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// `credwatch scan`: the scan contract (see the README).
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
+        discussion: """
+            Exit status: 0 nothing found and every input read; 1 findings reported; 2 fatal (bad \
+            arguments, unreadable accounts/profile/patterns: nothing scanned); 3 nothing found but \
+            some input could not be read completely.
+            """
+    )
+
+    @Argument(help: "Files, directories (read recursively) or - for stdin. None: stdin.")
+    var inputs: [String] = []
+
+    @Option(help: "Account export: Active Directory style CSV, or one login per line.")
+    var accounts: String
+
+    @Option(help: "Organisation profile (TOML): domains, machine names, the site's own platforms.")
+    var org: String?
+
+    @Option(help: "Pattern file or folder added to the shipped packs (repeatable).")
+    var patterns: [String] = []
+
+    @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
+    var noDefaultPatterns = false
+
+    @Option(help: "Report format: jsonl, csv or table (default: table on a terminal, else jsonl).")
+    var format: ReportFormat?
+
+    @Option(help: "Write the report to this file (0600, replaced atomically) instead of stdout.")
+    var output: String?
+
+    @Option(help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser).")
+    var resetList: String?
+
+    @Option(help: "Parse+match worker threads (default: the number of cores).")
+    var threads: Int?
+
+    @Flag(help: "No progress line and no summary on stderr (errors are still named).")
+    var quiet = false
+
+    @Flag(help: "Do not report organisation accounts seen on sites that are not its platforms.")
+    var noReuse = false
+
+    @Flag(help: "Write cleartext passwords into the report. Never do this for a report that is kept.")
+    var revealPasswords = false
+
+    @Option(help: "File holding the organisation's secret key for password fingerprints (HMAC-SHA256).")
+    var fingerprintKeyFile: String?
+
+    @Option(help: "Password-hash export to tell whether leaked passwords are current (repeatable).")
+    var hashes: [String] = []
+
+    @Flag(help: "Accept hash exports that group or others can read.")
+    var allowInsecureHashes = false
+
+    @Option(help: "SQLite state of earlier runs (created 0600): remembers what was reported.")
+    var state: String?
+
+    @Flag(help: "With --state: report only findings the state has not seen.")
+    var newOnly = false
+
+    @Flag(help: "With --state: skip inputs already scanned (same path, size, mtime and content digest).")
+    var skipSeenInputs = false
+
+    @Option(help: "With --state: forget findings not seen for this many days.")
+    var retention: Int = 90
+
+    @Option(help: "Skip (and count) lines longer than this many bytes.")
+    var maxLineLength: Int = ScanLimits().maxLineLength
+
+    @Option(help: "Cut off an archive member or gzip stream after this many decompressed bytes.")
+    var maxMemberSize: Int64 = ScanLimits().maxMemberSize
+
+    @Option(help: "Cut off a member whose compression ratio exceeds this (zip and gzip bombs).")
+    var maxRatio: Int64 = ScanLimits().maxCompressionRatio
+
+    @Option(help: "Skip archives nested deeper than this.")
+    var maxDepth: Int = ScanLimits().maxNestingDepth
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if maxLineLength < 16 { throw ValidationError("--max-line-length must be at least 16") }
+        if maxMemberSize < 1 { throw ValidationError("--max-member-size must be positive") }
+        if maxRatio < 1 { throw ValidationError("--max-ratio must be positive") }
+        if maxDepth < 0 { throw ValidationError("--max-depth cannot be negative") }
+        if retention < 1 { throw ValidationError("--retention must be at least 1 day") }
+        if (newOnly || skipSeenInputs) && state == nil {
+            throw ValidationError("--new-only and --skip-seen-inputs need --state")
+        }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let diagnostics = Diagnostics()
+        let setup: ScanSetup
+        do {
+            setup = try ScanSetup(command: self, diagnostics: diagnostics)
+        } catch {
+            throw FatalError("\(error)")
+        }
+        defer { setup.store?.close() }
+
+        var limits = ScanLimits()
+        limits.maxLineLength = maxLineLength
+        limits.maxMemberSize = maxMemberSize
+        limits.maxCompressionRatio = maxRatio
+        limits.maxNestingDepth = maxDepth
+        let store = setup.store
+        let configuration = ScanConfiguration(
+            inputs: inputs,
+            limits: limits,
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            shouldRead: skipSeenInputs ? store.map(Self.unseenInputs(in:)) : nil
+        )
+        let pipeline = ScanPipeline(configuration: configuration, context: setup.context, diagnostics: diagnostics)
+        let showProgress = !quiet && Terminal.isTerminal(2)
+        let result = pipeline.run(progress: showProgress ? { Terminal.showProgress($0) } : nil)
+        if showProgress { Terminal.clearProgress() }
+
+        var findings = result.findings
+        if let store {
+            findings = try remember(findings, in: store, completedInputs: result.completedInputs)
+        }
+        try writeReports(findings)
+        if !quiet {
+            var stderr = StandardError()
+            stderr.write(RunSummary(diagnostics: diagnostics, findings: findings, elapsed: result.elapsed).render())
+        }
+        if !findings.isEmpty { throw ExitCode(ExitStatus.findings) }
+        if diagnostics.errors.load(ordering: .relaxed) > 0 { throw ExitCode(ExitStatus.incomplete) }
+    }
+
+    /// With --skip-seen-inputs: reads only files the state has not seen scanned completely.
+    private static func unseenInputs(in store: StateStore) -> @Sendable (InputSource) -> Bool {
+        { source in
+            guard case .file(let path, _) = source, let fingerprint = InputFingerprint.of(path: path) else {
+                return true
+            }
+            return !store.hasSeenInput(fingerprint)
+        }
+    }
+
+    /// Marks each finding with the date the state first saw it, records the run, and keeps only
+    /// the new ones with --new-only.
+    private func remember(_ findings: [Finding], in store: StateStore, completedInputs: [InputSource]) throws
+        -> [Finding]
+    {
+        let now = Date()
+        let known = store.firstSeen(findings.map(\.exposureKey))
+        let stamp = ISO8601DateFormatter().string(from: now)
+        var marked = findings
+        for index in marked.indices {
+            marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp
+        }
+        do {
+            try store.record(marked.map(StateExposure.init(finding:)), now: now)
+            if skipSeenInputs {
+                let fingerprints = completedInputs.compactMap { source -> InputFingerprint? in
+                    guard case .file(let path, _) = source else { return nil }
+                    return InputFingerprint.of(path: path)
+                }
+                try store.recordInputs(fingerprints, now: now)
+            }
+        } catch {
+            throw FatalError("\(error)")
+        }
+        return newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked
+    }
+
+    private func writeReports(_ findings: [Finding]) throws {
+        let toTerminal = output == nil && Terminal.isTerminal(1)
+        var options = ReportOptions()
+        options.revealPasswords = revealPasswords
+        options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        options.terminalWidth = Terminal.width(1)
+        let chosen = format ?? (toTerminal ? .table : .jsonl)
+        let report = ReportRenderer.render(findings, as: chosen, options: options)
+        do {
+            if let output {
+                try SecureFile.write(report, to: output)
+            } else {
+                try Terminal.writeAll(report, to: 1)
+            }
+            if let resetList {
+                try SecureFile.write(ReportRenderer.resetList(findings), to: resetList)
+            }
+        } catch {
+            throw FatalError("cannot write the report: \(error)")
+        }
+    }
+}
+
+extension StateExposure {
+    init(finding: Finding) {
+        self.init(
+            key: finding.exposureKey,
+            account: finding.account ?? finding.login ?? "",
+            platform: finding.platform ?? "",
+            fingerprint: finding.passwordFingerprint ?? "",
+            sources: finding.sources.map { "\($0.path):\($0.line)" }
+        )
+    }
+}

@@ -1,0 +1,95 @@
+import CredWatch
+import Foundation
+
+/// Everything a scan loads before it reads a byte of input; any failure here is fatal (exit 2).
+struct ScanSetup {
+    let context: MatchContext
+    let store: StateStore?
+
+    init(command: Scan, diagnostics: Diagnostics) throws {
+        let fingerprinter = try Self.fingerprinter(keyFile: command.fingerprintKeyFile, diagnostics: diagnostics)
+        if fingerprinter.isEphemeral && command.state != nil {
+            throw FatalError(
+                "--state needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
+            )
+        }
+        let accounts = try AccountDirectory.load(path: command.accounts)
+        let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
+        let checker: (any PasswordChecking)? =
+            command.hashes.isEmpty
+            ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)
+
+        var patternPaths: [String] = []
+        if !command.noDefaultPatterns {
+            if let shipped = MatchContext.defaultPatternDirectory() {
+                patternPaths.append(shipped)
+            } else {
+                diagnostics.note(
+                    "warning: the shipped pattern packs were not found (set CREDWATCH_PATTERNS); "
+                        + "only the organisation's platforms are matched"
+                )
+            }
+        }
+        patternPaths += command.patterns
+
+        var options = MatchContext.Options()
+        options.reportReuse = !command.noReuse
+        options.revealPasswords = command.revealPasswords
+        context = try MatchContext(
+            profile: profile,
+            profilePath: command.org,
+            patternPaths: patternPaths,
+            accounts: accounts,
+            fingerprinter: fingerprinter,
+            checker: checker,
+            options: options
+        )
+        if command.revealPasswords {
+            diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
+        }
+
+        if let statePath = command.state {
+            var stateOptions = StateOptions()
+            stateOptions.retentionDays = command.retention
+            store = try StateStore.open(
+                path: statePath,
+                keyID: fingerprinter.keyID,
+                options: stateOptions,
+                now: Date()
+            )
+        } else {
+            store = nil
+        }
+    }
+
+    /// The organisation's fingerprint key from a file or the environment; a random one (with a
+    /// warning) when neither is given.
+    private static func fingerprinter(keyFile: String?, diagnostics: Diagnostics) throws -> PasswordFingerprinter {
+        if let keyFile {
+            guard let data = FileManager.default.contents(atPath: keyFile) else {
+                throw FatalError("\(keyFile): cannot read the fingerprint key file")
+            }
+            var key = [UInt8](data)
+            while let last = key.last, last == 0x0A || last == 0x0D { key.removeLast() }
+            guard key.count >= 16 else {
+                throw FatalError("\(keyFile): the fingerprint key must be at least 16 bytes")
+            }
+            var info = stat()
+            if stat(keyFile, &info) == 0 && info.st_mode & 0o077 != 0 {
+                diagnostics.note("warning: \(keyFile): the fingerprint key is readable by others (chmod 600 it)")
+            }
+            return PasswordFingerprinter(keyBytes: key)
+        }
+        if let value = ProcessInfo.processInfo.environment["CREDWATCH_FINGERPRINT_KEY"], !value.isEmpty {
+            guard value.utf8.count >= 16 else {
+                throw FatalError("CREDWATCH_FINGERPRINT_KEY must be at least 16 bytes")
+            }
+            return PasswordFingerprinter(keyBytes: Array(value.utf8))
+        }
+        diagnostics.note(
+            "warning: no fingerprint key (--fingerprint-key-file or CREDWATCH_FINGERPRINT_KEY): "
+                + "using a random key, so password fingerprints are not comparable across runs"
+        )
+        return PasswordFingerprinter.ephemeral()
+    }
+}

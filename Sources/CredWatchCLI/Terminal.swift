@@ -1,0 +1,49 @@
+import CredWatch
+import Foundation
+
+/// The few terminal facts the CLI needs.
+enum Terminal {
+    static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+    /// Columns of the terminal on `descriptor`, else $COLUMNS, else 120.
+    static func width(_ descriptor: Int32) -> Int {
+        var size = winsize()
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
+        return 120
+    }
+
+    /// Rewrites the live progress line on stderr.
+    static func showProgress(_ progress: ScanProgress) {
+        let line = ProgressLine.render(
+            bytesDone: progress.bytesRead,
+            bytesTotal: progress.bytesTotal,
+            elapsed: progress.elapsed,
+            findings: progress.findings
+        )
+        var stderr = StandardError()
+        stderr.write("\r\u{1B}[K" + line)
+    }
+
+    static func clearProgress() {
+        var stderr = StandardError()
+        stderr.write("\r\u{1B}[K")
+    }
+
+    /// Writes every byte to `descriptor`, retrying short writes.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw FatalError(String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+        }
+    }
+}

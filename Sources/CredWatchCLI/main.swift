@@ -1,3 +1,0 @@
-import CredWatch
-
-print("credwatch")

@@ -1,0 +1,165 @@
+import Testing
+
+@testable import CredWatch
+
+@Suite("Decode: text documents")
+struct TextDecodingTests {
+    private let combo = "https://mediboard.clinique-exemple.fr/login:j.martin@clinique-exemple.fr:Soleil2024\n"
+
+    @Test func plainTextIsDeliveredWholeWithItsLocator() throws {
+        let scratch = DecodeScratchDirectory()
+        let path = scratch.write("combo.txt", combo + "alice@example.test:hunter2\n")
+        let harness = DecodeHarness()
+        harness.readFile(path, locator: "dump/combo.txt")
+        let chunk = try #require(harness.collector.all.first)
+        #expect(harness.collector.all.count == 1)
+        #expect(chunk.document.locator == "dump/combo.txt")
+        #expect(chunk.document.role == .combolist)
+        #expect(chunk.firstLine == 1)
+        #expect(chunk.isWholeDocument)
+        #expect(String(decoding: chunk.text, as: UTF8.self) == combo + "alice@example.test:hunter2\n")
+        #expect(harness.messages.isEmpty)
+        #expect(harness.diagnostics.bytesRead.load(ordering: .relaxed) == chunk.text.count)
+        #expect(harness.diagnostics.bytesDecoded.load(ordering: .relaxed) == chunk.text.count)
+    }
+
+    @Test func utf8ByteOrderMarkIsStripped() {
+        let harness = DecodeHarness()
+        harness.readStream([0xEF, 0xBB, 0xBF] + Array("URL: https://intranet.example.test\n".utf8), locator: "a.txt")
+        #expect(harness.collector.text(of: "a.txt") == "URL: https://intranet.example.test\n")
+    }
+
+    /// UTF-16 with a BOM or evident from its zero bytes, transcoded to UTF-8, including a
+    /// surrogate pair (𝄞) and characters outside Latin-1 (ł, €).
+    @Test(arguments: [
+        (true, false), (true, true), (false, false), (false, true),
+    ])
+    func utf16IsTranscoded(bigEndian: Bool, withMark: Bool) {
+        let text = "Host: pc-accueil\r\nUser: łukasz 𝄞 €\r\nLogin: admin\r\n"
+        var bytes: [UInt8] = withMark ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+        for unit in text.utf16 {
+            let high = UInt8(unit >> 8)
+            let low = UInt8(unit & 0xFF)
+            bytes += bigEndian ? [high, low] : [low, high]
+        }
+        for readSize in [1, 3, 1 << 16] {
+            let harness = DecodeHarness()
+            harness.readStream(bytes, locator: "System.txt", readSize: readSize)
+            #expect(harness.collector.text(of: "System.txt") == text, "read \(readSize) bytes at a time")
+        }
+    }
+
+    @Test func utf16OddTrailingByteBecomesReplacementCharacter() {
+        let harness = DecodeHarness()
+        harness.readStream([0xFF, 0xFE, 0x61, 0x00, 0x62, 0x00, 0x63], locator: "odd.txt")
+        #expect(harness.collector.text(of: "odd.txt") == "ab\u{FFFD}")
+    }
+
+    @Test func invalidUTF8BytesAreKeptAsTheyAre() {
+        let bytes: [UInt8] = Array("login:Fran".utf8) + [0xE7, 0x6F, 0x69, 0x73, 0xFF, 0x0A]
+        let harness = DecodeHarness()
+        harness.readStream(bytes, locator: "latin1.txt")
+        #expect(harness.collector.bytes(of: "latin1.txt") == bytes)
+    }
+
+    /// Lone CR becomes LF, CRLF stays, NUL bytes vanish — also when a CR or CRLF straddles two
+    /// reads.
+    @Test(arguments: [1, 2, 5, 1 << 16])
+    func lineEndsAndNulBytesAreNormalised(readSize: Int) {
+        let bytes = Array("a:1\rb:2\r\nc:3\nd\0:4\0\r\re:5\r".utf8)
+        let harness = DecodeHarness()
+        harness.readStream(bytes, locator: "mixed.txt", readSize: readSize)
+        #expect(harness.collector.text(of: "mixed.txt") == "a:1\nb:2\r\nc:3\nd:4\n\ne:5\n")
+    }
+
+    /// An over-long line is replaced by an empty line (so later line numbers hold), counted and
+    /// warned about once, and the lines after it are still read — also when it spans reads.
+    @Test(arguments: [3, 1 << 16])
+    func overLongLinesAreSkipped(readSize: Int) {
+        var limits = ScanLimits()
+        limits.maxLineLength = 16
+        let long = String(repeating: "x", count: 40)
+        let text = "first:line\n\(long)\nthird:line\n\(long)\nfifth:line:exact\nlast:\(long)"
+        let harness = DecodeHarness(limits: limits, chunkSize: 24)
+        harness.readStream(Array(text.utf8), locator: "long.txt", readSize: readSize)
+        #expect(harness.collector.text(of: "long.txt") == "first:line\n\nthird:line\n\nfifth:line:exact\n")
+        #expect(harness.diagnostics.skippedLines.load(ordering: .relaxed) == 3)
+        #expect(harness.warnings == ["credwatch: warning: long.txt: 3 lines longer than 16 bytes skipped"])
+        let numbered = harness.collector.numberedLines(of: "long.txt")
+        #expect(numbered[3] == "third:line")
+        #expect(numbered[5] == "fifth:line:exact")
+    }
+
+    @Test func combolistsAreCutIntoChunksAtLineEnds() {
+        let lines = (1...200).map { "user\($0)@example.test:pass\($0)\n" }
+        let harness = DecodeHarness(chunkSize: 256)
+        harness.readStream(Array(lines.joined().utf8), locator: "big.txt", readSize: 100)
+        let chunks = harness.collector.chunks(of: "big.txt")
+        #expect(chunks.count > 5)
+        var expectedLine = 1
+        for chunk in chunks {
+            #expect(chunk.firstLine == expectedLine)
+            #expect(chunk.text.last == 0x0A)
+            #expect(!chunk.isWholeDocument)
+            expectedLine += chunk.text.filter { $0 == 0x0A }.count
+        }
+        #expect(harness.collector.text(of: "big.txt") == lines.joined())
+    }
+
+    @Test func lastLineWithoutLineFeedIsDelivered() {
+        let harness = DecodeHarness(chunkSize: 8)
+        harness.readStream(Array("one:1\ntwo:2\nthree:3".utf8), locator: "c.txt")
+        let chunks = harness.collector.chunks(of: "c.txt")
+        #expect(chunks.map(\.firstLine) == [1, 2, 3])
+        #expect(chunks.last.map { String(decoding: $0.text, as: UTF8.self) } == "three:3")
+    }
+
+    @Test func structuredDocumentsComeWholeUnderTheirLimit() throws {
+        let record = "URL: https://dpi.clinique-exemple.fr\nUsername: j.martin\nPassword: Soleil2024\n\n"
+        let text = String(repeating: record, count: 50)
+        let harness = DecodeHarness(chunkSize: 64)
+        harness.readStream(Array(text.utf8), locator: "victim/Passwords.txt", readSize: 97)
+        let chunk = try #require(harness.collector.all.first)
+        #expect(harness.collector.all.count == 1)
+        #expect(chunk.isWholeDocument)
+        #expect(chunk.document.role == .credentials)
+        #expect(String(decoding: chunk.text, as: UTF8.self) == text)
+    }
+
+    @Test func largeStructuredDocumentsFallBackToChunks() {
+        var limits = ScanLimits()
+        limits.maxStructuredDocument = 200
+        let text = String(repeating: "URL: https://a.example.test\nPassword: x\n", count: 40)
+        let harness = DecodeHarness(limits: limits, chunkSize: 100)
+        harness.readStream(Array(text.utf8), locator: "Passwords.txt", readSize: 64)
+        let chunks = harness.collector.chunks(of: "Passwords.txt")
+        #expect(chunks.count > 2)
+        #expect(chunks.allSatisfy { !$0.isWholeDocument })
+        #expect(harness.collector.text(of: "Passwords.txt") == text)
+    }
+
+    @Test func binaryJunkNamedTextIsSkippedWithAWarning() {
+        var generator = SystemRandomNumberGenerator()
+        let junk = [0xFF, 0xD8, 0xFF, 0xE0] + (0..<8192).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let harness = DecodeHarness()
+        harness.readStream(junk, locator: "Passwords.txt")
+        #expect(harness.collector.all.isEmpty)
+        #expect(harness.warnings == ["credwatch: warning: Passwords.txt: binary data, not text: skipped"])
+    }
+
+    @Test func zeroByteFilesDeliverNothingQuietly() {
+        let scratch = DecodeScratchDirectory()
+        let harness = DecodeHarness()
+        harness.readFile(scratch.write("empty.txt", []))
+        harness.readStream([0xEF, 0xBB, 0xBF], locator: "bom-only.txt")
+        #expect(harness.collector.all.isEmpty)
+        #expect(harness.messages.isEmpty)
+    }
+
+    @Test func ignoredDocumentsAreNotDecoded() {
+        let harness = DecodeHarness()
+        harness.readStream(Array("not really a jpeg\n".utf8), locator: "victim/Screenshot.jpg")
+        #expect(harness.collector.all.isEmpty)
+        #expect(harness.messages.isEmpty)
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+import Testing
+
+@testable import CredWatch
+
+/// How a zip reaches the reader: a seekable file (central directory) or a stream (one forward
+/// pass over the local headers).
+enum ZipReadMode: String, CaseIterable, CustomTestStringConvertible {
+    case centralDirectory
+    case forwardPass
+    case forwardPassInSmallReads
+
+    var testDescription: String { rawValue }
+
+    /// Reads `bytes` as `locator` the way this mode says.
+    func read(_ bytes: [UInt8], as locator: String, into harness: DecodeHarness) {
+        switch self {
+        case .centralDirectory:
+            let scratch = DecodeScratchDirectory()
+            harness.readFile(scratch.write("archive", bytes), locator: locator)
+        case .forwardPass:
+            harness.readStream(bytes, locator: locator)
+        case .forwardPassInSmallReads:
+            harness.readStream(bytes, locator: locator, readSize: 13)
+        }
+    }
+}
+
+@Suite("Decode: zip archives")
+struct ZipTests {
+    private let passwords = "URL: https://dpi.clinique-exemple.fr\nUsername: j.martin\nPassword: Soleil2024\n"
+    private let combo = (1...50).map { "https://webmail.example.test:user\($0):pw\($0)\n" }.joined()
+
+    @Test(arguments: ZipReadMode.allCases)
+    func storedAndDeflatedMembers(mode: ZipReadMode) {
+        let zip = ZipFixture([
+            .init("victim1/Passwords.txt", passwords, method: 8),
+            .init("victim1/", ""),
+            .init("combo.txt", combo, method: 0),
+            .init("victim1/Screenshot.jpg", "ignored", method: 0),
+        ]).build()
+        let harness = DecodeHarness()
+        mode.read(zip, as: "dump.zip", into: harness)
+        #expect(harness.collector.locators == ["dump.zip!victim1/Passwords.txt", "dump.zip!combo.txt"])
+        #expect(harness.collector.text(of: "dump.zip!victim1/Passwords.txt") == passwords)
+        #expect(harness.collector.chunks(of: "dump.zip!victim1/Passwords.txt").first?.document.role == .credentials)
+        #expect(harness.collector.text(of: "dump.zip!combo.txt") == combo)
+        #expect(harness.messages.isEmpty)
+        #expect(harness.diagnostics.members.load(ordering: .relaxed) == 3)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func dataDescriptors(mode: ZipReadMode) {
+        var deflated = ZipFixture.Member("deflated.txt", combo, method: 8)
+        deflated.usesDataDescriptor = true
+        var stored = ZipFixture.Member("stored.txt", passwords + "PK\u{07}\u{08}decoy\n", method: 0)
+        stored.usesDataDescriptor = true
+        var unsigned = ZipFixture.Member("unsigned.txt", "third:member\n", method: 8)
+        unsigned.usesDataDescriptor = true
+        unsigned.descriptorSignature = false
+        let harness = DecodeHarness()
+        mode.read(ZipFixture([deflated, stored, unsigned]).build(), as: "dd.zip", into: harness)
+        #expect(harness.collector.text(of: "dd.zip!deflated.txt") == combo)
+        #expect(harness.collector.text(of: "dd.zip!stored.txt") == passwords + "PK\u{07}\u{08}decoy\n")
+        #expect(harness.collector.text(of: "dd.zip!unsigned.txt") == "third:member\n")
+        #expect(harness.messages.isEmpty)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func zip64Records(mode: ZipReadMode) {
+        var first = ZipFixture.Member("big/combo.txt", combo, method: 8)
+        first.isZip64 = true
+        var second = ZipFixture.Member("stored64.txt", passwords, method: 0)
+        second.isZip64 = true
+        second.usesDataDescriptor = true
+        var zip = ZipFixture([first, second])
+        zip.hasZip64EndRecords = true
+        let harness = DecodeHarness()
+        mode.read(zip.build(), as: "z64.zip", into: harness)
+        #expect(harness.collector.text(of: "z64.zip!big/combo.txt") == combo)
+        #expect(harness.collector.text(of: "z64.zip!stored64.txt") == passwords)
+        #expect(harness.messages.isEmpty)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func backslashNamesAreNormalised(mode: ZipReadMode) {
+        let zip = ZipFixture([.init("FR[2A3B]\\Browsers\\Passwords.txt", passwords)]).build()
+        let harness = DecodeHarness()
+        mode.read(zip, as: "log.zip", into: harness)
+        #expect(harness.collector.locators == ["log.zip!FR[2A3B]/Browsers/Passwords.txt"])
+    }
+
+    @Test(arguments: ZipReadMode.allCases, [UInt16(0), 8])
+    func nestedZipInZip(mode: ZipReadMode, innerMethod: UInt16) {
+        let innermost = ZipFixture([.init("Passwords.txt", passwords)]).build()
+        let inner = ZipFixture([.init("c.zip", innermost, method: innerMethod), .init("note.txt", "a:b\n")]).build()
+        let outer = ZipFixture([.init("b.zip", inner, method: innerMethod)]).build()
+        let harness = DecodeHarness()
+        mode.read(outer, as: "a.zip", into: harness)
+        #expect(harness.collector.locators == ["a.zip!b.zip!c.zip!Passwords.txt", "a.zip!b.zip!note.txt"])
+        #expect(harness.collector.text(of: "a.zip!b.zip!c.zip!Passwords.txt") == passwords)
+        #expect(harness.messages.isEmpty)
+        #expect(harness.diagnostics.members.load(ordering: .relaxed) == 4)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func nestingDeeperThanTheLimitIsSkipped(mode: ZipReadMode) {
+        var limits = ScanLimits()
+        limits.maxNestingDepth = 2
+        let level3 = ZipFixture([.init("deep.txt", "too:deep\n")]).build()
+        let level2 = ZipFixture([.init("c.zip", level3), .init("two.txt", "two:levels\n")]).build()
+        let level1 = ZipFixture([.init("b.zip", level2)]).build()
+        let harness = DecodeHarness(limits: limits)
+        mode.read(level1, as: "a.zip", into: harness)
+        #expect(harness.collector.locators == ["a.zip!b.zip!two.txt"])
+        #expect(
+            harness.warnings == [
+                "credwatch: warning: a.zip!b.zip!c.zip: zip archive nested more than 2 containers deep: skipped"
+            ]
+        )
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func encryptedAndUnsupportedMembersAreSkippedByName(mode: ZipReadMode) {
+        var encrypted = ZipFixture.Member("secret/Passwords.txt", "opaque-bytes-opaque", method: 8)
+        encrypted.isEncrypted = true
+        encrypted.payload = Array("opaque-bytes-opaque".utf8)
+        encrypted.usesDataDescriptor = true
+        var aes = ZipFixture.Member("aes.txt", "aes-data", method: 99)
+        aes.isEncrypted = true
+        let bzip2 = ZipFixture.Member("b.txt", "bzip2-data", method: 12)
+        let zip = ZipFixture([encrypted, .init("good1.txt", "one:1\n"), aes, bzip2, .init("good2.txt", "two:2\n")])
+            .build()
+        let harness = DecodeHarness()
+        mode.read(zip, as: "mixed.zip", into: harness)
+        #expect(harness.collector.locators == ["mixed.zip!good1.txt", "mixed.zip!good2.txt"])
+        #expect(
+            harness.warnings == [
+                "credwatch: warning: mixed.zip!secret/Passwords.txt: encrypted member: skipped",
+                "credwatch: warning: mixed.zip!aes.txt: encrypted member (AES): skipped",
+                "credwatch: warning: mixed.zip!b.txt: unsupported compression method 12 (bzip2): skipped",
+            ]
+        )
+        #expect(harness.errors.isEmpty)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func corruptMemberBesideGoodOnes(mode: ZipReadMode) {
+        var broken = ZipFixture.Member("broken.txt", combo, method: 8)
+        broken.payload = [0xFF, 0xFF, 0xFF, 0xFF] + Array(DecodeCompression.raw(Array(combo.utf8)).dropFirst(4))
+        var wrongChecksum = ZipFixture.Member("crc.txt", "checked:data\n", method: 0)
+        wrongChecksum.hasWrongChecksum = true
+        let zip = ZipFixture([.init("before.txt", "a:1\n"), broken, wrongChecksum, .init("after.txt", "b:2\n")]).build()
+        let harness = DecodeHarness()
+        mode.read(zip, as: "bad.zip", into: harness)
+        #expect(harness.collector.text(of: "bad.zip!before.txt") == "a:1\n")
+        #expect(harness.collector.text(of: "bad.zip!after.txt") == "b:2\n")
+        #expect(harness.collector.text(of: "bad.zip!crc.txt") == "checked:data\n")
+        #expect(harness.reported("error: bad.zip!broken.txt: corrupt deflate data"))
+        #expect(harness.reported("error: bad.zip!crc.txt: CRC mismatch: data has CRC-32 "))
+        #expect(harness.errors.count == 2)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func damagedLocalHeaderCostsOnlyItsMember(mode: ZipReadMode) throws {
+        var bytes = ZipFixture([.init("one.txt", "a:1\n"), .init("two.txt", "b:2\n"), .init("three.txt", "c:3\n")])
+            .build()
+        let headers = bytes.indices.filter { bytes[$0...].starts(with: [0x50, 0x4B, 0x03, 0x04]) }
+        let second = try #require(headers.dropFirst().first)
+        bytes[second + 2] = 0x09
+        let harness = DecodeHarness()
+        mode.read(bytes, as: "hdr.zip", into: harness)
+        #expect(harness.collector.locators == ["hdr.zip!one.txt", "hdr.zip!three.txt"])
+        let expected =
+            mode == .centralDirectory
+            ? "error: hdr.zip!two.txt: bad local header at offset \(second): skipped"
+            : "error: hdr.zip: bad zip local header at offset \(second): skipping to the next member"
+        #expect(harness.errors == ["credwatch: " + expected])
+    }
+
+    @Test func truncatedZipFallsBackToTheForwardPass() {
+        var zip = ZipFixture([.init("one.txt", "first:member\n"), .init("two.txt", combo)])
+        zip.hasCentralDirectory = false
+        let bytes = zip.build()
+        let cut = Array(bytes.prefix(bytes.count - 20))
+        let harness = DecodeHarness()
+        ZipReadMode.centralDirectory.read(cut, as: "cut.zip", into: harness)
+        #expect(harness.collector.text(of: "cut.zip!one.txt") == "first:member\n")
+        #expect(combo.hasPrefix(harness.collector.text(of: "cut.zip!two.txt") ?? "-"))
+        #expect(harness.reported("error: cut.zip: no central directory (truncated archive?)"))
+        #expect(harness.reported("error: cut.zip!two.txt: truncated deflate stream after"))
+    }
+
+    @Test func streamedZipWithoutCentralDirectoryIsReported() {
+        var zip = ZipFixture([.init("one.txt", "first:member\n")])
+        zip.hasCentralDirectory = false
+        let harness = DecodeHarness()
+        ZipReadMode.forwardPass.read(zip.build(), as: "-", into: harness)
+        #expect(harness.collector.text(of: "-!one.txt") == "first:member\n")
+        #expect(harness.errors == ["credwatch: error: -: truncated zip archive: ends without a central directory"])
+    }
+
+    /// A zip appended to other data (here the local entries of another, directory-less zip):
+    /// its recorded offsets do not count what precedes it, and are shifted to where its
+    /// directory really is.
+    @Test func appendedZipIsFoundThroughItsDirectory() {
+        var leading = ZipFixture([.init("orphan.txt", "not:listed\n")])
+        leading.hasCentralDirectory = false
+        var zip = ZipFixture([.init("one.txt", "first:member\n"), .init("two.txt", "second:member\n")])
+        zip.stub = leading.build()
+        let harness = DecodeHarness()
+        ZipReadMode.centralDirectory.read(zip.build(), as: "joined.zip", into: harness)
+        #expect(harness.collector.locators == ["joined.zip!one.txt", "joined.zip!two.txt"])
+        #expect(harness.messages.isEmpty)
+    }
+
+    @Test(arguments: ZipReadMode.allCases)
+    func zipBombIsCutOffAndTheRunGoesOn(mode: ZipReadMode) {
+        var limits = ScanLimits()
+        limits.ratioGrace = 1_500_000
+        limits.maxCompressionRatio = 20
+        let bomb = String(repeating: "bomb@example.test:aaaaaaaa\n", count: 200_000)
+        let zip = ZipFixture([.init("bomb.txt", bomb), .init("after.txt", "still:read\n")]).build()
+        let harness = DecodeHarness(limits: limits)
+        mode.read(zip, as: "bomb.zip", into: harness)
+        let delivered = harness.collector.bytes(of: "bomb.zip!bomb.txt").count
+        #expect(delivered > 1_500_000 && delivered < bomb.utf8.count)
+        #expect(harness.reported("error: bomb.zip!bomb.txt: decompression bomb: ", "cut off after"))
+        #expect(harness.collector.text(of: "bomb.zip!after.txt") == "still:read\n")
+    }
+
+    /// The whole-input guard against nested bombs (a zip of zips of bombs, each cut off on its
+    /// own but together endless): an input may produce the ratio times what was read of it, plus
+    /// the grace of a few members cut off as bombs.
+    @Test func expansionGuardStopsAnInputThatExpandsTooMuchOverall() {
+        var limits = ScanLimits()
+        limits.ratioGrace = 1000
+        limits.maxCompressionRatio = 10
+        let expansion = ExpansionGuard()
+        expansion.rawBytes = 200
+        let allowance = 200 * 10 + 1000 * Int(ExpansionGuard.bombAllowance)
+        #expect(expansion.record(allowance - 100, limits: limits))
+        #expect(expansion.record(100, limits: limits))
+        #expect(!expansion.isExhausted)
+        #expect(!expansion.record(1, limits: limits))
+        #expect(expansion.isExhausted)
+    }
+
+    @Test func zipOfManyBombsIsStoppedAsAWhole() {
+        var limits = ScanLimits()
+        limits.ratioGrace = 100_000
+        limits.maxCompressionRatio = 20
+        let bomb = ZipFixture.Member("bomb.txt", String(repeating: "bomb@example.test:aaaaaaaa\n", count: 100_000))
+        let inner = ZipFixture([bomb]).build()
+        let outer = ZipFixture((0..<50).map { ZipFixture.Member("b\($0).zip", inner) }).build()
+        let harness = DecodeHarness(limits: limits)
+        ZipReadMode.centralDirectory.read(outer, as: "bombs.zip", into: harness)
+        #expect(
+            harness.reported(
+                "error: bombs.zip!b0.zip!bomb.txt: decompression bomb: ",
+                "this input expands more than 20 times over all its layers: the rest of it is skipped"
+            )
+        )
+        #expect(harness.collector.locators.count < 50)
+        #expect(harness.errors.count < 10)
+    }
+
+    @Test func zipOnStandardInputThroughAPipe() throws {
+        let zip = ZipFixture([.init("victim/Passwords.txt", passwords), .init("combo.txt", combo, method: 0)]).build()
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let writer = ends[1]
+        let thread = Thread {
+            zip.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(writer, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+            close(writer)
+        }
+        thread.start()
+        let harness = DecodeHarness()
+        harness.read(.file(path: "/dev/fd/\(ends[0])", locator: "-"))
+        close(ends[0])
+        #expect(harness.collector.text(of: "-!victim/Passwords.txt") == passwords)
+        #expect(harness.collector.text(of: "-!combo.txt") == combo)
+        #expect(harness.messages.isEmpty)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import CredWatch
+
+/// Synthetic organisation, accounts and helpers shared by the match-stage tests.
+enum MatchFixture {
+    static let profile = """
+        name = "Groupe Exemple"
+        email_domains = ["clinique-exemple.fr"]
+        netbios_domains = ["GROUPEEXEMPLE"]
+        ad_domains = ["ad.groupe-exemple.fr"]
+        machine_name = '^GEX-(PAR|LYO)-PC[0-9]{4}$'
+
+        [[platform]]
+        id = "mediboard"
+        name = "Mediboard (dossier patient)"
+        severity = "critical"
+        match = ["mediboard.clinique-exemple.fr", "dpi.clinique-exemple.fr/mediboard", "*.portail-exemple.fr", "android:com.example.pro"]
+        regex = ['^https?://[^/]+/mediboard/index\\.php']
+
+        [[platform]]
+        id = "dpi"
+        name = "DPI"
+        severity = "high"
+        match = ["dpi.clinique-exemple.fr"]
+        """
+
+    /// Accounts 0…3: jdupont, émartin, bleroy (disabled), cnguyen.
+    static let accounts = """
+        sAMAccountName,userPrincipalName,mail,proxyAddresses,Enabled,displayName,department,pwdLastSet
+        jdupont,jean.dupont@ad.groupe-exemple.fr,jean.dupont@clinique-exemple.fr,"SMTP:jean.dupont@clinique-exemple.fr;smtp:jd@clinique-exemple.fr",True,Jean Dupont,Cardiologie,133750000000000000
+        émartin,emilie.martin@ad.groupe-exemple.fr,émilie.martin@clinique-exemple.fr,,True,Émilie Martin,Urgences,
+        bleroy,bruno.leroy@ad.groupe-exemple.fr,bruno.leroy@clinique-exemple.fr,,False,Bruno Leroy,Pharmacie,
+        cnguyen,,,smtp:c.nguyen@clinique-exemple.fr,1,Chloé Nguyen,Radiologie,
+
+        """
+
+    /// A fresh folder for one test's files.
+    static func folder() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cw-match-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `contents` to `name` in a fresh folder; returns the path.
+    static func file(_ name: String, _ contents: String, in folder: String = folder()) -> String {
+        file(name, Array(contents.utf8), in: folder)
+    }
+
+    static func file(_ name: String, _ bytes: [UInt8], in folder: String = folder()) -> String {
+        let path = folder + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    /// The repository's shipped packs, found from this file's real location.
+    static var shippedPatterns: String {
+        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Patterns").path
+    }
+
+    static func context(
+        profile profileText: String? = profile,
+        accounts accountsText: String = accounts,
+        packs: [String] = [],
+        options: MatchContext.Options = MatchContext.Options(),
+        checker: (any PasswordChecking)? = nil
+    ) throws -> MatchContext {
+        var profile = OrganisationProfile.empty
+        var profilePath: String?
+        if let profileText {
+            profilePath = file("org.toml", profileText)
+            profile = try OrganisationProfile.load(path: profilePath!)
+        }
+        let accounts = try AccountDirectory.load(path: file("accounts.csv", accountsText))
+        return try MatchContext(
+            profile: profile,
+            profilePath: profilePath,
+            patternPaths: packs,
+            accounts: accounts,
+            fingerprinter: PasswordFingerprinter(keyBytes: Array("test key".utf8)),
+            checker: checker,
+            options: options
+        )
+    }
+
+    /// `body`'s error, which must be a `ConfigurationError`.
+    static func configurationError(_ body: () throws -> Void) -> ConfigurationError? {
+        do {
+            try body()
+        } catch let error as ConfigurationError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+        return nil
+    }
+}
+
+/// Feeds records built from strings to a worker.
+struct Feeder {
+    var worker: MatchWorker
+
+    init(_ context: MatchContext, locator: String = "dump.zip!victim/Passwords.txt") {
+        worker = MatchWorker(context: context)
+        worker.begin(Document(locator: locator, role: .credentials))
+    }
+
+    /// The sightings of one credential record.
+    mutating func credential(
+        _ url: String,
+        _ login: String,
+        _ password: String = "S3cret!",
+        line: Int = 7,
+        family: Family = .ulp,
+        isAmbiguous: Bool = false
+    ) -> [Sighting] {
+        let (url, login, password) = (Array(url.utf8), Array(login.utf8), Array(password.utf8))
+        url.withUnsafeBytes { url in
+            login.withUnsafeBytes { login in
+                password.withUnsafeBytes { password in
+                    worker.credential(
+                        RawCredential(
+                            url: url,
+                            login: login,
+                            password: password,
+                            line: line,
+                            family: family,
+                            isAmbiguous: isAmbiguous
+                        )
+                    )
+                }
+            }
+        }
+        return worker.takeSightings()
+    }
+
+    /// The sightings of one cookie record.
+    mutating func cookie(_ domain: String, includeSubdomains: Bool = false, path: String = "/", name: String = "sid")
+        -> [Sighting]
+    {
+        let (domain, path, name) = (Array(domain.utf8), Array(path.utf8), Array(name.utf8))
+        domain.withUnsafeBytes { domain in
+            path.withUnsafeBytes { path in
+                name.withUnsafeBytes { name in
+                    worker.cookie(
+                        RawCookie(
+                            domain: domain,
+                            includeSubdomains: includeSubdomains,
+                            path: path,
+                            isSecure: true,
+                            expiry: 1_900_000_000,
+                            name: name,
+                            isHTTPOnly: true,
+                            line: 3
+                        )
+                    )
+                }
+            }
+        }
+        return worker.takeSightings()
+    }
+
+    /// The machine sighting of one system-information block.
+    mutating func machine(hostname: String? = nil, user: String? = nil, domain: String? = nil) -> MachineSighting? {
+        var info = VictimInfo()
+        info.hostname = hostname
+        info.user = user
+        info.domain = domain
+        info.family = .redline
+        worker.machine(info, line: 1)
+        return worker.takeMachines().first
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+
+@testable import CredWatch
+
+@Suite("Document classification")
+struct DocumentClassifierTests {
+    @Test(
+        "Role from the locator",
+        arguments: [
+            // Credential files, wherever they sit, in any case.
+            ("dump.zip!FR[0A1B2C]/Passwords.txt", DocumentRole.credentials),
+            ("logs/victim/passwords.txt", .credentials),
+            ("Lumma_X/All Passwords.txt", .credentials),
+            ("pack.zip!v/All_Passwords.txt", .credentials),
+            ("v/_AllPasswords_list.txt", .credentials),
+            ("v/Original/Chrome/Password.txt", .credentials),
+            ("v/Chrome/Default/Passwords.txt", .credentials),
+            ("v/Browser/Passwords.txt", .credentials),
+            ("v/Browsers/Chrome_Passwords.txt", .credentials),
+            ("V/PASSWORDS.TXT", .credentials),
+            ("a.zip!b.zip!v\\Passwords.txt", .credentials),
+            ("v/Passwords.json", .credentialsJSON),
+            ("v/Browser_Chrome_Default/Passwords.json", .credentialsJSON),
+            ("v/Info.json", .systemInfoJSON),
+            // System information.
+            ("v/UserInformation.txt", .systemInfo),
+            ("v/information.txt", .systemInfo),
+            ("v/Information.txt", .systemInfo),
+            ("v/system_info.txt", .systemInfo),
+            ("v/System.txt", .systemInfo),
+            ("v/system.txt", .systemInfo),
+            ("v/System Info.txt", .systemInfo),
+            ("v/UserInfo.txt", .systemInfo),
+            ("v/PC_info.txt", .systemInfo),
+            ("v/_Information.txt", .systemInfo),
+            // Cookies.
+            ("v/Cookies/Google_[Chrome]_Default Network.txt", .cookies),
+            ("v/cookies/Google Chrome_Default Network.txt", .cookies),
+            ("v/Cookies/Cookies_Chrome_Default.txt", .cookies),
+            ("v/Chrome/Default/Cookies_dev.txt", .cookies),
+            ("v/Restore/Google_[Chrome]_Default Fresh Cookies.txt", .cookies),
+            ("v/Browsers/Edge/Cookies/x.txt", .cookies),
+            // Siblings with nothing to read.
+            ("v/Autofills/Google_[Chrome]_Default.txt", .ignored),
+            ("v/Autofill/Google Chrome_Default.txt", .ignored),
+            ("v/History/Mozilla_[Firefox]_Default.txt", .ignored),
+            ("v/Wallets/Exodus/seed.txt", .ignored),
+            ("v/FileGrabber/Desktop/notes.txt", .ignored),
+            ("v/Telegram/tdata/key.txt", .ignored),
+            ("v/Discord/Tokens.txt", .ignored),
+            ("v/Screenshot.jpg", .ignored),
+            ("v/screenshot_1.png", .ignored),
+            ("v/ProcessList.txt", .ignored),
+            ("v/Processes.txt", .ignored),
+            ("v/InstalledSoftware.txt", .ignored),
+            ("v/Software.txt", .ignored),
+            ("v/InstalledBrowsers.txt", .ignored),
+            ("v/ImportantAutofills.txt", .ignored),
+            ("v/DomainDetects.txt", .ignored),
+            ("v/Clipboard.txt", .ignored),
+            ("v/copyright.txt", .ignored),
+            ("v/credits.txt", .ignored),
+            ("v/CC/Google_[Chrome]_Default.txt", .ignored),
+            ("v/Grabber/app.exe", .ignored),
+            ("v/Chrome/Default/Login Data.db", .ignored),
+            ("v/Chrome/Default/000003.ldb", .ignored),
+            ("v/data.sqlite", .ignored),
+            ("v/cookie_list.txt", .ignored),
+            ("v/Autofills.json", .ignored),
+            // Everything else is a combolist.
+            ("-", .combolist),
+            ("ulp/combo_2024.txt", .combolist),
+            ("big.zip!part1/urls.log", .combolist),
+            ("combo.csv", .combolist),
+            ("v/keychain.txt", .combolist),
+        ]
+    )
+    func role(locator: String, expected: DocumentRole) {
+        #expect(DocumentClassifier.role(forLocator: locator) == expected)
+    }
+}

@@ -1,0 +1,179 @@
+import Testing
+
+@testable import CredWatch
+
+@Suite struct FindingAggregatorTests {
+    typealias F = ReportFixture
+
+    @Test func lummaDoubleAndTenDumpsAreOneFinding() throws {
+        let victim = "lumma.zip!FR[77AB]"
+        var inputs: [F.Input] = (1...10).map { .sighting(F.credential(path: "dump\($0).txt", line: $0)) }
+        inputs.append(.sighting(F.credential(path: victim + "/All Passwords.txt", line: 30, family: .lumma)))
+        inputs.append(.sighting(F.credential(path: victim + "/Edge/Default/Passwords.txt", line: 2, family: .lumma)))
+        // The same record delivered twice (same source) is counted but listed once.
+        inputs.append(.sighting(F.credential(path: "dump1.txt", line: 1)))
+
+        let findings = F.aggregate(inputs)
+
+        #expect(findings.count == 1)
+        let finding = try #require(findings.first)
+        #expect(finding.kind == .credential)
+        #expect(finding.count == 13)
+        #expect(finding.sources.count == 12)
+        #expect(finding.sources == finding.sources.sorted())
+        #expect(Set(finding.sources).count == finding.sources.count)
+        #expect(finding.account == "jdupont")
+        #expect(finding.exposureKey == "credential|jdupont|mediboard|" + F.password("Cardio2024!").fingerprint)
+    }
+
+    @Test func differentPasswordsPlatformsOrKindsStayApart() {
+        let findings = F.aggregate([
+            .sighting(F.credential(password: "Cardio2024!")),
+            .sighting(F.credential(password: "Cardio2025!")),
+            .sighting(F.credential(platform: F.webmail)),
+            .sighting(F.credential(platform: nil, kind: .reuse)),
+        ])
+        #expect(findings.count == 4)
+        #expect(Set(findings.map(\.exposureKey)).count == 4)
+    }
+
+    @Test func unknownLoginsMergeCaseInsensitively() throws {
+        let findings = F.aggregate([
+            .sighting(
+                F.credential(account: nil, login: "Inconnu@Clinique-Exemple.fr", path: "a.txt", kind: .unknownAccount)
+            ),
+            .sighting(
+                F.credential(account: nil, login: "inconnu@clinique-exemple.fr", path: "b.txt", kind: .unknownAccount)
+            ),
+        ])
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.count == 2)
+        #expect(finding.exposureKey.hasPrefix("unknown_account|inconnu@clinique-exemple.fr|mediboard|"))
+        // The login shown is the one of the smallest source, as written.
+        #expect(finding.login == "Inconnu@Clinique-Exemple.fr")
+    }
+
+    @Test func cookiesMergeByPlatformDomainAndName() throws {
+        let findings = F.aggregate([
+            .sighting(F.cookie(name: "MBSESSID", path: "a/Cookies.txt")),
+            .sighting(F.cookie(name: "MBSESSID", path: "b/Cookies.txt")),
+            .sighting(F.cookie(name: "OTHER", path: "a/Cookies.txt")),
+        ])
+        #expect(findings.count == 2)
+        let session = try #require(findings.first { $0.cookie?.name == "MBSESSID" })
+        #expect(session.count == 2)
+        #expect(session.exposureKey == "cookie||mediboard|.mediboard.clinique-exemple.fr;MBSESSID")
+    }
+
+    @Test func keySeparatorsInHostileValuesCannotCollide() {
+        let findings = F.aggregate([
+            .sighting(F.credential(account: nil, login: "a|b", kind: .unknownAccount)),
+            .sighting(F.credential(account: nil, login: "a%7Cb", kind: .unknownAccount)),
+        ])
+        #expect(findings.count == 2)
+    }
+
+    @Test func nearestMachineWinsWhateverTheArrivalOrder() throws {
+        let inputs: [F.Input] = [
+            .machine(F.machine(folder: "pack.zip", hostname: "OUTER", isOrganisation: false, account: nil)),
+            .machine(F.machine(folder: "pack.zip!victim1", hostname: "GEX-PAR-PC0042")),
+            .sighting(F.credential(path: "pack.zip!victim1/Chrome/Default/Passwords.txt", line: 3)),
+            .sighting(F.credential(account: F.mmartin, login: "marie.martin", path: "pack.zip!victim2/Passwords.txt")),
+        ]
+        var renderings = Set<[UInt8]>()
+        for permutation in permutations(of: inputs) {
+            let findings = F.aggregate(permutation)
+            let dupont = try #require(findings.first { $0.account == "jdupont" && $0.kind == .credential })
+            let martin = try #require(findings.first { $0.account == "mmartin" })
+            #expect(dupont.machine?.hostname == "GEX-PAR-PC0042")
+            #expect(dupont.machine?.isOrganisationMachine == true)
+            #expect(martin.machine?.hostname == "OUTER")
+            renderings.insert(ReportRenderer.render(findings, as: .jsonl, options: ReportOptions()))
+        }
+        #expect(renderings.count == 1)
+    }
+
+    @Test func logDatesSpanTheMachinesOfAllSources() throws {
+        let findings = F.aggregate([
+            .machine(F.machine(folder: "a", hostname: "PC-A", logDate: "2024-09-01T08:00:00Z", isOrganisation: false)),
+            .machine(F.machine(folder: "b", hostname: "PC-B", logDate: "2024-11-20", isOrganisation: false)),
+            .sighting(F.credential(path: "a/Passwords.txt")),
+            .sighting(F.credential(path: "b/Passwords.txt")),
+            .sighting(F.credential(path: "combo.txt")),
+        ])
+        let finding = try #require(findings.first)
+        #expect(finding.firstLogDate == "2024-09-01T08:00:00Z")
+        #expect(finding.lastLogDate == "2024-11-20")
+        #expect(finding.machines.map(\.hostname) == ["PC-B", "PC-A"])
+    }
+
+    @Test func organisationMachineIsOneInfectedMachineFinding() throws {
+        let findings = F.aggregate([
+            // The same machine (hardware id) sold in two dumps, and described by two files.
+            .machine(F.machine(folder: "dump1.zip!FR[X]", hwid: "ABCD-1234", logDate: "2024-11-03")),
+            .machine(F.machine(folder: "dump1.zip!FR[X]", hostname: nil, hwid: nil, file: "UserInformation.txt")),
+            .machine(F.machine(folder: "dump2.zip!FR[X]", hwid: "abcd-1234", logDate: "2024-12-24")),
+            .machine(F.machine(folder: "home!PC", hostname: "HOME-PC", isOrganisation: false, account: nil)),
+        ])
+        let infected = findings.filter { $0.kind == .infectedMachine }
+        #expect(infected.count == 1)
+        let finding = try #require(infected.first)
+        #expect(finding.severity == .critical)
+        #expect(finding.action == .reimageDevice)
+        #expect(finding.account == "jdupont")
+        #expect(
+            finding.sources.map(\.path) == [
+                "dump1.zip!FR[X]/System.txt", "dump1.zip!FR[X]/UserInformation.txt", "dump2.zip!FR[X]/System.txt",
+            ]
+        )
+        #expect(finding.count == 3)
+        #expect(finding.firstLogDate == "2024-11-03")
+        #expect(finding.lastLogDate == "2024-12-24")
+        #expect(finding.machine?.logDate == "2024-12-24")
+        #expect(finding.exposureKey == "infected_machine|||hwid:abcd-1234")
+    }
+
+    @Test func shuffledArrivalGivesByteIdenticalReports() {
+        let reference = F.aggregate(F.mixedRun)
+        let expectedJSON = ReportRenderer.render(reference, as: .jsonl, options: ReportOptions())
+        let expectedCSV = ReportRenderer.render(reference, as: .csv, options: ReportOptions())
+        let expectedReset = ReportRenderer.resetList(reference)
+        #expect(!expectedJSON.isEmpty)
+        for seed in UInt64(1)...12 {
+            var generator = ReportShuffleGenerator(seed: seed)
+            let findings = F.aggregate(F.mixedRun.shuffled(using: &generator))
+            #expect(findings == reference)
+            #expect(ReportRenderer.render(findings, as: .jsonl, options: ReportOptions()) == expectedJSON)
+            #expect(ReportRenderer.render(findings, as: .csv, options: ReportOptions()) == expectedCSV)
+            #expect(ReportRenderer.resetList(findings.shuffled(using: &generator)) == expectedReset)
+        }
+    }
+
+    @Test func findingsComeInReportOrder() {
+        let findings = F.aggregate(F.mixedRun)
+        let severities = findings.map(\.severity.rank)
+        #expect(severities == severities.sorted(by: >))
+        // Within a severity, findings with an account come first, sorted by it.
+        let high = findings.filter { $0.severity == .high }.map { $0.account ?? "~" }
+        #expect(high == high.sorted())
+    }
+
+    @Test func descriptionNeverHoldsThePassword() {
+        for finding in F.aggregate(F.mixedRun) {
+            #expect(!finding.description.contains("Cardio2024!"))
+            #expect(!finding.description.contains("Urgences=2025"))
+        }
+    }
+
+    private func permutations<T>(of items: [T]) -> [[T]] {
+        guard items.count > 1 else { return [items] }
+        var result: [[T]] = []
+        for (index, item) in items.enumerated() {
+            var rest = items
+            rest.remove(at: index)
+            for tail in permutations(of: rest) { result.append([item] + tail) }
+        }
+        return result
+    }
+}

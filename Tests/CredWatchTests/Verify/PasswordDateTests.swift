@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import CredWatch
+
+@Suite struct PasswordDateTests {
+    @Test(
+        arguments: [
+            // AD FILETIME (UTC).
+            ("133516545000000000", "2024-02-06T00:55:00Z"),
+            ("116444736000000000", "1970-01-01T00:00:00Z"),
+            ("0", nil),
+            ("9223372036854775807", nil),
+            ("99999999999999999999999", nil),
+            // ISO-like: MySQL DATETIME, secretsdump, ISO 8601 with zones.
+            ("2024-03-15 10:22:14", "2024-03-15T10:22:14"),
+            ("2024-03-15 10:22", "2024-03-15T10:22:00"),
+            ("2024-03-15T10:22:14Z", "2024-03-15T10:22:14Z"),
+            ("2024-03-15T10:22:14.123+01:00", "2024-03-15T10:22:14+01:00"),
+            ("2024-03-15T10:22:14+0000", "2024-03-15T10:22:14Z"),
+            ("2024-03-15 10:22:14 UTC", "2024-03-15T10:22:14Z"),
+            ("2024-03-15", "2024-03-15"),
+            // PowerShell PasswordLastSet: day first, unless the 12-hour clock says en-US.
+            ("15/03/2024 10:22:14", "2024-03-15T10:22:14"),
+            ("03/04/2024", "2024-04-03"),
+            ("15.03.2024 08:00:00", "2024-03-15T08:00:00"),
+            ("3/15/2024 10:22:14 AM", "2024-03-15T10:22:14"),
+            ("4/3/2024 1:05:09 PM", "2024-04-03T13:05:09"),
+            ("12/4/2024 12:00:00 AM", "2024-12-04T00:00:00"),
+            ("3/15/2024 10:22:14", "2024-03-15T10:22:14"),
+            // Nothing usable.
+            ("", nil),
+            ("  ", nil),
+            ("never", nil),
+            ("N/A", nil),
+            ("0000-00-00 00:00:00", nil),
+            ("2024-02-30", nil),
+            ("2023-02-29", nil),
+            ("2024-03-15 25:00:00", nil),
+            ("2024-03-15 10:22:14 tomorrow", nil),
+            ("15/03/24", nil),
+        ] as [(String, String?)]
+    )
+    func normalisation(raw: String, expected: String?) {
+        #expect(PasswordDate.normalized(raw) == expected)
+    }
+
+    @Test func leapDayIsValid() {
+        #expect(PasswordDate.normalized("2024-02-29") == "2024-02-29")
+    }
+
+    @Test(
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00Z"),
+            (Int64(1_710_498_134), "2024-03-15T10:22:14Z"),
+            (Int64(-1), "1969-12-31T23:59:59Z"),
+            (Int64(951_782_400), "2000-02-29T00:00:00Z"),
+        ]
+    )
+    func utcTimestamps(seconds: Int64, expected: String) {
+        #expect(UTCTimestamp.string(epochSeconds: seconds) == expected)
+        #expect(UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(seconds) + 0.75)) == expected)
+    }
+}
