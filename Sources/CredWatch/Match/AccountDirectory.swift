@@ -149,38 +149,46 @@ private struct AccountIndex: Sendable {
         ruleOfKey.reserveCapacity(keyCount)
         // When two accounts share a key, the first wins; a UPN or mail is preferred over an
         // alias, which is preferred over a sAMAccountName.
-        for (number, account) in accounts.enumerated() { add(account.upn, number, .upn) }
-        for (number, account) in accounts.enumerated() { add(account.mail, number, .mail) }
-        for (number, account) in accounts.enumerated() {
-            for alias in account.aliases { add(alias, number, .proxy) }
+        for number in accounts.indices { add(accounts[number].upn, number, .upn) }
+        for number in accounts.indices { add(accounts[number].mail, number, .mail) }
+        for number in accounts.indices {
+            for alias in accounts[number].aliases { add(alias, number, .proxy) }
         }
-        for (number, account) in accounts.enumerated() { add(account.sam, number, .sam) }
+        for number in accounts.indices { add(accounts[number].sam, number, .sam) }
     }
 
     private mutating func add(_ key: String?, _ account: Int, _ rule: IdentityRule) {
-        guard let key else { return }
-        var folded = Self.fold(key.trimmingASCIIWhitespace)
-        guard !folded.isEmpty else { return }
-        folded.withUTF8 { utf8 in
-            let view = UnsafeRawBufferPointer(utf8)
-            let hash = table.hash(view)
-            let number = table.insert(view, finalizedHash: hash)
-            guard number == accountOfKey.count else { return }
-            accountOfKey.append(Int32(account))
-            ruleOfKey.append(rule)
-            if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: view) {
-                _ = keyDomains.insert(Bytes.slice(view, at + 1..<view.count))
-            } else {
-                namePrefilter.insert(finalizedHash: hash)
+        guard var key else { return }
+        key.withUTF8 { utf8 in
+            let trimmed = Bytes.trimmed(UnsafeRawBufferPointer(utf8))
+            guard !trimmed.contains(where: { $0 >= 0x80 }) else {
+                var folded = Self.fold(Text.string(trimmed))
+                folded.withUTF8 { add(UnsafeRawBufferPointer($0), account, rule) }
+                return
             }
+            add(trimmed, account, rule)
         }
     }
 
-    /// Unicode case folding and canonical composition for non-ASCII text (`É`, `é` and
-    /// `e\u{301}` are one key); ASCII text is left as it is, the table lower-cases it.
+    /// Adds a folded key (ASCII case is folded by the table itself).
+    private mutating func add(_ key: UnsafeRawBufferPointer, _ account: Int, _ rule: IdentityRule) {
+        guard !key.isEmpty else { return }
+        let hash = table.hash(key)
+        let number = table.insert(key, finalizedHash: hash)
+        guard number == accountOfKey.count else { return }
+        accountOfKey.append(Int32(account))
+        ruleOfKey.append(rule)
+        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: key) {
+            _ = keyDomains.insert(Bytes.slice(key, at + 1..<key.count))
+        } else {
+            namePrefilter.insert(finalizedHash: hash)
+        }
+    }
+
+    /// Unicode case folding and canonical composition of non-ASCII text, so that `É`, `é` and
+    /// `e\u{301}` are one key.
     static func fold(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
-        return text.lowercased().precomposedStringWithCanonicalMapping
+        text.lowercased().precomposedStringWithCanonicalMapping
     }
 
     func lookup(_ login: UnsafeRawBufferPointer) -> (account: Int, rule: IdentityRule)? {

@@ -101,18 +101,18 @@ enum AccountExport {
     private static func csv(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8, file: String) throws(ConfigurationError)
         -> [Account]
     {
-        var columns: [Int: Column] = [:]
+        var columns: [(position: Int, column: Column)] = []
         var accounts: [Account] = []
         var hasHeader = false
         try CSVReader(delimiter: delimiter).forEachRecord(in: bytes) { fields, line throws(ConfigurationError) in
-            if !hasHeader {
+            guard hasHeader else {
                 hasHeader = true
                 for (position, header) in fields.enumerated() {
-                    if let column = Column.named(header), !columns.values.contains(column) {
-                        columns[position] = column
+                    if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column }) {
+                        columns.append((position, column))
                     }
                 }
-                guard columns.values.contains(where: \.isIdentity) else {
+                guard columns.contains(where: { $0.column.isIdentity }) else {
                     throw ConfigurationError(file: file, line: line, message: identityColumnsMessage)
                 }
                 return
@@ -122,55 +122,97 @@ enum AccountExport {
         return accounts
     }
 
-    private static func account(_ fields: [String], _ columns: [Int: Column]) -> Account? {
+    /// One row as an account; nil when it has no identity at all. Only the columns read are
+    /// turned into strings.
+    private static func account(_ fields: [UnsafeRawBufferPointer], _ columns: [(position: Int, column: Column)])
+        -> Account?
+    {
         var account = Account()
         for (position, column) in columns where position < fields.count {
-            let value = fields[position].trimmingASCIIWhitespace
+            let value = Bytes.trimmed(fields[position])
             guard !value.isEmpty else { continue }
             switch column {
-            case .sam: account.sam = value.split(separator: "\\").last.map(String.init)
-            case .upn: account.upn = value
-            case .mail: account.mail = value
+            case .sam:
+                let name = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: value).map { Bytes.slice(value, $0 + 1..<value.count) }
+                account.sam = Text.string(name ?? value)
+            case .upn: account.upn = Text.string(value)
+            case .mail: account.mail = Text.string(value)
             case .proxyAddresses: account.aliases = smtpAddresses(value)
-            case .enabled: if let enabled = boolean(value) { account.isEnabled = account.isEnabled && enabled }
-            case .userAccountControl: if let flags = Int(value), flags & 2 != 0 { account.isEnabled = false }
-            case .displayName: account.displayName = value
-            case .department: account.department = value
-            case .passwordLastSet: account.passwordLastSet = fileTimeAsISO8601(value) ?? value
+            case .enabled: if boolean(value) == false { account.isEnabled = false }
+            case .userAccountControl: if let flags = integer(value), flags & 2 != 0 { account.isEnabled = false }
+            case .displayName: account.displayName = Text.string(value)
+            case .department: account.department = Text.string(value)
+            case .passwordLastSet: account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.string(value)
             }
         }
-        let known = [account.upn, account.mail].compactMap { $0?.lowercased() }
-        account.aliases.removeAll { known.contains($0.lowercased()) }
+        account.aliases.removeAll { alias in
+            [account.upn, account.mail].contains { $0.map { equalsIgnoringASCIICase($0, alias) } ?? false }
+        }
         guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
             return nil
         }
         return account
     }
 
-    /// The `smtp:` entries of a proxyAddresses value, without the prefix, first of each.
-    static func smtpAddresses(_ value: String) -> [String] {
-        var seen: Set<String> = []
+    /// The `smtp:` entries of a proxyAddresses value (separated by `;`, `|` or whitespace),
+    /// without the prefix, first of each.
+    static func smtpAddresses(_ value: UnsafeRawBufferPointer) -> [String] {
         var addresses: [String] = []
-        let entries = value.utf8.split { Bytes.isSpace($0) || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "|") }
-        for entry in entries where entry.count > 5 && entry.prefix(5).map(Bytes.lower).elementsEqual("smtp:".utf8) {
-            let address = String(decoding: entry.dropFirst(5), as: UTF8.self)
-            if seen.insert(address.lowercased()).inserted { addresses.append(address) }
+        var start = 0
+        while start < value.count {
+            var end = start
+            while end < value.count && !Bytes.isSpace(value[end]) && value[end] != UInt8(ascii: ";")
+                && value[end] != UInt8(ascii: "|")
+            {
+                end += 1
+            }
+            let entry = Bytes.slice(value, start..<end)
+            if entry.count > 5 && Bytes.hasLowercasedPrefix(entry, "smtp:") {
+                let address = Text.string(Bytes.slice(entry, 5..<entry.count))
+                if !addresses.contains(where: { equalsIgnoringASCIICase($0, address) }) { addresses.append(address) }
+            }
+            start = end + 1
         }
         return addresses
     }
 
-    private static func boolean(_ value: String) -> Bool? {
-        switch value.lowercased() {
-        case "true", "1", "yes", "y", "vrai", "oui": true
-        case "false", "0", "no", "n", "faux", "non": false
-        default: nil
+    private static func equalsIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
+        var (lhs, rhs) = (lhs, rhs)
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                left.count == right.count && !zip(left, right).contains { Bytes.lower($0) != Bytes.lower($1) }
+            }
         }
+    }
+
+    private static func boolean(_ value: UnsafeRawBufferPointer) -> Bool? {
+        if Bytes.equalsLowercased(value, "true") || Bytes.equalsLowercased(value, "1")
+            || Bytes.equalsLowercased(value, "yes") || Bytes.equalsLowercased(value, "oui")
+        {
+            return true
+        }
+        if Bytes.equalsLowercased(value, "false") || Bytes.equalsLowercased(value, "0")
+            || Bytes.equalsLowercased(value, "no") || Bytes.equalsLowercased(value, "non")
+        {
+            return false
+        }
+        return nil
+    }
+
+    /// A non-negative decimal integer (at most 18 digits, so it cannot overflow).
+    private static func integer(_ value: UnsafeRawBufferPointer) -> Int64? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var number: Int64 = 0
+        for byte in value {
+            guard byte &- UInt8(ascii: "0") < 10 else { return nil }
+            number = number * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return number
     }
 
     /// An AD FILETIME (100 ns ticks since 1601) as `YYYY-MM-DDTHH:MM:SSZ`; nil for anything
     /// else, including 0 ("must change at next logon") and the "never" sentinel.
-    static func fileTimeAsISO8601(_ value: String) -> String? {
-        guard value.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let ticks = Int64(value) else { return nil }
+    static func fileTimeAsISO8601(_ ticks: Int64) -> String? {
         let unixSeconds = ticks / 10_000_000 - 11_644_473_600
         guard unixSeconds > 0, unixSeconds < 253_402_300_800 else { return nil }  // 1970 – 9999
         let (year, month, day) = civilDate(daysSince1970: unixSeconds / 86_400)

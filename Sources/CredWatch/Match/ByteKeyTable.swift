@@ -50,8 +50,13 @@ enum ByteHash {
 /// A probe costs one hash-array read per slot visited and one byte comparison on a hash hit;
 /// keys are compared, never trusted to their hash, so a crafted collision cannot fake a match.
 struct ByteKeyTable: Sendable {
-    private var slotHashes: [UInt64]
-    private var slotKeys: [UInt32]
+    /// A slot's hash (0: empty) and key number side by side: one cache line per probe.
+    private struct Slot {
+        var hash: UInt64
+        var key: UInt32
+    }
+
+    private var slots: [Slot]
     private var keyStarts: [Int] = [0]
     private var storage: [UInt8] = []
     private var mask: Int
@@ -64,8 +69,7 @@ struct ByteKeyTable: Sendable {
     init(reversed: Bool, expectedCount: Int = 16) {
         var capacity = 16
         while capacity < expectedCount * 2 { capacity <<= 1 }
-        slotHashes = Array(repeating: 0, count: capacity)
-        slotKeys = Array(repeating: 0, count: capacity)
+        slots = Array(repeating: Slot(hash: 0, key: 0), count: capacity)
         mask = capacity - 1
         isReversed = reversed
     }
@@ -89,12 +93,17 @@ struct ByteKeyTable: Sendable {
 
     /// `insert(_:)` with the key's `hash(_:)` already computed.
     mutating func insert(_ key: UnsafeRawBufferPointer, finalizedHash hash: UInt64) -> Int {
-        if let existing = find(key, finalizedHash: hash) { return existing }
-        if (count + 1) * 2 > slotHashes.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
+        var slot = Int(truncatingIfNeeded: hash >> 7) & mask
+        while slots[slot].hash != 0 {
+            if slots[slot].hash == hash && keyEquals(Int(slots[slot].key), key) { return Int(slots[slot].key) }
+            slot = (slot &+ 1) & mask
+        }
         let number = count
-        for byte in key { storage.append(Bytes.lower(byte)) }
+        storage.append(contentsOf: key)
+        for index in keyStarts[number]..<storage.count { storage[index] = Bytes.lower(storage[index]) }
         keyStarts.append(storage.count)
-        place(hash: hash, key: number)
+        slots[slot] = Slot(hash: hash, key: UInt32(number))
         return number
     }
 
@@ -104,19 +113,11 @@ struct ByteKeyTable: Sendable {
     func find(_ key: UnsafeRawBufferPointer, finalizedHash: UInt64) -> Int? {
         var slot = Int(truncatingIfNeeded: finalizedHash >> 7) & mask
         while true {
-            let stored = slotHashes[slot]
-            if stored == 0 { return nil }
-            if stored == finalizedHash {
-                let number = Int(slotKeys[slot])
-                if keyEquals(number, key) { return number }
-            }
+            let stored = slots[slot]
+            if stored.hash == 0 { return nil }
+            if stored.hash == finalizedHash && keyEquals(Int(stored.key), key) { return Int(stored.key) }
             slot = (slot &+ 1) & mask
         }
-    }
-
-    /// The stored (lower-cased) bytes of key `number`.
-    func key(_ number: Int) -> String {
-        String(decoding: storage[keyStarts[number]..<keyStarts[number + 1]], as: UTF8.self)
     }
 
     @inline(__always)
@@ -127,21 +128,14 @@ struct ByteKeyTable: Sendable {
         return true
     }
 
-    private mutating func place(hash: UInt64, key: Int) {
-        var slot = Int(truncatingIfNeeded: hash >> 7) & mask
-        while slotHashes[slot] != 0 { slot = (slot + 1) & mask }
-        slotHashes[slot] = hash
-        slotKeys[slot] = UInt32(key)
-    }
-
     private mutating func grow() {
-        let oldHashes = slotHashes
-        let oldKeys = slotKeys
-        slotHashes = Array(repeating: 0, count: oldHashes.count * 2)
-        slotKeys = Array(repeating: 0, count: oldHashes.count * 2)
-        mask = slotHashes.count - 1
-        for slot in oldHashes.indices where oldHashes[slot] != 0 {
-            place(hash: oldHashes[slot], key: Int(oldKeys[slot]))
+        let old = slots
+        slots = Array(repeating: Slot(hash: 0, key: 0), count: old.count * 2)
+        mask = slots.count - 1
+        for entry in old where entry.hash != 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash >> 7) & mask
+            while slots[slot].hash != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 }

@@ -2,78 +2,136 @@
 /// embedded delimiters or newlines, CRLF or LF line ends, blank lines skipped.
 ///
 /// It is lenient with what spreadsheets and PowerShell write: text after a closing quote is
-/// kept, an unterminated quote runs to the end of the input. Fields are decoded as UTF-8, else
-/// Windows-1252 (`Text.string`).
+/// kept, an unterminated quote runs to the end of the input. Fields are handed over as bytes
+/// (views into the input, or into a scratch buffer for fields that had `""` escapes), so that
+/// columns nobody reads cost no `String`.
 struct CSVReader {
     let delimiter: UInt8
 
-    /// Calls `body` with the fields of each record and the line the record starts on.
+    /// Calls `body` with the fields of each record, valid only during the call, and the line
+    /// the record starts on.
     func forEachRecord<E: Error>(
         in bytes: UnsafeRawBufferPointer,
-        _ body: (_ fields: [String], _ line: Int) throws(E) -> Void
+        _ body: (_ fields: [UnsafeRawBufferPointer], _ line: Int) throws(E) -> Void
     ) throws(E) {
         var position = 0
         var line = 1
-        var field: [UInt8] = []
-        var fields: [String] = []
+        var spans: [(range: Range<Int>, isUnescaped: Bool)] = []
+        var unescaped: [UInt8] = []
+        var fields: [UnsafeRawBufferPointer] = []
         while position < bytes.count {
             let recordLine = line
-            fields.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            unescaped.removeAll(keepingCapacity: true)
             var recordEnded = false
             while !recordEnded {
-                field.removeAll(keepingCapacity: true)
-                if position < bytes.count && bytes[position] == UInt8(ascii: "\"") {
-                    position = readQuoted(bytes, from: position + 1, into: &field, line: &line)
+                var span: (range: Range<Int>, isUnescaped: Bool)
+                let isQuoted = position < bytes.count && bytes[position] == UInt8(ascii: "\"")
+                if isQuoted {
+                    let quoted = readQuoted(bytes, from: position + 1, unescapingInto: &unescaped, line: &line)
+                    span = quoted.span
+                    position = quoted.end
+                    // Text after the closing quote (but for a CR ending the line) is kept,
+                    // joined to the content: lenient with hand-edited files.
+                    let tailStart = position
+                    while position < bytes.count && bytes[position] != delimiter && bytes[position] != UInt8(ascii: "\n") {
+                        position += 1
+                    }
+                    var tailEnd = position
+                    if tailEnd > tailStart && bytes[tailEnd - 1] == UInt8(ascii: "\r") { tailEnd -= 1 }
+                    if tailEnd > tailStart {
+                        if !span.isUnescaped {
+                            let start = unescaped.count
+                            unescaped.append(contentsOf: Bytes.slice(bytes, span.range))
+                            span = (start..<unescaped.count, true)
+                        }
+                        unescaped.append(contentsOf: Bytes.slice(bytes, tailStart..<tailEnd))
+                        span.range = span.range.lowerBound..<unescaped.count
+                    }
+                } else {
+                    let start = position
+                    while position < bytes.count && bytes[position] != delimiter && bytes[position] != UInt8(ascii: "\n") {
+                        position += 1
+                    }
+                    span = (start..<position, false)
                 }
-                let start = position
-                while position < bytes.count {
-                    let byte = bytes[position]
-                    if byte == delimiter || byte == UInt8(ascii: "\n") { break }
-                    position += 1
-                }
-                field.append(contentsOf: Bytes.slice(bytes, start..<position))
                 if position < bytes.count && bytes[position] == delimiter {
                     position += 1
                 } else {
-                    if field.last == UInt8(ascii: "\r") { field.removeLast() }
+                    // End of record: drop the CR of a CRLF (an unquoted field keeps it so far).
+                    if !isQuoted, !span.range.isEmpty, bytes[span.range.upperBound - 1] == UInt8(ascii: "\r") {
+                        span.range = span.range.lowerBound..<span.range.upperBound - 1
+                    }
                     position += 1
                     line += 1
                     recordEnded = true
                 }
-                fields.append(Text.string(field))
+                spans.append(span)
             }
-            if fields.count == 1 && fields[0].utf8.allSatisfy(Bytes.isSpace) { continue }
-            try body(fields, recordLine)
+            if spans.count == 1 && Bytes.trimmed(Bytes.slice(bytes, spans[0].range)).isEmpty && !spans[0].isUnescaped {
+                continue
+            }
+            let result = unescaped.withUnsafeBytes { unescapedBytes in
+                Result { () throws(E) in
+                    fields.removeAll(keepingCapacity: true)
+                    for span in spans {
+                        fields.append(Bytes.slice(span.isUnescaped ? unescapedBytes : bytes, span.range))
+                    }
+                    try body(fields, recordLine)
+                }
+            }
+            try result.get()
         }
     }
 
-    /// Reads a quoted field's content after its opening quote; returns the position after the
-    /// closing quote (or the end of the input).
+    /// Reads a quoted field after its opening quote. Without `""` escapes the content is a span
+    /// of the input; with them it is unescaped into `unescaped`.
     private func readQuoted(
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
-        into field: inout [UInt8],
+        unescapingInto unescaped: inout [UInt8],
         line: inout Int
-    ) -> Int {
+    ) -> (span: (range: Range<Int>, isUnescaped: Bool), end: Int) {
         var position = start
-        while position < bytes.count {
+        var copyStart: Int?
+        while true {
             guard let quote = Bytes.index(of: UInt8(ascii: "\""), in: bytes, from: position) else {
-                append(Bytes.slice(bytes, position..<bytes.count), to: &field, line: &line)
-                return bytes.count
+                countLines(Bytes.slice(bytes, position..<bytes.count), &line)
+                return (finish(bytes, start, position, bytes.count, copyStart, &unescaped), bytes.count)
             }
-            append(Bytes.slice(bytes, position..<quote), to: &field, line: &line)
-            if quote + 1 < bytes.count && bytes[quote + 1] == UInt8(ascii: "\"") {
-                field.append(UInt8(ascii: "\""))
-                position = quote + 2
+            countLines(Bytes.slice(bytes, position..<quote), &line)
+            guard quote + 1 < bytes.count && bytes[quote + 1] == UInt8(ascii: "\"") else {
+                return (finish(bytes, start, position, quote, copyStart, &unescaped), quote + 1)
+            }
+            // An escaped quote: from here on the content is copied.
+            if copyStart == nil {
+                copyStart = unescaped.count
+                unescaped.append(contentsOf: Bytes.slice(bytes, start..<quote + 1))
             } else {
-                return quote + 1
+                unescaped.append(contentsOf: Bytes.slice(bytes, position..<quote + 1))
             }
+            position = quote + 2
         }
-        return position
     }
 
-    private func append(_ view: UnsafeRawBufferPointer, to field: inout [UInt8], line: inout Int) {
-        field.append(contentsOf: view)
-        for byte in view where byte == UInt8(ascii: "\n") { line += 1 }
+    private func finish(
+        _ bytes: UnsafeRawBufferPointer,
+        _ start: Int,
+        _ position: Int,
+        _ end: Int,
+        _ copyStart: Int?,
+        _ unescaped: inout [UInt8]
+    ) -> (range: Range<Int>, isUnescaped: Bool) {
+        guard let copyStart else { return (start..<end, false) }
+        unescaped.append(contentsOf: Bytes.slice(bytes, position..<end))
+        return (copyStart..<unescaped.count, true)
+    }
+
+    private func countLines(_ view: UnsafeRawBufferPointer, _ line: inout Int) {
+        var from = 0
+        while let newline = Bytes.index(of: UInt8(ascii: "\n"), in: view, from: from) {
+            line += 1
+            from = newline + 1
+        }
     }
 }

@@ -117,6 +117,7 @@ enum ComboLineParser {
         }
         // Path, query, fragment: up to a separator. `://` and `:port/` belong to URLs nested in
         // the query.
+        let pathStart = index
         while index < count {
             while index < count && !isPathDelimiter(line[index]) { index += 1 }
             guard index < count else { break }
@@ -132,6 +133,14 @@ enum ComboLineParser {
                     index = afterPort
                     continue
                 }
+                // A colon inside a query (`?login=user:pw`) of a pipe- or tab-separated line is
+                // part of the URL: the line's own separator comes later, with two fields after it.
+                if Bytes.index(of: 0x3F, in: Bytes.slice(line, pathStart..<index)) != nil
+                    && hasTwoFieldsAfterSeparator(line, from: index + 1)
+                {
+                    index += 1
+                    continue
+                }
                 return (index, false, false)
             }
             if byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.space {
@@ -143,6 +152,19 @@ enum ComboLineParser {
             index += 1
         }
         return (count, false, false)
+    }
+
+    /// Whether a pipe or a TAB follows `start` with another of the same after it: the line is
+    /// `url|login|password` (or TAB-separated), whatever colons its URL holds.
+    private static func hasTwoFieldsAfterSeparator(_ line: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        for separator in [ParseText.pipe, ParseText.tab] {
+            if let first = Bytes.index(of: separator, in: line, from: start),
+                Bytes.index(of: separator, in: line, from: first + 1) != nil
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// After a `:` in an authority that is not a port: if `user:password@host` follows, the

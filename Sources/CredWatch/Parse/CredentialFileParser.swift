@@ -130,28 +130,34 @@ struct CredentialFileParser {
         }
     }
 
-    /// Emits the pending record when it holds a login, or a host and a password; otherwise
-    /// its lines are counted as skipped.
+    /// Emits the pending record when it holds a login, or a host and a password, or a URL that
+    /// may carry credentials itself (userinfo, Mediboard's `login=`); otherwise its lines are
+    /// counted as skipped.
     private mutating func closeRecord<Sink: RecordSink>(scratch: inout ScratchBuffer, into sink: inout Sink) {
         guard record.isOpen else { return }
-        if record.login.isPresent || (record.host.isPresent && record.password.isPresent) {
-            let record = self.record
-            let family = self.family
-            scratch.bytes.withUnsafeBytes { storage in
-                sink.credential(
-                    RawCredential(
-                        url: record.host.view(scratch: storage),
-                        login: record.login.view(scratch: storage),
-                        password: record.password.view(scratch: storage),
-                        software: record.software.view(scratch: storage),
-                        line: record.firstLine,
-                        family: family
-                    )
+        let pending = record
+        let family = self.family
+        let emitted = scratch.bytes.withUnsafeBytes { storage in
+            let url = pending.host.view(scratch: storage)
+            let mayCarryCredentials =
+                Bytes.index(of: ParseText.at, in: url) != nil || Bytes.index(of: UInt8(ascii: "="), in: url) != nil
+            guard
+                pending.login.isPresent
+                    || (pending.host.isPresent && (pending.password.isPresent || mayCarryCredentials))
+            else { return false }
+            sink.credential(
+                RawCredential(
+                    url: url,
+                    login: pending.login.view(scratch: storage),
+                    password: pending.password.view(scratch: storage),
+                    software: pending.software.view(scratch: storage),
+                    line: pending.firstLine,
+                    family: family
                 )
-            }
-        } else {
-            skipped += record.lineCount
+            )
+            return true
         }
+        if !emitted { skipped += pending.lineCount }
         record = PendingRecord()
         scratch.reset()
     }

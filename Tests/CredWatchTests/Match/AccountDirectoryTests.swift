@@ -137,7 +137,8 @@ import Testing
     }
 
     @Test func proxyAddressesKeepOnlySMTPEntries() {
-        let aliases = AccountExport.smtpAddresses("SMTP:a@x.test;smtp:b@y.test|X500:/o=Org sip:c@x.test\nsmtp:d@x.test smtp:B@Y.test")
+        let value = "SMTP:a@x.test;smtp:b@y.test|X500:/o=Org sip:c@x.test\r\nsmtp:d@x.test smtp:B@Y.test"
+        let aliases = Array(value.utf8).withUnsafeBytes { AccountExport.smtpAddresses($0) }
         #expect(aliases == ["a@x.test", "b@y.test", "d@x.test"])
     }
 
