@@ -387,7 +387,7 @@ def build_combolist(rng, ledger: Ledger, out: str) -> None:
         ("https://www.boutique-exemple.example/compte:jdupont@gmail.com:Boutique2024",
          "jdupont@gmail.com", None, "Local part equals the sAMAccountName jdupont, but the domain is not the organisation's"),
         (f"https://notmediboard.{ORG_DOMAIN}/index.php:leurre.prefixe@boite.example:Prefixe2024",
-         "leurre.prefixe@boite.example", f"notmediboard.{ORG_DOMAIN}", "Host that ends with the platform's name but is another label"),
+         "leurre.prefixe@boite.example", f"notmediboard.{ORG_DOMAIN}", "Host that ends with the platform's name but is another label: never Mediboard (under the organisation's domain it is only an org-domain unknown account)"),
         (f"https://{MEDIBOARD}.example/:leurre.suffixe@boite.example:Suffixe2024",
          "leurre.suffixe@boite.example", f"{MEDIBOARD}.example", "Platform host with a suffix appended"),
         (f"{sl.android_url(rng, 'com.example.mediboard')}:leurre.android@boite.example:Android2024",

@@ -25,21 +25,29 @@ public struct AccountDirectory: Sendable {
 
     /// Domains of the accounts' UPNs (the AD's UPN suffixes), lower-cased, sorted.
     public var upnDomains: [String] {
-        Set(accounts.compactMap { $0.upn.flatMap(Self.domain(of:)) }).sorted()
+        var counts: [Substring: Int] = [:]
+        for account in accounts {
+            if let domain = account.upn.flatMap(Self.domain(of:)) { counts[domain, default: 0] += 1 }
+        }
+        return Self.lowercasedCounts(counts).keys.sorted()
     }
 
     /// Mail domains that look like the organisation's own: used by at least 1 % of the accounts
     /// that have an address, and not a public mail provider. Profiles should rather list
     /// `email_domains` explicitly.
     public var derivedMailDomains: [String] {
-        var counts: [String: Int] = [:]
+        var counts: [Substring: Int] = [:]
         var total = 0
+        var domains: [Substring] = []
         for account in accounts {
-            let domains = Set(([account.mail].compactMap { $0 } + account.aliases).compactMap(Self.domain(of:)))
+            domains.removeAll(keepingCapacity: true)
+            for address in CollectionOfOne(account.mail).compactMap({ $0 }) + account.aliases {
+                if let domain = Self.domain(of: address), !domains.contains(domain) { domains.append(domain) }
+            }
             if !domains.isEmpty { total += 1 }
             for domain in domains { counts[domain, default: 0] += 1 }
         }
-        return counts.filter { domain, count in
+        return Self.lowercasedCounts(counts).filter { domain, count in
             count * 100 >= total && !Self.publicMailProviders.contains(domain)
         }.keys.sorted()
     }
@@ -51,10 +59,17 @@ public struct AccountDirectory: Sendable {
         "protonmail.com",
     ]
 
-    private static func domain(of address: String) -> String? {
-        guard let at = address.lastIndex(of: "@") else { return nil }
-        let domain = address[address.index(after: at)...].lowercased()
+    /// What follows the last `@`, as written (case is folded once per distinct domain).
+    private static func domain(of address: String) -> Substring? {
+        guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let domain = address[address.utf8.index(after: at)...]
         return domain.isEmpty ? nil : domain
+    }
+
+    private static func lowercasedCounts(_ counts: [Substring: Int]) -> [String: Int] {
+        var lowered: [String: Int] = [:]
+        for (domain, count) in counts { lowered[domain.lowercased(), default: 0] += count }
+        return lowered
     }
 
     /// Resolves a login as written to an account and the rule that resolved it. One hash pass
@@ -111,7 +126,9 @@ public struct LoginDomains: Sendable {
     /// `view` is one of the AD domains or a host or child domain under one (`x.ad.example`).
     func isUnderADDomain(_ view: UnsafeRawBufferPointer) -> Bool {
         var trimmed = view
-        while let last = trimmed.last, last == UInt8(ascii: ".") { trimmed = Bytes.slice(trimmed, 0..<trimmed.count - 1) }
+        while let last = trimmed.last, last == UInt8(ascii: ".") {
+            trimmed = Bytes.slice(trimmed, 0..<trimmed.count - 1)
+        }
         return ad.contains { domain in
             if Self.equalsLowercased(trimmed, domain) { return true }
             guard trimmed.count > domain.count, trimmed[trimmed.count - domain.count - 1] == UInt8(ascii: ".") else {
@@ -144,6 +161,7 @@ private struct AccountIndex: Sendable {
     init(accounts: [Account]) {
         let keyCount = accounts.reduce(0) { $0 + 3 + $1.aliases.count }
         table = ByteKeyTable(reversed: false, expectedCount: keyCount)
+        table.reserve(keyCount, averageLength: 24)
         namePrefilter = HashPrefilter(expectedCount: accounts.count)
         accountOfKey.reserveCapacity(keyCount)
         ruleOfKey.reserveCapacity(keyCount)
@@ -195,24 +213,16 @@ private struct AccountIndex: Sendable {
         probe(login, folding: true)
     }
 
-    /// One pass over the login computes its hash and finds its `@`; a login with non-ASCII
-    /// bytes is folded (allocating) and probed again.
+    /// One pass over the login computes its hash and tells whether it is ASCII; a login with
+    /// non-ASCII bytes is folded (allocating) and probed again.
     private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> (account: Int, rule: IdentityRule)? {
-        var hash = ByteHash.seed
-        var highBits: UInt8 = 0
-        var at = -1
-        for index in 0..<login.count {
-            let byte = login[index]
-            hash = ByteHash.step(hash, byte)
-            highBits |= byte
-            if byte == UInt8(ascii: "@") { at = index }
-        }
-        if highBits >= 0x80 && folding {
+        let (hash, isASCII) = ByteHash.lowercasedCheckingASCII(login)
+        if !isASCII && folding {
             var folded = Self.fold(Text.string(login))
             return folded.withUTF8 { probe(UnsafeRawBufferPointer($0), folding: false) }
         }
         let finalized = ByteHash.finalized(hash)
-        if at >= 0 {
+        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login) {
             let domain = Bytes.slice(login, at + 1..<login.count)
             guard keyDomains.find(domain, finalizedHash: keyDomains.hash(domain)) != nil else { return nil }
         } else {

@@ -108,7 +108,8 @@ enum AccountExport {
             guard hasHeader else {
                 hasHeader = true
                 for (position, header) in fields.enumerated() {
-                    if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column }) {
+                    if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column })
+                    {
                         columns.append((position, column))
                     }
                 }
@@ -133,16 +134,19 @@ enum AccountExport {
             guard !value.isEmpty else { continue }
             switch column {
             case .sam:
-                let name = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: value).map { Bytes.slice(value, $0 + 1..<value.count) }
-                account.sam = Text.string(name ?? value)
-            case .upn: account.upn = Text.string(value)
-            case .mail: account.mail = Text.string(value)
+                let name = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: value).map {
+                    Bytes.slice(value, $0 + 1..<value.count)
+                }
+                account.sam = Text.asciiFastString(name ?? value)
+            case .upn: account.upn = Text.asciiFastString(value)
+            case .mail: account.mail = Text.asciiFastString(value)
             case .proxyAddresses: account.aliases = smtpAddresses(value)
             case .enabled: if boolean(value) == false { account.isEnabled = false }
             case .userAccountControl: if let flags = integer(value), flags & 2 != 0 { account.isEnabled = false }
-            case .displayName: account.displayName = Text.string(value)
-            case .department: account.department = Text.string(value)
-            case .passwordLastSet: account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.string(value)
+            case .displayName: account.displayName = Text.asciiFastString(value)
+            case .department: account.department = Text.asciiFastString(value)
+            case .passwordLastSet:
+                account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.asciiFastString(value)
             }
         }
         account.aliases.removeAll { alias in
@@ -168,7 +172,7 @@ enum AccountExport {
             }
             let entry = Bytes.slice(value, start..<end)
             if entry.count > 5 && Bytes.hasLowercasedPrefix(entry, "smtp:") {
-                let address = Text.string(Bytes.slice(entry, 5..<entry.count))
+                let address = Text.asciiFastString(Bytes.slice(entry, 5..<entry.count))
                 if !addresses.contains(where: { equalsIgnoringASCIICase($0, address) }) { addresses.append(address) }
             }
             start = end + 1

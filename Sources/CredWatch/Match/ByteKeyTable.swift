@@ -1,9 +1,14 @@
-/// The one hash of the match stage: 64-bit FNV-1a over ASCII-lower-cased bytes, so a key is
-/// hashed in one pass over the bytes as written, without lower-casing them into a copy.
+/// The hashes of the match stage, over ASCII-lower-cased bytes, so that a key is hashed in
+/// one pass over the bytes as written, without lower-casing them into a copy.
+///
+/// Forward hashing (logins, packages, path segments) takes eight bytes per step, lower-cased
+/// all at once; backward hashing (hosts, see `reversedLowercased`) is FNV-1a byte by byte.
+/// Neither needs to resist crafted collisions: every table compares the key itself.
 enum ByteHash {
     static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
+    /// One FNV-1a step over a lower-cased byte.
     @inline(__always)
     static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
         (hash ^ UInt64(Bytes.lower(byte))) &* prime
@@ -12,9 +17,47 @@ enum ByteHash {
     /// Hash of `bytes` read first to last.
     @inline(__always)
     static func lowercased(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = seed
-        for byte in bytes { hash = step(hash, byte) }
-        return hash
+        lowercasedCheckingASCII(bytes).hash
+    }
+
+    /// `lowercased(_:)`, and whether every byte is ASCII, in the same pass.
+    @inline(__always)
+    static func lowercasedCheckingASCII(_ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, isASCII: Bool) {
+        var hash = seed ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return (hash, true) }
+        var highBits: UInt64 = 0
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            highBits |= word
+            hash = mixed(hash ^ lowercasedWord(word))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var word: UInt64 = 0
+            for shift in 0..<(bytes.count - offset) {
+                word |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift))
+            }
+            highBits |= word
+            hash = mixed(hash ^ lowercasedWord(word))
+        }
+        return (hash, highBits & 0x8080_8080_8080_8080 == 0)
+    }
+
+    /// Eight bytes lower-cased at once: `A`–`Z` get bit 5, other bytes (non-ASCII too) are kept.
+    @inline(__always)
+    private static func lowercasedWord(_ word: UInt64) -> UInt64 {
+        let sevenBits = word & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = sevenBits &+ 0x3F3F_3F3F_3F3F_3F3F
+        let aboveZ = sevenBits &+ 0x2525_2525_2525_2525
+        let upper = atLeastA & ~aboveZ & ~word & 0x8080_8080_8080_8080
+        return word | upper >> 2
+    }
+
+    @inline(__always)
+    private static func mixed(_ value: UInt64) -> UInt64 {
+        let product = value &* 0x9E37_79B9_7F4A_7C15
+        return product ^ product >> 29
     }
 
     /// Hash of `bytes` read last to first. Hosts are hashed this way: walking a host backwards,
@@ -40,7 +83,7 @@ enum ByteHash {
         mixed ^= mixed >> 33
         mixed &*= 0xc4ce_b9fe_1a85_ec53
         mixed ^= mixed >> 33
-        return mixed | 1  // never 0: 0 marks an empty slot
+        return mixed
     }
 }
 
@@ -50,13 +93,9 @@ enum ByteHash {
 /// A probe costs one hash-array read per slot visited and one byte comparison on a hash hit;
 /// keys are compared, never trusted to their hash, so a crafted collision cannot fake a match.
 struct ByteKeyTable: Sendable {
-    /// A slot's hash (0: empty) and key number side by side: one cache line per probe.
-    private struct Slot {
-        var hash: UInt64
-        var key: UInt32
-    }
-
-    private var slots: [Slot]
+    /// One word per slot: the high half of the key's hash and the key's number (see
+    /// `slotWord`), so that a probe touches one cache line and the table stays small.
+    private var slots: [UInt64]
     private var keyStarts: [Int] = [0]
     private var storage: [UInt8] = []
     private var mask: Int
@@ -69,9 +108,21 @@ struct ByteKeyTable: Sendable {
     init(reversed: Bool, expectedCount: Int = 16) {
         var capacity = 16
         while capacity < expectedCount * 2 { capacity <<= 1 }
-        slots = Array(repeating: Slot(hash: 0, key: 0), count: capacity)
+        slots = Array(repeating: 0, count: capacity)
         mask = capacity - 1
         isReversed = reversed
+    }
+
+    /// The slot word of key `number` filed under `hash`: hash bits 32–63 (bit 32 forced, so the
+    /// word is never 0, which marks an empty slot), then the number.
+    @inline(__always)
+    private static func slotWord(_ hash: UInt64, _ number: Int) -> UInt64 {
+        (hash | 1 << 32) & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: number)
+    }
+
+    @inline(__always)
+    private static func sameTag(_ word: UInt64, _ hash: UInt64) -> Bool {
+        (word ^ (hash | 1 << 32)) >> 32 == 0
     }
 
     /// The hash this table files `key` under.
@@ -95,29 +146,36 @@ struct ByteKeyTable: Sendable {
     mutating func insert(_ key: UnsafeRawBufferPointer, finalizedHash hash: UInt64) -> Int {
         if (count + 1) * 2 > slots.count { grow() }
         var slot = Int(truncatingIfNeeded: hash >> 7) & mask
-        while slots[slot].hash != 0 {
-            if slots[slot].hash == hash && keyEquals(Int(slots[slot].key), key) { return Int(slots[slot].key) }
+        while slots[slot] != 0 {
+            let word = slots[slot]
+            if Self.sameTag(word, hash) && keyEquals(Int(word & 0xFFFF_FFFF), key) { return Int(word & 0xFFFF_FFFF) }
             slot = (slot &+ 1) & mask
         }
         let number = count
         storage.append(contentsOf: key)
         for index in keyStarts[number]..<storage.count { storage[index] = Bytes.lower(storage[index]) }
         keyStarts.append(storage.count)
-        slots[slot] = Slot(hash: hash, key: UInt32(number))
+        slots[slot] = Self.slotWord(hash, number)
         return number
     }
 
     /// The number of `key` compared ASCII-case-insensitively, with `finalizedHash` from
     /// `hash(_:)` (or from a running hash the caller finalized).
     @inline(__always)
-    func find(_ key: UnsafeRawBufferPointer, finalizedHash: UInt64) -> Int? {
-        var slot = Int(truncatingIfNeeded: finalizedHash >> 7) & mask
+    func find(_ key: UnsafeRawBufferPointer, finalizedHash hash: UInt64) -> Int? {
+        var slot = Int(truncatingIfNeeded: hash >> 7) & mask
         while true {
-            let stored = slots[slot]
-            if stored.hash == 0 { return nil }
-            if stored.hash == finalizedHash && keyEquals(Int(stored.key), key) { return Int(stored.key) }
+            let word = slots[slot]
+            if word == 0 { return nil }
+            if Self.sameTag(word, hash) && keyEquals(Int(word & 0xFFFF_FFFF), key) { return Int(word & 0xFFFF_FFFF) }
             slot = (slot &+ 1) & mask
         }
+    }
+
+    /// Reserves room for `count` keys of about `averageLength` bytes.
+    mutating func reserve(_ count: Int, averageLength: Int) {
+        keyStarts.reserveCapacity(count + 1)
+        storage.reserveCapacity(count * averageLength)
     }
 
     @inline(__always)
@@ -130,12 +188,17 @@ struct ByteKeyTable: Sendable {
 
     private mutating func grow() {
         let old = slots
-        slots = Array(repeating: Slot(hash: 0, key: 0), count: old.count * 2)
+        slots = Array(repeating: 0, count: old.count * 2)
         mask = slots.count - 1
-        for entry in old where entry.hash != 0 {
-            var slot = Int(truncatingIfNeeded: entry.hash >> 7) & mask
-            while slots[slot].hash != 0 { slot = (slot + 1) & mask }
-            slots[slot] = entry
+        // Slots keep only the hash's high half: the slot index is recomputed from the key.
+        for word in old where word != 0 {
+            let number = Int(word & 0xFFFF_FFFF)
+            let keyHash = storage.withUnsafeBytes {
+                self.hash(Bytes.slice($0, keyStarts[number]..<keyStarts[number + 1]))
+            }
+            var slot = Int(truncatingIfNeeded: keyHash >> 7) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = word
         }
     }
 }
@@ -160,8 +223,7 @@ struct HashPrefilter: Sendable {
         (1 << (hash >> 58)) | (1 << ((hash >> 52) & 63)) | (1 << ((hash >> 46) & 63))
     }
 
-    /// The word, from bits 8 and up (bit 0 of a finalized hash is always set, and the top bits
-    /// choose the bits).
+    /// The word, from bits 8 and up (the top bits choose the bits within it).
     @inline(__always)
     private func word(_ hash: UInt64) -> Int {
         Int(truncatingIfNeeded: hash >> 8) & wordMask

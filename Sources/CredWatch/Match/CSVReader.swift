@@ -34,7 +34,9 @@ struct CSVReader {
                     // Text after the closing quote (but for a CR ending the line) is kept,
                     // joined to the content: lenient with hand-edited files.
                     let tailStart = position
-                    while position < bytes.count && bytes[position] != delimiter && bytes[position] != UInt8(ascii: "\n") {
+                    while position < bytes.count && bytes[position] != delimiter
+                        && bytes[position] != UInt8(ascii: "\n")
+                    {
                         position += 1
                     }
                     var tailEnd = position
@@ -50,7 +52,9 @@ struct CSVReader {
                     }
                 } else {
                     let start = position
-                    while position < bytes.count && bytes[position] != delimiter && bytes[position] != UInt8(ascii: "\n") {
+                    while position < bytes.count && bytes[position] != delimiter
+                        && bytes[position] != UInt8(ascii: "\n")
+                    {
                         position += 1
                     }
                     span = (start..<position, false)

@@ -60,8 +60,7 @@ final class CompiledRegex: Sendable {
 ///
 /// The limits make a catastrophic pattern give up instead of stalling the worker: such a
 /// subject counts as no match and is counted in `limitHits`.
-final class RegexScratch: @unchecked Sendable {
-    // @unchecked: owned by one MatchWorker, which is used by one thread at a time.
+final class RegexScratch {
     private let matchData: OpaquePointer
     private let matchContext: OpaquePointer
     private let jitStack: OpaquePointer?

@@ -63,7 +63,10 @@ public final class MatchContext: Sendable {
             do {
                 machineName = try CompiledRegex(pattern)
             } catch {
-                throw ConfigurationError(file: profileFile, message: "invalid machine_name regex '\(pattern)': \(error)")
+                throw ConfigurationError(
+                    file: profileFile,
+                    message: "invalid machine_name regex '\(pattern)': \(error)"
+                )
             }
         }
 
@@ -131,7 +134,8 @@ public final class MatchContext: Sendable {
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
             candidates.append(
-                executable.deletingLastPathComponent().appendingPathComponent("../share/credwatch/patterns").standardized
+                executable.deletingLastPathComponent().appendingPathComponent("../share/credwatch/patterns")
+                    .standardized
             )
         }
         var repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
@@ -139,7 +143,8 @@ public final class MatchContext: Sendable {
         candidates.append(repository.appendingPathComponent("Patterns"))
         for candidate in candidates {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue
+            {
                 return candidate.path
             }
         }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One per worker thread: judges each record the parsers read and keeps what puts the
 /// organisation at risk, as sightings. It owns per-thread PCRE2 state, so a worker (and any
 /// copy of it) must be used by one thread at a time.
@@ -7,8 +5,9 @@ import Foundation
 /// Credentials:
 /// * platform + account → `.credential`;
 /// * platform + unknown login → `.unknownAccount`, when the platform is the organisation's
-///   (profile, organisation domain, or any platform on a host under its domains): a shipped
-///   pack's platform on somebody else's host says nothing about the organisation;
+///   (its profile's, or any platform on a host under its domains): a shipped pack's platform
+///   on somebody else's host says nothing about the organisation, and a host under its domains
+///   that no platform names (its public site) is not a platform for strangers' logins;
 /// * account without platform → `.credential` for `email:password` lines (no URL), else
 ///   `.reuse` (when `reportReuse`);
 /// * neither → nothing. That is almost every record, and it costs one URL parse, a few hash
@@ -64,7 +63,13 @@ public struct MatchWorker: RecordSink {
 
     private mutating func evaluate(_ record: RawCredential, url: URLParts, lookingInsideURL: Bool) {
         if lookingInsideURL && (url.userinfo != nil || url.query != nil) {
-            for embedded in url.embeddedCredentials {
+            // A credential the record itself also carries (a combolist line built from such a
+            // URL) is judged once, as the record.
+            for embedded in url.embeddedCredentials
+            where
+                !(embedded.login.elementsEqual(Bytes.trimmed(record.login))
+                && embedded.password.elementsEqual(record.password))
+            {
                 embedded.login.withUnsafeBytes { login in
                     embedded.password.withUnsafeBytes { password in
                         var inner = record
@@ -95,7 +100,10 @@ public struct MatchWorker: RecordSink {
                 if isOrganisational { runRegexes(platforms.packRegexRules, url: url) }
             }
         }
-        let best = platforms.best(of: matches)
+        // Every host under the organisation's domains that no entry names is a platform of its
+        // own ("org-domain"): an account's credential there is a credential, a login that
+        // resolves to no account an unknown account.
+        let best = platforms.best(of: matches, includingOrganisationDomain: true)
         switch (best, resolved) {
         case (let best?, let resolved?):
             emit(.credential, record, url: url, login: login, resolved: resolved, best: best)
@@ -112,10 +120,9 @@ public struct MatchWorker: RecordSink {
 
     /// Whether what matched so far is the organisation's (its profile's rules or domains).
     private var isOrganisational: Bool {
-        matches.isInOrganisation || matches.rules.contains { platforms.rule($0).isOrganisation }
+        matches.isInOrganisation || matches.rules.contains { platforms.isOrganisation($0) }
     }
 
-    /// Adds the regex rules of `list` that match the URL.
     /// Adds the regex rules of `list` that match the URL. Most URLs are turned away by a
     /// `memchr` on the raw bytes before the normalised subject is even built.
     private mutating func runRegexes(_ list: [Int32], url: URLParts) {
@@ -173,7 +180,11 @@ public struct MatchWorker: RecordSink {
 
     // MARK: Cookies
 
+    /// A cookie that the browser would send to a platform's host, or to a host under the
+    /// organisation's domains (see `PlatformIndex.matchCookie`), is a session to revoke.
+    /// Analytics and consent cookies carry no session and are left out.
     public mutating func cookie(_ record: RawCookie) {
+        guard !Self.isTrackingCookie(Bytes.trimmed(record.name)) else { return }
         matches.reset()
         platforms.matchCookie(
             domain: record.domain,
@@ -186,7 +197,9 @@ public struct MatchWorker: RecordSink {
             subject.removeAll(keepingCapacity: true)
             subject.append(contentsOf: "https://".utf8)
             var domain = Bytes.trimmed(record.domain)
-            while let first = domain.first, first == UInt8(ascii: ".") { domain = Bytes.slice(domain, 1..<domain.count) }
+            while let first = domain.first, first == UInt8(ascii: ".") {
+                domain = Bytes.slice(domain, 1..<domain.count)
+            }
             for byte in domain { subject.append(Bytes.lower(byte)) }
             if record.path.first != UInt8(ascii: "/") { subject.append(UInt8(ascii: "/")) }
             for byte in record.path { subject.append(Bytes.lower(byte)) }
@@ -195,7 +208,7 @@ public struct MatchWorker: RecordSink {
             }
             subject.removeAll(keepingCapacity: true)
         }
-        guard let best = platforms.best(of: matches) else { return }
+        guard let best = platforms.best(of: matches, includingOrganisationDomain: true) else { return }
         let domain = Text.string(Bytes.trimmed(record.domain))
         sightings.append(
             Sighting(
@@ -213,6 +226,24 @@ public struct MatchWorker: RecordSink {
                 source: Source(path: locator, line: record.line, family: .cookies)
             )
         )
+    }
+
+    /// Names of analytics and consent cookies (Google Analytics and Ads, Meta, Hotjar, Matomo,
+    /// Clarity, HubSpot, Bing, consent managers common on French sites): they hold no session.
+    private static let trackingCookieNames: Set<[UInt8]> = Set(
+        ["_ga", "_gid", "_gat", "_fbp", "_fbc", "_clck", "_clsk", "hubspotutk", "_uetsid", "_uetvid"].map {
+            Array($0.utf8)
+        }
+    )
+    private static let trackingCookiePrefixes: [[UInt8]] = [
+        "_ga_", "_gat_", "__utm", "_hj", "_pk_", "_gcl_", "__hs", "cookieconsent", "cookielawinfo", "axeptio",
+        "tarteaucitron", "didomi", "euconsent",
+    ].map { Array($0.utf8) }
+
+    static func isTrackingCookie(_ name: UnsafeRawBufferPointer) -> Bool {
+        let lowered = name.map(Bytes.lower)
+        if trackingCookieNames.contains(lowered) { return true }
+        return trackingCookiePrefixes.contains { lowered.starts(with: $0) }
     }
 
     // MARK: Machines

@@ -43,7 +43,10 @@ public struct PlatformDefinition: Sendable {
             let definition = try PlatformDefinition(reader: reader, isOrganisation: isOrganisation)
             if let first = seen[definition.platform.id] {
                 let firstLine = first.map { " at line \($0)" } ?? ""
-                throw reader.error("duplicate platform id '\(definition.platform.id)' (first defined\(firstLine))", key: "id")
+                throw reader.error(
+                    "duplicate platform id '\(definition.platform.id)' (first defined\(firstLine))",
+                    key: "id"
+                )
             }
             seen[definition.platform.id] = definition.line
             definitions.append(definition)
@@ -61,7 +64,10 @@ public struct PlatformDefinition: Sendable {
             throw reader.error("platform '\(id)' has no 'severity' (critical, high, medium or low)")
         }
         guard let severity = Severity(rawValue: severityText.lowercased()) else {
-            throw reader.error("invalid severity '\(severityText)' (expected critical, high, medium or low)", key: "severity")
+            throw reader.error(
+                "invalid severity '\(severityText)' (expected critical, high, medium or low)",
+                key: "severity"
+            )
         }
         let name = try reader.string("name") ?? id
         confidence = try reader.string("confidence")

@@ -6,13 +6,13 @@
 /// parsed host only, never on a substring of the line. Regex rules are listed separately: the
 /// worker runs them, behind their required-literal prefilter, only when their verdict matters.
 ///
-/// When several rules match, the most specific names the platform (`best(of:)`):
+/// When several rules match, the most specific names the platform (`best(of:…)`):
 /// 1. the organisation profile's rules before the shipped packs';
 /// 2. then by form: `host/path` (longest path first), `host` or `android:package`,
 ///    `*.domain/path`, `*.domain` (longest domain first), `*/path` (longest first), `regex`;
 /// 3. then in the order the files and entries were read.
 /// Hosts under the organisation's domains that no rule names are the organisation-domain
-/// platform's.
+/// platform's, for the organisation's own accounts (see `MatchWorker`).
 struct PlatformIndex: Sendable {
     /// Every platform; the organisation-domain platform, when there is one, is last.
     let platforms: [Platform]
@@ -28,8 +28,6 @@ struct PlatformIndex: Sendable {
     /// a parent domain, which the browser sends to those hosts).
     private let descendantRules: [[Int32]]
     private let isOrganisationDomain: [Bool]
-    /// Per host key: a strict parent of an organisation domain (for cookies, likewise).
-    private let isOrganisationParent: [Bool]
 
     private let androidPackages: ByteKeyTable
     private let androidRules: [[Int32]]
@@ -57,6 +55,7 @@ struct PlatformIndex: Sendable {
 
     func rule(_ number: Int32) -> Rule { rules[Int(number)] }
     func regex(of rule: Int32) -> CompiledRegex? { rules[Int(rule)].regex }
+    func isOrganisation(_ rule: Int32) -> Bool { rules[Int(rule)].isOrganisation }
 
     /// `definitions` in reading order; `organisationDomains` are lower-cased domains.
     init(definitions: [PlatformDefinition], organisationDomains: [String], organisationName: String, origin: String) {
@@ -66,7 +65,14 @@ struct PlatformIndex: Sendable {
         var organisationRegex: [Int32] = []
         var packRegex: [Int32] = []
 
-        func addRule(_ platform: Int, _ form: Form, length: Int, path: String?, regex: CompiledRegex?, organisation: Bool)
+        func addRule(
+            _ platform: Int,
+            _ form: Form,
+            length: Int,
+            path: String?,
+            regex: CompiledRegex?,
+            organisation: Bool
+        )
             -> Int32
         {
             let number = Int32(rules.count)
@@ -94,20 +100,41 @@ struct PlatformIndex: Sendable {
                 switch entry.hosts {
                 case .exact(let host):
                     let form: Form = entry.pathPrefix == nil ? .host : .hostPath
-                    let rule = addRule(platform, form, length: pathLength, path: entry.pathPrefix, regex: nil, organisation: organisation)
+                    let rule = addRule(
+                        platform,
+                        form,
+                        length: pathLength,
+                        path: entry.pathPrefix,
+                        regex: nil,
+                        organisation: organisation
+                    )
                     builder.exact(host, rule)
                     if organisation { builder.descendant(rule, ofParentsOf: host) }
                 case .subdomains(let domain):
                     let form: Form = entry.pathPrefix == nil ? .subdomain : .subdomainPath
                     let length = entry.pathPrefix == nil ? domain.utf8.count : pathLength
-                    let rule = addRule(platform, form, length: length, path: entry.pathPrefix, regex: nil, organisation: organisation)
+                    let rule = addRule(
+                        platform,
+                        form,
+                        length: length,
+                        path: entry.pathPrefix,
+                        regex: nil,
+                        organisation: organisation
+                    )
                     builder.subdomain(domain, rule)
                     if organisation {
                         builder.descendant(rule, of: domain)
                         builder.descendant(rule, ofParentsOf: domain)
                     }
                 case .any:
-                    let rule = addRule(platform, .anyHostPath, length: pathLength, path: entry.pathPrefix, regex: nil, organisation: organisation)
+                    let rule = addRule(
+                        platform,
+                        .anyHostPath,
+                        length: pathLength,
+                        path: entry.pathPrefix,
+                        regex: nil,
+                        organisation: organisation
+                    )
                     builder.anyHostPath(entry.pathPrefix ?? "/", rule)
                 case .android(let package):
                     let rule = addRule(platform, .host, length: 0, path: nil, regex: nil, organisation: organisation)
@@ -143,7 +170,6 @@ struct PlatformIndex: Sendable {
         subdomainRules = builder.subdomainRules
         descendantRules = builder.descendantRules
         isOrganisationDomain = builder.isOrganisationDomain
-        isOrganisationParent = builder.isOrganisationParent
         androidPackages = builder.androidPackages
         androidRules = builder.androidRules
         pathSegments = builder.pathSegments
@@ -181,9 +207,10 @@ struct PlatformIndex: Sendable {
     /// Adds the host rules that a cookie set for `domain` (a leading dot, or
     /// `includeSubdomains`, means the domain and its subdomains) and `path` would be sent to,
     /// by the browser's rules: never a substring, `.example.test.evil.example` is not under
-    /// `example.test`. A cookie on a parent domain counts for the organisation's own rules and
-    /// domains only: shipped packs name third-party services whose parent domains also carry
-    /// their public sites' cookies.
+    /// `example.test`. A cookie on a parent domain counts for the organisation profile's rules
+    /// only: shipped packs name third-party services whose parent domains also carry their
+    /// public sites' cookies. A cookie for a host under the organisation's domains is marked
+    /// `isInOrganisation`, like a URL.
     func matchCookie(
         domain rawDomain: UnsafeRawBufferPointer,
         includeSubdomains: Bool,
@@ -206,18 +233,23 @@ struct PlatformIndex: Sendable {
                 matches.rules.append(rule)
             }
             guard isWholeHost, withSubdomains, !isIPLiteral else { return }
-            if isOrganisationParent[key] { matches.isInOrganisation = true }
-            for rule in descendantRules[key] where rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true {
+            for rule in descendantRules[key]
+            where rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true {
                 matches.rules.append(rule)
             }
         }
     }
 
-    /// The most specific platform among `matches` and the ids of the others; the
-    /// organisation-domain platform when nothing matched but the host is the organisation's.
-    func best(of matches: PlatformMatches) -> (platform: Platform, alsoMatched: [String])? {
+    /// The most specific platform among `matches` and the ids of the others. When no rule
+    /// matched, `includingOrganisationDomain` names the organisation-domain platform for a host
+    /// under the organisation's domains.
+    func best(of matches: PlatformMatches, includingOrganisationDomain: Bool) -> (
+        platform: Platform, alsoMatched: [String]
+    )? {
         guard var bestRule = matches.rules.first else {
-            guard matches.isInOrganisation, let organisationDomainPlatform else { return nil }
+            guard includingOrganisationDomain, matches.isInOrganisation, let organisationDomainPlatform else {
+                return nil
+            }
             return (platforms[Int(organisationDomainPlatform)], [])
         }
         for rule in matches.rules where rules[Int(rule)].rank < rules[Int(bestRule)].rank { bestRule = rule }
@@ -310,7 +342,6 @@ struct PlatformIndex: Sendable {
         var subdomainRules: [[Int32]] = []
         var descendantRules: [[Int32]] = []
         var isOrganisationDomain: [Bool] = []
-        var isOrganisationParent: [Bool] = []
         var androidPackages = ByteKeyTable(reversed: false)
         var androidRules: [[Int32]] = []
         var pathSegments = ByteKeyTable(reversed: false)
@@ -325,7 +356,6 @@ struct PlatformIndex: Sendable {
                 subdomainRules.append([])
                 descendantRules.append([])
                 isOrganisationDomain.append(false)
-                isOrganisationParent.append(false)
                 if let dot = host.firstIndex(of: "."), host.index(after: dot) < host.endIndex {
                     _ = hostKey(String(host[host.index(after: dot)...]))
                 }
@@ -345,7 +375,6 @@ struct PlatformIndex: Sendable {
 
         mutating func organisationDomain(_ domain: String) {
             isOrganisationDomain[hostKey(domain)] = true
-            for parent in Self.parents(of: domain) { isOrganisationParent[hostKey(parent)] = true }
         }
 
         mutating func android(_ package: String, _ rule: Int32) {

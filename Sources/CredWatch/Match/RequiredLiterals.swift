@@ -302,40 +302,37 @@ struct RequiredLiteral: Sendable {
     let bytes: [UInt8]
     /// Offset in `bytes` of the byte `memchr` looks for.
     let anchor: Int
-    /// Normalising a URL may add the anchor byte (see `mayOccur(inRawURL:)`).
-    private let anchorMayBeAdded: Bool
+    /// Up to two of the literal's rarest bytes that normalising a URL cannot add: a raw URL
+    /// without both (in either case) cannot normalise into a subject holding the literal.
+    private let telltales: [UInt8]
 
     /// Bytes of URLs from most to least frequent (rough English/URL order); any other byte
     /// is rarer still.
     private static let frequency: [UInt8] = Array("/.etaoinsrhlcdmpu:-wg=?&_0123456789fbyvkxjzq".utf8)
-
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        var best = 0
-        var bestRank = -1
-        for (offset, byte) in bytes.enumerated() {
-            let rank = Self.frequency.firstIndex(of: byte) ?? Self.frequency.count
-            if rank > bestRank {
-                best = offset
-                bestRank = rank
-            }
-        }
-        anchor = best
-        anchorMayBeAdded = bytes.isEmpty || Self.normalisationBytes.contains(bytes[best])
-    }
-
     /// Bytes that normalising a URL may add (`https://`, `/`, `?`, `&`, `=`, `:`,
     /// `[redacted]`); every other byte of the subject comes from the URL, lower-cased.
     private static let normalisationBytes: [UInt8] = Array("https:/?&=[redacted]".utf8)
 
-    /// False when the raw URL lacks the anchor byte in either case, and normalising cannot add
-    /// it: then the normalised subject cannot hold the literal, and need not be built.
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        func rank(_ byte: UInt8) -> Int { Self.frequency.firstIndex(of: byte) ?? Self.frequency.count }
+        let byRarity = bytes.indices.sorted { rank(bytes[$0]) > rank(bytes[$1]) }
+        anchor = byRarity.first ?? 0
+        var telltales: [UInt8] = []
+        for offset in byRarity where telltales.count < 2 {
+            let byte = bytes[offset]
+            if !Self.normalisationBytes.contains(byte) && !telltales.contains(byte) { telltales.append(byte) }
+        }
+        self.telltales = telltales
+    }
+
+    /// False when the raw URL lacks one of the telltale bytes in both cases: then the
+    /// normalised subject cannot hold the literal, and need not be built.
     func mayOccur(inRawURL raw: UnsafeRawBufferPointer) -> Bool {
-        if anchorMayBeAdded { return true }
-        let anchorByte = bytes[anchor]
-        if Bytes.index(of: anchorByte, in: raw) != nil { return true }
-        let isLetter = anchorByte &- UInt8(ascii: "a") < 26
-        return isLetter && Bytes.index(of: anchorByte - 0x20, in: raw) != nil
+        telltales.allSatisfy { byte in
+            if Bytes.index(of: byte, in: raw) != nil { return true }
+            return byte &- UInt8(ascii: "a") < 26 && Bytes.index(of: byte - 0x20, in: raw) != nil
+        }
     }
 
     /// Whether the literal occurs in `haystack` (compared byte for byte: both are lower-cased).

@@ -85,7 +85,8 @@ struct TOMLFile {
         var insideMultiline = false
         for (offset, rawLine) in lines.enumerated() {
             let text = rawLine.drop { $0 == " " || $0 == "\t" }
-            let delimiters = rawLine.components(separatedBy: "'''").count + rawLine.components(separatedBy: "\"\"\"").count - 2
+            let delimiters =
+                rawLine.components(separatedBy: "'''").count + rawLine.components(separatedBy: "\"\"\"").count - 2
             if insideMultiline {
                 if delimiters % 2 == 1 { insideMultiline = false }
                 continue

@@ -41,20 +41,23 @@ struct URLParts {
         var colon = -1
         while authorityEnd < count {
             let byte = url[authorityEnd]
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-                || byte == UInt8(ascii: "\\")
-            {
-                break
-            }
-            if byte == UInt8(ascii: "@") {
-                lastAt = authorityEnd
-                colon = -1
-            } else if byte == UInt8(ascii: ":") && colon < 0 {
-                colon = authorityEnd
+            // Letters, digits, `.` and `-` (almost every byte of a host) take one test.
+            let isSpecial = byte < 0x40 ? Self.authorityMarks >> UInt64(byte) & 1 != 0 : byte == 0x40 || byte == 0x5C
+            if isSpecial {
+                if byte == UInt8(ascii: "@") {
+                    lastAt = authorityEnd
+                    colon = -1
+                } else if byte == UInt8(ascii: ":") {
+                    if colon < 0 { colon = authorityEnd }
+                } else {
+                    break  // `/`, `?`, `#` or `\`
+                }
             }
             authorityEnd += 1
         }
-        if isAndroid, authorityEnd < count, let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: Bytes.slice(url, cursor..<count)) {
+        if isAndroid, authorityEnd < count,
+            let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: Bytes.slice(url, cursor..<count))
+        {
             // The certificate hash is base64 and may hold `/`: the package follows the last `@`.
             lastAt = cursor + at
             colon = -1
@@ -90,6 +93,9 @@ struct URLParts {
         path = authorityEnd..<min(questionMark, hashMark)
         query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
     }
+
+    /// Bits of the bytes below 0x40 that matter in an authority: `#`, `/`, `:`, `?`.
+    private static let authorityMarks: UInt64 = 1 << 0x23 | 1 << 0x2F | 1 << 0x3A | 1 << 0x3F
 
     /// Where `scheme://` ends its scheme: a letter, then letters, digits, `+`, `-`, `.`.
     private static func schemeEnd(_ url: UnsafeRawBufferPointer) -> Int? {
@@ -266,7 +272,9 @@ enum QuerySecret: Equatable {
         case 3: Bytes.equalsLowercased(name, "pwd") || Bytes.equalsLowercased(name, "mdp")
         case 4: Bytes.equalsLowercased(name, "pass")
         case 5: Bytes.equalsLowercased(name, "token")
-        case 6: Bytes.equalsLowercased(name, "passwd") || Bytes.equalsLowercased(name, "secret") || Bytes.equalsLowercased(name, "apikey")
+        case 6:
+            Bytes.equalsLowercased(name, "passwd") || Bytes.equalsLowercased(name, "secret")
+                || Bytes.equalsLowercased(name, "apikey")
         case 7: Bytes.equalsLowercased(name, "api_key")
         case 8: Bytes.equalsLowercased(name, "password") || Bytes.equalsLowercased(name, "id_token")
         case 9: Bytes.equalsLowercased(name, "phpsessid") || Bytes.equalsLowercased(name, "sessionid")

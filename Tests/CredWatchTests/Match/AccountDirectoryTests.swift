@@ -8,14 +8,21 @@ import Testing
     let domains = LoginDomains(netbiosDomains: ["GROUPEEXEMPLE"], adDomains: ["ad.groupe-exemple.fr"])
 
     init() throws {
-        directory = try AccountDirectory.load(path: MatchFixture.file("accounts.csv", MatchFixture.accounts))
+        directory = try MatchFixture.withFile("accounts.csv", MatchFixture.accounts) {
+            try AccountDirectory.load(path: $0)
+        }
     }
 
     private func resolve(_ login: String) -> (account: Int, rule: IdentityRule)? {
         Array(login.utf8).withUnsafeBytes { directory.resolve($0, domains: domains) }
     }
 
-    private func expect(_ login: String, _ account: Int, _ rule: IdentityRule, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expect(
+        _ login: String,
+        _ account: Int,
+        _ rule: IdentityRule,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let found = resolve(login)
         #expect(found?.account == account, "\(login)", sourceLocation: sourceLocation)
         #expect(found?.rule == rule, "\(login)", sourceLocation: sourceLocation)
@@ -104,13 +111,14 @@ import Testing
     // MARK: Export variants
 
     private func load(_ bytes: [UInt8]) throws -> AccountDirectory {
-        try AccountDirectory.load(path: MatchFixture.file("export.csv", bytes))
+        try MatchFixture.withFile("export.csv", bytes) { try AccountDirectory.load(path: $0) }
     }
 
     private func load(_ text: String) throws -> AccountDirectory { try load(Array(text.utf8)) }
 
     @Test func utf8ByteOrderMarkAndCRLF() throws {
-        let accounts = try load([0xEF, 0xBB, 0xBF] + Array("SamAccountName;Mail\r\njdupont;jd@example.test\r\n".utf8)).accounts
+        let accounts = try load([0xEF, 0xBB, 0xBF] + Array("SamAccountName;Mail\r\njdupont;jd@example.test\r\n".utf8))
+            .accounts
         #expect(accounts == [Account(sam: "jdupont", mail: "jd@example.test")])
     }
 
@@ -123,12 +131,21 @@ import Testing
     }
 
     @Test func quotedFieldsWithDelimitersQuotesAndNewlines() throws {
-        let text = "sAMAccountName,displayName,department\n\"jdupont\",\"Dupont, \"\"Jean\"\"\",\"Bloc\nopératoire\"\nbleroy,Bruno,\n"
+        let text =
+            "sAMAccountName,displayName,department\n\"jdupont\",\"Dupont, \"\"Jean\"\"\",\"Bloc\nopératoire\"\nbleroy,Bruno,\n"
         let accounts = try load(text).accounts
         #expect(accounts.count == 2)
         #expect(accounts[0].displayName == "Dupont, \"Jean\"")
         #expect(accounts[0].department == "Bloc\nopératoire")
         #expect(accounts[1].sam == "bleroy")
+    }
+
+    @Test func everyFieldQuotedWithCRLF() throws {
+        let text =
+            "\"sAMAccountName\",\"displayName\"\r\n\"jdupont\",\"Dupont, Jean\"\r\n\"bleroy\",\"Le \"\"B\"\"\"x\r\n"
+        let accounts = try load(text).accounts
+        #expect(accounts.map(\.sam) == ["jdupont", "bleroy"])
+        #expect(accounts.map(\.displayName) == ["Dupont, Jean", "Le \"B\"x"])
     }
 
     @Test func semicolonAndTabDelimiters() throws {

@@ -20,7 +20,16 @@ import Testing
         #expect(sighting.kind == .cookie)
         #expect(sighting.platform?.id == "mediboard")
         #expect(sighting.host == "mediboard.clinique-exemple.fr")
-        #expect(sighting.cookie == CookieEvidence(domain: "mediboard.clinique-exemple.fr", path: "/", name: "PHPSESSID", expiry: 1_900_000_000, isSecure: true))
+        #expect(
+            sighting.cookie
+                == CookieEvidence(
+                    domain: "mediboard.clinique-exemple.fr",
+                    path: "/",
+                    name: "PHPSESSID",
+                    expiry: 1_900_000_000,
+                    isSecure: true
+                )
+        )
         #expect(sighting.source == Source(path: "dump.zip!victim/Cookies/Chrome.txt", line: 3, family: .cookies))
         #expect(sighting.login == nil && sighting.password == nil)
     }
@@ -50,10 +59,25 @@ import Testing
         #expect(platformID(".fr", includeSubdomains: true) == nil)
     }
 
-    @Test func organisationDomainCookies() {
+    @Test func cookiesOfOrganisationDomainHostsAreOrganisationPlatforms() {
         #expect(platformID("intranet.clinique-exemple.fr") == "org-domain")
-        #expect(platformID(".groupe-exemple.fr", includeSubdomains: true) == "org-domain")
-        #expect(platformID("groupe-exemple.fr") == nil)
+        // Sent to every host of the domain, the platforms among them first.
+        #expect(platformID(".clinique-exemple.fr", includeSubdomains: true) == "mediboard")
+        #expect(platformID(".clinique-exemple.fr.evil.example", includeSubdomains: true) == nil)
+    }
+
+    @Test(arguments: [
+        "_ga", "_ga_ABC123", "_gid", "_gat_UA-1", "__utma", "_hjSessionUser_1", "_pk_id.1.a", "didomi_token",
+    ])
+    func analyticsCookiesAreNoSession(name: String) {
+        var feeder = Feeder(context, locator: "dump.zip!victim/Cookies/Chrome.txt")
+        #expect(feeder.cookie("www.clinique-exemple.fr", path: "/", name: name).isEmpty)
+        #expect(feeder.cookie("mediboard.clinique-exemple.fr", path: "/", name: name).isEmpty)
+    }
+
+    @Test func sessionNamesThatMerelyStartLikeAnalyticsStillCount() {
+        var feeder = Feeder(context, locator: "dump.zip!victim/Cookies/Chrome.txt")
+        #expect(feeder.cookie("www.clinique-exemple.fr", path: "/", name: "_gateway_session").first?.kind == .cookie)
     }
 
     @Test func pathRulesNeedOverlappingPaths() {

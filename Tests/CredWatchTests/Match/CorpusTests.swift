@@ -70,7 +70,13 @@ import Testing
                     "agent\(account)@ad.groupe-exemple.fr", "Prenom.Nom\(account)@Clinique-Exemple.fr",
                     "a\(account)@clinique-exemple.fr", " agent\(account) ",
                 ]
-                lines.append(Line(url: url, login: forms[Int.random(in: 0..<forms.count, using: &random)], expected: (account, platform)))
+                lines.append(
+                    Line(
+                        url: url,
+                        login: forms[Int.random(in: 0..<forms.count, using: &random)],
+                        expected: (account, platform)
+                    )
+                )
             case 1:
                 // Decoy host, look-alike login: neither is the organisation's.
                 let url = decoyURLs[Int.random(in: 0..<decoyURLs.count, using: &random)]
@@ -78,7 +84,9 @@ import Testing
                     "agent\(account)x", "OTHER\\agent\(account)", "agent\(account)@gmail.example",
                     "prenom.nom\(account)@clinique-exemple.fr.evil.example", "xagent\(account)",
                 ]
-                lines.append(Line(url: url, login: logins[Int.random(in: 0..<logins.count, using: &random)], expected: nil))
+                lines.append(
+                    Line(url: url, login: logins[Int.random(in: 0..<logins.count, using: &random)], expected: nil)
+                )
             default:
                 // Background noise: strangers on random hosts.
                 let host = "site\(Int.random(in: 0..<5000, using: &random)).example"
@@ -90,7 +98,9 @@ import Testing
 
     @Test func everyPlantedCredentialIsFoundAndNoDecoy() throws {
         let (accounts, lines) = Self.corpus(accountCount: 2000, lineCount: 4000)
-        let profile = try OrganisationProfile.load(path: MatchFixture.file("org.toml", MatchFixture.profile))
+        let profile = try MatchFixture.withFile("org.toml", MatchFixture.profile) {
+            try OrganisationProfile.load(path: $0)
+        }
         var options = MatchContext.Options()
         options.reportReuse = false
         let context = try MatchContext(

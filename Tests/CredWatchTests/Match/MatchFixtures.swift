@@ -36,22 +36,25 @@ enum MatchFixture {
 
         """
 
-    /// A fresh folder for one test's files.
-    static func folder() -> String {
+    /// A fresh folder for a test's files, removed with everything in it when `body` returns.
+    static func withFolder<Result>(_ body: (TemporaryFolder) throws -> Result) rethrows -> Result {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cw-match-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try body(TemporaryFolder(path: path))
     }
 
-    /// Writes `contents` to `name` in a fresh folder; returns the path.
-    static func file(_ name: String, _ contents: String, in folder: String = folder()) -> String {
-        file(name, Array(contents.utf8), in: folder)
+    /// `body` with the path of a temporary file holding `contents`.
+    static func withFile<Result>(_ name: String, _ contents: String, _ body: (String) throws -> Result) rethrows
+        -> Result
+    {
+        try withFile(name, Array(contents.utf8), body)
     }
 
-    static func file(_ name: String, _ bytes: [UInt8], in folder: String = folder()) -> String {
-        let path = folder + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        return path
+    static func withFile<Result>(_ name: String, _ bytes: [UInt8], _ body: (String) throws -> Result) rethrows
+        -> Result
+    {
+        try withFolder { folder in try body(folder.file(name, bytes)) }
     }
 
     /// The repository's shipped packs, found from this file's real location.
@@ -68,22 +71,24 @@ enum MatchFixture {
         options: MatchContext.Options = MatchContext.Options(),
         checker: (any PasswordChecking)? = nil
     ) throws -> MatchContext {
-        var profile = OrganisationProfile.empty
-        var profilePath: String?
-        if let profileText {
-            profilePath = file("org.toml", profileText)
-            profile = try OrganisationProfile.load(path: profilePath!)
+        try withFolder { folder in
+            var profile = OrganisationProfile.empty
+            var profilePath: String?
+            if let profileText {
+                profilePath = folder.file("org.toml", profileText)
+                profile = try OrganisationProfile.load(path: profilePath!)
+            }
+            let accounts = try AccountDirectory.load(path: folder.file("accounts.csv", accountsText))
+            return try MatchContext(
+                profile: profile,
+                profilePath: profilePath,
+                patternPaths: packs,
+                accounts: accounts,
+                fingerprinter: PasswordFingerprinter(keyBytes: Array("test key".utf8)),
+                checker: checker,
+                options: options
+            )
         }
-        let accounts = try AccountDirectory.load(path: file("accounts.csv", accountsText))
-        return try MatchContext(
-            profile: profile,
-            profilePath: profilePath,
-            patternPaths: packs,
-            accounts: accounts,
-            fingerprinter: PasswordFingerprinter(keyBytes: Array("test key".utf8)),
-            checker: checker,
-            options: options
-        )
     }
 
     /// `body`'s error, which must be a `ConfigurationError`.
@@ -96,6 +101,24 @@ enum MatchFixture {
             Issue.record("unexpected error \(error)")
         }
         return nil
+    }
+}
+
+/// A temporary folder (see `MatchFixture.withFolder`).
+struct TemporaryFolder {
+    let path: String
+
+    /// Writes `contents` to `name` in the folder; returns the file's path.
+    @discardableResult
+    func file(_ name: String, _ contents: String) -> String {
+        file(name, Array(contents.utf8))
+    }
+
+    @discardableResult
+    func file(_ name: String, _ bytes: [UInt8]) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        return file
     }
 }
 

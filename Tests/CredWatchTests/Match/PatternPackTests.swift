@@ -84,7 +84,9 @@ import Testing
 
     @Test func organisationProfileWinsOverPacks() throws {
         var feeder = Feeder(context)
-        let sighting = try #require(feeder.credential("https://mediboard.clinique-exemple.fr/mediboard/index.php?m=dPpatients", "jdupont").first)
+        let sighting = try #require(
+            feeder.credential("https://mediboard.clinique-exemple.fr/mediboard/index.php?m=dPpatients", "jdupont").first
+        )
         #expect(sighting.platform?.id == "mediboard")
         #expect(sighting.platform?.isOrganisation == true)
         #expect(sighting.alsoMatched == ["mediboard-install-path", "mediboard-web"])

@@ -88,7 +88,9 @@ import Testing
     }
 
     @Test func organisationDomainHostsAreAPlatformOfTheirOwn() throws {
-        for url in ["https://webmail.clinique-exemple.fr/", "https://clinique-exemple.fr/", "https://x.ad.groupe-exemple.fr/"] {
+        for url in [
+            "https://webmail.clinique-exemple.fr/", "https://clinique-exemple.fr/", "https://x.ad.groupe-exemple.fr/",
+        ] {
             let sighting = try #require(sightings(url).first)
             #expect(sighting.kind == .credential, "\(url)")
             #expect(sighting.platform?.id == "org-domain", "\(url)")
@@ -97,6 +99,18 @@ import Testing
             #expect(sighting.platform?.isOrganisation == true)
         }
         #expect(platformID("https://clinique-exemple.fr.evil.example/") == nil)
+    }
+
+    @Test func strangerOnAnOrganisationDomainHostIsAnUnknownAccount() {
+        for (url, login) in [
+            ("https://notmediboard.clinique-exemple.fr/index.php", "someone@example.test"),
+            ("https://www.clinique-exemple.fr/newsletter", "someone"),
+        ] {
+            let found = sightings(url, login)
+            #expect(found.count == 1)
+            #expect(found.first?.kind == .unknownAccount)
+            #expect(found.first?.platform?.id == "org-domain")
+        }
     }
 
     @Test func credentialSightingHoldsEverythingButTheCleartext() throws {
@@ -127,7 +141,10 @@ import Testing
         var options = MatchContext.Options()
         options.revealPasswords = true
         var feeder = Feeder(try MatchFixture.context(options: options))
-        #expect(feeder.credential("https://mediboard.clinique-exemple.fr/", "jdupont", "pw1").first?.password?.cleartext == "pw1")
+        #expect(
+            feeder.credential("https://mediboard.clinique-exemple.fr/", "jdupont", "pw1").first?.password?.cleartext
+                == "pw1"
+        )
     }
 
     @Test func unknownLoginOnAnOrganisationPlatformIsReported() throws {
@@ -142,7 +159,11 @@ import Testing
         #expect(feeder.credential("https://pro.doctolib.fr/login", "someone@example.test").isEmpty)
         #expect(feeder.credential("https://vpn.other.example/remote/login", "someone").isEmpty)
         // …but on a host under the organisation's domains it is.
-        #expect(feeder.credential("https://vpn.clinique-exemple.fr/remote/login", "someone").map(\.kind) == [.unknownAccount])
+        #expect(
+            feeder.credential("https://vpn.clinique-exemple.fr/remote/login", "someone").map(\.kind) == [
+                .unknownAccount
+            ]
+        )
     }
 
     @Test func accountWithoutURLIsACredential() throws {
@@ -184,6 +205,16 @@ import Testing
         #expect(found.contains { $0.kind == .unknownAccount && $0.source.family == .ulp })
     }
 
+    @Test func credentialInsideTheURLThatIsAlsoTheRecordsIsJudgedOnce() throws {
+        let found = sightings(
+            "https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Secr3t&m=x",
+            "jdupont",
+            "Secr3t"
+        )
+        #expect(found.count == 1)
+        #expect(found.first?.source.family == .ulp)
+    }
+
     @Test func userinfoCredentialIsJudged() throws {
         let found = sightings("https://cnguyen:Pw@mediboard.clinique-exemple.fr/", "x", "y")
         let embedded = try #require(found.first { $0.source.family == .url })
@@ -200,11 +231,14 @@ import Testing
     @Test func passwordCheckerVerdictIsRecorded() throws {
         struct Checker: PasswordChecking {
             func check(account: Account, password: UnsafeRawBufferPointer) -> PasswordCheck? {
-                account.sam == "jdupont" ? PasswordCheck(isCurrent: Array(password) == Array("current".utf8), lastChange: "2025-01-02") : nil
+                account.sam == "jdupont"
+                    ? PasswordCheck(isCurrent: Array(password) == Array("current".utf8), lastChange: "2025-01-02") : nil
             }
         }
         var feeder = Feeder(try MatchFixture.context(checker: Checker()))
-        let current = try #require(feeder.credential("https://mediboard.clinique-exemple.fr/", "jdupont", "current").first)
+        let current = try #require(
+            feeder.credential("https://mediboard.clinique-exemple.fr/", "jdupont", "current").first
+        )
         #expect(current.isPasswordCurrent == true)
         #expect(current.passwordLastChange == "2025-01-02")
         let old = try #require(feeder.credential("https://mediboard.clinique-exemple.fr/", "jdupont", "old").first)

@@ -45,7 +45,9 @@ import Testing
     @Test func catastrophicRegexGivesUpAndIsCounted() throws {
         let regex = try CompiledRegex(#"^https://x/(a|a)+(b|b)+c"#)
         let scratch = RegexScratch()
-        let subject = Array(("https://x/" + String(repeating: "a", count: 40) + String(repeating: "b", count: 40) + "xc").utf8)
+        let subject = Array(
+            ("https://x/" + String(repeating: "a", count: 40) + String(repeating: "b", count: 40) + "xc").utf8
+        )
         #expect(!subject.withUnsafeBytes { scratch.matches(regex, $0) })
         #expect(scratch.limitHits == 1)
     }

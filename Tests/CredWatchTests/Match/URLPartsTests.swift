@@ -48,20 +48,35 @@ import Testing
     }
 
     @Test(arguments: [
-        ("HTTPS://User:Pass@Mediboard.Example.TEST:443/Mediboard/Index.php?m=dPpatients#top",
-         "https://mediboard.example.test/Mediboard/Index.php?m=dPpatients"),
+        (
+            "HTTPS://User:Pass@Mediboard.Example.TEST:443/Mediboard/Index.php?m=dPpatients#top",
+            "https://mediboard.example.test/Mediboard/Index.php?m=dPpatients"
+        ),
         ("mediboard.example.test/index.php", "https://mediboard.example.test/index.php"),
         ("mediboard.example.test", "https://mediboard.example.test/"),
         ("http://host.example.test:80/", "http://host.example.test/"),
         ("http://host.example.test:8080/", "http://host.example.test:8080/"),
         ("host.example.test:10443/remote/login", "https://host.example.test:10443/remote/login"),
-        ("https://h.example.test/index.php?login=kevin:0xd3v5&m=webservices",
-         "https://h.example.test/index.php?login=kevin:[REDACTED]&m=webservices"),
-        ("https://h.example.test/index.php?login=kevin%3A0xd3v5", "https://h.example.test/index.php?login=kevin:[REDACTED]"),
-        ("https://h.example.test/index.php?login=1&username=cron&password=hunter2&m=system",
-         "https://h.example.test/index.php?login=1&username=cron&password=[REDACTED]&m=system"),
-        ("https://h.example.test/?PASS=x&pwd=y&mdp=z&q=keep", "https://h.example.test/?PASS=[REDACTED]&pwd=[REDACTED]&mdp=[REDACTED]&q=keep"),
-        ("https://h.example.test/cb?access_token=abc&state=1", "https://h.example.test/cb?access_token=[REDACTED]&state=1"),
+        (
+            "https://h.example.test/index.php?login=kevin:0xd3v5&m=webservices",
+            "https://h.example.test/index.php?login=kevin:[REDACTED]&m=webservices"
+        ),
+        (
+            "https://h.example.test/index.php?login=kevin%3A0xd3v5",
+            "https://h.example.test/index.php?login=kevin:[REDACTED]"
+        ),
+        (
+            "https://h.example.test/index.php?login=1&username=cron&password=hunter2&m=system",
+            "https://h.example.test/index.php?login=1&username=cron&password=[REDACTED]&m=system"
+        ),
+        (
+            "https://h.example.test/?PASS=x&pwd=y&mdp=z&q=keep",
+            "https://h.example.test/?PASS=[REDACTED]&pwd=[REDACTED]&mdp=[REDACTED]&q=keep"
+        ),
+        (
+            "https://h.example.test/cb?access_token=abc&state=1",
+            "https://h.example.test/cb?access_token=[REDACTED]&state=1"
+        ),
         ("https://h.example.test/?password=", "https://h.example.test/?password="),
         ("android://hash==@com.example.pro/", "android://com.example.pro/"),
         ("https://h.example.test\\a\\b", "https://h.example.test/a/b"),

@@ -1,0 +1,98 @@
+import CredWatch
+import Foundation
+import Testing
+
+/// Scheduled runs through the executable: state between runs, key checks, hash exports.
+@Suite("scheduled runs")
+struct ScheduledRunTests {
+    typealias Fixture = ScanContractTests.Fixture
+
+    func scan(_ fixture: Fixture, _ extra: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        return try CLI.run(
+            ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet"] + extra,
+            environment: environment
+        )
+    }
+
+    @Test func secondRunReportsNothingNew() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let first = try scan(fixture, ["--state", state, "--new-only"])
+        #expect(first.status == 1)
+        #expect(!first.jsonLines.isEmpty)
+        #expect(first.jsonLines.allSatisfy { $0["first_seen"] is String })
+        let attributes = try FileManager.default.attributesOfItem(atPath: state)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let second = try scan(fixture, ["--state", state, "--new-only"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.isEmpty)
+
+        // Without --new-only the known findings come back, with the first run's date.
+        let third = try scan(fixture, ["--state", state])
+        #expect(third.status == 1)
+        let firstDates = Set(first.jsonLines.compactMap { $0["first_seen"] as? String })
+        #expect(Set(third.jsonLines.compactMap { $0["first_seen"] as? String }) == firstDates)
+
+        let show = try CLI.run(["state", "show", state])
+        #expect(show.status == 0)
+        #expect(!show.stdoutText.isEmpty)
+        // The state never holds the cleartext password.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        #expect(bytes.range(of: Data(ScanContractTests.leakedPassword.utf8)) == nil)
+    }
+
+    @Test func stateRefusesAnotherKey() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        #expect(try scan(fixture, ["--state", state]).status == 1)
+        let other = try scan(
+            fixture,
+            ["--state", state],
+            environment: ["CREDWATCH_FINGERPRINT_KEY": "another-key-0123456789"]
+        )
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("key"))
+    }
+
+    @Test func stateNeedsAStableKey() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let outcome = try scan(fixture, ["--state", state], environment: ["CREDWATCH_FINGERPRINT_KEY": ""])
+        #expect(outcome.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: state))
+    }
+
+    @Test func newOnlyNeedsState() throws {
+        let fixture = try Fixture()
+        #expect(try scan(fixture, ["--new-only"]).status == 2)
+    }
+
+    /// An NT hash export holding jdupont's leaked password: the finding becomes current.
+    @Test func currentPasswordIsCriticalForceReset() throws {
+        let fixture = try Fixture()
+        let hash = Array(ScanContractTests.leakedPassword.utf8).withUnsafeBytes { NTHash.hash(password: $0) }
+        let line = "GROUPEEXEMPLE\\jdupont:1104:aad3b435b51404eeaad3b435b51404ee:\(Hex.encode(hash)):::\n"
+        let export = try fixture.file("ntds.txt", line)
+        chmod(export, 0o600)
+        let outcome = try scan(fixture, ["--hashes", export])
+        #expect(outcome.status == 1)
+        let credential = try #require(outcome.jsonLines.first { $0["kind"] as? String == "credential" })
+        #expect(credential["password_current"] as? Bool == true)
+        #expect(credential["severity"] as? String == "critical")
+        #expect(credential["action"] as? String == "force-reset")
+        #expect(!outcome.stdoutText.contains(Hex.encode(hash)))
+    }
+
+    @Test func worldReadableHashExportIsRefused() throws {
+        let fixture = try Fixture()
+        let export = try fixture.file("ntds.txt", "jdupont:31d6cfe0d16ae931b73c59d7e0c089c0\n")
+        chmod(export, 0o644)
+        let refused = try scan(fixture, ["--hashes", export])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("ntds.txt"))
+        let allowed = try scan(fixture, ["--hashes", export, "--allow-insecure-hashes"])
+        #expect(allowed.status == 1)
+    }
+}
