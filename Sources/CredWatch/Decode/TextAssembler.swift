@@ -193,6 +193,7 @@ struct TextAssembler {
 
     private mutating func deliver(_ text: [UInt8], isWholeDocument: Bool) {
         diagnostics.bytesDecoded.add(text.count, ordering: .relaxed)
+        diagnostics.lines.add(pendingLines, ordering: .relaxed)
         consumer.accept(
             TextChunk(document: document, firstLine: nextLine, text: text, isWholeDocument: isWholeDocument)
         )

@@ -216,6 +216,16 @@ private struct AccountIndex: Sendable {
     /// One pass over the login computes its hash and tells whether it is ASCII; a login with
     /// non-ASCII bytes is folded (allocating) and probed again.
     private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> (account: Int, rule: IdentityRule)? {
+        // Most logins in a dump are strangers' e-mail addresses: turn them away on their domain
+        // alone, before hashing the whole login (an ASCII domain needs no Unicode folding).
+        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login) {
+            let domain = Bytes.slice(login, at + 1..<login.count)
+            if !domain.contains(where: { $0 >= 0x80 })
+                && keyDomains.find(domain, finalizedHash: keyDomains.hash(domain)) == nil
+            {
+                return nil
+            }
+        }
         let (hash, isASCII) = ByteHash.lowercasedCheckingASCII(login)
         if !isASCII && folding {
             var folded = Self.fold(Text.string(login))

@@ -126,7 +126,6 @@ public final class ScanPipeline: Sendable {
             while let chunk = chunks.pop() {
                 sink.worker.begin(chunk.document)
                 parser.parse(chunk, into: &sink)
-                diagnostics.lines.add(countLines(chunk.text), ordering: .relaxed)
                 let output = WorkerOutput(
                     sightings: sink.worker.takeSightings(),
                     machines: sink.worker.takeMachines()
@@ -225,19 +224,6 @@ private struct CountingSink: RecordSink {
     mutating func takeSkipped() -> Int {
         defer { skipped = 0 }
         return skipped
-    }
-}
-
-/// Number of lines in a chunk (its LFs, plus an unterminated last line).
-private func countLines(_ text: [UInt8]) -> Int {
-    text.withUnsafeBytes { bytes in
-        var lines = 0
-        var offset = 0
-        while let newline = Bytes.index(of: 0x0A, in: bytes, from: offset) {
-            lines &+= 1
-            offset = newline + 1
-        }
-        return offset < bytes.count ? lines + 1 : lines
     }
 }
 
