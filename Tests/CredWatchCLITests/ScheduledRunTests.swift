@@ -43,6 +43,27 @@ struct ScheduledRunTests {
         #expect(bytes.range(of: Data(ScanContractTests.leakedPassword.utf8)) == nil)
     }
 
+    @Test func inputsAlreadyScannedAreSkipped() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        let arguments = [
+            "scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--state", state,
+            "--skip-seen-inputs", "--new-only",
+        ]
+        #expect(try CLI.run(arguments).status == 1)
+        let second = try CLI.run(arguments)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("skipped (already scanned)"))
+        // A changed input is read again, and only its new exposure is reported.
+        try (ScanContractTests.combolist + "https://mediboard.clinique-exemple.fr/:amartin:fresh-one\n")
+            .write(toFile: dump, atomically: true, encoding: .utf8)
+        let third = try CLI.run(arguments)
+        #expect(third.status == 1)
+        #expect(third.jsonLines.count == 1)
+        #expect(third.jsonLines.first?["account"] as? String == "amartin")
+    }
+
     @Test func stateRefusesAnotherKey() throws {
         let fixture = try Fixture()
         let state = fixture.directory.appendingPathComponent("state.db").path
