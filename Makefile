@@ -4,8 +4,11 @@ SWIFT ?= swift
 DEPS := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 BIN := .build/release/credwatch
 DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org.toml
+# Seconds each fuzz target runs in `make fuzz` and in the smoke run of `make test`.
+FUZZ_SECONDS ?= 30
+FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: deps build release demo test lint format fuzz bench samples clean
+.PHONY: deps build release demo test test-asan lint format fuzz fuzz-smoke bench samples clean
 
 ## Install the system libraries when missing (as root, or through sudo).
 deps:
@@ -31,17 +34,39 @@ demo: release
 	echo "== accounts to force-reset (.build/demo-reset.csv):"; cat .build/demo-reset.csv 2>/dev/null; \
 	[ $$status -le 1 ]
 
-## Unit and end-to-end tests, then the format lint.
+## Unit and end-to-end tests, then the format lint; then the tests again under AddressSanitizer
+## and a short run of every fuzz target (the Fuzz package is linted too).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Fuzz/Sources Fuzz/Package.swift
+	$(MAKE) test-asan
+	$(MAKE) fuzz-smoke
+
+## The test suite under AddressSanitizer (UndefinedBehaviorSanitizer is not available for Swift on
+## Linux: swiftc rejects -sanitize=undefined; Swift itself traps on overflow and bad indexes).
+## Leak detection is off here: XCTest's runner and lazily built Swift globals trip it; the fuzz
+## targets look for leaks instead.
+test-asan: deps
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
+
+## libFuzzer (with AddressSanitizer) on every parser of untrusted input, FUZZ_SECONDS each; new
+## inputs grow Fuzz/corpus, crashes land in Fuzz/artifacts (see Fuzz/README.md).
+fuzz: deps
+	SWIFT="$(SWIFT)" Fuzz/fuzz.sh build
+	SWIFT="$(SWIFT)" Fuzz/fuzz.sh run $(FUZZ_SECONDS)
+
+## Every fuzz target for FUZZ_SMOKE_SECONDS (part of `make test`).
+fuzz-smoke: deps
+	SWIFT="$(SWIFT)" Fuzz/fuzz.sh build
+	SWIFT="$(SWIFT)" Fuzz/fuzz.sh run $(FUZZ_SMOKE_SECONDS)
 
 ## Regenerate the committed synthetic samples (deterministic).
 samples:

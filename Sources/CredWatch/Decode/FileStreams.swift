@@ -94,7 +94,8 @@ final class FileWindow {
 /// Reads a file window from its start to its end.
 final class WindowStream: ByteStream {
     private let window: FileWindow
-    private var offset: Int64 = 0
+    /// Bytes read (or skipped) so far.
+    private(set) var offset: Int64 = 0
     /// Names the data in a message when the file turns out shorter than the window.
     private let locator: String
 

@@ -210,6 +210,10 @@ extension DecodeSession {
         let region = archive.window(offset: directory.start, length: directory.end - directory.start)
         let records = ByteReader(WindowStream(region, locator: name.locator), pool: pool)
         var count = 0
+        // Members' data never overlap in a sound archive, so together they take at most the
+        // archive's size. Entries that point at the same data again (an overlapping zip bomb)
+        // would make every per-member limit pass while the archive expands without bound.
+        var memberData: Int64 = 0
         while !expansion.isExhausted {
             let fixed = try records.peek(46)
             if fixed.count < 4 { return }
@@ -233,24 +237,35 @@ extension DecodeSession {
             let entry = ZipEntry(centralRecord: record)
             records.consume(recordLength)
             count += 1
-            readDirectoryMember(entry, in: archive, shift: directory.shift, name, depth: depth)
+            memberData += readDirectoryMember(entry, in: archive, shift: directory.shift, name, depth: depth)
+            if memberData > archive.length {
+                throw DecodeFault(
+                    locator: name.locator,
+                    reason: "members overlap: the data of the first \(count) members adds up to more than the "
+                        + "archive's \(archive.length) bytes (zip bomb?): the rest of the archive is skipped"
+                )
+            }
         }
     }
 
     /// Reads one member located through the central directory; a fault is the member's alone.
+    /// Returns how many bytes of the archive the member's data took: what its decompressor
+    /// consumed, or what was read of stored data.
     private func readDirectoryMember(
         _ entry: ZipEntry,
         in archive: FileWindow,
         shift: Int64,
         _ name: StreamName,
         depth: Int
-    ) {
+    ) -> Int64 {
         let memberName = name.member(entry.name)
-        if entry.isDirectory { return }
+        if entry.isDirectory { return 0 }
         if let reason = entry.skipReason {
             diagnostics.warning(memberName.locator, reason)
-            return
+            return 0
         }
+        var storedData: WindowStream?
+        var inflater: InflateStream?
         do throws(DecodeFault) {
             let headerOffset = entry.localHeaderOffset &+ shift
             let header = try archive.bytes(at: headerOffset, count: 30)
@@ -265,15 +280,19 @@ extension DecodeSession {
             let data = archive.window(offset: dataOffset, length: entry.compressedSize)
             let stream: any ByteStream
             if entry.method == 0 {
-                stream = WindowStream(data, locator: memberName.locator)
+                let window = WindowStream(data, locator: memberName.locator)
+                storedData = window
+                stream = window
             } else {
-                stream = try InflateStream(
+                let deflated = try InflateStream(
                     upstream: ByteReader(WindowStream(data, locator: memberName.locator), pool: pool),
                     wrapper: .raw,
                     locator: memberName.locator,
                     limits: limits,
                     expansion: expansion
                 )
+                inflater = deflated
+                stream = deflated
             }
             let checked = ChecksumStream(
                 stream,
@@ -291,6 +310,7 @@ extension DecodeSession {
         } catch {
             diagnostics.error(error.locator, error.reason)
         }
+        return inflater?.compressedCount ?? storedData?.offset ?? 0
     }
 
     /// Reads a zip in one forward pass over its local headers (standard input, pipes, archives

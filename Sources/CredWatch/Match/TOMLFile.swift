@@ -20,6 +20,9 @@ struct TOMLFile {
         }
         self.path = path
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let line = Self.lineOfUnreadableTableHeader(in: text) {
+            throw ConfigurationError(file: path, line: line, message: "invalid table header: expected a key after '['")
+        }
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -113,6 +116,97 @@ struct TOMLFile {
             if rest.hasPrefix("=") { return true }
         }
         return false
+    }
+}
+
+extension TOMLFile {
+    /// The line of the first table header whose key starts with neither a key character nor a
+    /// quote (`[<`, a `[` that ends its line). toml++, under TOMLKit, assumes it does and aborts
+    /// the whole process on an assertion, so such a file is rejected before it is parsed.
+    ///
+    /// Headers are looked for where toml++ looks for them: first on a line, outside strings,
+    /// comments, arrays and inline tables. Only a text that is valid TOML up to the header
+    /// matters (toml++ stops at the first error), so strings are skipped the way TOML reads them.
+    static func lineOfUnreadableTableHeader(in text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        var line = 1
+        var depth = 0
+        var isLineStart = true
+        func skipString(quote: UInt8) {
+            let isTriple = index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
+            index += isTriple ? 3 : 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") {
+                    if index + 1 < bytes.count && bytes[index + 1] == 0x0A { line += 1 }
+                    index += 2
+                    continue
+                }
+                if byte == 0x0A {
+                    if !isTriple { return }
+                    line += 1
+                } else if byte == quote && !isTriple {
+                    index += 1
+                    return
+                } else if byte == quote && index + 2 < bytes.count && bytes[index + 1] == quote
+                    && bytes[index + 2] == quote
+                {
+                    index += 3
+                    // Up to two more quotes belong to the content.
+                    for _ in 0..<2 where index < bytes.count && bytes[index] == quote { index += 1 }
+                    return
+                }
+                index += 1
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x0A:
+                line += 1
+                isLineStart = true
+                index += 1
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                index += 1
+                continue
+            case UInt8(ascii: "#"):
+                while index < bytes.count && bytes[index] != 0x0A { index += 1 }
+                continue
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                skipString(quote: byte)
+                isLineStart = false
+                continue
+            case UInt8(ascii: "["):
+                if isLineStart && depth == 0 && !headerStartsWithKey(bytes, after: index) { return line }
+                depth += 1
+            case UInt8(ascii: "{"):
+                depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+            default:
+                break
+            }
+            isLineStart = false
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether the header opened at `bracket` (`[` or `[[`, then spaces) goes on with a key
+    /// character, a quote, or the `]` toml++ reports as an empty key.
+    private static func headerStartsWithKey(_ bytes: [UInt8], after bracket: Int) -> Bool {
+        var index = bracket + 1
+        if index < bytes.count && bytes[index] == UInt8(ascii: "[") { index += 1 }
+        while index < bytes.count && (bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t")) {
+            index += 1
+        }
+        guard index < bytes.count else { return true }  // toml++ reports the end of the file
+        let byte = bytes[index]
+        return Bytes.lower(byte) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "\"")
+            || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]")
     }
 }
 

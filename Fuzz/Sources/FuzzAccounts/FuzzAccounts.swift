@@ -1,0 +1,40 @@
+import FuzzSupport
+
+@testable import CredWatch
+
+/// The account export reader: encoding (BOM, UTF-16), delimiter detection, the RFC 4180 CSV
+/// reader, plain lists, `proxyAddresses`, FILETIME dates; then the account index built from
+/// what was read, and logins resolved against it (each account's own identities must resolve).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let text = AccountExport.utf8Text(FuzzInput.bytes(data, size))
+    let accounts: [Account]
+    do {
+        accounts = try text.withUnsafeBytes { bytes in
+            Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: "accounts.csv") }
+        }.get()
+    } catch {
+        return 0
+    }
+    let directory = AccountDirectory(accounts: accounts)
+    FuzzCheck.sink &+= UInt64(directory.upnDomains.count &+ directory.derivedMailDomains.count)
+    let domains = LoginDomains(netbiosDomains: ["GROUPEEXEMPLE"], adDomains: ["ad.groupe-exemple.fr"])
+    for account in accounts.prefix(64) {
+        for login in [account.sam, account.upn, account.mail].compactMap({ $0 }) + account.aliases {
+            // `DOMAIN\user` and over-long logins are never looked up as written.
+            guard !login.contains("\\"), login.utf8.count <= 1024 else { continue }
+            Array(login.utf8).withUnsafeBytes { bytes in
+                FuzzCheck.require(
+                    Bytes.trimmed(bytes).isEmpty || directory.resolve(bytes, domains: domains) != nil,
+                    "the account's own identity '\(login)' does not resolve"
+                )
+            }
+        }
+    }
+    return 0
+}
+
+@main
+enum FuzzAccountsEntry {
+    static func main() { runFuzzer(fuzzAccounts) }
+}

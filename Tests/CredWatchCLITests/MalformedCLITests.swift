@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Damaged inputs through the built executable, for what only the CLI decides: the exit status
+/// and the messages on stderr (the malformed-input suite drives the library for the rest).
+@Suite("malformed inputs through the CLI")
+struct MalformedCLITests {
+    typealias Fixture = ScanContractTests.Fixture
+
+    static let leaked = "https://mediboard.clinique-exemple.fr/index.php:jdupont:Fuite-cli1\n"
+
+    private func scan(_ inputs: [String], _ fixture: Fixture, org: String? = nil) throws -> CLI.Outcome {
+        try CLI.run(["scan"] + inputs + ["--accounts", fixture.accounts, "--org", org ?? fixture.org])
+    }
+
+    @Test func truncatedGzipWithNothingFoundExitsThree() throws {
+        let fixture = try Fixture()
+        let lines = (1...2000).map { "https://forum.example.test/login:visitor\($0)@mail.example:pw\($0)" }
+        let compressed = try CLI.gzip(lines.joined(separator: "\n") + "\n")
+        let path = try fixture.file("cut.txt.gz", data: compressed.prefix(compressed.count / 2))
+
+        let outcome = try scan([path], fixture)
+
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr.contains("credwatch: error: \(path): truncated gzip stream after "))
+        #expect(outcome.jsonLines.isEmpty)
+    }
+
+    @Test func truncatedGzipWithAFindingBeforeTheCutExitsOne() throws {
+        let fixture = try Fixture()
+        let lines = (1...2000).map { "https://forum.example.test/login:visitor\($0)@mail.example:pw\($0)" }
+        let compressed = try CLI.gzip(Self.leaked + lines.joined(separator: "\n") + "\n")
+        let path = try fixture.file("cut.txt.gz", data: compressed.prefix(compressed.count / 2))
+
+        let outcome = try scan([path], fixture)
+
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("credwatch: error: \(path): truncated gzip stream after "))
+        let finding = try #require(outcome.jsonLines.first { $0["kind"] as? String == "credential" })
+        #expect(finding["account"] as? String == "jdupont")
+    }
+
+    @Test func binaryJunkAndEmptyFilesAreWarningsOnly() throws {
+        let fixture = try Fixture()
+        var state: UInt32 = 7
+        let junk = Data(
+            (0..<8192).map { _ in
+                state = state &* 1_664_525 &+ 1_013_904_223
+                return UInt8(truncatingIfNeeded: state >> 24)
+            }
+        )
+        let photo = try fixture.file("photo.txt", data: Data([0xFF, 0xD8, 0xFF, 0xE0]) + junk)
+        let empty = try fixture.file("empty.txt", "")
+
+        let outcome = try scan([photo, empty], fixture)
+
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains("credwatch: warning: \(photo): binary data, not text: skipped"))
+        #expect(outcome.stderr.contains("credwatch: warning: \(empty): empty file"))
+    }
+
+    @Test func symbolicLinkLoopIsAnErrorBesideTheFindings() throws {
+        let fixture = try Fixture()
+        let tree = fixture.directory.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try Self.leaked.write(to: tree.appendingPathComponent("dump.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.appendingPathComponent("loop").path,
+            withDestinationPath: "."
+        )
+
+        let outcome = try scan([tree.path], fixture)
+
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("credwatch: error: \(tree.path)/loop: symbolic link loop: skipped"))
+    }
+
+    /// The fuzzer's profile (`[<`) aborted the process inside toml++; it is a configuration
+    /// error, with the file and line, and exit status 2.
+    @Test func profileWithAnUnreadableTableHeaderIsFatal() throws {
+        let fixture = try Fixture()
+        let org = try fixture.file("org.toml", "name = \"X\"\n[<\n")
+        let dump = try fixture.file("dump.txt", Self.leaked)
+
+        let outcome = try scan([dump], fixture, org: org)
+
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("\(org):2: invalid table header: expected a key after '['"))
+    }
+}
