@@ -77,7 +77,7 @@ struct MalformedCLITests {
 
     /// The fuzzer's profile (`[<`) aborted the process inside toml++; it is a configuration
     /// error, with the file and line, and exit status 2.
-    @Test func profileWithAnUnreadableTableHeaderIsFatal() throws {
+    @Test func profileThatTOMLKitWouldAbortOnIsFatal() throws {
         let fixture = try Fixture()
         let org = try fixture.file("org.toml", "name = \"X\"\n[<\n")
         let dump = try fixture.file("dump.txt", Self.leaked)

@@ -211,8 +211,9 @@ extension DecodeSession {
         let records = ByteReader(WindowStream(region, locator: name.locator), pool: pool)
         var count = 0
         // Members' data never overlap in a sound archive, so together they take at most the
-        // archive's size. Entries that point at the same data again (an overlapping zip bomb)
-        // would make every per-member limit pass while the archive expands without bound.
+        // archive's size. Entries that point at the same data again (an overlapping zip bomb),
+        // or that record sizes far beyond their data (each then read ahead by a whole buffer),
+        // would pass every per-member limit while the archive's cost grows without bound.
         var memberData: Int64 = 0
         while !expansion.isExhausted {
             let fixed = try records.peek(46)
@@ -238,19 +239,20 @@ extension DecodeSession {
             records.consume(recordLength)
             count += 1
             memberData += readDirectoryMember(entry, in: archive, shift: directory.shift, name, depth: depth)
-            if memberData > archive.length {
+            // One buffer of slack: a single member whose recorded size is too large costs only itself.
+            if memberData > archive.length + Int64(BufferPool.bufferSize) {
                 throw DecodeFault(
                     locator: name.locator,
-                    reason: "members overlap: the data of the first \(count) members adds up to more than the "
-                        + "archive's \(archive.length) bytes (zip bomb?): the rest of the archive is skipped"
+                    reason: "members overlap: reading the first \(count) took more than the archive's "
+                        + "\(archive.length) bytes (zip bomb?): the rest of the archive is skipped"
                 )
             }
         }
     }
 
     /// Reads one member located through the central directory; a fault is the member's alone.
-    /// Returns how many bytes of the archive the member's data took: what its decompressor
-    /// consumed, or what was read of stored data.
+    /// Returns how many bytes of the archive were read for the member's data (a decompressor's
+    /// reader reads ahead of it, within the recorded size, by at most one buffer).
     private func readDirectoryMember(
         _ entry: ZipEntry,
         in archive: FileWindow,
@@ -264,8 +266,7 @@ extension DecodeSession {
             diagnostics.warning(memberName.locator, reason)
             return 0
         }
-        var storedData: WindowStream?
-        var inflater: InflateStream?
+        var dataRead: WindowStream?
         do throws(DecodeFault) {
             let headerOffset = entry.localHeaderOffset &+ shift
             let header = try archive.bytes(at: headerOffset, count: 30)
@@ -278,21 +279,19 @@ extension DecodeSession {
             let dataOffset =
                 headerOffset + 30 + Int64(header.littleEndian16(at: 26)) + Int64(header.littleEndian16(at: 28))
             let data = archive.window(offset: dataOffset, length: entry.compressedSize)
+            let window = WindowStream(data, locator: memberName.locator)
+            dataRead = window
             let stream: any ByteStream
             if entry.method == 0 {
-                let window = WindowStream(data, locator: memberName.locator)
-                storedData = window
                 stream = window
             } else {
-                let deflated = try InflateStream(
-                    upstream: ByteReader(WindowStream(data, locator: memberName.locator), pool: pool),
+                stream = try InflateStream(
+                    upstream: ByteReader(window, pool: pool),
                     wrapper: .raw,
                     locator: memberName.locator,
                     limits: limits,
                     expansion: expansion
                 )
-                inflater = deflated
-                stream = deflated
             }
             let checked = ChecksumStream(
                 stream,
@@ -310,7 +309,7 @@ extension DecodeSession {
         } catch {
             diagnostics.error(error.locator, error.reason)
         }
-        return inflater?.compressedCount ?? storedData?.offset ?? 0
+        return dataRead?.offset ?? 0
     }
 
     /// Reads a zip in one forward pass over its local headers (standard input, pipes, archives

@@ -20,8 +20,8 @@ struct TOMLFile {
         }
         self.path = path
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if let line = Self.lineOfUnreadableTableHeader(in: text) {
-            throw ConfigurationError(file: path, line: line, message: "invalid table header: expected a key after '['")
+        if let (line, message) = Self.textTOMLKitCannotParse(in: text) {
+            throw ConfigurationError(file: path, line: line, message: message)
         }
         do {
             root = try TOMLTable(string: text)
@@ -120,19 +120,23 @@ struct TOMLFile {
 }
 
 extension TOMLFile {
-    /// The line of the first table header whose key starts with neither a key character nor a
-    /// quote (`[<`, a `[` that ends its line). toml++, under TOMLKit, assumes it does and aborts
-    /// the whole process on an assertion, so such a file is rejected before it is parsed.
+    /// The first place, and why, where toml++ (under TOMLKit) would abort the whole process on
+    /// an assertion instead of reporting an error: a table header whose key starts with neither
+    /// a key character nor a quote (`[<`, a `[` that ends its line), a `}` where an array
+    /// expects a value (`[}`, `, }`), a Unicode line separator (U+0085, U+2028, U+2029) outside
+    /// strings and comments. None is valid TOML; such a file is rejected before it is parsed.
     ///
-    /// Headers are looked for where toml++ looks for them: first on a line, outside strings,
-    /// comments, arrays and inline tables. Only a text that is valid TOML up to the header
-    /// matters (toml++ stops at the first error), so strings are skipped the way TOML reads them.
-    static func lineOfUnreadableTableHeader(in text: String) -> Int? {
+    /// Only text that is valid TOML up to such a place matters (toml++ stops at the first error),
+    /// so strings and comments are skipped the way TOML reads them, and headers are looked for
+    /// where toml++ looks for them: first on a line, outside arrays and inline tables.
+    static func textTOMLKitCannotParse(in text: String) -> (line: Int, message: String)? {
         let bytes = Array(text.utf8)
         var index = 0
         var line = 1
         var depth = 0
         var isLineStart = true
+        /// The last byte outside strings, comments and white space.
+        var previous: UInt8 = 0x0A
         func skipString(quote: UInt8) {
             let isTriple = index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
             index += isTriple ? 3 : 1
@@ -177,18 +181,28 @@ extension TOMLFile {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 skipString(quote: byte)
                 isLineStart = false
+                previous = byte
                 continue
             case UInt8(ascii: "["):
-                if isLineStart && depth == 0 && !headerStartsWithKey(bytes, after: index) { return line }
+                if isLineStart && depth == 0 && !headerStartsWithKey(bytes, after: index) {
+                    return (line, "invalid table header: expected a key after '['")
+                }
                 depth += 1
             case UInt8(ascii: "{"):
                 depth += 1
+            case UInt8(ascii: "}") where previous == UInt8(ascii: "[") || previous == UInt8(ascii: ","):
+                return (line, "expected a value, saw '}'")
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 depth = max(0, depth - 1)
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85,
+                0xE2
+            where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (0xA8...0xA9).contains(bytes[index + 2]):
+                return (line, "Unicode line separator outside a string")
             default:
                 break
             }
             isLineStart = false
+            previous = byte
             index += 1
         }
         return nil

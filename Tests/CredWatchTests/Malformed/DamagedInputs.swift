@@ -174,12 +174,34 @@ extension MalformedCorpus {
             entries: entries
         )
         write(name, archive)
-        // Every member read takes the kernel's size of the archive.
-        let read = archive.count / kernel.count + 1
-        let message =
-            "credwatch: error: \(path): members overlap: the data of the first \(read) members adds up to more than "
-            + "the archive's \(archive.count) bytes (zip bomb?): the rest of the archive is skipped"
-        return (DamagedInput(path: path, messages: [message]), text.count, read)
+        // Every member read takes the kernel's size of the archive; one reader buffer of slack.
+        let read = (archive.count + BufferPool.bufferSize) / kernel.count + 1
+        return (
+            DamagedInput(path: path, messages: [Self.overlapMessage(path, read: read, of: archive.count)]), text.count,
+            read
+        )
+    }
+
+    /// A zip whose central directory lists `entries` members that all record a compressed size
+    /// far beyond their two bytes of (empty) deflate data: each would be read ahead by a whole
+    /// reader buffer. Reading stops once that adds up to more than the archive's size.
+    func zipWithLyingSizes(_ name: String = "lying.zip", entries: Int = 30000) -> DamagedInput {
+        let path = path(name)
+        let archive = MalformedCompression.overlappingZip(
+            kernel: [0x03, 0x00],
+            size: 0,
+            checksum: 0,
+            entries: entries,
+            recordedCompressedSize: 0x7FFF_FFFF
+        )
+        write(name, archive)
+        let read = (archive.count + BufferPool.bufferSize) / BufferPool.bufferSize + 1
+        return DamagedInput(path: path, messages: [Self.overlapMessage(path, read: read, of: archive.count)])
+    }
+
+    static func overlapMessage(_ path: String, read: Int, of length: Int) -> String {
+        "credwatch: error: \(path): members overlap: reading the first \(read) took more than the archive's "
+            + "\(length) bytes (zip bomb?): the rest of the archive is skipped"
     }
 
     /// Zips nested ten deep (stored), with a credential at depth 5 and one at the bottom.

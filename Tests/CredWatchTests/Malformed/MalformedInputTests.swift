@@ -85,6 +85,16 @@ struct MalformedInputTests {
         #expect(outcome.exitStatus == 3)
     }
 
+    /// Entries that record sizes far beyond their data would each be read ahead by a whole
+    /// buffer: 30 000 of them would read 30 GiB of a 2 MB file.
+    @Test(.timeLimit(.minutes(1)))
+    func zipWithLyingSizesIsStoppedAsAWhole() {
+        let input = corpus.zipWithLyingSizes()
+        let outcome = MalformedScan.run([corpus.root])
+        #expect(outcome.messages == input.messages)
+        #expect(outcome.exitStatus == 3)
+    }
+
     @Test func archiveNestedBeyondTheDepthLimitIsSkippedWithAWarning() {
         let input = corpus.deeplyNestedZip()
         let outcome = MalformedScan.run([corpus.root])

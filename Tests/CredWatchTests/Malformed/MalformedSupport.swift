@@ -210,21 +210,28 @@ enum MalformedCompression {
 
     /// A zip whose central directory lists `entries` members that all point at one local header
     /// and its deflated `kernel` (`size` bytes, `checksum`): each member is valid on its own, and
-    /// the archive makes a reader inflate the same data `entries` times.
-    static func overlappingZip(kernel: [UInt8], size: Int, checksum: UInt32, entries: Int) -> [UInt8] {
+    /// the archive makes a reader inflate the same data `entries` times. The directory records
+    /// `recordedCompressedSize` (by default the kernel's).
+    static func overlappingZip(
+        kernel: [UInt8],
+        size: Int,
+        checksum: UInt32,
+        entries: Int,
+        recordedCompressedSize: UInt32? = nil
+    ) -> [UInt8] {
         var out = DecodeFixtureBytes()
-        func fixedFields() {
+        func fixedFields(compressedSize: UInt32) {
             out.append(UInt16(8))  // deflate
             out.append(UInt32(0x0021_0000))  // time, date
             out.append(checksum)
-            out.append(UInt32(kernel.count))
+            out.append(compressedSize)
             out.append(UInt32(size))
         }
         let name = Array("kernel.txt".utf8)
         out.append(ZipSignature.localHeader)
         out.append(UInt16(20))
         out.append(UInt16(0))
-        fixedFields()
+        fixedFields(compressedSize: UInt32(kernel.count))
         out.append(UInt16(name.count))
         out.append(UInt16(0))
         out.append(name)
@@ -236,7 +243,7 @@ enum MalformedCompression {
             out.append(UInt16(0x031E))
             out.append(UInt16(20))
             out.append(UInt16(0))
-            fixedFields()
+            fixedFields(compressedSize: recordedCompressedSize ?? UInt32(kernel.count))
             out.append(UInt16(entryName.count))
             out.append([UInt8](repeating: 0, count: 12))  // extra, comment, disk, attributes
             out.append(UInt32(0))  // every entry's local header is the first one
