@@ -149,8 +149,10 @@ enum AccountExport {
                 account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.asciiFastString(value)
             }
         }
+        let (upn, mail) = (account.upn, account.mail)
         account.aliases.removeAll { alias in
-            [account.upn, account.mail].contains { $0.map { equalsIgnoringASCIICase($0, alias) } ?? false }
+            upn.map { equalsIgnoringASCIICase($0, alias) } == true
+                || mail.map { equalsIgnoringASCIICase($0, alias) } == true
         }
         guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
             return nil
@@ -221,24 +223,28 @@ enum AccountExport {
         guard unixSeconds > 0, unixSeconds < 253_402_300_800 else { return nil }  // 1970 – 9999
         let (year, month, day) = civilDate(daysSince1970: unixSeconds / 86_400)
         let seconds = unixSeconds % 86_400
-        var text: [UInt8] = []
-        text.reserveCapacity(20)
-        func append(_ number: Int64, digits: Int, then separator: Character) {
-            var divisor: Int64 = 1
-            for _ in 1..<digits { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
-                divisor /= 10
+        // Written into the string's own storage: one allocation per account of the export.
+        return String(unsafeUninitializedCapacity: 20) { text in
+            var length = 0
+            func append(_ number: Int64, digits: Int, then separator: Unicode.Scalar) {
+                var divisor: Int64 = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    text[length] = UInt8(ascii: "0") + UInt8(number / divisor % 10)
+                    length += 1
+                    divisor /= 10
+                }
+                text[length] = UInt8(ascii: separator)
+                length += 1
             }
-            text.append(contentsOf: String(separator).utf8)
+            append(year, digits: 4, then: "-")
+            append(month, digits: 2, then: "-")
+            append(day, digits: 2, then: "T")
+            append(seconds / 3600, digits: 2, then: ":")
+            append(seconds / 60 % 60, digits: 2, then: ":")
+            append(seconds % 60, digits: 2, then: "Z")
+            return length
         }
-        append(year, digits: 4, then: "-")
-        append(month, digits: 2, then: "-")
-        append(day, digits: 2, then: "T")
-        append(seconds / 3600, digits: 2, then: ":")
-        append(seconds / 60 % 60, digits: 2, then: ":")
-        append(seconds % 60, digits: 2, then: "Z")
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).

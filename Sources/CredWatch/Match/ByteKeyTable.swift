@@ -152,8 +152,11 @@ struct ByteKeyTable: Sendable {
             slot = (slot &+ 1) & mask
         }
         let number = count
-        storage.append(contentsOf: key)
-        for index in keyStarts[number]..<storage.count { storage[index] = Bytes.lower(storage[index]) }
+        let start = storage.count
+        storage.append(contentsOf: key.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
+        storage.withUnsafeMutableBufferPointer { stored in
+            for index in start..<stored.count { stored[index] = Bytes.lower(stored[index]) }
+        }
         keyStarts.append(storage.count)
         slots[slot] = Self.slotWord(hash, number)
         return number
@@ -170,6 +173,11 @@ struct ByteKeyTable: Sendable {
             if Self.sameTag(word, hash) && keyEquals(Int(word & 0xFFFF_FFFF), key) { return Int(word & 0xFFFF_FFFF) }
             slot = (slot &+ 1) & mask
         }
+    }
+
+    /// Key `number` as stored (ASCII lower-cased).
+    func key(_ number: Int) -> String {
+        storage.withUnsafeBytes { Text.string(Bytes.slice($0, keyStarts[number]..<keyStarts[number + 1])) }
     }
 
     /// Reserves room for `count` keys of about `averageLength` bytes.

@@ -10,6 +10,9 @@ struct TOMLFile {
     let path: String
     let root: TOMLTable
     private let lines: [Substring]
+    /// Every line outside multi-line strings with the table it belongs to, worked out once: a
+    /// pack of many platforms looks up the line of each one's `id`.
+    private let scopedLines: [(number: Int, scope: Scope, text: Substring)]
 
     init(path: String) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -20,6 +23,7 @@ struct TOMLFile {
         }
         self.path = path
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        scopedLines = Self.scopedLines(lines)
         if let (line, message) = Self.textTOMLKitCannotParse(in: text) {
             throw ConfigurationError(file: path, line: line, message: message)
         }
@@ -56,21 +60,12 @@ struct TOMLFile {
     /// The line of `[[arrayName]]` number `index` (1-based line numbers).
     func line(of scope: Scope) -> Int? {
         guard scope.arrayName != nil else { return nil }
-        var found: Int?
-        walk { lineNumber, currentScope, _ in
-            if currentScope == scope && found == nil { found = lineNumber }
-        }
-        return found
+        return scopedLines.first { $0.scope == scope }?.number
     }
 
     /// The line where `key = …` is written in `scope`.
     func line(ofKey key: String, in scope: Scope) -> Int? {
-        var found: Int?
-        walk { lineNumber, currentScope, text in
-            guard found == nil, currentScope == scope else { return }
-            if Self.assigns(key, text) { found = lineNumber }
-        }
-        return found
+        scopedLines.first { $0.scope == scope && Self.assigns(key, $0.text) }?.number
     }
 
     /// The first line at or after `start` whose text holds `value` as written.
@@ -80,16 +75,16 @@ struct TOMLFile {
         return nil
     }
 
-    /// Calls `body` with each line's number, the table it belongs to and its trimmed text,
-    /// skipping the inside of multi-line strings.
-    private func walk(_ body: (Int, Scope, Substring) -> Void) {
+    /// Each line's number, the table it belongs to and its trimmed text, skipping the inside of
+    /// multi-line strings and table headers other than `[[…]]`.
+    private static func scopedLines(_ lines: [Substring]) -> [(number: Int, scope: Scope, text: Substring)] {
+        var result: [(number: Int, scope: Scope, text: Substring)] = []
         var scope = Scope.root
         var counts: [String: Int] = [:]
         var insideMultiline = false
         for (offset, rawLine) in lines.enumerated() {
             let text = rawLine.drop { $0 == " " || $0 == "\t" }
-            let delimiters =
-                rawLine.components(separatedBy: "'''").count + rawLine.components(separatedBy: "\"\"\"").count - 2
+            let delimiters = rawLine.ranges(of: "'''").count + rawLine.ranges(of: "\"\"\"").count
             if insideMultiline {
                 if delimiters % 2 == 1 { insideMultiline = false }
                 continue
@@ -99,14 +94,15 @@ struct TOMLFile {
                 let index = counts[name, default: -1] + 1
                 counts[name] = index
                 scope = .element(index, of: name)
-                body(offset + 1, scope, text)
+                result.append((offset + 1, scope, text))
             } else if text.hasPrefix("[") {
                 scope = Scope(arrayName: "[" + text, index: -1)
             } else {
-                body(offset + 1, scope, text)
+                result.append((offset + 1, scope, text))
             }
             if delimiters % 2 == 1 { insideMultiline = true }
         }
+        return result
     }
 
     /// `key = …`, `"key" = …` or `'key' = …` at the start of `text`.
