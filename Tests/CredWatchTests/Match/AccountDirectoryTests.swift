@@ -108,6 +108,23 @@ import Testing
         #expect(directory.derivedMailDomains == ["clinique-exemple.fr"])
     }
 
+    @Test func organisationDomainsAreCountedPerAccountAndFolded() {
+        // 150 accounts at the organisation (mail in any case, alias at the same domain), one at a
+        // small partner (under 1 %), some at a public provider: only the organisation's remains.
+        var accounts = (0..<150).map { number in
+            Account(
+                upn: "u\(number)@AD.Groupe-Exemple.fr",
+                mail: number % 2 == 0 ? "user\(number)@Clinique-Exemple.FR" : "user\(number)@clinique-exemple.fr",
+                aliases: ["u\(number)@clinique-exemple.fr"]
+            )
+        }
+        accounts.append(Account(mail: "ext@partenaire-exemple.fr"))
+        accounts += (0..<10).map { Account(mail: "perso\($0)@gmail.com") }
+        let directory = AccountDirectory(accounts: accounts)
+        #expect(directory.derivedMailDomains == ["clinique-exemple.fr"])
+        #expect(directory.upnDomains == ["ad.groupe-exemple.fr"])
+    }
+
     // MARK: Export variants
 
     private func load(_ bytes: [UInt8]) throws -> AccountDirectory {
