@@ -75,6 +75,17 @@ public enum Bytes {
         return UnsafeRawPointer(hit) - base
     }
 
+    /// Last index of `byte` in `view` (a byte loop: what is looked for is usually near the end).
+    @inline(__always)
+    public static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
+        var index = view.count
+        while index > 0 {
+            index -= 1
+            if view[index] == byte { return index }
+        }
+        return nil
+    }
+
     /// Case-insensitive (ASCII) equality of `view` with a lower-case ASCII `literal`.
     @inline(__always)
     public static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {

@@ -16,19 +16,6 @@ extension String {
     private static func isTrimmed(_ byte: UInt8) -> Bool { Bytes.isSpace(byte) || byte == 0 }
 }
 
-extension Bytes {
-    /// Last index of `byte` in `view`.
-    @inline(__always)
-    static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
-        var index = view.count
-        while index > 0 {
-            index -= 1
-            if view[index] == byte { return index }
-        }
-        return nil
-    }
-}
-
 extension Text {
     /// `Text.string`, with a shortcut for ASCII bytes (most fields of an account export): the
     /// generic UTF-8 validation costs more than the rest of reading a field.

@@ -70,7 +70,7 @@ enum ActiveDirectoryHashLine {
         guard let digest = Hex.decode(hashField, byteCount: 16) else { return .malformed }
 
         var name = Bytes.slice(text, 0..<nameEnd)
-        if let backslash = lastIndex(of: UInt8(ascii: "\\"), in: name) {
+        if let backslash = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: name) {
             name = Bytes.slice(name, backslash + 1..<name.count)
         }
         guard let last = name.last else { return .malformed }
@@ -83,15 +83,6 @@ enum ActiveDirectoryHashLine {
 
     private static func isDigits(_ view: UnsafeRawBufferPointer) -> Bool {
         !view.isEmpty && view.allSatisfy { $0 &- 0x30 < 10 }
-    }
-
-    private static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
-        var index = view.count
-        while index > 0 {
-            index -= 1
-            if view[index] == byte { return index }
-        }
-        return nil
     }
 
     /// secretsdump writes earlier passwords as `user_history0`, `user_history1`…

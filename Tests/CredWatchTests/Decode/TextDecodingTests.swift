@@ -90,6 +90,30 @@ struct TextDecodingTests {
         #expect(numbered[5] == "fifth:line:exact")
     }
 
+    /// Lines around the limit, read in pieces of every size against the limit: what is kept,
+    /// skipped and numbered matches a line-by-line reading, whichever way a read cut the text.
+    @Test(arguments: [1, 7, 16, 17, 40, 1 << 16])
+    func lineLimitHoldsWhereverReadsCut(readSize: Int) {
+        var limits = ScanLimits()
+        limits.maxLineLength = 16
+        var seed: UInt64 = 42
+        let lines = (0..<300).map { _ in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return String(repeating: "a", count: Int(seed >> 58) % 40)
+        }
+        let expected = lines.map { $0.count > 16 ? "" : $0 }
+        let harness = DecodeHarness(limits: limits, chunkSize: 64)
+        harness.readStream(Array(lines.map { $0 + "\n" }.joined().utf8), locator: "cut.txt", readSize: readSize)
+        #expect(harness.collector.text(of: "cut.txt") == expected.map { $0 + "\n" }.joined())
+        #expect(harness.diagnostics.skippedLines.load(ordering: .relaxed) == lines.filter { $0.count > 16 }.count)
+        #expect(harness.diagnostics.lines.load(ordering: .relaxed) == lines.count)
+        var expectedLine = 1
+        for chunk in harness.collector.chunks(of: "cut.txt") {
+            #expect(chunk.firstLine == expectedLine)
+            expectedLine += chunk.text.filter { $0 == 0x0A }.count
+        }
+    }
+
     @Test func combolistsAreCutIntoChunksAtLineEnds() {
         let lines = (1...200).map { "user\($0)@example.test:pass\($0)\n" }
         let harness = DecodeHarness(chunkSize: 256)
