@@ -77,4 +77,4 @@ bench: release
 	bash Benchmarks/run.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz

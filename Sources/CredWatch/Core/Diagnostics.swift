@@ -27,6 +27,8 @@ public final class Diagnostics: Sendable {
     public let errors = Atomic<Int>(0)
     /// Non-fatal remarks (skipped encrypted members, unsupported methods…).
     public let warnings = Atomic<Int>(0)
+    /// Regex matches given up at PCRE2's match or depth limit (counted as no match).
+    public let regexLimitHits = Atomic<Int>(0)
 
     /// Creates a collector that writes messages to `output` (nil: keep them only in memory).
     public init(output: (any TextOutputStream & Sendable)? = StandardError()) {

@@ -137,6 +137,7 @@ public final class ScanPipeline: Sendable {
                     results.push(output)
                 }
             }
+            diagnostics.regexLimitHits.add(sink.worker.regexLimitHits, ordering: .relaxed)
         }
 
         let aggregate = Mutex<[Finding]>([])
@@ -170,6 +171,16 @@ public final class ScanPipeline: Sendable {
             )
         }
         shutdown.wait()
+        let regexLimitHits = diagnostics.regexLimitHits.load(ordering: .relaxed)
+        if regexLimitHits > 0 {
+            // A URL given up on may have been a platform's: say so, the scan is not complete.
+            diagnostics.warning(
+                "patterns",
+                "\(regexLimitHits) regex match\(regexLimitHits == 1 ? " was" : "es were") given up at PCRE2's "
+                    + "match limit and counted as no match: a regex of the packs or the profile backtracks "
+                    + "too much (nested quantifiers?)"
+            )
+        }
         return ScanResult(
             findings: aggregate.withLock { $0 },
             completedInputs: completed.withLock { $0 },
