@@ -25,6 +25,7 @@ public func fuzzInflate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let inflater = try InflateStream(
             upstream: upstream,
             wrapper: wrapper,
+            backend: .preferred,
             locator: "fuzz.gz",
             limits: Fuzz.limits,
             expansion: expansion
