@@ -1,25 +1,39 @@
 import CZlib
 import Foundation
 
-/// The decompression libraries `InflateStream` can run on.
+/// The decompression libraries `InflateStream` can run on. ISA-L, when built in (see
+/// Package.swift), inflates about twice as fast as zlib; zlib is always there.
 enum InflateBackend: String, CaseIterable, Sendable {
     case zlib
+    #if CREDWATCH_ISAL
+        case isal
+    #endif
 
-    /// The fastest backend built in, unless `CREDWATCH_INFLATE` names one.
+    /// The fastest backend built in, unless `CREDWATCH_INFLATE=zlib` (or `isal`) names one.
     static let preferred: InflateBackend =
         ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"].flatMap(InflateBackend.init(rawValue:)) ?? fastest
 
-    private static let fastest = InflateBackend.zlib
+    #if CREDWATCH_ISAL
+        private static let fastest = InflateBackend.isal
+    #else
+        private static let fastest = InflateBackend.zlib
+    #endif
 
     var name: String {
         switch self {
         case .zlib: "zlib"
+        #if CREDWATCH_ISAL
+            case .isal: "ISA-L"
+        #endif
         }
     }
 
     func makeEngine(for wrapper: DeflateWrapper) throws(InflateStartFailure) -> any InflateEngine {
         switch self {
         case .zlib: try ZlibInflateEngine(wrapper: wrapper)
+        #if CREDWATCH_ISAL
+            case .isal: ISALInflateEngine(wrapper: wrapper)
+        #endif
         }
     }
 }
