@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-/// ISA-L's inflate (libisal-dev), about twice as fast as zlib, is an optional second backend of
+/// ISA-L's inflate (libisal-dev), more than twice as fast as zlib, is an optional second backend of
 /// `InflateStream`: built in when its header is installed, unless CREDWATCH_ZLIB_ONLY is set
 /// (to build and test the zlib-only package on a machine that has it).
 let usesISAL =

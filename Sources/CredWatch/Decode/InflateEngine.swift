@@ -2,7 +2,7 @@ import CZlib
 import Foundation
 
 /// The decompression libraries `InflateStream` can run on. ISA-L, when built in (see
-/// Package.swift), inflates about twice as fast as zlib; zlib is always there.
+/// Package.swift), inflates more than twice as fast as zlib; zlib is always there.
 enum InflateBackend: String, CaseIterable, Sendable {
     case zlib
     #if CREDWATCH_ISAL
