@@ -40,11 +40,16 @@ cookies=$(find "$victim/Cookies" -type f | head -n 1)
 # Archives (selector 017: 64 KiB reads, central directory expected in the forward pass).
 for file in "$seeds"/zip/*.zip "$root/Samples/logs/pack-2024-11.zip"; do seed FuzzZip 017 "$file"; done
 for file in "$seeds"/tar/*.tar "$scratch/victim.tar"; do seed FuzzTar 007 "$file"; done
-# Wrappers: selector bits 3-4 pick gzip (000), zlib (010) or raw deflate (020); 207 reads the
-# whole input through the decode session.
-for file in "$seeds"/inflate/*.gz "$scratch/combolist.txt.gz"; do seed FuzzInflate 007 "$file"; done
+# Wrappers: selector bits 3-6 pick gzip (000), zlib (010) or raw deflate (020) on zlib, and the
+# same on ISA-L when built in (030, 040, 050); 207 reads the whole input through the decode session.
+for file in "$seeds"/inflate/*.gz "$scratch/combolist.txt.gz"; do
+	seed FuzzInflate 007 "$file"
+	seed FuzzInflate 037 "$file"
+done
 seed FuzzInflate 017 "$seeds/inflate/text.zlib"
+seed FuzzInflate 047 "$seeds/inflate/text.zlib"
 seed FuzzInflate 027 "$seeds/inflate/text.deflate"
+seed FuzzInflate 057 "$seeds/inflate/text.deflate"
 seed FuzzInflate 207 "$root/Samples/logs/victim-FR-2024-11-07.tar.gz"
 # Text decoding (selector: read size, role, chunk size).
 for file in "$victim/Passwords.txt" "$scratch/Passwords-crlf.txt" "$scratch/UserInformation-utf16.txt" \

@@ -2,10 +2,11 @@ import FuzzSupport
 
 @testable import CredWatch
 
-/// The gzip, zlib and raw-deflate wrapper (`InflateStream`): multi-member gzip, trailing data,
-/// truncation, CRC and the bomb limits. Selector byte: bits 0-2 the read size, 3-6 the wrapper
-/// (gzip, zlib, raw, modulo 3); with bit 7 set the input goes through the whole decode session
-/// instead (sniffing, nested content).
+/// The gzip, zlib and raw-deflate wrapper (`InflateStream`) on each backend: multi-member gzip,
+/// trailing data, truncation, CRC and the bomb limits. Selector byte: bits 0-2 the read size,
+/// 3-6 the wrapper (gzip, zlib, raw: their value modulo 3) and the backend (zlib, then ISA-L when
+/// built in: their value divided by 3); with bit 7 set the input goes through the whole decode
+/// session instead (sniffing, nested content; the preferred backend).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzInflate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
@@ -14,7 +15,9 @@ public func fuzzInflate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         return 0
     }
     let wrappers: [DeflateWrapper] = [.gzip, .zlib, .raw]
-    let wrapper = wrappers[Int(input.selector >> 3) % wrappers.count]
+    let variant = Int(input.selector >> 3) & 0x0F
+    let wrapper = wrappers[variant % wrappers.count]
+    let backend = InflateBackend.allCases[variant / wrappers.count % InflateBackend.allCases.count]
     _ = input.payload.withUnsafeBytes { wrapper.inflatesCleanly($0) }
 
     let upstream = ByteReader(MemoryByteStream(input.payload, readSize: input.readSize), pool: Fuzz.pool)
@@ -25,6 +28,7 @@ public func fuzzInflate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let inflater = try InflateStream(
             upstream: upstream,
             wrapper: wrapper,
+            backend: backend,
             locator: "fuzz.gz",
             limits: Fuzz.limits,
             expansion: expansion

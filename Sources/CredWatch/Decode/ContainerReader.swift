@@ -206,6 +206,7 @@ final class DecodeSession {
         let inflater = try InflateStream(
             upstream: reader,
             wrapper: wrapper,
+            backend: options.inflateBackend,
             locator: name.locator,
             limits: limits,
             expansion: expansion

@@ -6,6 +6,8 @@ public struct DecodeOptions: Sendable {
     /// The role of a document from its locator (the parse stage's classifier). Gzip layers are
     /// classified by their inner name: `x.txt.gz` as `x.txt`, `x.tgz` as `x.tar`.
     public var classify: @Sendable (String) -> DocumentRole
+    /// The library that inflates gzip, zlib and zip deflate data.
+    var inflateBackend = InflateBackend.preferred
 
     public init(
         limits: ScanLimits = ScanLimits(),

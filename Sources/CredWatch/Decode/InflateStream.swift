@@ -1,6 +1,6 @@
 import CZlib
 
-/// The deflate wrappers zlib reads.
+/// The deflate wrappers `InflateStream` reads.
 enum DeflateWrapper {
     /// RFC 1952; a file may hold several members back to back (`cat a.gz b.gz`, pigz, bgzip).
     case gzip
@@ -88,14 +88,15 @@ final class ExpansionGuard {
 /// Decompresses gzip, zlib or raw deflate data read from `upstream`, within the scan limits:
 /// a stream that grows past `maxMemberSize`, or past `maxCompressionRatio` once beyond
 /// `ratioGrace`, is cut off with a fault after what it produced until then has been delivered.
+/// The decompression itself is the `backend`'s; everything else is decided here, the same for all.
 final class InflateStream: ByteStream {
     private let upstream: ByteReader
     private let wrapper: DeflateWrapper
+    private let backend: InflateBackend
+    private let engine: any InflateEngine
     private let locator: String
     private let limits: ScanLimits
     private let expansion: ExpansionGuard
-    /// zlib keeps pointers into the stream structure: it must never move.
-    private let stream: UnsafeMutablePointer<z_stream>
     /// Compressed bytes consumed.
     private(set) var compressedCount: Int64 = 0
     /// Decompressed bytes produced.
@@ -109,29 +110,22 @@ final class InflateStream: ByteStream {
     init(
         upstream: ByteReader,
         wrapper: DeflateWrapper,
+        backend: InflateBackend,
         locator: String,
         limits: ScanLimits,
         expansion: ExpansionGuard
     ) throws(DecodeFault) {
         self.upstream = upstream
         self.wrapper = wrapper
+        self.backend = backend
         self.locator = locator
         self.limits = limits
         self.expansion = expansion
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = czlib_inflateInit2(stream, wrapper.windowBits)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw DecodeFault(locator: locator, reason: "cannot start zlib (status \(status))")
+        do {
+            engine = try backend.makeEngine(for: wrapper)
+        } catch {
+            throw DecodeFault(locator: locator, reason: error.reason)
         }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
@@ -157,46 +151,46 @@ final class InflateStream: ByteStream {
         }
     }
 
-    /// Runs zlib until it produces output, the stream ends, or a fault.
+    /// Runs the engine until it produces output, the stream ends, or a fault.
     private func inflate(into target: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
         while true {
-            let input = try upstream.available()
-            if input.isEmpty {
-                throw DecodeFault(
+            // What the engine retains is still in the reader: ask for at least one byte more.
+            let retained = engine.retainedInput
+            let input = try upstream.peek(retained + 1)
+            let step = engine.step(input: input, output: target)
+            upstream.consume(step.consumed)
+            compressedCount += Int64(step.consumed)
+            decompressedCount += Int64(step.produced)
+            var fault: DecodeFault?
+            switch step.outcome {
+            case .streamEnd:
+                try endOfStream()
+            case .progress:
+                if step.consumed == 0 && step.produced == 0 && engine.retainedInput == retained {
+                    fault = DecodeFault(
+                        locator: locator,
+                        reason: input.count > retained
+                            ? "corrupt \(wrapper.name) data: \(backend.name) made no progress"
+                            : "truncated \(wrapper.name) stream after \(decompressedCount) bytes"
+                    )
+                }
+            case .needsDictionary:
+                fault = DecodeFault(locator: locator, reason: "corrupt \(wrapper.name) data: needs a preset dictionary")
+            case .corrupt(let detail):
+                fault = DecodeFault(
                     locator: locator,
-                    reason: "truncated \(wrapper.name) stream after \(decompressedCount) bytes"
+                    reason: "corrupt \(wrapper.name) data after \(decompressedCount) bytes: \(detail)"
+                )
+            case .checksumMismatch(let detail):
+                fault = DecodeFault(
+                    locator: locator,
+                    reason: "CRC mismatch (\(detail)) in \(wrapper.name) stream after \(decompressedCount) bytes"
                 )
             }
-            let offered = UInt32(min(input.count, Int(UInt32.max)))
-            stream.pointee.next_in = UnsafeMutablePointer(
-                mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            )
-            stream.pointee.avail_in = offered
-            stream.pointee.next_out = target.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(target.count)
-            let status = CZlib.inflate(stream, Z_NO_FLUSH)
-            let consumed = Int(offered - stream.pointee.avail_in)
-            let produced = target.count - Int(stream.pointee.avail_out)
-            upstream.consume(consumed)
-            compressedCount += Int64(consumed)
-            decompressedCount += Int64(produced)
-            var fault: DecodeFault?
-            switch status {
-            case Z_STREAM_END:
-                try endOfStream()
-            case Z_OK, Z_BUF_ERROR:
-                if consumed == 0 && produced == 0 {
-                    fault = DecodeFault(locator: locator, reason: "corrupt \(wrapper.name) data: zlib made no progress")
-                }
-            case Z_NEED_DICT:
-                fault = DecodeFault(locator: locator, reason: "corrupt \(wrapper.name) data: needs a preset dictionary")
-            default:
-                fault = DecodeFault(locator: locator, reason: corruption(status))
-            }
-            if produced > 0 {
-                // What zlib produced before a fault (a CRC checked at the end) is delivered first.
-                deferredFault = fault ?? expansionFault(produced)
-                return produced
+            if step.produced > 0 {
+                // What was produced before a fault (a CRC checked at the end) is delivered first.
+                deferredFault = fault ?? expansionFault(step.produced)
+                return step.produced
             }
             if let fault { throw fault }
             if isFinished { return 0 }
@@ -214,7 +208,7 @@ final class InflateStream: ByteStream {
         case .gzip:
             let next = try upstream.peek(2)
             if next.count >= 2 && next[0] == 0x1F && next[1] == 0x8B {
-                inflateReset(stream)
+                engine.reset()
             } else {
                 isFinished = true
                 ignoredTrailingData = !next.isEmpty
@@ -243,13 +237,5 @@ final class InflateStream: ByteStream {
                 "; this input expands more than \(limits.maxCompressionRatio) times over all its layers: the rest of it is skipped"
         }
         return DecodeFault(locator: locator, reason: reason)
-    }
-
-    private func corruption(_ status: Int32) -> String {
-        let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-        if message == "incorrect data check" {
-            return "CRC mismatch (\(message)) in \(wrapper.name) stream after \(decompressedCount) bytes"
-        }
-        return "corrupt \(wrapper.name) data after \(decompressedCount) bytes: \(message)"
     }
 }

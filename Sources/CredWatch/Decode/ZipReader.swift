@@ -288,6 +288,7 @@ extension DecodeSession {
                 stream = try InflateStream(
                     upstream: ByteReader(window, pool: pool),
                     wrapper: .raw,
+                    backend: options.inflateBackend,
                     locator: memberName.locator,
                     limits: limits,
                     expansion: expansion
@@ -394,6 +395,7 @@ extension DecodeSession {
             let stream = try InflateStream(
                 upstream: reader,
                 wrapper: .raw,
+                backend: options.inflateBackend,
                 locator: memberName.locator,
                 limits: limits,
                 expansion: expansion

@@ -55,8 +55,9 @@ struct DecodeHarness {
     let collector = DecodeChunkCollector()
     var options: DecodeOptions
 
-    init(limits: ScanLimits = ScanLimits(), chunkSize: Int = 4 << 20) {
+    init(limits: ScanLimits = ScanLimits(), chunkSize: Int = 4 << 20, backend: InflateBackend = .preferred) {
         options = DecodeOptions(limits: limits, chunkSize: chunkSize, classify: DecodeHarness.classify)
+        options.inflateBackend = backend
     }
 
     /// A stand-in for the parse stage's classifier.
@@ -94,6 +95,14 @@ struct DecodeHarness {
     func reported(_ parts: String...) -> Bool {
         messages.contains { message in parts.allSatisfy { message.contains($0) } }
     }
+}
+
+extension InflateBackend: CustomTestStringConvertible {
+    public var testDescription: String { name }
+
+    /// How the backend words a deflate block of the invalid type 3: ISA-L does not tell a bad
+    /// block type from another bad block header.
+    var invalidBlockTypeDetail: String { self == .zlib ? "invalid block type" : "invalid block header" }
 }
 
 /// A forward-only in-memory stream that hands out at most `readSize` bytes per read, to put
@@ -195,6 +204,19 @@ enum DecodeCompression {
 
     static func crc32(_ data: [UInt8]) -> UInt32 {
         data.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, UInt32($0.count))) }
+    }
+
+    /// A gzip member naming the compressed file, as `gzip FILE` writes it (FNAME).
+    static func gzipNamingItsFile(_ data: [UInt8], name: String) -> [UInt8] {
+        var member = DecodeFixtureBytes()
+        member.append([0x1F, 0x8B, 0x08, 0x08])
+        member.append(UInt32(1_700_000_000))  // mtime
+        member.append([0x00, 0x03])  // extra flags, OS (Unix)
+        member.append(Array(name.utf8) + [0])
+        member.append(raw(data))
+        member.append(crc32(data))
+        member.append(UInt32(truncatingIfNeeded: data.count))
+        return member.bytes
     }
 
     /// A gzip member with every optional header field: FEXTRA, FNAME, FCOMMENT and FHCRC.

@@ -31,15 +31,15 @@ struct ZipTests {
     private let passwords = "URL: https://dpi.clinique-exemple.fr\nUsername: j.martin\nPassword: Soleil2024\n"
     private let combo = (1...50).map { "https://webmail.example.test:user\($0):pw\($0)\n" }.joined()
 
-    @Test(arguments: ZipReadMode.allCases)
-    func storedAndDeflatedMembers(mode: ZipReadMode) {
+    @Test(arguments: ZipReadMode.allCases, InflateBackend.allCases)
+    func storedAndDeflatedMembers(mode: ZipReadMode, backend: InflateBackend) {
         let zip = ZipFixture([
             .init("victim1/Passwords.txt", passwords, method: 8),
             .init("victim1/", ""),
             .init("combo.txt", combo, method: 0),
             .init("victim1/Screenshot.jpg", "ignored", method: 0),
         ]).build()
-        let harness = DecodeHarness()
+        let harness = DecodeHarness(backend: backend)
         mode.read(zip, as: "dump.zip", into: harness)
         #expect(harness.collector.locators == ["dump.zip!victim1/Passwords.txt", "dump.zip!combo.txt"])
         #expect(harness.collector.text(of: "dump.zip!victim1/Passwords.txt") == passwords)
@@ -49,8 +49,8 @@ struct ZipTests {
         #expect(harness.diagnostics.members.load(ordering: .relaxed) == 3)
     }
 
-    @Test(arguments: ZipReadMode.allCases)
-    func dataDescriptors(mode: ZipReadMode) {
+    @Test(arguments: ZipReadMode.allCases, InflateBackend.allCases)
+    func dataDescriptors(mode: ZipReadMode, backend: InflateBackend) {
         var deflated = ZipFixture.Member("deflated.txt", combo, method: 8)
         deflated.usesDataDescriptor = true
         var stored = ZipFixture.Member("stored.txt", passwords + "PK\u{07}\u{08}decoy\n", method: 0)
@@ -58,7 +58,7 @@ struct ZipTests {
         var unsigned = ZipFixture.Member("unsigned.txt", "third:member\n", method: 8)
         unsigned.usesDataDescriptor = true
         unsigned.descriptorSignature = false
-        let harness = DecodeHarness()
+        let harness = DecodeHarness(backend: backend)
         mode.read(ZipFixture([deflated, stored, unsigned]).build(), as: "dd.zip", into: harness)
         #expect(harness.collector.text(of: "dd.zip!deflated.txt") == combo)
         #expect(harness.collector.text(of: "dd.zip!stored.txt") == passwords + "PK\u{07}\u{08}decoy\n")
@@ -66,8 +66,8 @@ struct ZipTests {
         #expect(harness.messages.isEmpty)
     }
 
-    @Test(arguments: ZipReadMode.allCases)
-    func zip64Records(mode: ZipReadMode) {
+    @Test(arguments: ZipReadMode.allCases, InflateBackend.allCases)
+    func zip64Records(mode: ZipReadMode, backend: InflateBackend) {
         var first = ZipFixture.Member("big/combo.txt", combo, method: 8)
         first.isZip64 = true
         var second = ZipFixture.Member("stored64.txt", passwords, method: 0)
@@ -75,7 +75,7 @@ struct ZipTests {
         second.usesDataDescriptor = true
         var zip = ZipFixture([first, second])
         zip.hasZip64EndRecords = true
-        let harness = DecodeHarness()
+        let harness = DecodeHarness(backend: backend)
         mode.read(zip.build(), as: "z64.zip", into: harness)
         #expect(harness.collector.text(of: "z64.zip!big/combo.txt") == combo)
         #expect(harness.collector.text(of: "z64.zip!stored64.txt") == passwords)
@@ -144,14 +144,14 @@ struct ZipTests {
         #expect(harness.errors.isEmpty)
     }
 
-    @Test(arguments: ZipReadMode.allCases)
-    func corruptMemberBesideGoodOnes(mode: ZipReadMode) {
+    @Test(arguments: ZipReadMode.allCases, InflateBackend.allCases)
+    func corruptMemberBesideGoodOnes(mode: ZipReadMode, backend: InflateBackend) {
         var broken = ZipFixture.Member("broken.txt", combo, method: 8)
         broken.payload = [0xFF, 0xFF, 0xFF, 0xFF] + Array(DecodeCompression.raw(Array(combo.utf8)).dropFirst(4))
         var wrongChecksum = ZipFixture.Member("crc.txt", "checked:data\n", method: 0)
         wrongChecksum.hasWrongChecksum = true
         let zip = ZipFixture([.init("before.txt", "a:1\n"), broken, wrongChecksum, .init("after.txt", "b:2\n")]).build()
-        let harness = DecodeHarness()
+        let harness = DecodeHarness(backend: backend)
         mode.read(zip, as: "bad.zip", into: harness)
         #expect(harness.collector.text(of: "bad.zip!before.txt") == "a:1\n")
         #expect(harness.collector.text(of: "bad.zip!after.txt") == "b:2\n")
@@ -178,12 +178,13 @@ struct ZipTests {
         #expect(harness.errors == ["credwatch: " + expected])
     }
 
-    @Test func truncatedZipFallsBackToTheForwardPass() {
+    @Test(arguments: InflateBackend.allCases)
+    func truncatedZipFallsBackToTheForwardPass(backend: InflateBackend) {
         var zip = ZipFixture([.init("one.txt", "first:member\n"), .init("two.txt", combo)])
         zip.hasCentralDirectory = false
         let bytes = zip.build()
         let cut = Array(bytes.prefix(bytes.count - 20))
-        let harness = DecodeHarness()
+        let harness = DecodeHarness(backend: backend)
         ZipReadMode.centralDirectory.read(cut, as: "cut.zip", into: harness)
         #expect(harness.collector.text(of: "cut.zip!one.txt") == "first:member\n")
         #expect(combo.hasPrefix(harness.collector.text(of: "cut.zip!two.txt") ?? "-"))
@@ -214,14 +215,14 @@ struct ZipTests {
         #expect(harness.messages.isEmpty)
     }
 
-    @Test(arguments: ZipReadMode.allCases)
-    func zipBombIsCutOffAndTheRunGoesOn(mode: ZipReadMode) {
+    @Test(arguments: ZipReadMode.allCases, InflateBackend.allCases)
+    func zipBombIsCutOffAndTheRunGoesOn(mode: ZipReadMode, backend: InflateBackend) {
         var limits = ScanLimits()
         limits.ratioGrace = 1_500_000
         limits.maxCompressionRatio = 20
         let bomb = String(repeating: "bomb@example.test:aaaaaaaa\n", count: 200_000)
         let zip = ZipFixture([.init("bomb.txt", bomb), .init("after.txt", "still:read\n")]).build()
-        let harness = DecodeHarness(limits: limits)
+        let harness = DecodeHarness(limits: limits, backend: backend)
         mode.read(zip, as: "bomb.zip", into: harness)
         let delivered = harness.collector.bytes(of: "bomb.zip!bomb.txt").count
         #expect(delivered > 1_500_000 && delivered < bomb.utf8.count)

@@ -30,7 +30,7 @@ extension MalformedCorpus {
         let compressed = DecodeCompression.gzip(MalformedScan.combolist(lines: 2000, planting: [early, late]))
         let cut = Array(compressed.prefix(compressed.count / 2))
         write(name, cut)
-        let delivered = MalformedCompression.inflatedLength(ofTruncated: cut, windowBits: 31)
+        let delivered = MalformedCompression.inflatedLength(ofTruncated: cut, wrapper: .gzip)
         return DamagedInput(
             path: path,
             found: [early],
@@ -106,7 +106,10 @@ extension MalformedCorpus {
             path: path,
             found: [first, last],
             lost: [hidden],
-            messages: ["credwatch: error: \(path)!b.txt: corrupt deflate data after 0 bytes: invalid block type"]
+            messages: [
+                "credwatch: error: \(path)!b.txt: corrupt deflate data after 0 bytes: "
+                    + InflateBackend.preferred.invalidBlockTypeDetail
+            ]
         )
     }
 
