@@ -121,13 +121,14 @@ enum TextEncoding: Equatable {
     static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
         let sample = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, DocumentDecoder.sampleLength)])
         var controls = 0
-        for byte in sample where (byte < 0x20 || byte == 0x7F) && !textControls.contains(byte) {
+        for byte in sample where byte == 0x7F || (byte < 0x20 && textControls >> UInt32(byte) & 1 == 0) {
             controls += 1
         }
         return controls * 20 > sample.count
     }
 
-    private static let textControls: Set<UInt8> = [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+    /// NUL, TAB, LF, FF, CR and ESC, as bits: control bytes that text holds.
+    private static let textControls: UInt32 = 1 << 0x00 | 1 << 0x09 | 1 << 0x0A | 1 << 0x0C | 1 << 0x0D | 1 << 0x1B
 }
 
 /// Incremental UTF-16 to UTF-8: code units and surrogate pairs may be split across buffers.

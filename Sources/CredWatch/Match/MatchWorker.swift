@@ -184,7 +184,6 @@ public struct MatchWorker: RecordSink {
     /// organisation's domains (see `PlatformIndex.matchCookie`), is a session to revoke.
     /// Analytics and consent cookies carry no session and are left out.
     public mutating func cookie(_ record: RawCookie) {
-        guard !Self.isTrackingCookie(Bytes.trimmed(record.name)) else { return }
         matches.reset()
         platforms.matchCookie(
             domain: record.domain,
@@ -208,7 +207,11 @@ public struct MatchWorker: RecordSink {
             }
             subject.removeAll(keepingCapacity: true)
         }
-        guard let best = platforms.best(of: matches, includingOrganisationDomain: true) else { return }
+        // Analytics and consent cookies say nothing of a session; looked at only on a platform's
+        // host, as almost no cookie is on one.
+        guard let best = platforms.best(of: matches, includingOrganisationDomain: true),
+            !Self.isTrackingCookie(Bytes.trimmed(record.name))
+        else { return }
         let domain = Text.string(Bytes.trimmed(record.domain))
         sightings.append(
             Sighting(

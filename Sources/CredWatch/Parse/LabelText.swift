@@ -102,11 +102,27 @@ enum LabelText {
         return matched == length
     }
 
-    /// The first entry of `table` whose label `label` spells.
+    /// The first entry of `table` whose label `label` spells (entries are at most
+    /// `longestLabel` bytes). The label is folded once, so that every entry of another length
+    /// costs one comparison: a stealer log has a label on almost every line.
     static func lookup<Value>(_ label: UnsafeRawBufferPointer, in table: [(StaticString, Value)]) -> Value? {
-        for (literal, value) in table where matches(label, literal) { return value }
-        return nil
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longestLabel) { folded in
+            var length = 0
+            for byte in label where !isFiller(byte) {
+                guard length < longestLabel else { return nil }
+                folded[length] = Bytes.lower(byte)
+                length += 1
+            }
+            for (literal, value) in table where literal.utf8CodeUnitCount == length {
+                let spelled = literal.utf8Start
+                if (0..<length).allSatisfy({ folded[$0] == spelled[$0] }) { return value }
+            }
+            return nil
+        }
     }
+
+    /// Longer than any entry of the label tables: a longer label matches none.
+    static let longestLabel = 64
 
     /// Seller and advert labels (`Seller:`, `Log Tools:`, `Telegram: @shop`): their lines are
     /// adverts, never data.
