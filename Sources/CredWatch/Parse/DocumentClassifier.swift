@@ -32,7 +32,10 @@ public enum DocumentClassifier {
 
     /// Lower-case components of a locator, split at `/`, `\` and `!`.
     static func components(of locator: String) -> [String] {
-        locator.lowercased().split(whereSeparator: { $0 == "/" || $0 == "!" || $0 == "\\" }).map(String.init)
+        // On UTF-8 bytes: splitting by Character costs more than reading a small member.
+        locator.lowercased().utf8.split(whereSeparator: { $0 == 0x2F || $0 == 0x21 || $0 == 0x5C }).map {
+            String(Substring($0))
+        }
     }
 
     /// `All Passwords.txt` → (`all passwords`, `txt`); a leading dot is not an extension.
@@ -43,7 +46,7 @@ public enum DocumentClassifier {
 
     /// Without spaces, `_`, `-` and `.`: `System Info` and `system_info` both give `systeminfo`.
     private static func normalized(_ text: String) -> String {
-        String(text.filter { $0 != " " && $0 != "_" && $0 != "-" && $0 != "." })
+        String(decoding: text.utf8.filter { $0 != 0x20 && $0 != 0x5F && $0 != 0x2D && $0 != 0x2E }, as: UTF8.self)
     }
 
     /// System-information files of every family (normalized stems).
