@@ -22,7 +22,7 @@ public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for account in accounts.prefix(64) {
         for login in [account.sam, account.upn, account.mail].compactMap({ $0 }) + account.aliases {
             // `DOMAIN\user` and over-long logins are never looked up as written.
-            guard !login.contains("\\"), login.utf8.count <= 1024 else { continue }
+            guard !login.utf8.contains(UInt8(ascii: "\\")), login.utf8.count <= 1024 else { continue }
             Array(login.utf8).withUnsafeBytes { bytes in
                 FuzzCheck.require(
                     Bytes.trimmed(bytes).isEmpty || directory.resolve(bytes, domains: domains) != nil,

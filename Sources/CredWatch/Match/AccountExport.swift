@@ -266,16 +266,17 @@ enum AccountExport {
         var start = 0
         while start < bytes.count {
             let end = Bytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
-            let login = Text.string(Bytes.trimmed(Bytes.slice(bytes, start..<end)))
+            let line = Bytes.trimmed(Bytes.slice(bytes, start..<end))
             start = end + 1
-            guard !login.isEmpty, !login.hasPrefix("#") else { continue }
-            if let backslash = login.lastIndex(of: "\\") {
-                let sam = String(login[login.index(after: backslash)...])
-                if !sam.isEmpty { accounts.append(Account(sam: sam)) }
-            } else if login.contains("@") {
-                accounts.append(Account(mail: login))
+            guard !line.isEmpty, line[0] != UInt8(ascii: "#") else { continue }
+            // Split on bytes: as Characters, a `\` followed by a combining mark is no backslash.
+            if let backslash = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: line) {
+                let sam = Bytes.slice(line, backslash + 1..<line.count)
+                if !sam.isEmpty { accounts.append(Account(sam: Text.string(sam))) }
+            } else if Bytes.index(of: UInt8(ascii: "@"), in: line) != nil {
+                accounts.append(Account(mail: Text.string(line)))
             } else {
-                accounts.append(Account(sam: login))
+                accounts.append(Account(sam: Text.string(line)))
             }
         }
         return accounts
