@@ -71,21 +71,16 @@ public final class ScanPipeline: Sendable {
     public func run(progress: ((ScanProgress) -> Void)? = nil) -> ScanResult {
         let start = Date()
         let sources = BoundedQueue<InputSource>(capacity: 64)
-        let chunks = BoundedQueue<TextChunk>(capacity: configuration.queueDepth)
+        let chunks = BoundedQueue<[TextChunk]>(capacity: configuration.queueDepth)
         let results = BoundedQueue<WorkerOutput>(capacity: 4 * configuration.threads)
         let bytesTotal = Mutex<Int?>(0)
         let completed = Mutex<[InputSource]>([])
         let findingCount = Atomic<Int>(0)
 
-        let consumer = QueueConsumer(queue: chunks)
-        let reader = ContainerReader(
-            options: DecodeOptions(
-                limits: configuration.limits,
-                chunkSize: configuration.chunkSize,
-                classify: { DocumentClassifier.role(forLocator: $0) }
-            ),
-            diagnostics: diagnostics,
-            consumer: consumer
+        let decodeOptions = DecodeOptions(
+            limits: configuration.limits,
+            chunkSize: configuration.chunkSize,
+            classify: { DocumentClassifier.role(forLocator: $0) }
         )
 
         // Walker: expands directories lazily, so a tree of millions of files never sits in memory.
@@ -108,7 +103,10 @@ public final class ScanPipeline: Sendable {
             sources.close()
         }
 
-        let readers = startThreads(count: configuration.readers, name: "reader") { [diagnostics] _ in
+        let readers = startThreads(count: configuration.readers, name: "reader") { [configuration, diagnostics] _ in
+            let batcher = ChunkBatcher(queue: chunks, batchSize: configuration.chunkSize)
+            let reader = ContainerReader(options: decodeOptions, diagnostics: diagnostics, consumer: batcher)
+            defer { batcher.flush() }
             while let source = sources.pop() {
                 let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
                 reader.read(source)
@@ -123,9 +121,11 @@ public final class ScanPipeline: Sendable {
         let workers = startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
             var parser = DocumentParser()
             var sink = CountingSink(worker: MatchWorker(context: context))
-            while let chunk = chunks.pop() {
-                sink.worker.begin(chunk.document)
-                parser.parse(chunk, into: &sink)
+            while let batch = chunks.pop() {
+                for chunk in batch {
+                    sink.worker.begin(chunk.document)
+                    parser.parse(chunk, into: &sink)
+                }
                 let output = WorkerOutput(
                     sightings: sink.worker.takeSightings(),
                     machines: sink.worker.takeMachines()
@@ -196,10 +196,37 @@ private struct WorkerOutput: Sendable {
     var isEmpty: Bool { sightings.isEmpty && machines.isEmpty }
 }
 
-/// Hands decoded chunks to the workers, blocking while they are busy (backpressure).
-private struct QueueConsumer: ChunkConsumer {
-    let queue: BoundedQueue<TextChunk>
-    func accept(_ chunk: TextChunk) { queue.push(chunk) }
+/// Hands one reader thread's chunks to the workers in batches of about `batchSize` bytes,
+/// blocking while they are busy (backpressure). A stealer tree is tens of thousands of small
+/// documents: handed over one by one, the hand-overs cost more than reading them.
+private final class ChunkBatcher: ChunkConsumer, @unchecked Sendable {
+    // @unchecked: each reader thread has its own.
+    private let queue: BoundedQueue<[TextChunk]>
+    private let batchSize: Int
+    private var batch: [TextChunk] = []
+    private var bytes = 0
+
+    init(queue: BoundedQueue<[TextChunk]>, batchSize: Int) {
+        self.queue = queue
+        self.batchSize = batchSize
+    }
+
+    func accept(_ chunk: TextChunk) {
+        // A batch never holds more than `batchSize` bytes but for a single larger chunk, so the
+        // queue's bound on memory holds.
+        if bytes + chunk.text.count > batchSize { flush() }
+        batch.append(chunk)
+        bytes += chunk.text.count
+        if bytes >= batchSize { flush() }
+    }
+
+    /// Hands over what is gathered; the reader thread calls it when it has no more inputs.
+    func flush() {
+        guard !batch.isEmpty else { return }
+        queue.push(batch)
+        batch = []
+        bytes = 0
+    }
 }
 
 /// Forwards records to the match worker and counts them for the summary.
