@@ -52,7 +52,11 @@
             if !isReadingHeader && status == ISAL_DECOMP_OK {
                 status = isal_inflate(state)
             }
-            let consumed = retained + Int(offered - state.pointee.avail_in) - retainedInput
+            // Counted from where ISA-L's input pointer ends, not from `avail_in`: at the end of
+            // a stream ISA-L hands unused bits back, moving the pointer back into the bytes it
+            // retained from the previous step, past what this step offered.
+            let position = state.pointee.next_in.map { UnsafeRawPointer($0) - input.baseAddress! } ?? retained
+            let consumed = min(max(0, position - retainedInput), input.count)
             return InflateStep(
                 consumed: consumed,
                 produced: Int(room - state.pointee.avail_out),
