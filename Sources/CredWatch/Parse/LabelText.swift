@@ -90,52 +90,52 @@ enum LabelText {
         }
     }
 
-    /// Whether `label` spells `literal` (lower-case, without filler), ignoring case and filler.
-    static func matches(_ label: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        let pattern = literal.utf8Start
-        let length = literal.utf8CodeUnitCount
-        var matched = 0
-        for byte in label where !isFiller(byte) {
-            guard matched < length, Bytes.lower(byte) == pattern[matched] else { return false }
-            matched += 1
-        }
-        return matched == length
-    }
-
-    /// The first entry of `table` whose label `label` spells (entries are at most
-    /// `longestLabel` bytes). The label is folded once, so that every entry of another length
-    /// costs one comparison: a stealer log has a label on almost every line.
+    /// The first entry of `table` whose label `label` spells, ignoring case and filler. The
+    /// label is folded once, so that every entry of another length costs one comparison: a
+    /// stealer log has a label on almost every line.
     static func lookup<Value>(_ label: UnsafeRawBufferPointer, in table: [(StaticString, Value)]) -> Value? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longestLabel) { folded in
-            var length = 0
-            for byte in label where !isFiller(byte) {
-                guard length < longestLabel else { return nil }
-                folded[length] = Bytes.lower(byte)
-                length += 1
-            }
-            for (literal, value) in table where literal.utf8CodeUnitCount == length {
-                let spelled = literal.utf8Start
-                if (0..<length).allSatisfy({ folded[$0] == spelled[$0] }) { return value }
-            }
-            return nil
-        }
+        withFolded(label) { folded in table.first { spells(folded, $0.0) }?.1 } ?? nil
     }
-
-    /// Longer than any entry of the label tables: a longer label matches none.
-    static let longestLabel = 64
 
     /// Seller and advert labels (`Seller:`, `Log Tools:`, `Telegram: @shop`): their lines are
     /// adverts, never data.
     static func isAdvertLabel(_ label: UnsafeRawBufferPointer) -> Bool {
         guard label.count <= 12 else { return false }
-        for literal in advertLabels where matches(label, literal) { return true }
-        return false
+        return withFolded(label) { folded in advertLabels.contains { spells(folded, $0) } } ?? false
     }
 
     private static let advertLabels: [StaticString] = [
         "seller", "logtools", "freelogs", "telegram", "tg", "channel", "contact", "contacts", "shop", "buy",
         "support", "join", "joinus", "chat", "chatpublic", "owner", "price",
     ]
+
+    /// Longer than any label of the vocabularies: a longer label spells none.
+    static let longestLabel = 64
+
+    /// Calls `body` with `label` lower-cased and without filler; nil, without calling it, for a
+    /// label longer than `longestLabel` once folded.
+    private static func withFolded<Result>(
+        _ label: UnsafeRawBufferPointer,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longestLabel) { buffer in
+            var length = 0
+            for byte in label where !isFiller(byte) {
+                guard length < longestLabel else { return nil }
+                buffer[length] = Bytes.lower(byte)
+                length += 1
+            }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<length]))
+        }
+    }
+
+    /// Whether a folded label is `literal` (lower-case, without filler).
+    @inline(__always)
+    private static func spells(_ folded: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == folded.count else { return false }
+        let spelled = literal.utf8Start
+        return (0..<folded.count).allSatisfy { folded[$0] == spelled[$0] }
+    }
 
     /// `UNKNOWN`, `N/A` and empty values mean the field is absent.
     static func isPlaceholder(_ value: UnsafeRawBufferPointer) -> Bool {
