@@ -1,5 +1,7 @@
 #ifndef CISAL_SHIM_H
 #define CISAL_SHIM_H
-// ISA-L's inflate: an optional, faster backend of InflateStream (see Package.swift).
+// ISA-L's inflate and CRC-32: an optional, faster backend of InflateStream and of the zip
+// member checksum (see Package.swift).
 #include <isa-l/igzip_lib.h>
+#include <isa-l/crc.h>
 #endif

@@ -118,9 +118,13 @@ final class DecodeSession {
             return
         }
         // Standard input redirected from a file may have been read partly already.
-        let offset = max(0, Int64(lseek(descriptor, 0, SEEK_CUR)))
+        let offset = ownsDescriptor ? 0 : max(0, Int64(lseek(descriptor, 0, SEEK_CUR)))
         let window = FileWindow(file: file, start: offset, length: Int64(info.st_size) - offset)
-        _ = posix_fadvise(descriptor, off_t(offset), 0, POSIX_FADV_SEQUENTIAL)
+        if offset == 0 && info.st_size <= options.preloadLimit {
+            file.preload(size: Int(info.st_size))
+        } else {
+            _ = posix_fadvise(descriptor, off_t(offset), 0, POSIX_FADV_SEQUENTIAL)
+        }
         let reader = ByteReader(WindowStream(window, locator: locator), pool: pool)
         process(reader, StreamName(locator), depth: 0, seekable: window, sizeHint: window.length)
     }

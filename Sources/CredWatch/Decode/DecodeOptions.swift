@@ -8,6 +8,10 @@ public struct DecodeOptions: Sendable {
     public var classify: @Sendable (String) -> DocumentRole
     /// The library that inflates gzip, zlib and zip deflate data.
     var inflateBackend = InflateBackend.preferred
+    /// Files up to this size are read into memory with one call: a zip is read at a dozen
+    /// offsets (its directory, then each member's header and data), and a stealer tree is
+    /// thousands of small zips, where those calls cost more than reading.
+    var preloadLimit = 2 << 20
 
     public init(
         limits: ScanLimits = ScanLimits(),

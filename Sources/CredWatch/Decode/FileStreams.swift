@@ -24,8 +24,32 @@ final class OpenFile {
         self.expansion = expansion
     }
 
+    /// The whole file, when `preload(size:)` read it.
+    private var preloaded: UnsafeMutableRawBufferPointer?
+
     deinit {
         if ownsDescriptor { close(descriptor) }
+        preloaded?.deallocate()
+    }
+
+    /// Reads the first `size` bytes of the file into memory, from where every later
+    /// `read(into:at:)` is served (see `DecodeOptions.preloadLimit`). On a failure the file is
+    /// read as usual (and fails there).
+    func preload(size: Int) {
+        guard preloaded == nil, size > 0 else { return }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        var filled = 0
+        while filled < size {
+            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])
+            guard let read = try? read(into: part, at: Int64(filled)), read > 0 else { break }
+            filled += read
+        }
+        guard filled > 0 else {
+            buffer.deallocate()
+            return
+        }
+        // A file that shrank since it was measured ends where the read ended.
+        preloaded = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<filled])
     }
 
     /// Reads at the file offset (pipes, terminals).
@@ -35,7 +59,13 @@ final class OpenFile {
 
     /// Reads at `offset` without moving the file offset.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(DecodeFault) -> Int {
-        try counted { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
+        if let preloaded {
+            guard offset >= 0, offset < Int64(preloaded.count), !buffer.isEmpty else { return 0 }
+            let count = min(buffer.count, preloaded.count - Int(offset))
+            buffer.baseAddress!.copyMemory(from: preloaded.baseAddress! + Int(offset), byteCount: count)
+            return count
+        }
+        return try counted { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
     private func counted(_ call: () -> Int) throws(DecodeFault) -> Int {

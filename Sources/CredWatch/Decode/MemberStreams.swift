@@ -1,5 +1,3 @@
-import CZlib
-
 /// Exactly `length` bytes of an archive stream (a tar member, a stored zip member whose size
 /// is known): the archive's own reader stays positioned for what follows.
 final class LimitedStream: ByteStream {
@@ -63,8 +61,7 @@ final class ChecksumStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
         let count = try source.read(into: buffer)
         if count > 0 {
-            let bytes = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            checksum = UInt32(truncatingIfNeeded: crc32(UInt(checksum), bytes, UInt32(count)))
+            checksum = CRC32.update(checksum, UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             size += Int64(count)
         } else if let expected, !isChecked {
             isChecked = true

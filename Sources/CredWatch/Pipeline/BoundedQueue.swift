@@ -4,8 +4,9 @@ import Foundation
 ///
 /// `push` waits while the queue is full, which is what keeps memory flat: a fast reader can
 /// never run further ahead of the workers than `capacity` chunks. Producers and consumers wait
-/// on conditions of their own and are woken one at a time, only when one is waiting: waking
-/// every thread at every hand-over cost a seventh of a stealer-tree scan in context switches.
+/// on conditions of their own and are woken one at a time, only when one is waiting (producers
+/// only once there is room for several): waking every thread at every hand-over cost a seventh
+/// of a stealer-tree scan in context switches.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every access to the stored state happens with `mutex` locked.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -65,7 +66,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         items[head] = nil
         head = (head + 1) % items.count
         count -= 1
-        if waitingProducers > 0 { pthread_cond_signal(notFull) }
+        // A waiting producer is woken once the queue is half empty, not at every pop: the
+        // walker, ahead of the readers, would otherwise be woken for each file to push one more.
+        if waitingProducers > 0 && count <= items.count / 2 { pthread_cond_signal(notFull) }
         return element
     }
 

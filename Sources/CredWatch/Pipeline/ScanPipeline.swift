@@ -76,6 +76,7 @@ public final class ScanPipeline: Sendable {
         let bytesTotal = Mutex<Int?>(0)
         let completed = Mutex<[InputSource]>([])
         let findingCount = Atomic<Int>(0)
+        let showsProgress = progress != nil
 
         let decodeOptions = DecodeOptions(
             limits: configuration.limits,
@@ -91,11 +92,15 @@ public final class ScanPipeline: Sendable {
                     diagnostics.note("skipped (already scanned): \(source.locator)")
                     return
                 }
-                bytesTotal.withLock { total in
-                    switch source {
-                    case .standardInput: total = nil
-                    case .file(let path, _):
-                        if let size = total { total = size + fileSize(path) }
+                // The total is for the progress line only: one `stat` per file is not free in a
+                // tree of tens of thousands.
+                if showsProgress {
+                    bytesTotal.withLock { total in
+                        switch source {
+                        case .standardInput: total = nil
+                        case .file(let path, _):
+                            if let size = total { total = size + fileSize(path) }
+                        }
                     }
                 }
                 sources.push(source)

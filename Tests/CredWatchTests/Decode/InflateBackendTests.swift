@@ -118,4 +118,24 @@ struct InflateBackendTests {
             }
         }
     }
+
+    /// The zip members' checksum, whichever library computes it: the standard check value, and
+    /// the same result fed in pieces of any size.
+    @Test func crc32OfPiecesIsTheCRC32OfTheWhole() {
+        let check = Array("123456789".utf8)
+        #expect(check.withUnsafeBytes { CRC32.update(0, $0) } == 0xCBF4_3926)
+        let whole = text.withUnsafeBytes { CRC32.update(0, $0) }
+        for piece in [1, 7, 64, 4093] {
+            var checksum: UInt32 = 0
+            text.withUnsafeBytes { bytes in
+                for start in stride(from: 0, to: bytes.count, by: piece) {
+                    checksum = CRC32.update(
+                        checksum,
+                        UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + piece, bytes.count)])
+                    )
+                }
+            }
+            #expect(checksum == whole, "pieces of \(piece)")
+        }
+    }
 }

@@ -3,21 +3,27 @@ import Testing
 
 @testable import CredWatch
 
-/// How a zip reaches the reader: a seekable file (central directory) or a stream (one forward
-/// pass over the local headers).
+/// How a zip reaches the reader: a seekable file (central directory; small files are read into
+/// memory first) or a stream (one forward pass over the local headers).
 enum ZipReadMode: String, CaseIterable, CustomTestStringConvertible {
     case centralDirectory
+    case centralDirectoryReadInPlace
     case forwardPass
     case forwardPassInSmallReads
 
     var testDescription: String { rawValue }
 
+    /// Read through the central directory, at random.
+    var isSeekable: Bool { self == .centralDirectory || self == .centralDirectoryReadInPlace }
+
     /// Reads `bytes` as `locator` the way this mode says.
     func read(_ bytes: [UInt8], as locator: String, into harness: DecodeHarness) {
         switch self {
-        case .centralDirectory:
+        case .centralDirectory, .centralDirectoryReadInPlace:
             let scratch = DecodeScratchDirectory()
-            harness.readFile(scratch.write("archive", bytes), locator: locator)
+            var reading = harness  // shares the harness's collector and diagnostics
+            if self == .centralDirectoryReadInPlace { reading.options.preloadLimit = 0 }
+            reading.readFile(scratch.write("archive", bytes), locator: locator)
         case .forwardPass:
             harness.readStream(bytes, locator: locator)
         case .forwardPassInSmallReads:
@@ -172,7 +178,7 @@ struct ZipTests {
         mode.read(bytes, as: "hdr.zip", into: harness)
         #expect(harness.collector.locators == ["hdr.zip!one.txt", "hdr.zip!three.txt"])
         let expected =
-            mode == .centralDirectory
+            mode.isSeekable
             ? "error: hdr.zip!two.txt: bad local header at offset \(second): skipped"
             : "error: hdr.zip: bad zip local header at offset \(second): skipping to the next member"
         #expect(harness.errors == ["credwatch: " + expected])

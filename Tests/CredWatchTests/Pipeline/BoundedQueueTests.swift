@@ -64,4 +64,21 @@ struct BoundedQueueTests {
         let expected = (0..<3).reduce(0) { sum, index in sum + (0..<2_000).reduce(0) { $0 + index * 10_000 + $1 } }
         #expect(sum == expected)
     }
+
+    /// Producers are woken only once the queue is half empty: with more producers waiting than
+    /// that leaves room for, none is left waiting for ever.
+    @Test func moreWaitingProducersThanHalfTheCapacityAllFinish() {
+        let queue = BoundedQueue<Int>(capacity: 6)
+        let count = Atomic<Int>(0)
+        let producers = startThreads(count: 8, name: "producer") { _ in
+            for value in 0..<500 { queue.push(value) }
+        }
+        let consumer = startThreads(count: 1, name: "consumer") { _ in
+            while queue.pop() != nil { count.add(1, ordering: .relaxed) }
+        }
+        #expect(producers.wait(seconds: 60))
+        queue.close()
+        #expect(consumer.wait(seconds: 60))
+        #expect(count.load(ordering: .relaxed) == 4_000)
+    }
 }
