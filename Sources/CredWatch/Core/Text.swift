@@ -75,13 +75,25 @@ public enum Bytes {
         return UnsafeRawPointer(hit) - base
     }
 
-    /// Last index of `byte` in `view` (a byte loop: what is looked for is usually near the end).
+    /// Last index of `byte` in `view`, eight bytes at a time from the end (glibc's `memrchr`
+    /// is not visible from Swift). Little-endian: the highest matching byte of a word is the
+    /// last one in memory.
     @inline(__always)
     public static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
-        var index = view.count
-        while index > 0 {
-            index -= 1
-            if view[index] == byte { return index }
+        guard let base = view.baseAddress else { return nil }
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        var end = view.count
+        while end >= 8 {
+            let word = base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) ^ pattern
+            // The high bit of each byte of `word` that is zero, exactly (no borrow between bytes).
+            let zeroBytes =
+                ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+            if zeroBytes != 0 { return end - 8 + (63 - zeroBytes.leadingZeroBitCount) / 8 }
+            end -= 8
+        }
+        while end > 0 {
+            end -= 1
+            if base.load(fromByteOffset: end, as: UInt8.self) == byte { return end }
         }
         return nil
     }
@@ -92,6 +104,18 @@ public enum Bytes {
         guard view.count == literal.utf8CodeUnitCount else { return false }
         let pointer = literal.utf8Start
         for i in 0..<view.count where lower(view[i]) != pointer[i] { return false }
+        return true
+    }
+
+    /// Case-insensitive (ASCII) equality of two views; `memcmp` first, as most text that is
+    /// compared is written in one case already.
+    @inline(__always)
+    public static func equalsIgnoringASCIICase(_ view: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool
+    {
+        guard view.count == other.count else { return false }
+        guard let base = view.baseAddress, let otherBase = other.baseAddress else { return true }
+        if memcmp(base, otherBase, view.count) == 0 { return true }
+        for i in 0..<view.count where lower(view[i]) != lower(other[i]) { return false }
         return true
     }
 

@@ -156,9 +156,7 @@ public struct LoginDomains: Sendable {
 
     @inline(__always)
     private static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ lowered: [UInt8]) -> Bool {
-        guard view.count == lowered.count else { return false }
-        for index in 0..<view.count where Bytes.lower(view[index]) != lowered[index] { return false }
-        return true
+        lowered.withUnsafeBytes { Bytes.equalsIgnoringASCIICase(view, $0) }
     }
 }
 

@@ -183,11 +183,10 @@ enum AccountExport {
     }
 
     private static func equalsIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
         var (lhs, rhs) = (lhs, rhs)
         return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in
-                left.count == right.count && !zip(left, right).contains { Bytes.lower($0) != Bytes.lower($1) }
-            }
+            rhs.withUTF8 { Bytes.equalsIgnoringASCIICase(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer($0)) }
         }
     }
 

@@ -190,8 +190,9 @@ struct ByteKeyTable: Sendable {
     private func keyEquals(_ number: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = keyStarts[number]
         guard keyStarts[number + 1] - start == key.count else { return false }
-        for index in 0..<key.count where storage[start + index] != Bytes.lower(key[index]) { return false }
-        return true
+        return storage.withUnsafeBytes {
+            Bytes.equalsIgnoringASCIICase(Bytes.slice($0, start..<start + key.count), key)
+        }
     }
 
     private mutating func grow() {
