@@ -231,13 +231,14 @@ private struct AccountIndex: Sendable {
     /// non-ASCII bytes is folded (allocating) and probed again.
     private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> (account: Int, rule: IdentityRule)? {
         // Most logins in a dump are strangers' e-mail addresses: turn them away on their domain
-        // alone, before hashing the whole login (an ASCII domain needs no Unicode folding).
-        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login) {
+        // alone, before hashing the whole login. A domain is compared as written when it is
+        // ASCII (the table folds ASCII case), else once folded.
+        let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login)
+        if let at {
             let domain = Bytes.slice(login, at + 1..<login.count)
-            if !domain.contains(where: { $0 >= 0x80 })
-                && keyDomains.find(domain, finalizedHash: keyDomains.hash(domain)) == nil
-            {
-                return nil
+            let (domainHash, isASCII) = ByteHash.lowercasedCheckingASCII(domain)
+            if isASCII || !folding {
+                guard keyDomains.find(domain, finalizedHash: ByteHash.finalized(domainHash)) != nil else { return nil }
             }
         }
         let (hash, isASCII) = ByteHash.lowercasedCheckingASCII(login)
@@ -246,12 +247,7 @@ private struct AccountIndex: Sendable {
             return folded.withUTF8 { probe(UnsafeRawBufferPointer($0), folding: false) }
         }
         let finalized = ByteHash.finalized(hash)
-        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login) {
-            let domain = Bytes.slice(login, at + 1..<login.count)
-            guard keyDomains.find(domain, finalizedHash: keyDomains.hash(domain)) != nil else { return nil }
-        } else {
-            guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil }
-        }
+        if at == nil { guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil } }
         guard let number = table.find(login, finalizedHash: finalized) else { return nil }
         return (Int(accountOfKey[number]), ruleOfKey[number])
     }

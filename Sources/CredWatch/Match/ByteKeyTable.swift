@@ -186,7 +186,9 @@ struct ByteKeyTable: Sendable {
         storage.reserveCapacity(count * averageLength)
     }
 
-    @inline(__always)
+    /// Out of line: inlined into every probe, it made the callers too large to inline in turn,
+    /// and `PlatformIndex` was then copied (with a retain of each of its tables) per URL.
+    @inline(never)
     private func keyEquals(_ number: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = keyStarts[number]
         guard keyStarts[number + 1] - start == key.count else { return false }

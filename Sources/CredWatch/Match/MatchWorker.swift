@@ -87,7 +87,7 @@ public struct MatchWorker: RecordSink {
         let hasURL = !url.bytes.isEmpty
 
         matches.reset()
-        subject.removeAll(keepingCapacity: true)
+        if !subject.isEmpty { subject.removeAll(keepingCapacity: true) }
         if hasURL {
             platforms.matchURL(url, into: &matches)
             // Pack regexes only matter for a resolved account or an organisation host: a pack

@@ -407,7 +407,7 @@ struct PlatformMatches {
     var isInOrganisation = false
 
     mutating func reset() {
-        rules.removeAll(keepingCapacity: true)
+        if !rules.isEmpty { rules.removeAll(keepingCapacity: true) }  // almost always empty
         isInOrganisation = false
     }
 }

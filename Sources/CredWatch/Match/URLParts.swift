@@ -29,7 +29,7 @@ struct URLParts {
         let count = url.count
         var cursor = 0
         scheme = nil
-        if let end = Self.schemeEnd(url) {
+        if let end = URLSyntax.schemeLength(url) {
             scheme = 0..<end
             cursor = end + 3
         }
@@ -96,27 +96,6 @@ struct URLParts {
 
     /// Bits of the bytes below 0x40 that matter in an authority: `#`, `/`, `:`, `?`.
     private static let authorityMarks: UInt64 = 1 << 0x23 | 1 << 0x2F | 1 << 0x3A | 1 << 0x3F
-
-    /// Where `scheme://` ends its scheme: a letter, then letters, digits, `+`, `-`, `.`.
-    private static func schemeEnd(_ url: UnsafeRawBufferPointer) -> Int? {
-        guard let first = url.first, Bytes.lower(first) &- UInt8(ascii: "a") < 26 else { return nil }
-        var index = 1
-        while index < url.count && index <= 32 {
-            let byte = url[index]
-            if byte == UInt8(ascii: ":") {
-                let hasSlashes =
-                    index + 2 < url.count && url[index + 1] == UInt8(ascii: "/") && url[index + 2] == UInt8(ascii: "/")
-                return hasSlashes ? index : nil
-            }
-            let lower = Bytes.lower(byte)
-            let isSchemeByte =
-                lower &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "+")
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-            if !isSchemeByte { return nil }
-            index += 1
-        }
-        return nil
-    }
 
     private static func digits(_ url: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {
         guard !range.isEmpty, range.count <= 5 else { return nil }

@@ -312,24 +312,10 @@ enum ComboLineParser {
             || byte == ParseText.space
     }
 
-    /// The index after `scheme://` when the line starts with one (`[a-z][a-z0-9+.-]*://`).
+    /// The index after `scheme://` when the line starts with one.
     @inline(__always)
     static func schemeEnd(_ line: UnsafeRawBufferPointer) -> Int? {
-        guard let first = line.first, ParseText.isLetter(first) else { return nil }
-        var index = 1
-        let limit = min(line.count, 33)
-        while index < limit {
-            let byte = line[index]
-            if ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2B || byte == 0x2E || byte == 0x2D {
-                index += 1
-                continue
-            }
-            guard byte == ParseText.colon, index + 2 < line.count, line[index + 1] == ParseText.slash,
-                line[index + 2] == ParseText.slash
-            else { return nil }
-            return index + 3
-        }
-        return nil
+        URLSyntax.schemeLength(line).map { $0 + 3 }
     }
 
     /// Whether the line starts with something that looks like a host name or IPv4 address

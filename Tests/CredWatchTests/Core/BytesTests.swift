@@ -33,4 +33,19 @@ struct BytesTests {
         #expect(!equal("a@b", "a`b"))  // `@` and `` ` `` differ by the case bit but are no letters
         #expect(!equal("É", "é"))  // ASCII only: Unicode folding happens elsewhere
     }
+
+    /// The eight-byte fast path for http and https agrees with the general rule on every case
+    /// spelling and on near misses.
+    @Test func schemeLengthOfURLs() {
+        let cases: [(String, Int?)] = [
+            ("http://a", 4), ("HTTP://a", 4), ("hTtPs://a", 5), ("https://", 5), ("http://", 4),
+            ("https:/x/y", nil), ("http:\\x", nil), ("http\u{1A}//x", nil), ("httpS://x", 5),
+            ("android://x==@com.app/", 7), ("ftp://h", 3), ("1http://x", nil), ("h+t.t-p://x", 7),
+            ("mail.example.test:user:pw", nil), ("", nil), ("h", nil), ("hxxp://x", 4),
+            (String(repeating: "a", count: 32) + "://x", 32), (String(repeating: "a", count: 33) + "://x", nil),
+        ]
+        for (text, expected) in cases {
+            #expect(Array(text.utf8).withUnsafeBytes { URLSyntax.schemeLength($0) } == expected, "\(text)")
+        }
+    }
 }
