@@ -44,6 +44,7 @@ struct ScanSetup {
             checker: checker,
             options: options
         )
+        if let warning = DecodeOptions.environmentWarning { diagnostics.note("warning: \(warning)") }
         if command.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }

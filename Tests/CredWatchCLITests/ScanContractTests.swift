@@ -179,6 +179,22 @@ struct ScanContractTests {
         #expect(sources?.first?["path"] as? String == "-")
     }
 
+    /// A decompression library the build does not have is named in a warning; the scan goes
+    /// on with the default one.
+    @Test func unknownInflateLibraryIsWarnedAbout() throws {
+        let fixture = try Fixture()
+        let outcome = try CLI.run(
+            ["scan", "-", "--accounts", fixture.accounts, "--org", fixture.org],
+            stdin: try CLI.gzip(Self.combolist),
+            environment: ["CREDWATCH_INFLATE": "fastest"]
+        )
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.stderr.contains("warning: CREDWATCH_INFLATE=fastest names no inflate library of this build (zlib")
+        )
+        #expect(outcome.jsonLines.contains { $0["account"] as? String == "jdupont" })
+    }
+
     @Test func outputFileIsOwnerOnlyAndResetListWritten() throws {
         let fixture = try Fixture()
         let dump = try fixture.file("dump.txt", Self.combolist)

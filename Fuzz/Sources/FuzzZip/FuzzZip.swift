@@ -6,7 +6,8 @@ import FuzzSupport
 /// read at their recorded offsets) and in one forward pass over the local headers (standard
 /// input, zips inside compressed members). Members go on through format detection, the text
 /// decoder, the parsers and the matcher. Selector byte: bits 0-2 the read size of the forward
-/// pass, bit 3 whether it expects a central directory.
+/// pass, bit 3 whether it expects a central directory, bit 4 whether the seekable file is read
+/// into memory first (as files up to `DecodeOptions.preloadLimit` are).
 let archive = ScratchFile()
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -23,6 +24,7 @@ public func fuzzZip(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         diagnostics: seekable.diagnostics,
         expansion: seekable.expansion
     )
+    if input.selector & 16 != 0 { file.preload(size: input.payload.count) }
     let window = FileWindow(file: file, start: 0, length: Int64(input.payload.count))
     do throws(DecodeFault) {
         try seekable.readZip(window, name, depth: 0)

@@ -22,4 +22,8 @@ public struct DecodeOptions: Sendable {
         self.chunkSize = max(1, chunkSize)
         self.classify = classify
     }
+
+    /// A warning for the run when the environment asks for a decompression library this build
+    /// does not have (`CREDWATCH_INFLATE`); nil when there is nothing to say.
+    public static var environmentWarning: String? { InflateBackend.requestWarning }
 }

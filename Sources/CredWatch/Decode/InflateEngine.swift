@@ -10,8 +10,19 @@ enum InflateBackend: String, CaseIterable, Sendable {
     #endif
 
     /// The fastest backend built in, unless `CREDWATCH_INFLATE=zlib` (or `isal`) names one.
-    static let preferred: InflateBackend =
-        ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"].flatMap(InflateBackend.init(rawValue:)) ?? fastest
+    static let preferred: InflateBackend = requested.flatMap(InflateBackend.init(rawValue:)) ?? fastest
+
+    private static let requested = ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+
+    /// Says so when `CREDWATCH_INFLATE` names no backend of this build (the default is used).
+    static var requestWarning: String? {
+        guard let requested, InflateBackend(rawValue: requested) == nil else { return nil }
+        let names = allCases.map(\.rawValue).joined(separator: ", ")
+        return
+            "CREDWATCH_INFLATE=\(requested) names no inflate library of this build (\(names)): using \(preferred.name)"
+    }
 
     #if CREDWATCH_ISAL
         private static let fastest = InflateBackend.isal
