@@ -102,6 +102,21 @@ final class DecodeSession {
 
     var limits: ScanLimits { options.limits }
 
+    /// The decompressed content of `upstream`, with this session's backend, limits and
+    /// expansion guard.
+    func inflate(_ upstream: ByteReader, _ wrapper: DeflateWrapper, locator: String) throws(DecodeFault)
+        -> InflateStream
+    {
+        try InflateStream(
+            upstream: upstream,
+            wrapper: wrapper,
+            backend: options.inflateBackend,
+            locator: locator,
+            limits: limits,
+            expansion: expansion
+        )
+    }
+
     /// Reads an open descriptor: a regular file through `pread` (so a zip is read through its
     /// central directory), anything else as a forward-only stream.
     func read(descriptor: Int32, ownsDescriptor: Bool, locator: String) {
@@ -207,14 +222,7 @@ final class DecodeSession {
         _ name: StreamName,
         depth: Int
     ) throws(DecodeFault) {
-        let inflater = try InflateStream(
-            upstream: reader,
-            wrapper: wrapper,
-            backend: options.inflateBackend,
-            locator: name.locator,
-            limits: limits,
-            expansion: expansion
-        )
+        let inflater = try inflate(reader, wrapper, locator: name.locator)
         let content = ByteReader(inflater, pool: pool)
         process(content, name.decompressed, depth: depth + 1)
         guard content.failure == nil, !expansion.isExhausted else { return }

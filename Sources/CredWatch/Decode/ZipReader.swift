@@ -285,14 +285,7 @@ extension DecodeSession {
             if entry.method == 0 {
                 stream = window
             } else {
-                stream = try InflateStream(
-                    upstream: ByteReader(window, pool: pool),
-                    wrapper: .raw,
-                    backend: options.inflateBackend,
-                    locator: memberName.locator,
-                    limits: limits,
-                    expansion: expansion
-                )
+                stream = try inflate(ByteReader(window, pool: pool), .raw, locator: memberName.locator)
             }
             let checked = ChecksumStream(
                 stream,
@@ -392,14 +385,7 @@ extension DecodeSession {
         var limited: LimitedStream?
         let data: any ByteStream
         if entry.method == 8 {
-            let stream = try InflateStream(
-                upstream: reader,
-                wrapper: .raw,
-                backend: options.inflateBackend,
-                locator: memberName.locator,
-                limits: limits,
-                expansion: expansion
-            )
+            let stream = try inflate(reader, .raw, locator: memberName.locator)
             inflater = stream
             data = stream
         } else if entry.hasDataDescriptor && entry.compressedSize == 0 {
