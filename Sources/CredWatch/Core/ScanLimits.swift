@@ -1,4 +1,6 @@
-/// Bounds that protect a run from hostile input; every one has a CLI flag.
+/// Bounds that protect a run from hostile input. The four an analyst may need to move have CLI
+/// flags (`--max-line-length`, `--max-member-size`, `--max-ratio`, `--max-depth`); the two
+/// below that only shape how input is cut (`ratioGrace`, `maxStructuredDocument`) do not.
 public struct ScanLimits: Sendable, Equatable {
     /// A longer line is skipped and counted; the rest of the file is still read.
     public var maxLineLength: Int = 1 << 20
