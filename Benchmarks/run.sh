@@ -56,6 +56,12 @@ else
     say "Running the anchors only; credwatch rows and the memory check are skipped."
 fi
 
+# What else ran: the load before this script added its own, and /proc/stat to tell how much
+# CPU time the hypervisor gave to other guests while it ran (steal; noisy neighbours).
+export BENCH_LOAD_BEFORE BENCH_STAT_BEFORE
+BENCH_LOAD_BEFORE=$(cut -d' ' -f2 /proc/loadavg 2>/dev/null || echo "?")
+BENCH_STAT_BEFORE=$(head -1 /proc/stat 2>/dev/null || true)
+
 # --- corpora (generated once per parameter set) ----------------------------------------------
 mkdir -p "$W/cmd" "$W/stats"
 generators=$(cat "$here/gen_corpus.py" "$root/Samples/synthlogs.py" "$root/Samples/org.toml" | sha256sum | cut -c1-16)
@@ -252,9 +258,22 @@ def cpu_model():
         pass
     return platform.processor()
 
+def steal_share():
+    """Share of CPU time the hypervisor gave to other guests since the script started."""
+    try:
+        before = [int(v) for v in os.environ["BENCH_STAT_BEFORE"].split()[1:9]]
+        after = [int(v) for v in open("/proc/stat").readline().split()[1:9]]
+    except (KeyError, OSError, ValueError):
+        return None
+    total = sum(after) - sum(before)
+    return (after[7] - before[7]) / total if total > 0 else None
+
+steal = steal_share()
 lines = [
-    f"credwatch benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs ({cpu_model()}), "
-    f"load average {os.getloadavg()[1]:.1f} (5 min; above 0.5 other work competed with these figures)",
+    f"credwatch benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs ({cpu_model()}); "
+    f"load average before the run {os.environ.get('BENCH_LOAD_BEFORE', '?')} (5 min; above 0.5 other work "
+    "competed)" + ("" if steal is None else f"; CPU time stolen by the hypervisor during the run {steal:.0%} "
+    "(other guests: above a few % every figure here is lower and noisier)"),
     f"corpora: ULP {int(ulp_bytes)/1e6:,.0f} MB plain / {int(gz_bytes)/1e6:,.0f} MB gzip -6; "
     f"stealer tree {int(tree_bytes)/1e6:,.0f} MB uncompressed. MB/s = uncompressed 10^6 B per wall second, "
     "median of the runs; cores = (user+sys)/wall; RSS = peak of the largest process.",
