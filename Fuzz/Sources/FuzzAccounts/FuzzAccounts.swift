@@ -3,19 +3,27 @@ import FuzzSupport
 @testable import CredWatch
 
 /// The account export reader: encoding (BOM, UTF-16), delimiter detection, the RFC 4180 CSV
-/// reader, plain lists, `proxyAddresses`, FILETIME dates; then the account index built from
-/// what was read, and logins resolved against it (each account's own identities must resolve).
+/// reader, read whole and in two halves on two threads, plain lists, `proxyAddresses`, FILETIME
+/// dates; then the account index built from what was read, and logins resolved against it (each
+/// account's own identities must resolve).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = AccountExport.utf8Text(FuzzInput.bytes(data, size))
     let accounts: [Account]
     do {
         accounts = try text.withUnsafeBytes { bytes in
-            Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: "accounts.csv") }
+            Result { () throws(ConfigurationError) in
+                try AccountExport.accounts(in: bytes, file: "accounts.csv", parallelAbove: .max)
+            }
         }.get()
     } catch {
         return 0
     }
+    // Read by two threads from a guessed record boundary, the export gives the same accounts.
+    let inTwoHalves = text.withUnsafeBytes { bytes in
+        try? AccountExport.accounts(in: bytes, file: "accounts.csv", parallelAbove: 0)
+    }
+    FuzzCheck.require(inTwoHalves == accounts, "reading the export in two halves changed the accounts")
     let directory = AccountDirectory(accounts: accounts)
     FuzzCheck.sink &+= UInt64(directory.upnDomains.count &+ directory.derivedMailDomains.count)
     let domains = LoginDomains(netbiosDomains: ["GROUPEEXEMPLE"], adDomains: ["ad.groupe-exemple.fr"])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension AccountDirectory {
     /// Reads an account export (see `AccountDirectory` for the accepted forms).
@@ -13,6 +14,13 @@ extension AccountDirectory {
         guard !accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
         return AccountDirectory(accounts: accounts)
     }
+}
+
+/// The body of an export and its columns, handed to the threads that read it (the bytes
+/// outlive them: `csv` waits for both).
+private struct SharedBytes: @unchecked Sendable {
+    let view: UnsafeRawBufferPointer
+    let columns: [(position: Int, column: AccountExport.Column)]
 }
 
 /// Turns the bytes of an export into accounts.
@@ -63,7 +71,12 @@ enum AccountExport {
         return Array(String(decoding: units, as: UTF16.self).utf8)
     }
 
-    static func accounts(in bytes: UnsafeRawBufferPointer, file: String) throws(ConfigurationError) -> [Account] {
+    /// - Parameter parallelAbove: a CSV body above this many bytes is read by two threads.
+    static func accounts(
+        in bytes: UnsafeRawBufferPointer,
+        file: String,
+        parallelAbove: Int = parallelThreshold
+    ) throws(ConfigurationError) -> [Account] {
         var start = 0
         var firstLine = Bytes.slice(bytes, 0..<0)
         while start < bytes.count && firstLine.isEmpty {
@@ -72,7 +85,7 @@ enum AccountExport {
             start = end + 1
         }
         guard let delimiter = delimiter(of: firstLine) else { return plainList(bytes) }
-        return try csv(bytes, delimiter: delimiter, file: file)
+        return try csv(bytes, delimiter: delimiter, file: file, parallelAbove: parallelAbove)
     }
 
     /// The header's delimiter: the most frequent of `,`, `;`, TAB outside quotes (`,` when the
@@ -98,37 +111,84 @@ enum AccountExport {
         return Column.named(name) != nil ? UInt8(ascii: ",") : nil
     }
 
-    private static func csv(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8, file: String) throws(ConfigurationError)
-        -> [Account]
-    {
+    /// Exports above this size are read by two threads, one from each half (see `csv`).
+    static let parallelThreshold = 2 << 20
+
+    private static func csv(
+        _ bytes: UnsafeRawBufferPointer,
+        delimiter: UInt8,
+        file: String,
+        parallelAbove threshold: Int = parallelThreshold
+    ) throws(ConfigurationError) -> [Account] {
+        let reader = CSVReader(delimiter: delimiter)
         var columns: [(position: Int, column: Column)] = []
-        var accounts: [Account] = []
-        var hasHeader = false
-        try CSVReader(delimiter: delimiter).forEachRecord(in: bytes) { fields, line throws(ConfigurationError) in
-            guard hasHeader else {
-                hasHeader = true
-                for (position, header) in fields.enumerated() {
-                    if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column })
-                    {
-                        columns.append((position, column))
-                    }
+        var headerEnd = 0
+        try reader.forEachRecord(in: bytes) { fields, line, end throws(ConfigurationError) in
+            for (position, header) in fields.enumerated() {
+                if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column }) {
+                    columns.append((position, column))
                 }
-                guard columns.contains(where: { $0.column.isIdentity }) else {
-                    throw ConfigurationError(file: file, line: line, message: identityColumnsMessage)
-                }
-                return
             }
-            if let account = account(fields, columns) { accounts.append(account) }
+            guard columns.contains(where: { $0.column.isIdentity }) else {
+                throw ConfigurationError(file: file, line: line, message: identityColumnsMessage)
+            }
+            headerEnd = end
+            return false
         }
-        return accounts
+        let body = Bytes.slice(bytes, headerEnd..<bytes.count)
+        let half = body.count / 2
+        guard body.count > threshold, ProcessInfo.processInfo.activeProcessorCount > 1,
+            let middle = CSVReader.probableRecordEnd(in: body, after: half, from: 0), middle < body.count
+        else {
+            return accounts(in: body, reader, columns, until: nil).accounts
+        }
+        // Two threads, one from each side of a record boundary guessed from quote parity. The
+        // first half is the truth: if its last record does not end exactly at the guess (stray
+        // quotes in a malformed export), it reads on to the end and the second half is dropped.
+        let halves = Mutex<[(accounts: [Account], reachedTheEnd: Bool)]>([([], false), ([], false)])
+        let shared = SharedBytes(view: body, columns: columns)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            let view = shared.view
+            let result =
+                part == 0
+                ? accounts(in: view, reader, shared.columns, until: middle)
+                : accounts(in: Bytes.slice(view, middle..<view.count), reader, shared.columns, until: nil)
+            halves.withLock { $0[part] = result }
+        }
+        let (first, second) = halves.withLock { ($0[0], $0[1]) }
+        return first.reachedTheEnd ? first.accounts : first.accounts + second.accounts
+    }
+
+    /// The accounts of the records of `body`, stopping after the record that ends at `stop`;
+    /// `reachedTheEnd` tells whether the reading went on to the end of `body` instead.
+    private static func accounts(
+        in body: UnsafeRawBufferPointer,
+        _ reader: CSVReader,
+        _ columns: [(position: Int, column: Column)],
+        until stop: Int?
+    ) -> (accounts: [Account], reachedTheEnd: Bool) {
+        var accounts: [Account] = []
+        var reachedTheEnd = true
+        reader.forEachRecord(in: body) { fields, _, end in
+            if let account = account(fields, columns) { accounts.append(account) }
+            if end == stop {
+                reachedTheEnd = false
+                return false
+            }
+            return true
+        }
+        return (accounts, reachedTheEnd)
     }
 
     /// One row as an account; nil when it has no identity at all. Only the columns read are
-    /// turned into strings.
+    /// turned into strings, and an alias that repeats the UPN, the mail or another alias is
+    /// dropped before it becomes one (the primary `SMTP:` address is usually the mail).
     private static func account(_ fields: [UnsafeRawBufferPointer], _ columns: [(position: Int, column: Column)])
         -> Account?
     {
         var account = Account()
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        var (upn, mail, proxyAddresses) = (none, none, none)
         for (position, column) in columns where position < fields.count {
             let value = Bytes.trimmed(fields[position])
             guard !value.isEmpty else { continue }
@@ -138,9 +198,13 @@ enum AccountExport {
                     Bytes.slice(value, $0 + 1..<value.count)
                 }
                 account.sam = Text.asciiFastString(name ?? value)
-            case .upn: account.upn = Text.asciiFastString(value)
-            case .mail: account.mail = Text.asciiFastString(value)
-            case .proxyAddresses: account.aliases = smtpAddresses(value)
+            case .upn:
+                upn = value
+                account.upn = Text.asciiFastString(value)
+            case .mail:
+                mail = value
+                account.mail = Text.asciiFastString(value)
+            case .proxyAddresses: proxyAddresses = value
             case .enabled: if boolean(value) == false { account.isEnabled = false }
             case .userAccountControl: if let flags = integer(value), flags & 2 != 0 { account.isEnabled = false }
             case .displayName: account.displayName = Text.asciiFastString(value)
@@ -149,11 +213,7 @@ enum AccountExport {
                 account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.asciiFastString(value)
             }
         }
-        let (upn, mail) = (account.upn, account.mail)
-        account.aliases.removeAll { alias in
-            upn.map { equalsIgnoringASCIICase($0, alias) } == true
-                || mail.map { equalsIgnoringASCIICase($0, alias) } == true
-        }
+        if !proxyAddresses.isEmpty { account.aliases = smtpAddresses(proxyAddresses, besides: [upn, mail]) }
         guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
             return nil
         }
@@ -161,9 +221,10 @@ enum AccountExport {
     }
 
     /// The `smtp:` entries of a proxyAddresses value (separated by `;`, `|` or whitespace),
-    /// without the prefix, first of each.
-    static func smtpAddresses(_ value: UnsafeRawBufferPointer) -> [String] {
+    /// without the prefix, first of each, and none equal (in any ASCII case) to one of `besides`.
+    static func smtpAddresses(_ value: UnsafeRawBufferPointer, besides: [UnsafeRawBufferPointer] = []) -> [String] {
         var addresses: [String] = []
+        var kept: [UnsafeRawBufferPointer] = besides
         var start = 0
         while start < value.count {
             var end = start
@@ -174,20 +235,15 @@ enum AccountExport {
             }
             let entry = Bytes.slice(value, start..<end)
             if entry.count > 5 && Bytes.hasLowercasedPrefix(entry, "smtp:") {
-                let address = Text.asciiFastString(Bytes.slice(entry, 5..<entry.count))
-                if !addresses.contains(where: { equalsIgnoringASCIICase($0, address) }) { addresses.append(address) }
+                let address = Bytes.slice(entry, 5..<entry.count)
+                if !kept.contains(where: { Bytes.equalsIgnoringASCIICase($0, address) }) {
+                    kept.append(address)
+                    addresses.append(Text.asciiFastString(address))
+                }
             }
             start = end + 1
         }
         return addresses
-    }
-
-    private static func equalsIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        var (lhs, rhs) = (lhs, rhs)
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { Bytes.equalsIgnoringASCIICase(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer($0)) }
-        }
     }
 
     private static func boolean(_ value: UnsafeRawBufferPointer) -> Bool? {

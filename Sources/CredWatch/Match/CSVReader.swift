@@ -8,11 +8,11 @@
 struct CSVReader {
     let delimiter: UInt8
 
-    /// Calls `body` with the fields of each record, valid only during the call, and the line
-    /// the record starts on.
+    /// Calls `body` with the fields of each record, valid only during the call, the line the
+    /// record starts on and the offset just past it; reading stops when `body` returns false.
     func forEachRecord<E: Error>(
         in bytes: UnsafeRawBufferPointer,
-        _ body: (_ fields: [UnsafeRawBufferPointer], _ line: Int) throws(E) -> Void
+        _ body: (_ fields: [UnsafeRawBufferPointer], _ line: Int, _ end: Int) throws(E) -> Bool
     ) throws(E) {
         var position = 0
         var line = 1
@@ -75,17 +75,59 @@ struct CSVReader {
             if spans.count == 1 && Bytes.trimmed(Bytes.slice(bytes, spans[0].range)).isEmpty && !spans[0].isUnescaped {
                 continue
             }
+            let end = min(position, bytes.count)
             let result = unescaped.withUnsafeBytes { unescapedBytes in
                 Result { () throws(E) in
                     fields.removeAll(keepingCapacity: true)
                     for span in spans {
                         fields.append(Bytes.slice(span.isUnescaped ? unescapedBytes : bytes, span.range))
                     }
-                    try body(fields, recordLine)
+                    return try body(fields, recordLine, end)
                 }
             }
-            try result.get()
+            guard try result.get() else { return }
         }
+    }
+
+    /// Where the record that contains `offset` probably ends (just past its line feed), judged
+    /// by the parity of the quotes since `start`, a record start: RFC 4180 doubles a quote
+    /// inside a quoted field, so an odd count means `offset` is inside one. A guess only:
+    /// stray quotes in malformed text (`ab"c`) make it wrong, and whoever uses it must check
+    /// it against a sequential read.
+    static func probableRecordEnd(in bytes: UnsafeRawBufferPointer, after offset: Int, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start <= offset, offset < bytes.count else { return nil }
+        var isQuoted = quoteCount(UnsafeRawBufferPointer(start: base + start, count: offset - start)) & 1 == 1
+        var index = offset
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                isQuoted.toggle()
+            } else if byte == UInt8(ascii: "\n") && !isQuoted {
+                return index + 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The number of `"` bytes in `view`, eight at a time.
+    private static func quoteCount(_ view: UnsafeRawBufferPointer) -> Int {
+        guard let base = view.baseAddress else { return 0 }
+        let quotes: UInt64 = 0x2222_2222_2222_2222
+        var count = 0
+        var offset = 0
+        while offset + 8 <= view.count {
+            let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ quotes
+            // One bit (the high one) per zero byte, exactly; then summed by a multiplication.
+            let zeroBytes = ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+            count &+= Int(((zeroBytes >> 7) &* 0x0101_0101_0101_0101) >> 56)
+            offset += 8
+        }
+        while offset < view.count {
+            if base.load(fromByteOffset: offset, as: UInt8.self) == UInt8(ascii: "\"") { count += 1 }
+            offset += 1
+        }
+        return count
     }
 
     /// Reads a quoted field after its opening quote. Without `""` escapes the content is a span

@@ -165,6 +165,38 @@ import Testing
         #expect(accounts.map(\.displayName) == ["Dupont, Jean", "Le \"B\"x"])
     }
 
+    /// A large export is read by two threads from a record boundary guessed by quote parity;
+    /// the result is the sequential read's whatever the guess meets: quoted newlines and
+    /// doubled quotes, stray quotes that fool the parity, blank lines, CRLF, a missing last
+    /// line feed.
+    @Test func twoThreadsReadWhatOneThreadReads() throws {
+        let header = "sAMAccountName,mail,proxyAddresses,displayName\r\n"
+        func row(_ number: Int) -> String {
+            switch number % 7 {
+            case 0:
+                "u\(number),u\(number)@example.test,\"SMTP:u\(number)@example.test;smtp:alias\(number)@example.test\",\"Line\nbreak \"\"\(number)\"\"\"\r\n"
+            case 1: "u\(number),u\(number)@example.test,,stray \"quote\r\n"
+            case 2: "\r\n"
+            case 3: "\"u\(number)\",\"u\(number)@example.test\",,\"a,b\"tail\"\r\n"
+            default: "u\(number),u\(number)@example.test,,Plain\n"
+            }
+        }
+        for count in [1, 2, 7, 40, 301] {
+            for end in ["", "u999,last@example.test,,Last"] {
+                let text = header + (0..<count).map(row).joined() + end
+                let bytes = Array(text.utf8)
+                let (sequential, parallel) = try bytes.withUnsafeBytes { view in
+                    (
+                        try AccountExport.accounts(in: view, file: "export.csv", parallelAbove: .max),
+                        try AccountExport.accounts(in: view, file: "export.csv", parallelAbove: 0)
+                    )
+                }
+                #expect(parallel == sequential, "\(count) rows")
+                #expect(!sequential.isEmpty)
+            }
+        }
+    }
+
     @Test func semicolonAndTabDelimiters() throws {
         #expect(try load("mail;displayName\na@example.test;A\n").accounts.first?.mail == "a@example.test")
         #expect(try load("UserPrincipalName\tEnabled\na@ad.example.test\tFalse\n").accounts.first?.isEnabled == false)
