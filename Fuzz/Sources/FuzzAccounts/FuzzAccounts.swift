@@ -8,22 +8,18 @@ import FuzzSupport
 /// account's own identities must resolve).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let text = AccountExport.utf8Text(FuzzInput.bytes(data, size))
-    let accounts: [Account]
-    do {
-        accounts = try text.withUnsafeBytes { bytes in
-            Result { () throws(ConfigurationError) in
-                try AccountExport.accounts(in: bytes, file: "accounts.csv", parallelAbove: .max)
-            }
-        }.get()
-    } catch {
-        return 0
+    let input = FuzzInput.bytes(data, size)
+    let reads = input.withUnsafeBytes { raw in
+        AccountExport.withUTF8Text(raw) { text in
+            (
+                try? AccountExport.accounts(in: text, file: "accounts.csv", parallelAbove: .max),
+                // Read by two threads from a guessed record boundary.
+                try? AccountExport.accounts(in: text, file: "accounts.csv", parallelAbove: 0)
+            )
+        }
     }
-    // Read by two threads from a guessed record boundary, the export gives the same accounts.
-    let inTwoHalves = text.withUnsafeBytes { bytes in
-        try? AccountExport.accounts(in: bytes, file: "accounts.csv", parallelAbove: 0)
-    }
-    FuzzCheck.require(inTwoHalves == accounts, "reading the export in two halves changed the accounts")
+    guard let accounts = reads.0 else { return 0 }
+    FuzzCheck.require(reads.1 == accounts, "reading the export in two halves changed the accounts")
     let directory = AccountDirectory(accounts: accounts)
     FuzzCheck.sink &+= UInt64(directory.upnDomains.count &+ directory.derivedMailDomains.count)
     let domains = LoginDomains(netbiosDomains: ["GROUPEEXEMPLE"], adDomains: ["ad.groupe-exemple.fr"])

@@ -7,9 +7,12 @@ extension AccountDirectory {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, message: "cannot read the file")
         }
-        let text = AccountExport.utf8Text([UInt8](data))
-        let accounts = try text.withUnsafeBytes { bytes in
-            Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: path) }
+        // Read in place: an export of 100,000 accounts is tens of MB, and each copy of it
+        // counts in the run's peak memory.
+        let accounts = try data.withUnsafeBytes { raw in
+            AccountExport.withUTF8Text(raw) { bytes in
+                Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: path) }
+            }
         }.get()
         guard !accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
         return AccountDirectory(accounts: accounts)
@@ -54,11 +57,14 @@ enum AccountExport {
     static let identityColumnsMessage =
         "no usable identity column (expected one of sAMAccountName, userPrincipalName, mail, EmailAddress, proxyAddresses)"
 
-    /// UTF-8 without BOM: UTF-8 BOM removed, UTF-16 (with BOM) transcoded.
-    static func utf8Text(_ bytes: [UInt8]) -> [UInt8] {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
+    /// Calls `body` with the export as UTF-8 without BOM: a UTF-8 BOM is skipped, UTF-16 (with
+    /// BOM) transcoded into a copy; anything else is handed over as it is.
+    static func withUTF8Text<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result)
+        -> Result
+    {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return body(Bytes.slice(bytes, 3..<bytes.count)) }
         let isLittleEndian = bytes.starts(with: [0xFF, 0xFE])
-        guard isLittleEndian || bytes.starts(with: [0xFE, 0xFF]) else { return bytes }
+        guard isLittleEndian || bytes.starts(with: [0xFE, 0xFF]) else { return body(bytes) }
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
         var index = 2
@@ -68,7 +74,7 @@ enum AccountExport {
             units.append(isLittleEndian ? first | second << 8 : first << 8 | second)
             index += 2
         }
-        return Array(String(decoding: units, as: UTF16.self).utf8)
+        return Array(String(decoding: units, as: UTF16.self).utf8).withUnsafeBytes(body)
     }
 
     /// - Parameter parallelAbove: a CSV body above this many bytes is read by two threads.
