@@ -74,6 +74,18 @@ struct ScanContractTests {
         #expect(outcome.status == 2)
     }
 
+    /// An export whose rows hold no identity is a fatal error that names it; no report is written.
+    @Test func exportWithoutAccountsIsFatal() throws {
+        let fixture = try Fixture()
+        let empty = try fixture.file("empty-export.csv", "sAMAccountName,mail\r\n,\r\n")
+        let dump = try fixture.file("dump.txt", Self.combolist)
+        let outcome = try CLI.run(["scan", dump, "--accounts", empty, "--org", fixture.org])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("empty-export.csv"))
+        #expect(outcome.stderr.contains("no accounts found"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
     @Test func unreadableAccountsIsFatalAndNamed() throws {
         let outcome = try CLI.run(["scan", "--accounts", "/nonexistent/accounts.csv"], stdin: Data())
         #expect(outcome.status == 2)
