@@ -98,6 +98,23 @@ public enum Bytes {
         return nil
     }
 
+    /// Whether every byte of `view` is ASCII, eight at a time.
+    @inline(__always)
+    public static func isASCII(_ view: UnsafeRawBufferPointer) -> Bool {
+        guard let base = view.baseAddress else { return true }
+        var highBits: UInt64 = 0
+        var offset = 0
+        while offset + 8 <= view.count {
+            highBits |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < view.count {
+            highBits |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
+    }
+
     /// Case-insensitive (ASCII) equality of `view` with a lower-case ASCII `literal`.
     @inline(__always)
     public static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {

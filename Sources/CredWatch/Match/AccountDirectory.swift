@@ -193,7 +193,7 @@ private struct AccountIndex: Sendable {
         guard var key else { return }
         key.withUTF8 { utf8 in
             let trimmed = Bytes.trimmed(UnsafeRawBufferPointer(utf8))
-            guard !trimmed.contains(where: { $0 >= 0x80 }) else {
+            guard Bytes.isASCII(trimmed) else {
                 var folded = Self.fold(Text.string(trimmed))
                 folded.withUTF8 { add(UnsafeRawBufferPointer($0), account, rule) }
                 return

@@ -20,7 +20,7 @@ extension Text {
     /// `Text.string`, with a shortcut for ASCII bytes (most fields of an account export): the
     /// generic UTF-8 validation costs more than the rest of reading a field.
     static func asciiFastString(_ view: UnsafeRawBufferPointer) -> String {
-        if view.contains(where: { $0 >= 0x80 }) { return Text.string(view) }
+        if !Bytes.isASCII(view) { return Text.string(view) }
         return String(decoding: view, as: UTF8.self)
     }
 }

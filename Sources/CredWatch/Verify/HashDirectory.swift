@@ -179,7 +179,7 @@ private struct PasswordCandidates {
     /// The ISO-8859-1 bytes of a valid UTF-8 password with non-ASCII characters, all of
     /// them in Latin-1; nil otherwise (nothing else to try).
     private static func latin1(of password: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard password.contains(where: { $0 >= 0x80 }),
+        guard !Bytes.isASCII(password),
             let text = String(validating: password.bindMemory(to: UInt8.self), as: UTF8.self)
         else { return nil }
         var bytes: [UInt8] = []

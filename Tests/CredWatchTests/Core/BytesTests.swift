@@ -48,4 +48,16 @@ struct BytesTests {
             #expect(Array(text.utf8).withUnsafeBytes { URLSyntax.schemeLength($0) } == expected, "\(text)")
         }
     }
+
+    @Test func isASCIIAtEveryLengthAndPosition() {
+        for length in 0...20 {
+            let ascii = [UInt8](repeating: 0x7F, count: length)
+            #expect(ascii.withUnsafeBytes { Bytes.isASCII($0) })
+            for position in 0..<length {
+                var bytes = ascii
+                bytes[position] = 0x80
+                #expect(!bytes.withUnsafeBytes { Bytes.isASCII($0) }, "\(length) \(position)")
+            }
+        }
+    }
 }
