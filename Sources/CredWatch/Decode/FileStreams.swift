@@ -33,16 +33,20 @@ final class OpenFile {
     }
 
     /// Reads the first `size` bytes of the file into memory, from where every later
-    /// `read(into:at:)` is served (see `DecodeOptions.preloadLimit`). On a failure the file is
-    /// read as usual (and fails there).
+    /// `read(into:at:)` is served (see `DecodeOptions.preloadLimit`). On a read error the file
+    /// is read as usual, so that the error is met, and reported, where the data is needed.
     func preload(size: Int) {
         guard preloaded == nil, size > 0 else { return }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         var filled = 0
-        while filled < size {
-            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])
-            guard let read = try? read(into: part, at: Int64(filled)), read > 0 else { break }
-            filled += read
+        do throws(DecodeFault) {
+            while filled < size {
+                let read = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: Int64(filled))
+                if read == 0 { break }
+                filled += read
+            }
+        } catch {
+            filled = 0
         }
         guard filled > 0 else {
             buffer.deallocate()
