@@ -84,10 +84,7 @@ public enum Bytes {
         let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
         var end = view.count
         while end >= 8 {
-            let word = base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) ^ pattern
-            // The high bit of each byte of `word` that is zero, exactly (no borrow between bytes).
-            let zeroBytes =
-                ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+            let zeroBytes = zeroByteMask(base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) ^ pattern)
             if zeroBytes != 0 { return end - 8 + (63 - zeroBytes.leadingZeroBitCount) / 8 }
             end -= 8
         }
@@ -96,6 +93,13 @@ public enum Bytes {
             if base.load(fromByteOffset: end, as: UInt8.self) == byte { return end }
         }
         return nil
+    }
+
+    /// The high bit of each byte of `word` that is zero, and no other: exact, as no borrow
+    /// crosses from one byte to the next (XOR a word with a repeated byte to find that byte).
+    @inline(__always)
+    static func zeroByteMask(_ word: UInt64) -> UInt64 {
+        ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
     }
 
     /// Whether every byte of `view` is ASCII, eight at a time.

@@ -38,16 +38,7 @@ final class OpenFile {
     func preload(size: Int) {
         guard preloaded == nil, size > 0 else { return }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        var filled = 0
-        do throws(DecodeFault) {
-            while filled < size {
-                let read = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: Int64(filled))
-                if read == 0 { break }
-                filled += read
-            }
-        } catch {
-            filled = 0
-        }
+        let filled = (try? readFully(into: buffer, at: 0)) ?? 0
         guard filled > 0 else {
             buffer.deallocate()
             return
@@ -70,6 +61,20 @@ final class OpenFile {
             return count
         }
         return try counted { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
+    }
+
+    /// Reads at `offset` until `buffer` is full or the file ends; returns the bytes read.
+    func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(DecodeFault) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let read = try read(
+                into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
+                at: offset + Int64(filled)
+            )
+            if read == 0 { break }
+            filled += read
+        }
+        return filled
     }
 
     private func counted(_ call: () -> Int) throws(DecodeFault) -> Int {
@@ -114,13 +119,7 @@ final class FileWindow {
         let wanted = Int(min(Int64(count), length - offset))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted, alignment: 1)
         defer { buffer.deallocate() }
-        var filled = 0
-        while filled < wanted {
-            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])
-            let read = try file.read(into: part, at: start + offset + Int64(filled))
-            if read == 0 { break }
-            filled += read
-        }
+        let filled = try file.readFully(into: buffer, at: start + offset)
         return Array(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
     }
 }

@@ -117,10 +117,8 @@ struct CSVReader {
         var count = 0
         var offset = 0
         while offset + 8 <= view.count {
-            let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ quotes
-            // One bit (the high one) per zero byte, exactly; then summed by a multiplication.
-            let zeroBytes = ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
-            count &+= Int(((zeroBytes >> 7) &* 0x0101_0101_0101_0101) >> 56)
+            let found = Bytes.zeroByteMask(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ quotes)
+            count &+= Int(((found >> 7) &* 0x0101_0101_0101_0101) >> 56)  // one bit per quote, summed
             offset += 8
         }
         while offset < view.count {
