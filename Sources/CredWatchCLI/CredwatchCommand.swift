@@ -25,7 +25,9 @@ struct Credwatch: ParsableCommand {
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             var stderr = StandardError()
-            stderr.write("credwatch: \(fullMessage(for: error))\n")
+            // A message may quote a path or a line of a file: escaped like every other message.
+            let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+            stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
             Foundation.exit(ExitStatus.fatal)
         }
     }

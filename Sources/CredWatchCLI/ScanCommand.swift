@@ -114,10 +114,11 @@ struct Scan: ParsableCommand {
         limits.maxNestingDepth = maxDepth
         let store = setup.store
         let configuration = ScanConfiguration(
-            inputs: inputs,
+            inputs: inputs.map(RawArguments.path),
             limits: limits,
             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-            shouldRead: skipSeenInputs ? store.map(Self.unseenInputs(in:)) : nil
+            shouldRead: skipSeenInputs ? store.map(Self.unseenInputs(in:)) : nil,
+            fingerprintsCompletedInputs: skipSeenInputs
         )
         let pipeline = ScanPipeline(configuration: configuration, context: setup.context, diagnostics: diagnostics)
         let showProgress = !quiet && Terminal.isTerminal(2)
@@ -148,7 +149,7 @@ struct Scan: ParsableCommand {
     /// With --skip-seen-inputs: reads only files the state has not seen scanned completely.
     private static func unseenInputs(in store: StateStore) -> @Sendable (InputSource) -> Bool {
         { source in
-            guard case .file(let path, _) = source, let fingerprint = InputFingerprint.of(path: path) else {
+            guard case .file(let file) = source, let fingerprint = InputFingerprint.of(file) else {
                 return true
             }
             return !store.hasSeenInput(fingerprint)
@@ -157,7 +158,7 @@ struct Scan: ParsableCommand {
 
     /// Marks each finding with the date the state first saw it, records the run, and keeps only
     /// the new ones with --new-only.
-    private func remember(_ findings: [Finding], in store: StateStore, completedInputs: [InputSource]) throws
+    private func remember(_ findings: [Finding], in store: StateStore, completedInputs: [InputFingerprint]) throws
         -> [Finding]
     {
         let now = Date()
@@ -170,11 +171,7 @@ struct Scan: ParsableCommand {
         do {
             try store.record(marked.map(StateExposure.init(finding:)), now: now)
             if skipSeenInputs {
-                let fingerprints = completedInputs.compactMap { source -> InputFingerprint? in
-                    guard case .file(let path, _) = source else { return nil }
-                    return InputFingerprint.of(path: path)
-                }
-                try store.recordInputs(fingerprints, now: now)
+                try store.recordInputs(completedInputs, now: now)
             }
         } catch {
             throw FatalError("\(error)")

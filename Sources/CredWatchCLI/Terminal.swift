@@ -47,3 +47,18 @@ enum Terminal {
         }
     }
 }
+
+/// Command-line arguments as the bytes given. Swift's `CommandLine.arguments` turns bytes that
+/// are not UTF-8 into U+FFFD, so a path with a Latin-1 or CP866 name would not open.
+enum RawArguments {
+    /// The bytes of the argument that decodes to `argument` (itself when it is valid UTF-8).
+    static func path(_ argument: String) -> InputPath {
+        guard argument.unicodeScalars.contains("\u{FFFD}") else { return InputPath(argument) }
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))
+            if String(decoding: bytes, as: UTF8.self) == argument { return InputPath(bytes: Array(bytes)) }
+        }
+        return InputPath(argument)
+    }
+}

@@ -36,14 +36,16 @@ enum CLI {
         _ arguments: [String],
         stdin: Data? = nil,
         environment: [String: String] = [:],
-        directory: URL? = nil
+        directory: URL? = nil,
+        program: URL? = nil
     ) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["CREDWATCH_FINGERPRINT_KEY"] = key
         env["CREDWATCH_PATTERNS"] = repository.appendingPathComponent("Patterns").path
+        env["CREDWATCH"] = executable.path
         for (name, value) in environment { env[name] = value }
         process.environment = env
         process.currentDirectoryURL = directory ?? repository

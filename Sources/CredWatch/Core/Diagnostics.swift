@@ -11,6 +11,8 @@ public final class Diagnostics: Sendable {
     private let messages: Mutex<[String]>
     /// Inputs given (files, stdin) or found while walking directories.
     public let inputs = Atomic<Int>(0)
+    /// Paths that led to a file or folder already read (links, repeated arguments): not read again.
+    public let duplicates = Atomic<Int>(0)
     /// Archive members (zip, tar) opened.
     public let members = Atomic<Int>(0)
     /// Bytes read from the file system or stdin, before decompression.
@@ -56,8 +58,10 @@ public final class Diagnostics: Sendable {
     /// Every message emitted so far, in order.
     public var allMessages: [String] { messages.withLock { $0 } }
 
+    /// Every message passes here: names in it come from the dump, so they are escaped
+    /// (`DisplayText.escaped`) and a message is always exactly one line.
     private func emit(_ line: String) {
-        let text = "credwatch: \(line)"
+        let text = "credwatch: " + DisplayText.escaped(line)
         messages.withLock { $0.append(text) }
         output.withLock { stream in
             if stream != nil { stream!.write(text + "\n") }

@@ -35,6 +35,63 @@ public enum Text {
     ]
 }
 
+/// Names (paths, archive members) made safe to print: whatever bytes a hostile dump puts in a
+/// name must not drive the terminal or forge a line of a log.
+public enum DisplayText {
+    /// `bytes` as text: valid UTF-8 as it is, each other byte as `\xNN`.
+    public static func path(_ bytes: [UInt8]) -> String {
+        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+        var text = String.UnicodeScalarView()
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        loop: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                text.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case .error(let length):
+                for byte in bytes[offset..<(offset + length)] { text.append(contentsOf: hex(byte).unicodeScalars) }
+                offset += length
+            case .emptyInput:
+                break loop
+            }
+        }
+        return String(text)
+    }
+
+    /// `text` with every unsafe character (see `isUnsafe`) written `\xNN` (or `\u{NNNN}`), so one
+    /// message stays one line and cannot clear the screen, set the title or reverse the text.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var clean = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if !isUnsafe(scalar) {
+                clean.append(scalar)
+            } else if scalar.value < 0x100 {
+                clean.append(contentsOf: hex(UInt8(scalar.value)).unicodeScalars)
+            } else {
+                clean.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            }
+        }
+        return String(clean)
+    }
+
+    /// C0 controls (newlines included), DEL, C1 controls, and the marks and overrides that
+    /// reorder text (a hostile name must not show `txt.exe` as `exe.txt`).
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return "\\x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
+    }
+}
+
 /// Byte helpers for the hot paths.
 public enum Bytes {
     /// ASCII lower-case of one byte.

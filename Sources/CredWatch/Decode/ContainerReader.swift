@@ -30,13 +30,12 @@ public final class ContainerReader: Sendable {
         switch source {
         case .standardInput:
             session.read(descriptor: STDIN_FILENO, ownsDescriptor: false, locator: InputSource.standardInputLocator)
-        case .file(let path, let locator):
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else {
-                diagnostics.error(locator, "cannot open: \(SystemError.describe(errno))")
-                return
+        case .file(let file):
+            do {
+                session.read(descriptor: try file.open(), ownsDescriptor: true, locator: file.locator)
+            } catch {
+                diagnostics.error(file.locator, "cannot open: \(error)")
             }
-            session.read(descriptor: descriptor, ownsDescriptor: true, locator: locator)
         }
     }
 

@@ -7,81 +7,144 @@
 #endif
 
 /// Turns command-line arguments into the sources to read, in an order that does not depend on
-/// the file system: directories are walked recursively with their entries sorted by name bytes.
+/// the file system: directories are walked depth-first with their entries sorted by name bytes.
 ///
-/// Symbolic links are followed; a link that leads back into a directory being walked is reported
-/// as a loop. Anything that cannot be listed or examined is reported and skipped, and the walk goes
-/// on. Files are not opened here: the reader reports a file it cannot open.
-public struct InputWalker: Sendable {
+/// The tree is hostile (what `tar x` of a criminal's tarball leaves behind), so:
+/// - names are bytes end to end: each directory is opened relative to its parent's descriptor
+///   (`openat`), so neither name encodings nor path length limit what can be read;
+/// - each directory (device, inode) is walked once and each file read once per run, whatever the
+///   number of paths (symbolic links, hard links, repeated arguments) that reach it: the others
+///   are counted as duplicates;
+/// - the walk is a loop with its own stack, not recursion, and holds one descriptor per level,
+///   within the process's limit;
+/// - FIFOs, sockets and devices found in a tree are named and skipped (only one named on the
+///   command line is read: `<(zcat …)`, /dev/stdin).
+/// Anything that cannot be listed or examined is reported and skipped, and the walk goes on.
+/// Files are not opened here: the reader reports a file it cannot open.
+public final class InputWalker {
     private let diagnostics: Diagnostics
+    private var walkedDirectories = Set<FileIdentity>()
+    private var readFiles = Set<FileIdentity>()
+    /// Directories open at once (one per level of the walk), leaving the rest of the process's
+    /// descriptors to the readers.
+    private let maxOpenDirectories: Int
 
     public init(diagnostics: Diagnostics) {
         self.diagnostics = diagnostics
+        maxOpenDirectories = max(16, OpenFileLimit.raised() - 256)
     }
 
     /// Expands `arguments` (`-` is standard input) and calls `visit` for each source found.
-    public func walk(_ arguments: [String], visit: (InputSource) -> Void) {
+    public func walk(_ arguments: [InputPath], visit: (InputSource) -> Void) {
         for argument in arguments {
-            if argument == InputSource.standardInputLocator {
+            if argument.isStandardInput {
                 found(.standardInput, visit)
                 continue
             }
+            let locator = argument.display
             var info = stat()
-            guard stat(argument, &info) == 0 else {
-                reportUnreadable(argument, errorNumber: errno)
+            guard InputFile.withCString(argument.bytes, { stat($0, &info) }) == 0 else {
+                reportUnreadable(locator, errorNumber: errno)
                 continue
             }
-            if FileKind(info) == .directory {
-                var walking: [FileIdentity] = []
-                walkDirectory(argument, identity: FileIdentity(info), walking: &walking, visit: visit)
-            } else {
-                // Named explicitly: FIFOs and devices (`<(zcat …)`, /dev/stdin) are read too.
-                if FileKind(info) == .regular && info.st_size == 0 {
-                    diagnostics.warning(argument, "empty file")
+            switch FileKind(info) {
+            case .directory:
+                let descriptor = InputFile.withCString(argument.bytes) {
+                    open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 }
-                found(.file(path: argument, locator: argument), visit)
+                guard descriptor >= 0 else {
+                    reportUnreadable(locator, errorNumber: errno)
+                    continue
+                }
+                walkTree(DirectoryHandle(descriptor: descriptor), identity: FileIdentity(info), locator: locator, visit)
+            case .regular:
+                guard readFiles.insert(FileIdentity(info)).inserted else {
+                    duplicate()
+                    continue
+                }
+                if info.st_size == 0 { diagnostics.warning(locator, "empty file") }
+                found(.file(InputFile(directory: nil, name: argument.bytes, locator: locator)), visit)
+            case .other:
+                // Named explicitly: FIFOs and devices (`<(zcat …)`, /dev/stdin) are read too.
+                found(.file(InputFile(directory: nil, name: argument.bytes, locator: locator)), visit)
             }
         }
     }
 
-    /// Visits the regular files below `directory` depth-first in name order. `walking` holds the
-    /// directories currently open above it, to recognise a symbolic-link loop.
-    private func walkDirectory(
-        _ directory: String,
+    /// Convenience for callers holding text paths.
+    public func walk(_ arguments: [String], visit: (InputSource) -> Void) {
+        walk(arguments.map { InputPath($0) }, visit: visit)
+    }
+
+    /// One open directory of the walk and the entries of it still to visit.
+    private struct Level {
+        var handle: DirectoryHandle
+        var locator: String
+        /// Names, in byte order.
+        var entries: [[UInt8]]
+        var next = 0
+    }
+
+    /// Visits the files below `root` depth-first in name order.
+    private func walkTree(
+        _ root: DirectoryHandle,
         identity: FileIdentity,
-        walking: inout [FileIdentity],
-        visit: (InputSource) -> Void
+        locator: String,
+        _ visit: (InputSource) -> Void
     ) {
-        if walking.contains(identity) {
-            diagnostics.error(directory, "symbolic link loop: skipped")
+        guard walkedDirectories.insert(identity).inserted else {
+            duplicate()
             return
         }
-        guard let entries = listDirectory(directory) else { return }
-        walking.append(identity)
-        defer { walking.removeLast() }
-        for entry in entries {
-            guard let name = String(validating: entry.name, as: UTF8.self) else {
-                let shown = joined(directory, String(decoding: entry.name, as: UTF8.self))
-                diagnostics.error(shown, "file name is not valid UTF-8, cannot be opened: skipped")
+        guard let entries = listDirectory(root, locator: locator) else { return }
+        var stack = [Level(handle: root, locator: locator, entries: entries)]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].next < stack[top].entries.count else {
+                stack.removeLast()
                 continue
             }
-            let path = joined(directory, name)
-            var kind = entry.kind
+            let entry = stack[top].entries[stack[top].next]
+            stack[top].next += 1
+            let parent = stack[top]
+            let path = Self.joined(parent.locator, DisplayText.path(entry))
+
+            // One `stat` per entry (following links): the exact identity, where a `dirent`'s d_ino
+            // can disagree with it (overlay file systems), and a falsely equal one would drop a file.
             var info = stat()
-            if kind == .unresolved {
-                guard stat(path, &info) == 0 else {
+            guard InputFile.withCString(entry, { fstatat(parent.handle.descriptor, $0, &info, 0) }) == 0 else {
+                reportUnreadable(path, errorNumber: errno)
+                continue
+            }
+            switch FileKind(info) {
+            case .regular:
+                guard readFiles.insert(FileIdentity(info)).inserted else {
+                    duplicate()
+                    continue
+                }
+                found(.file(InputFile(directory: parent.handle, name: entry, locator: path)), visit)
+            case .directory:
+                guard stack.count < maxOpenDirectories else {
+                    diagnostics.error(path, "more than \(maxOpenDirectories) nested folders: skipped")
+                    continue
+                }
+                let descriptor = InputFile.withCString(entry) {
+                    openat(parent.handle.descriptor, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                }
+                guard descriptor >= 0 else {
                     reportUnreadable(path, errorNumber: errno)
                     continue
                 }
-                kind = FileKind(info)
-            }
-            switch kind {
-            case .regular:
-                found(.file(path: path, locator: path), visit)
-            case .directory:
-                walkDirectory(path, identity: FileIdentity(info), walking: &walking, visit: visit)
-            case .other, .unresolved:
-                continue
+                let handle = DirectoryHandle(descriptor: descriptor)
+                // The identity of what was opened, not of what was listed: it cannot have changed.
+                guard fstat(descriptor, &info) == 0, walkedDirectories.insert(FileIdentity(info)).inserted else {
+                    duplicate()
+                    continue
+                }
+                guard let children = listDirectory(handle, locator: path) else { continue }
+                stack.append(Level(handle: handle, locator: path, entries: children))
+            case .other:
+                diagnostics.warning(path, "\(Self.describe(info)), not a regular file: skipped")
             }
         }
     }
@@ -91,36 +154,47 @@ public struct InputWalker: Sendable {
         visit(source)
     }
 
-    /// The entries of `directory` (without `.` and `..`) sorted by name bytes; nil when it
+    private func duplicate() {
+        diagnostics.duplicates.add(1, ordering: .relaxed)
+    }
+
+    /// The entries of the open directory (without `.` and `..`) sorted by name bytes; nil when it
     /// cannot be listed (reported).
-    private func listDirectory(_ directory: String) -> [DirectoryEntry]? {
-        guard let stream = opendir(directory) else {
-            reportUnreadable(directory, errorNumber: errno)
+    private func listDirectory(_ directory: DirectoryHandle, locator: String) -> [[UInt8]]? {
+        // fdopendir takes the descriptor it is given: hand it a duplicate, the handle keeps its own.
+        let copy = fcntl(directory.descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            let reason = errno
+            if copy >= 0 { close(copy) }
+            reportUnreadable(locator, errorNumber: reason)
             return nil
         }
         defer { closedir(stream) }
-        var entries: [DirectoryEntry] = []
+        var entries: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(stream) else {
-                if errno != 0 { reportUnreadable(directory, errorNumber: errno) }
+                if errno != 0 { reportUnreadable(locator, errorNumber: errno) }
                 break
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            // Directories are examined too: the loop check needs their identity.
-            let kind: FileKind =
-                switch Int32(entry.pointee.d_type) {
-                case Int32(DT_REG): .regular
-                case Int32(DT_DIR), Int32(DT_LNK), Int32(DT_UNKNOWN): .unresolved
-                default: .other
-                }
-            entries.append(DirectoryEntry(name: name, kind: kind))
+            let name = Self.name(of: entry)
+            if name == [0x2E] || name == [0x2E, 0x2E] || name.isEmpty { continue }
+            entries.append(name)
         }
-        entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        entries.sort { $0.lexicographicallyPrecedes($1) }
         return entries
+    }
+
+    /// The name of a `dirent`, read up to its NUL and never past the record: a record returned
+    /// by `readdir` is only `d_reclen` bytes long, often shorter than the declared 256-byte
+    /// `d_name`, and may end a mapped page.
+    static func name(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let record = Int(entry.pointee.d_reclen)
+        let limit = max(0, min(record, MemoryLayout<dirent>.size) - offset)
+        let start = UnsafeRawPointer(entry) + offset
+        let length = memchr(start, 0, limit).map { UnsafeRawPointer($0) - start } ?? limit
+        return Array(UnsafeRawBufferPointer(start: start, count: length))
     }
 
     private func reportUnreadable(_ locator: String, errorNumber: Int32) {
@@ -131,7 +205,17 @@ public struct InputWalker: Sendable {
         }
     }
 
-    private func joined(_ directory: String, _ name: String) -> String {
+    private static func describe(_ info: stat) -> String {
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO: "FIFO"
+        case S_IFSOCK: "socket"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        default: "special file"
+        }
+    }
+
+    private static func joined(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }
@@ -141,8 +225,6 @@ private enum FileKind: Equatable {
     case regular
     case directory
     case other
-    /// A symbolic link or an entry the file system did not type: needs `stat`.
-    case unresolved
 
     init(_ info: stat) {
         switch info.st_mode & S_IFMT {
@@ -153,19 +235,30 @@ private enum FileKind: Equatable {
     }
 }
 
-private struct DirectoryEntry {
-    var name: [UInt8]
-    var kind: FileKind
-}
-
-/// A directory's identity, to recognise it when a link leads back into it.
-private struct FileIdentity: Equatable {
+/// A file's or directory's identity, to recognise it whatever path reaches it.
+private struct FileIdentity: Hashable {
     var device: UInt64
     var inode: UInt64
 
     init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
+    }
+}
+
+/// The process's limit on open descriptors.
+enum OpenFileLimit {
+    /// Raises the soft limit to the hard one (a deep tree holds a descriptor per level) and
+    /// returns the limit now in force.
+    static func raised() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var wanted = limit
+            wanted.rlim_cur = min(limit.rlim_max, 1 << 20)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &wanted) == 0 { limit = wanted }
+        }
+        return Int(clamping: limit.rlim_cur)
     }
 }
 

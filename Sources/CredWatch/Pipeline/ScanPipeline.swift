@@ -4,7 +4,7 @@ import Synchronization
 /// How a scan runs: what to read, with which bounds, on how many threads.
 public struct ScanConfiguration: Sendable {
     /// Files, directories or `-`; empty means stdin.
-    public var inputs: [String]
+    public var inputs: [InputPath]
     public var limits: ScanLimits
     /// Parse+match worker threads.
     public var threads: Int
@@ -16,15 +16,18 @@ public struct ScanConfiguration: Sendable {
     public var queueDepth: Int
     /// Returns false for an input that must not be read (already scanned by an earlier run).
     public var shouldRead: (@Sendable (InputSource) -> Bool)?
+    /// Fingerprint each file read completely (for `--skip-seen-inputs`).
+    public var fingerprintsCompletedInputs: Bool
 
     public init(
-        inputs: [String],
+        inputs: [InputPath],
         limits: ScanLimits = ScanLimits(),
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         readers: Int? = nil,
         chunkSize: Int = 4 << 20,
         queueDepth: Int? = nil,
-        shouldRead: (@Sendable (InputSource) -> Bool)? = nil
+        shouldRead: (@Sendable (InputSource) -> Bool)? = nil,
+        fingerprintsCompletedInputs: Bool = false
     ) {
         self.inputs = inputs
         self.limits = limits
@@ -33,6 +36,7 @@ public struct ScanConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.queueDepth = queueDepth ?? (2 * self.threads + 2)
         self.shouldRead = shouldRead
+        self.fingerprintsCompletedInputs = fingerprintsCompletedInputs
     }
 }
 
@@ -48,8 +52,8 @@ public struct ScanProgress: Sendable {
 /// What a scan produced.
 public struct ScanResult: Sendable {
     public var findings: [Finding]
-    /// Inputs that were read to their end (for `--skip-seen-inputs`).
-    public var completedInputs: [InputSource]
+    /// Fingerprints of the files read to their end, when asked for (`--skip-seen-inputs`).
+    public var completedInputs: [InputFingerprint]
     public var elapsed: Double
 }
 
@@ -74,7 +78,7 @@ public final class ScanPipeline: Sendable {
         let chunks = BoundedQueue<[TextChunk]>(capacity: configuration.queueDepth)
         let results = BoundedQueue<WorkerOutput>(capacity: 4 * configuration.threads)
         let bytesTotal = Mutex<Int?>(0)
-        let completed = Mutex<[InputSource]>([])
+        let completed = Mutex<[InputFingerprint]>([])
         let findingCount = Atomic<Int>(0)
         let showsProgress = progress != nil
 
@@ -86,7 +90,7 @@ public final class ScanPipeline: Sendable {
 
         // Walker: expands directories lazily, so a tree of millions of files never sits in memory.
         let walker = startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
-            let arguments = configuration.inputs.isEmpty ? ["-"] : configuration.inputs
+            let arguments = configuration.inputs.isEmpty ? [InputPath("-")] : configuration.inputs
             InputWalker(diagnostics: diagnostics).walk(arguments) { source in
                 if let shouldRead = configuration.shouldRead, !shouldRead(source) {
                     diagnostics.note("skipped (already scanned): \(source.locator)")
@@ -98,8 +102,8 @@ public final class ScanPipeline: Sendable {
                     bytesTotal.withLock { total in
                         switch source {
                         case .standardInput: total = nil
-                        case .file(let path, _):
-                            if let size = total { total = size + fileSize(path) }
+                        case .file(let file):
+                            if let size = total { total = size + Int(file.status()?.st_size ?? 0) }
                         }
                     }
                 }
@@ -117,8 +121,12 @@ public final class ScanPipeline: Sendable {
                 reader.read(source)
                 // Only an input read without any error counts as scanned for later runs. An error
                 // of another reader in the meantime errs on the safe side: the input is read again.
-                if diagnostics.errors.load(ordering: .relaxed) == errorsBefore {
-                    completed.withLock { $0.append(source) }
+                // Fingerprinted here, not kept as a source: a source holds its folder open.
+                if configuration.fingerprintsCompletedInputs,
+                    diagnostics.errors.load(ordering: .relaxed) == errorsBefore,
+                    case .file(let file) = source, let fingerprint = InputFingerprint.of(file)
+                {
+                    completed.withLock { $0.append(fingerprint) }
                 }
             }
         }
@@ -267,20 +275,5 @@ private struct CountingSink: RecordSink {
     mutating func takeSkipped() -> Int {
         defer { skipped = 0 }
         return skipped
-    }
-}
-
-private func fileSize(_ path: String) -> Int {
-    var info = stat()
-    return stat(path, &info) == 0 ? Int(info.st_size) : 0
-}
-
-extension InputSource {
-    /// The name reports and messages use for this input.
-    public var locator: String {
-        switch self {
-        case .standardInput: "-"
-        case .file(_, let locator): locator
-        }
     }
 }

@@ -1,6 +1,7 @@
 /// The end-of-run summary written to stderr: counters only, never a login or a password.
 public struct RunSummary {
     private let inputs: Int
+    private let duplicates: Int
     private let members: Int
     private let bytesRead: Int
     private let bytesDecoded: Int
@@ -16,6 +17,7 @@ public struct RunSummary {
 
     public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double) {
         inputs = diagnostics.inputs.load(ordering: .relaxed)
+        duplicates = diagnostics.duplicates.load(ordering: .relaxed)
         members = diagnostics.members.load(ordering: .relaxed)
         bytesRead = diagnostics.bytesRead.load(ordering: .relaxed)
         bytesDecoded = diagnostics.bytesDecoded.load(ordering: .relaxed)
@@ -38,7 +40,7 @@ public struct RunSummary {
         let severities = findingsBySeverity.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let rate = Quantity.megabytesPerSecond(bytesDecoded, elapsed)
         return [
-            "inputs \(inputs), archive members \(members), read \(Quantity.bytes(bytesRead)), "
+            "inputs \(inputs)\(duplicates > 0 ? " (\(duplicates) duplicate paths not read again)" : ""), archive members \(members), read \(Quantity.bytes(bytesRead)), "
                 + "decoded \(Quantity.bytes(bytesDecoded))",
             "lines \(lines), records \(records), skipped lines \(skippedLines)",
             "findings \(findingCount) (\(kinds)); \(severities)",

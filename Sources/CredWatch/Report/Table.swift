@@ -115,20 +115,13 @@ enum Table {
         return String(text.prefix(width - 1)) + "…"
     }
 
-    /// Control characters (C0, DEL, C1) and bidirectional overrides become `?`: a hostile
-    /// login must not move the cursor, recolour the terminal or reverse the text shown.
+    /// Unsafe characters (`DisplayText.isUnsafe`) become `?`, one column each: a hostile login
+    /// must not move the cursor, recolour the terminal or reverse the text shown.
     static func sanitized(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        guard text.unicodeScalars.contains(where: DisplayText.isUnsafe) else { return text }
         var clean = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { clean.append(isUnsafe(scalar) ? "?" : scalar) }
+        for scalar in text.unicodeScalars { clean.append(DisplayText.isUnsafe(scalar) ? "?" : scalar) }
         return String(clean)
-    }
-
-    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
     }
 
     /// `3 findings: 1 critical, 1 high, 0 medium, 1 low`.

@@ -32,8 +32,12 @@ public struct InputFingerprint: Sendable, Hashable {
     /// anyway). Hashes at most 2 MiB, because a full-content hash would double the I/O of a
     /// multi-GB dump; the size and the modification time catch the changes the samples miss.
     public static func of(path: String) -> InputFingerprint? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        of(InputFile(directory: nil, name: Array(path.utf8), locator: path))
+    }
+
+    /// The fingerprint of an input file, recorded under its locator.
+    public static func of(_ file: InputFile) -> InputFingerprint? {
+        guard let descriptor = try? file.open() else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
@@ -50,7 +54,12 @@ public struct InputFingerprint: Sendable, Hashable {
         guard hashRange(descriptor, from: 0, count: head, into: &hasher),
             hashRange(descriptor, from: tailStart, count: size - tailStart, into: &hasher)
         else { return nil }
-        return InputFingerprint(path: path, size: size, mtime: mtime, digest: Hex.encode(hasher.finalize()))
+        return InputFingerprint(
+            path: file.locator,
+            size: size,
+            mtime: mtime,
+            digest: Hex.encode(hasher.finalize())
+        )
     }
 
     /// Feeds `count` bytes from `offset` to `hasher`; false on a read error or a short file

@@ -304,7 +304,9 @@ extension MalformedCorpus {
         return DamagedInput(path: path, found: [planted])
     }
 
-    /// A folder with a link to itself and two links to each other, beside a sound file.
+    /// A folder with a link to itself and two links to each other, beside a sound file. The two
+    /// links that never reach a file are errors; the link to the folder itself only leads to a
+    /// folder already walked (a duplicate, not an error).
     func symbolicLinkLoops(_ name: String = "tree") -> DamagedInput {
         let planted = PlantedCredential(
             login: "jdupont",
@@ -319,7 +321,7 @@ extension MalformedCorpus {
         return DamagedInput(
             path: path(name),
             found: [planted],
-            messages: ["a", "b", "self"].map {
+            messages: ["a", "b"].map {
                 "credwatch: error: \(path(name + "/" + $0)): symbolic link loop: skipped"
             }
         )

@@ -148,7 +148,7 @@ struct MalformedInputTests {
         let outcome = MalformedScan.run([input.path])
         #expect(outcome.messages == input.messages)
         #expect(outcome.reportedPlaces == Set(input.found.map(\.place)))
-        #expect(outcome.errors == 3)
+        #expect(outcome.errors == 2)
         #expect(outcome.exitStatus == 1)
     }
 

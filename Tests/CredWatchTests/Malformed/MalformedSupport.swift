@@ -112,7 +112,12 @@ enum MalformedScan {
         context: MatchContext = MalformedScan.context
     ) -> MalformedOutcome {
         let diagnostics = Diagnostics(output: nil)
-        let configuration = ScanConfiguration(inputs: inputs, limits: limits, threads: 2, chunkSize: 1 << 16)
+        let configuration = ScanConfiguration(
+            inputs: inputs.map { InputPath($0) },
+            limits: limits,
+            threads: 2,
+            chunkSize: 1 << 16
+        )
         let result = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics).run()
         return MalformedOutcome(
             findings: result.findings,
