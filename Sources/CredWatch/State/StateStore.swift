@@ -89,6 +89,18 @@ public final class StateStore: Sendable {
         )
     }
 
+    /// The files a state at `path` consists of: the database, the journals SQLite may create
+    /// beside it (beside the file a symbolic link leads to as well), and the run lock. No output
+    /// of a run may be one of them.
+    public static func files(path: String) -> [String] {
+        var bases = [path]
+        if let real = realpath(path, nil) {
+            bases.append(String(cString: real))
+            free(real)
+        }
+        return bases.flatMap { base in ["", "-journal", "-wal", "-shm"].map { base + $0 } } + [path + ".lock"]
+    }
+
     /// Binds a new state to `keyID`, or refuses one bound to another key.
     private static func checkKey(_ database: SQLiteDatabase, keyID: String, now: Date) throws(ConfigurationError) {
         guard let stored = try meta(database, "key_id") else {
