@@ -10,8 +10,9 @@ struct Scan: ParsableCommand {
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
             Exit status: 0 nothing found and every input read; 1 findings reported; 2 fatal (bad \
-            arguments, unreadable accounts/profile/patterns: nothing scanned); 3 nothing found but \
-            some input could not be read completely.
+            arguments, unreadable accounts/profile/patterns, an output path that is a folder or one of \
+            the run's own files: nothing scanned); 3 nothing found but some input could not be read \
+            completely.
             """
     )
 
@@ -33,10 +34,17 @@ struct Scan: ParsableCommand {
     @Option(help: "Report format: jsonl, csv or table (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
-    @Option(help: "Write the report to this file (0600, replaced atomically) instead of stdout.")
+    @Option(
+        help: """
+            Write the report to this file (0600, replaced atomically; a FIFO or device is written in \
+            place; - is stdout) instead of stdout.
+            """
+    )
     var output: String?
 
-    @Option(help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser).")
+    @Option(
+        help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser); same rules as --output."
+    )
     var resetList: String?
 
     @Option(help: "Parse+match worker threads (default: the number of cores).")
@@ -98,6 +106,7 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let outputs = try ScanOutputs(command: self)
         let diagnostics = Diagnostics()
         let setup: ScanSetup
         do {
@@ -128,7 +137,7 @@ struct Scan: ParsableCommand {
         if let store {
             findings = try remember(findings, in: store, completedInputs: result.completedInputs)
         }
-        try writeReports(findings)
+        try writeReports(findings, to: outputs)
         if !quiet {
             var stderr = StandardError()
             stderr.write(RunSummary(diagnostics: diagnostics, findings: findings, elapsed: result.elapsed).render())
@@ -182,8 +191,8 @@ struct Scan: ParsableCommand {
         return newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked
     }
 
-    private func writeReports(_ findings: [Finding]) throws {
-        let toTerminal = output == nil && Terminal.isTerminal(1)
+    private func writeReports(_ findings: [Finding], to outputs: ScanOutputs) throws {
+        let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -191,14 +200,8 @@ struct Scan: ParsableCommand {
         let chosen = format ?? (toTerminal ? .table : .jsonl)
         let report = ReportRenderer.render(findings, as: chosen, options: options)
         do {
-            if let output {
-                try SecureFile.write(report, to: output)
-            } else {
-                try Terminal.writeAll(report, to: 1)
-            }
-            if let resetList {
-                try SecureFile.write(ReportRenderer.resetList(findings), to: resetList)
-            }
+            try outputs.report.write(report)
+            try outputs.resetList?.write(ReportRenderer.resetList(findings))
         } catch {
             throw FatalError("cannot write the report: \(error)")
         }
