@@ -47,7 +47,11 @@ struct Scan: ParsableCommand {
     )
     var resetList: String?
 
-    @Option(help: "Parse+match worker threads (default: the number of cores).")
+    // `.unconditional`: `--threads -5` is a value out of range, not a missing value.
+    @Option(
+        parsing: .unconditional,
+        help: "Parse+match worker threads (default: the number of cores; 8 per core, 256 at most)."
+    )
     var threads: Int?
 
     @Flag(help: "No progress line and no summary on stderr (errors are still named).")
@@ -77,30 +81,53 @@ struct Scan: ParsableCommand {
     @Flag(help: "With --state: skip inputs already scanned (same path, size, mtime and content digest).")
     var skipSeenInputs = false
 
-    @Option(help: "With --state: forget findings not seen for this many days.")
+    @Option(parsing: .unconditional, help: "With --state: forget findings not seen for this many days (1 to 36500).")
     var retention: Int = 90
 
-    @Option(help: "Skip (and count) lines longer than this many bytes.")
+    @Option(parsing: .unconditional, help: "Skip (and count) lines longer than this many bytes (16 to 1 GiB).")
     var maxLineLength: Int = ScanLimits().maxLineLength
 
-    @Option(help: "Cut off an archive member or gzip stream after this many decompressed bytes.")
+    @Option(
+        parsing: .unconditional,
+        help: "Cut off an archive member or gzip stream after this many decompressed bytes (1 KiB to 1 PiB)."
+    )
     var maxMemberSize: Int64 = ScanLimits().maxMemberSize
 
-    @Option(help: "Cut off a member whose compression ratio exceeds this (zip and gzip bombs).")
+    @Option(
+        parsing: .unconditional,
+        help: "Cut off a member whose compression ratio exceeds this (zip and gzip bombs; 1 to 1000000)."
+    )
     var maxRatio: Int64 = ScanLimits().maxCompressionRatio
 
-    @Option(help: "Skip archives nested deeper than this.")
+    @Option(parsing: .unconditional, help: "Skip archives nested deeper than this (0 to 64).")
     var maxDepth: Int = ScanLimits().maxNestingDepth
 
+    /// Numeric options outside their range are usage errors (exit status 2), before anything is
+    /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if maxLineLength < 16 { throw ValidationError("--max-line-length must be at least 16") }
-        if maxMemberSize < 1 { throw ValidationError("--max-member-size must be positive") }
-        if maxRatio < 1 { throw ValidationError("--max-ratio must be positive") }
-        if maxDepth < 0 { throw ValidationError("--max-depth cannot be negative") }
-        if retention < 1 { throw ValidationError("--retention must be at least 1 day") }
+        if let threads {
+            try Self.check(threads, ScanConfiguration.threadRange, "--threads", " (8 per core, 256 at most)")
+        }
+        try Self.check(maxLineLength, ScanLimits.lineLengthRange, "--max-line-length", " bytes (1 GiB)")
+        try Self.check(maxMemberSize, ScanLimits.memberSizeRange, "--max-member-size", " bytes (1 KiB to 1 PiB)")
+        try Self.check(maxRatio, ScanLimits.compressionRatioRange, "--max-ratio", "")
+        try Self.check(maxDepth, ScanLimits.nestingDepthRange, "--max-depth", " containers")
+        try Self.check(retention, StateOptions.retentionRange, "--retention", " days")
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
+        }
+    }
+
+    private static func check<Value: BinaryInteger>(
+        _ value: Value,
+        _ range: ClosedRange<Value>,
+        _ option: String,
+        _ unit: String
+    ) throws {
+        guard range.contains(value) else {
+            throw ValidationError(
+                "\(option) must be between \(range.lowerBound) and \(range.upperBound)\(unit); got \(value)"
+            )
         }
     }
 

@@ -58,8 +58,12 @@ public final class StateStore: Sendable {
         options: StateOptions,
         now: Date
     ) throws(ConfigurationError) -> StateStore {
-        guard options.retentionDays >= 1 else {
-            throw ConfigurationError(file: path, message: "state retention must be at least 1 day")
+        guard StateOptions.retentionRange.contains(options.retentionDays) else {
+            throw ConfigurationError(
+                file: path,
+                message: "state retention must be between \(StateOptions.retentionRange.lowerBound) and "
+                    + "\(StateOptions.retentionRange.upperBound) days"
+            )
         }
         let timeout = options.lockTimeout.isFinite ? min(max(options.lockTimeout, 0), 86_400) : 0
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
