@@ -28,6 +28,9 @@ public struct SecureFileError: Error, CustomStringConvertible, Equatable {
 
 /// Files credwatch writes: 0600, written to a temporary file in the same folder then renamed,
 /// so a failed write leaves no partial file and readers never see a half-written report.
+///
+/// `path` is taken as is: a symbolic link there is replaced by the file. Reports and reset lists
+/// reach it through `OutputTarget`, which first resolves links, standard output and special files.
 public enum SecureFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(SecureFileError) {
         let folder = folder(of: path)
