@@ -10,8 +10,9 @@ struct Scan: ParsableCommand {
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
             Exit status: 0 nothing found and every input read; 1 findings reported; 2 fatal (bad \
-            arguments, unreadable accounts/profile/patterns: nothing scanned); 3 nothing found but \
-            some input could not be read completely.
+            arguments, unreadable accounts/profile/patterns, an output path that is a folder or one of \
+            the run's own files: nothing scanned); 3 nothing found but some input could not be read \
+            completely.
             """
     )
 
@@ -33,13 +34,24 @@ struct Scan: ParsableCommand {
     @Option(help: "Report format: jsonl, csv or table (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
-    @Option(help: "Write the report to this file (0600, replaced atomically) instead of stdout.")
+    @Option(
+        help: """
+            Write the report to this file (0600, replaced atomically; a FIFO or device is written in \
+            place; - is stdout) instead of stdout.
+            """
+    )
     var output: String?
 
-    @Option(help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser).")
+    @Option(
+        help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser); same rules as --output."
+    )
     var resetList: String?
 
-    @Option(help: "Parse+match worker threads (default: the number of cores).")
+    // `.unconditional`: `--threads -5` is a value out of range, not a missing value.
+    @Option(
+        parsing: .unconditional,
+        help: "Parse+match worker threads (default: the number of cores; 8 per core, 256 at most)."
+    )
     var threads: Int?
 
     @Flag(help: "No progress line and no summary on stderr (errors are still named).")
@@ -69,35 +81,59 @@ struct Scan: ParsableCommand {
     @Flag(help: "With --state: skip inputs already scanned (same path, size, mtime and content digest).")
     var skipSeenInputs = false
 
-    @Option(help: "With --state: forget findings not seen for this many days.")
+    @Option(parsing: .unconditional, help: "With --state: forget findings not seen for this many days (1 to 36500).")
     var retention: Int = 90
 
-    @Option(help: "Skip (and count) lines longer than this many bytes.")
+    @Option(parsing: .unconditional, help: "Skip (and count) lines longer than this many bytes (16 to 1 GiB).")
     var maxLineLength: Int = ScanLimits().maxLineLength
 
-    @Option(help: "Cut off an archive member or gzip stream after this many decompressed bytes.")
+    @Option(
+        parsing: .unconditional,
+        help: "Cut off an archive member or gzip stream after this many decompressed bytes (1 KiB to 1 PiB)."
+    )
     var maxMemberSize: Int64 = ScanLimits().maxMemberSize
 
-    @Option(help: "Cut off a member whose compression ratio exceeds this (zip and gzip bombs).")
+    @Option(
+        parsing: .unconditional,
+        help: "Cut off a member whose compression ratio exceeds this (zip and gzip bombs; 1 to 1000000)."
+    )
     var maxRatio: Int64 = ScanLimits().maxCompressionRatio
 
-    @Option(help: "Skip archives nested deeper than this.")
+    @Option(parsing: .unconditional, help: "Skip archives nested deeper than this (0 to 64).")
     var maxDepth: Int = ScanLimits().maxNestingDepth
 
+    /// Numeric options outside their range are usage errors (exit status 2), before anything is
+    /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if maxLineLength < 16 { throw ValidationError("--max-line-length must be at least 16") }
-        if maxMemberSize < 1 { throw ValidationError("--max-member-size must be positive") }
-        if maxRatio < 1 { throw ValidationError("--max-ratio must be positive") }
-        if maxDepth < 0 { throw ValidationError("--max-depth cannot be negative") }
-        if retention < 1 { throw ValidationError("--retention must be at least 1 day") }
+        if let threads {
+            try Self.check(threads, ScanConfiguration.threadRange, "--threads", " (8 per core, 256 at most)")
+        }
+        try Self.check(maxLineLength, ScanLimits.lineLengthRange, "--max-line-length", " bytes (1 GiB)")
+        try Self.check(maxMemberSize, ScanLimits.memberSizeRange, "--max-member-size", " bytes (1 KiB to 1 PiB)")
+        try Self.check(maxRatio, ScanLimits.compressionRatioRange, "--max-ratio", "")
+        try Self.check(maxDepth, ScanLimits.nestingDepthRange, "--max-depth", " containers")
+        try Self.check(retention, StateOptions.retentionRange, "--retention", " days")
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
         }
     }
 
+    private static func check<Value: BinaryInteger>(
+        _ value: Value,
+        _ range: ClosedRange<Value>,
+        _ option: String,
+        _ unit: String
+    ) throws {
+        guard range.contains(value) else {
+            throw ValidationError(
+                "\(option) must be between \(range.lowerBound) and \(range.upperBound)\(unit); got \(value)"
+            )
+        }
+    }
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let outputs = try ScanOutputs(command: self)
         let diagnostics = Diagnostics()
         let setup: ScanSetup
         do {
@@ -129,7 +165,7 @@ struct Scan: ParsableCommand {
         if let store {
             findings = try remember(findings, in: store, completedInputs: result.completedInputs)
         }
-        try writeReports(findings)
+        try writeReports(findings, to: outputs)
         if !quiet {
             var stderr = StandardError()
             stderr.write(RunSummary(diagnostics: diagnostics, findings: findings, elapsed: result.elapsed).render())
@@ -179,8 +215,8 @@ struct Scan: ParsableCommand {
         return newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked
     }
 
-    private func writeReports(_ findings: [Finding]) throws {
-        let toTerminal = output == nil && Terminal.isTerminal(1)
+    private func writeReports(_ findings: [Finding], to outputs: ScanOutputs) throws {
+        let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -188,14 +224,8 @@ struct Scan: ParsableCommand {
         let chosen = format ?? (toTerminal ? .table : .jsonl)
         let report = ReportRenderer.render(findings, as: chosen, options: options)
         do {
-            if let output {
-                try SecureFile.write(report, to: output)
-            } else {
-                try Terminal.writeAll(report, to: 1)
-            }
-            if let resetList {
-                try SecureFile.write(ReportRenderer.resetList(findings), to: resetList)
-            }
+            try outputs.report.write(report)
+            try outputs.resetList?.write(ReportRenderer.resetList(findings))
         } catch {
             throw FatalError("cannot write the report: \(error)")
         }

@@ -31,21 +31,6 @@ enum Terminal {
         var stderr = StandardError()
         stderr.write("\r\u{1B}[K")
     }
-
-    /// Writes every byte to `descriptor`, retrying short writes.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw FatalError(String(cString: strerror(errno)))
-                }
-                offset += written
-            }
-        }
-    }
 }
 
 /// Command-line arguments as the bytes given. Swift's `CommandLine.arguments` turns bytes that

@@ -18,4 +18,15 @@ public struct ScanLimits: Sendable, Equatable {
     public var maxStructuredDocument: Int = 16 << 20
 
     public init() {}
+
+    /// The values `--max-line-length` accepts: a line shorter than 16 bytes holds no credential,
+    /// and one over 1 GiB is not text.
+    public static let lineLengthRange: ClosedRange<Int> = 16...(1 << 30)
+    /// The values `--max-member-size` accepts: 1 KiB to 1 PiB.
+    public static let memberSizeRange: ClosedRange<Int64> = (1 << 10)...(1 << 50)
+    /// The values `--max-ratio` accepts: deflate alone cannot pass about 1032:1; two nested layers
+    /// stay far below a million.
+    public static let compressionRatioRange: ClosedRange<Int64> = 1...1_000_000
+    /// The values `--max-depth` accepts (0: archives inside archives are not opened).
+    public static let nestingDepthRange: ClosedRange<Int> = 0...64
 }

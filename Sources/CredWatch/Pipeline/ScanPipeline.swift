@@ -19,6 +19,19 @@ public struct ScanConfiguration: Sendable {
     /// Fingerprint each file read completely (for `--skip-seen-inputs`).
     public var fingerprintsCompletedInputs: Bool
 
+    /// The worker counts `--threads` accepts: 1 to 8 per core, never above 256 (each worker
+    /// holds parsers, match data and caches; more than that only costs memory).
+    public static var threadRange: ClosedRange<Int> {
+        threadRange(cores: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    public static func threadRange(cores: Int) -> ClosedRange<Int> {
+        1...min(maxThreads, max(1, min(cores, maxThreads)) * 8)
+    }
+
+    /// The most workers a scan runs, whatever the cores.
+    public static let maxThreads = 256
+
     public init(
         inputs: [InputPath],
         limits: ScanLimits = ScanLimits(),
@@ -31,7 +44,8 @@ public struct ScanConfiguration: Sendable {
     ) {
         self.inputs = inputs
         self.limits = limits
-        self.threads = max(1, threads)
+        // Never more than 256 workers, whatever the caller asks: each costs memory up front.
+        self.threads = min(max(1, threads), Self.maxThreads)
         self.readers = max(1, readers ?? min(self.threads, 4))
         self.chunkSize = chunkSize
         self.queueDepth = queueDepth ?? (2 * self.threads + 2)

@@ -28,6 +28,9 @@ public struct SecureFileError: Error, CustomStringConvertible, Equatable {
 
 /// Files credwatch writes: 0600, written to a temporary file in the same folder then renamed,
 /// so a failed write leaves no partial file and readers never see a half-written report.
+///
+/// `path` is taken as is: a symbolic link there is replaced by the file. Reports and reset lists
+/// reach it through `OutputTarget`, which first resolves links, standard output and special files.
 public enum SecureFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(SecureFileError) {
         let folder = folder(of: path)
@@ -50,19 +53,7 @@ public enum SecureFile {
         }
         // The umask may have taken bits away (never added any); set the mode explicitly.
         guard fchmod(descriptor, 0o600) == 0 else { throw fail("set permissions", errno) }
-        let written = bytes.withUnsafeBytes { buffer -> Int32 in
-            var offset = 0
-            while offset < buffer.count {
-                let count = writeSome(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                if count == 0 { return EIO }
-                offset += count
-            }
-            return 0
-        }
+        let written = FileDescriptor.writeAll(bytes, to: descriptor)
         guard written == 0 else { throw fail("write", written) }
         guard fsync(descriptor) == 0 else { throw fail("flush to disk", errno) }
         let closed = close(descriptor)
@@ -94,9 +85,4 @@ public enum SecureFile {
         var generator = SystemRandomNumberGenerator()
         return String(generator.next() as UInt64, radix: 16)
     }
-}
-
-/// `write(2)`, named apart from `SecureFile.write`.
-private func writeSome(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }

@@ -58,8 +58,12 @@ public final class StateStore: Sendable {
         options: StateOptions,
         now: Date
     ) throws(ConfigurationError) -> StateStore {
-        guard options.retentionDays >= 1 else {
-            throw ConfigurationError(file: path, message: "state retention must be at least 1 day")
+        guard StateOptions.retentionRange.contains(options.retentionDays) else {
+            throw ConfigurationError(
+                file: path,
+                message: "state retention must be between \(StateOptions.retentionRange.lowerBound) and "
+                    + "\(StateOptions.retentionRange.upperBound) days"
+            )
         }
         let timeout = options.lockTimeout.isFinite ? min(max(options.lockTimeout, 0), 86_400) : 0
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
@@ -87,6 +91,18 @@ public final class StateStore: Sendable {
             retentionDays: options.retentionDays,
             connection: Connection(database: database, lock: lock)
         )
+    }
+
+    /// The files a state at `path` consists of: the database, the journals SQLite may create
+    /// beside it (beside the file a symbolic link leads to as well), and the run lock. No output
+    /// of a run may be one of them.
+    public static func files(path: String) -> [String] {
+        var bases = [path]
+        if let real = realpath(path, nil) {
+            bases.append(String(cString: real))
+            free(real)
+        }
+        return bases.flatMap { base in ["", "-journal", "-wal", "-shm"].map { base + $0 } } + [path + ".lock"]
     }
 
     /// Binds a new state to `keyID`, or refuses one bound to another key.

@@ -5,6 +5,9 @@ public struct StateOptions: Sendable {
     /// Seconds to wait for another run that holds the state before failing.
     public var lockTimeout: Double = 30
 
+    /// The retentions accepted, in days: a day to a hundred years.
+    public static let retentionRange: ClosedRange<Int> = 1...36_500
+
     public init() {}
 }
 

@@ -90,6 +90,9 @@ import Testing
         var shortRetention = StateOptions()
         shortRetention.retentionDays = 0
         #expect(throws: ConfigurationError.self) { try Self.openState(path, options: shortRetention) }
+        var endlessRetention = StateOptions()
+        endlessRetention.retentionDays = 36_501
+        #expect(throws: ConfigurationError.self) { try Self.openState(path, options: endlessRetention) }
     }
 
     @Test func aSecondRunWaitsForTheLockThenFailsClearly() throws {

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The files a run reads or keeps, which none of its outputs may overwrite; checked before
+/// anything is scanned.
+///
+/// Files are compared by device and inode (through symbolic and hard links); a file that does not
+/// exist yet by where it would be created (its folder's real path and its name). A protected
+/// folder also protects every existing file below it (the input walk, or the pattern loader,
+/// would read it): an output's real folders are compared with it up to `/`.
+///
+/// Paths are plain strings and identities plain (device, inode) pairs, so callers that already
+/// hold an open input can protect it by identity.
+public struct OutputGuard: Sendable {
+    /// One protected file or folder.
+    public struct Entry: Sendable, Equatable {
+        /// What it is to the run, for messages: `the accounts export`, `the input` (`the input
+        /// folder` for a file below it).
+        public var role: String
+        /// The path as given.
+        public var path: String
+        public var location: Location
+        /// A folder: existing files below it are protected too.
+        public var isFolder: Bool
+    }
+
+    /// Where a protected or output file is.
+    public enum Location: Sendable, Hashable {
+        case existing(DeviceInode)
+        /// The real path it would be created at.
+        case missing(String)
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+
+    /// Protects the file or folder at `path` as `role`. A path that does not exist is protected by
+    /// where it would be created; one that cannot be resolved at all cannot be overwritten either.
+    public mutating func protect(_ path: String, as role: String) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            let isFolder = info.st_mode & S_IFMT == S_IFDIR
+            protect(DeviceInode(info), path: path, as: role, isFolder: isFolder)
+            return
+        }
+        guard let location = Self.missingLocation(path) else { return }
+        entries.append(Entry(role: role, path: path, location: .missing(location), isFolder: false))
+    }
+
+    /// Protects the file (or with `isFolder`, the folder and what is below it) `identity`, named
+    /// `path` in messages.
+    public mutating func protect(_ identity: DeviceInode, path: String, as role: String, isFolder: Bool) {
+        entries.append(Entry(role: role, path: path, location: .existing(identity), isFolder: isFolder))
+    }
+
+    /// Refuses an output that is a protected file, an existing file below a protected folder, or
+    /// the same as another output (both standard output, or one file). `outputs` pairs each
+    /// option (`--output`) with its target.
+    public func check(_ outputs: [(option: String, target: OutputTarget)]) throws(OutputPathError) {
+        for output in outputs { try check(output.target, option: output.option) }
+        for (index, first) in outputs.enumerated() {
+            for second in outputs[(index + 1)...] where Self.same(first.target, second.target) {
+                let message =
+                    first.target == .standardOutput
+                    ? "\(second.option) and \(first.option) both go to standard output: give one of them a file"
+                    : "\(second.option) \(second.target.path) and \(first.option) \(first.target.path) are the "
+                        + "same file: one would overwrite the other"
+                throw OutputPathError(
+                    message
+                )
+            }
+        }
+    }
+
+    /// Refuses `target` when it is a protected file, or an existing file below a protected folder.
+    public func check(_ target: OutputTarget, option: String) throws(OutputPathError) {
+        guard let location = Self.location(of: target) else { return }
+        func refuse(_ entry: Entry, inside: Bool) -> OutputPathError {
+            let relation = inside ? "lies inside \(entry.role) folder" : "is \(entry.role)"
+            return OutputPathError("\(option) \(target.path) \(relation) \(entry.path): refusing to overwrite it")
+        }
+        for entry in entries where entry.location == location { throw refuse(entry, inside: false) }
+        // A FIFO or device below an input folder is not read by the walk; a regular file is.
+        guard case .regularFile(_, let file) = target, case .existing = location else { return }
+        let folders = entries.filter(\.isFolder)
+        guard !folders.isEmpty else { return }
+        var folder = file
+        while let slash = folder.lastIndex(of: "/") {
+            folder = slash == folder.startIndex ? "/" : String(folder[..<slash])
+            if let identity = DeviceInode(path: folder) {
+                for entry in folders where entry.location == .existing(identity) {
+                    throw refuse(entry, inside: true)
+                }
+            }
+            if folder == "/" { break }
+        }
+    }
+
+    /// Where `target` is, for comparison; nil for standard output.
+    static func location(of target: OutputTarget) -> Location? {
+        switch target {
+        case .standardOutput:
+            return nil
+        case .special(let path, _):
+            return DeviceInode(path: path).map(Location.existing)
+        case .regularFile(_, let file):
+            if let identity = DeviceInode(path: file) { return .existing(identity) }
+            return .missing(file)
+        }
+    }
+
+    static func same(_ first: OutputTarget, _ second: OutputTarget) -> Bool {
+        if first == .standardOutput || second == .standardOutput { return first == second }
+        guard let one = location(of: first), let other = location(of: second) else { return false }
+        return one == other
+    }
+
+    /// Where a missing `path` would be created, its symbolic links followed; nil when a folder on
+    /// the way is missing too.
+    static func missingLocation(_ path: String) -> String? {
+        if case .missing(let location) = PathResolver.resolve(path, followingLinksSafely: false) { return location }
+        return nil
+    }
+}

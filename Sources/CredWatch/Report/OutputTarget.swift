@@ -1,0 +1,326 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A file's device and inode numbers: two paths name the same file exactly when these are equal,
+/// whatever symbolic or hard links lead to it.
+public struct DeviceInode: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    init(_ info: stat) {
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
+    }
+
+    /// The file at `path`, symbolic links followed; nil when there is none (or it cannot be examined).
+    public init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+}
+
+/// An output path credwatch will not write: it names the path as given and the reason.
+public struct OutputPathError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Where a report or a reset list goes, decided before anything is scanned.
+///
+/// - `-`, `/dev/stdout`, `/dev/fd/1` and `/proc/self/fd/1` are standard output, written as is.
+/// - A FIFO, a character device (`/dev/null`, a terminal) or a socket is opened and written in
+///   place: never replaced, never created.
+/// - Anything else is a regular file, existing or not: written to an owner-only temporary file in
+///   the folder where the file really is (symbolic links followed: a link to a file stays a link
+///   and the file it points to is replaced), flushed, then renamed over it (`SecureFile`).
+///
+/// Refused, each with a message naming the path: a folder; a block device; a dangling symbolic
+/// link; a path through a missing folder or a file; a symbolic link in a sticky world-writable
+/// folder (`/tmp`) owned by neither the running user nor the folder's owner (the rule of Linux's
+/// `fs.protected_symlinks`, which a rename of the resolved path would otherwise get around).
+public enum OutputTarget: Sendable, Equatable {
+    case standardOutput
+    /// A FIFO, character device or socket, opened at `path` when written.
+    case special(path: String, kind: SpecialKind)
+    /// A regular file named `path` on the command line; `file` is where it really is (every
+    /// symbolic link followed), replaced atomically.
+    case regularFile(path: String, file: String)
+
+    public enum SpecialKind: String, Sendable {
+        case fifo = "FIFO"
+        case characterDevice = "character device"
+        case socket = "socket"
+    }
+
+    /// The spellings of standard output.
+    public static let standardOutputNames: Set<String> = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+
+    /// The path as given (`-` for standard output).
+    public var path: String {
+        switch self {
+        case .standardOutput: "-"
+        case .special(let path, _), .regularFile(let path, _): path
+        }
+    }
+
+    /// Decides what `path` is, without creating, opening or changing anything.
+    public static func resolve(_ path: String) throws(OutputPathError) -> OutputTarget {
+        if standardOutputNames.contains(path) { return .standardOutput }
+        guard !path.isEmpty else { throw OutputPathError("the output path is empty") }
+        guard !path.hasSuffix("/") else { throw OutputPathError("\(path) names a folder: name a file") }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw OutputPathError("\(path) is a folder: name a file")
+            case S_IFBLK:
+                throw OutputPathError("\(path) is a block device: refusing to write a report onto it")
+            case S_IFIFO, S_IFCHR, S_IFSOCK:
+                // Opened in place by its path (the kernel follows the links, `/dev/fd/N` included);
+                // only the symbolic-link rule is checked here.
+                if case .refused(let reason) = PathResolver.resolve(path, followingLinksSafely: true) {
+                    throw OutputPathError(reason)
+                }
+                let kind: SpecialKind =
+                    switch info.st_mode & S_IFMT {
+                    case S_IFIFO: .fifo
+                    case S_IFCHR: .characterDevice
+                    default: .socket
+                    }
+                return .special(path: path, kind: kind)
+            default:
+                switch PathResolver.resolve(path, followingLinksSafely: true) {
+                case .existing(let file) where DeviceInode(path: file) == DeviceInode(info):
+                    return .regularFile(path: path, file: file)
+                case .existing, .missing:
+                    throw OutputPathError("\(path) changed while it was being examined")
+                case .refused(let reason):
+                    throw OutputPathError(reason)
+                case .failed(let failedPath, let code):
+                    throw OutputPathError("\(path): \(failedPath): \(String(cString: strerror(code)))")
+                }
+            }
+        }
+        let failure = errno
+        var link = stat()
+        if failure == ENOENT && lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK {
+            throw OutputPathError("\(path) is a symbolic link to nothing: name the file itself")
+        }
+        switch PathResolver.resolve(path, followingLinksSafely: true) {
+        case .missing(let file):
+            return .regularFile(path: path, file: file)
+        case .refused(let reason):
+            throw OutputPathError(reason)
+        case .failed(let failedPath, let code) where code == ENOENT:
+            throw OutputPathError("\(path): the folder \(failedPath) does not exist")
+        case .failed(let failedPath, let code) where code == ENOTDIR:
+            throw OutputPathError("\(path): \(failedPath) is not a folder")
+        case .failed(let failedPath, let code):
+            throw OutputPathError("\(path): \(failedPath): \(String(cString: strerror(code)))")
+        case .existing:
+            throw OutputPathError("\(path) changed while it was being examined")
+        }
+    }
+
+    /// Writes `bytes` whole to the target (see the type's description for how).
+    public func write(_ bytes: [UInt8]) throws(SecureFileError) {
+        switch self {
+        case .standardOutput:
+            let code = FileDescriptor.writeAll(bytes, to: 1)
+            guard code == 0 else { throw SecureFileError(path: "standard output", operation: "write", code: code) }
+        case .special(let path, let kind):
+            try Self.writeInPlace(bytes, to: path, kind: kind)
+        case .regularFile(let path, let file):
+            do {
+                try SecureFile.write(bytes, to: file)
+            } catch {
+                throw SecureFileError(
+                    path: path == file ? path : "\(path) (\(file))",
+                    operation: error.operation,
+                    code: error.code
+                )
+            }
+        }
+    }
+
+    /// Opens a FIFO, character device or socket without creating or truncating anything, and
+    /// writes to it.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String, kind: SpecialKind) throws(SecureFileError) {
+        var descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        if descriptor < 0 && errno == ENXIO && kind == .socket {
+            descriptor = try connectSocket(path)
+        }
+        guard descriptor >= 0 else { throw SecureFileError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        // What was opened must still be what was examined: never a regular file written over
+        // without the atomic rename, nor a block device.
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw SecureFileError(path: path, operation: "examine", code: errno)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO, S_IFCHR, S_IFSOCK: break
+        default: throw SecureFileError(path: path, operation: "open (no longer a \(kind.rawValue))", code: EEXIST)
+        }
+        let code = FileDescriptor.writeAll(bytes, to: descriptor)
+        guard code == 0 else { throw SecureFileError(path: path, operation: "write", code: code) }
+    }
+
+    /// A stream connection to the Unix socket at `path`.
+    private static func connectSocket(_ path: String) throws(SecureFileError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let name = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard name.count < capacity else {
+            throw SecureFileError(path: path, operation: "connect to the socket", code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: name)
+            raw[name.count] = 0
+        }
+        #if canImport(Glibc)
+            let streamType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        #else
+            let streamType = SOCK_STREAM | SOCK_CLOEXEC
+        #endif
+        let descriptor = socket(AF_UNIX, streamType, 0)
+        guard descriptor >= 0 else { throw SecureFileError(path: path, operation: "create a socket", code: errno) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(descriptor)
+            throw SecureFileError(path: path, operation: "connect to the socket", code: code)
+        }
+        return descriptor
+    }
+}
+
+/// Writes on descriptors.
+enum FileDescriptor {
+    /// Writes every byte, retrying short and interrupted writes; returns 0 or the `errno` value.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
+        bytes.withUnsafeBytes { buffer -> Int32 in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if count == 0 { return EIO }
+                offset += count
+            }
+            return 0
+        }
+    }
+}
+
+/// Follows a path's symbolic links one component at a time, as the kernel does, to where the
+/// file really is, or would be created.
+enum PathResolver {
+    enum Resolution: Equatable {
+        /// The real path of an existing file.
+        case existing(String)
+        /// The real path of the folder (which exists), joined with the missing last name.
+        case missing(String)
+        /// A component could not be examined (`errno` `code` at `path`).
+        case failed(path: String, code: Int32)
+        /// A symbolic link that must not be followed (see `OutputTarget`).
+        case refused(String)
+    }
+
+    /// Links followed before giving up, as Linux's `MAXSYMLINKS`.
+    static let maxLinks = 40
+
+    /// With `followingLinksSafely`, a symbolic link in a sticky world-writable folder is followed
+    /// only when the running user or the folder's owner owns it.
+    static func resolve(_ path: String, followingLinksSafely: Bool) -> Resolution {
+        var resolved: [String] = []
+        if !path.hasPrefix("/") {
+            guard let cwd = currentDirectory() else { return .failed(path: ".", code: errno) }
+            resolved = components(cwd)
+        }
+        var pending = Array(components(path).reversed())
+        var links = 0
+        while let component = pending.popLast() {
+            if component == ".." {
+                _ = resolved.popLast()
+                continue
+            }
+            let folder = joined(resolved)
+            let candidate = joined(resolved + [component])
+            var info = stat()
+            guard lstat(candidate, &info) == 0 else {
+                let code = errno
+                if code == ENOENT && pending.isEmpty { return .missing(candidate) }
+                return .failed(path: candidate, code: code)
+            }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                links += 1
+                guard links <= maxLinks else { return .failed(path: candidate, code: ELOOP) }
+                if followingLinksSafely, let reason = unsafeLink(candidate, info, in: folder) {
+                    return .refused(reason)
+                }
+                guard let target = readLink(candidate) else { return .failed(path: candidate, code: errno) }
+                if target.hasPrefix("/") { resolved = [] }
+                pending += components(target).reversed()
+                continue
+            }
+            if !pending.isEmpty && info.st_mode & S_IFMT != S_IFDIR {
+                return .failed(path: candidate, code: ENOTDIR)
+            }
+            resolved.append(component)
+        }
+        return .existing(joined(resolved))
+    }
+
+    /// Why the link `path` in `folder` must not be followed, or nil.
+    private static func unsafeLink(_ path: String, _ link: stat, in folder: String) -> String? {
+        var owner = stat()
+        guard stat(folder, &owner) == 0 else { return nil }
+        let sticky = owner.st_mode & S_ISVTX != 0 && owner.st_mode & S_IWOTH != 0
+        guard sticky, link.st_uid != geteuid(), link.st_uid != owner.st_uid else { return nil }
+        return "\(path) is a symbolic link owned by another user (uid \(link.st_uid)) in the shared folder "
+            + "\(folder): not followed"
+    }
+
+    private static func components(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
+    }
+
+    private static func joined(_ components: [String]) -> String {
+        "/" + components.joined(separator: "/")
+    }
+
+    private static func readLink(_ path: String) -> String? {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { readlink(path, $0.baseAddress!, $0.count) }
+        }
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[..<count], as: UTF8.self)
+    }
+
+    private static func currentDirectory() -> String? {
+        guard let pointer = getcwd(nil, 0) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}

@@ -1,0 +1,51 @@
+import CredWatch
+import Foundation
+
+/// Where the report and the reset list go: resolved, and checked against every file the run
+/// reads or keeps, before anything is loaded or scanned (a refusal is fatal, exit status 2).
+struct ScanOutputs {
+    let report: OutputTarget
+    let resetList: OutputTarget?
+
+    init(command: Scan) throws {
+        report = try command.output.map { try Self.resolve($0, option: "--output") } ?? .standardOutput
+        resetList = try command.resetList.map { try Self.resolve($0, option: "--reset-list") }
+        var outputs: [(option: String, target: OutputTarget)] = [
+            (command.output == nil ? "the report (no --output)" : "--output", report)
+        ]
+        if let resetList { outputs.append(("--reset-list", resetList)) }
+        do {
+            try Self.protectedFiles(of: command).check(outputs)
+        } catch {
+            throw FatalError("\(error)")
+        }
+    }
+
+    private static func resolve(_ path: String, option: String) throws -> OutputTarget {
+        do {
+            return try OutputTarget.resolve(path)
+        } catch {
+            throw FatalError("\(option) \(error)")
+        }
+    }
+
+    /// The inputs and the configuration the run loads, and the state it keeps.
+    private static func protectedFiles(of command: Scan) -> OutputGuard {
+        var protected = OutputGuard()
+        for input in command.inputs where input != InputSource.standardInputLocator {
+            protected.protect(input, as: "the input")
+        }
+        protected.protect(command.accounts, as: "the accounts export")
+        if let org = command.org { protected.protect(org, as: "the organisation profile") }
+        for pack in command.patterns { protected.protect(pack, as: "the pattern pack") }
+        if !command.noDefaultPatterns, let shipped = MatchContext.defaultPatternDirectory() {
+            protected.protect(shipped, as: "the shipped pattern packs")
+        }
+        if let key = command.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }
+        for export in command.hashes { protected.protect(export, as: "the hash export") }
+        if let state = command.state {
+            for file in StateStore.files(path: state) { protected.protect(file, as: "the state") }
+        }
+        return protected
+    }
+}

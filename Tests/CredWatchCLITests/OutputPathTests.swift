@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+
+/// Where `--output` and `--reset-list` write, end to end: standard output, special files written
+/// in place, links followed, and the paths refused before anything is scanned.
+@Suite("output paths")
+struct OutputPathTests {
+    typealias Fixture = ScanContractTests.Fixture
+
+    private static func scan(_ fixture: Fixture, _ extra: [String], inputs: [String]? = nil) throws -> CLI.Outcome {
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        return try CLI.run(
+            ["scan"] + (inputs ?? [dump]) + ["--accounts", fixture.accounts, "--org", fixture.org] + extra,
+            directory: fixture.directory
+        )
+    }
+
+    private static func kind(_ path: String) -> mode_t {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        return info.st_mode & S_IFMT
+    }
+
+    @Test(arguments: ["-", "/dev/stdout"])
+    func standardOutputSpellings(name: String) throws {
+        let fixture = try Fixture()
+        let outcome = try Self.scan(fixture, ["--quiet", "--output", name])
+        #expect(outcome.status == 1)
+        #expect(outcome.jsonLines.contains { $0["account"] as? String == "jdupont" })
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory.appendingPathComponent("-").path))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).sorted() == [
+                "accounts.csv", "dump.txt", "org.toml",
+            ]
+        )
+    }
+
+    /// A FIFO is written in place: its reader gets the report, and it stays a FIFO.
+    @Test func fifoGetsTheReport() throws {
+        let fixture = try Fixture()
+        let fifo = fixture.directory.appendingPathComponent("report.fifo").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = PipeReader(path: fifo)
+        let outcome = try Self.scan(fixture, ["--quiet", "--output", fifo])
+        let delivered = reader.finish()
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        let report = String(decoding: try #require(delivered), as: UTF8.self)
+        #expect(report.contains("\"account\":\"jdupont\""))
+        #expect(Self.kind(fifo) == S_IFIFO)
+    }
+
+    /// A character device is written in place. A private null device is tried first, so that a
+    /// regression cannot turn the machine's /dev/null into a file.
+    @Test(.enabled(if: geteuid() == 0, "creating a device node needs root"))
+    func characterDeviceStaysADevice() throws {
+        let fixture = try Fixture()
+        let device = fixture.directory.appendingPathComponent("null").path
+        try #require(mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)
+        let private_ = try Self.scan(fixture, ["--quiet", "--output", device])
+        #expect(private_.status == 1)
+        try #require(Self.kind(device) == S_IFCHR)
+        let system = try Self.scan(fixture, ["--quiet", "--output", "/dev/null"])
+        #expect(system.status == 1)
+        #expect(system.stdout.isEmpty)
+        #expect(Self.kind("/dev/null") == S_IFCHR)
+    }
+
+    /// A link to a regular file: the file gets the report, the link stays a link to it.
+    @Test func linkToARegularFileReplacesTheFile() throws {
+        let fixture = try Fixture()
+        let reports = fixture.directory.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: false)
+        let file = reports.appendingPathComponent("latest.jsonl").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8)))
+        let link = fixture.directory.appendingPathComponent("latest.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "reports/latest.jsonl")
+        let outcome = try Self.scan(fixture, ["--quiet", "--output", link])
+        #expect(outcome.status == 1)
+        #expect(Self.kind(link) == S_IFLNK)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "reports/latest.jsonl")
+        let report = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(report.contains("\"account\":\"jdupont\""))
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports.path) == ["latest.jsonl"])
+    }
+
+    /// Each file the run reads or keeps, named as the output (directly or through a link):
+    /// exit status 2, the file's bytes unchanged, nothing scanned.
+    @Test(arguments: ["input", "input through a link", "inside an input folder", "accounts", "org", "key", "state"])
+    func outputOverARunFileIsRefused(which: String) throws {
+        let fixture = try Fixture()
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        let key = try fixture.file("key", CLI.key)
+        chmod(key, 0o600)
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let dumps = fixture.directory.appendingPathComponent("dumps")
+        try FileManager.default.createDirectory(at: dumps, withIntermediateDirectories: false)
+        let inside = dumps.appendingPathComponent("victim.txt").path
+        try ScanContractTests.combolist.write(toFile: inside, atomically: true, encoding: .utf8)
+        let link = fixture.directory.appendingPathComponent("alias").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: dump)
+        let base = ["--accounts", fixture.accounts, "--org", fixture.org, "--fingerprint-key-file", key]
+        // A first run creates the state, so that there is something to destroy.
+        let first = try CLI.run(["scan", dump] + base + ["--state", state, "--quiet"])
+        try #require(first.status == 1)
+
+        let (inputs, output): ([String], String) =
+            switch which {
+            case "input": ([dump], dump)
+            case "input through a link": ([dump], link)
+            case "inside an input folder": ([dumps.path], inside)
+            case "accounts": ([dump], fixture.accounts)
+            case "org": ([dump], fixture.org)
+            case "key": ([dump], key)
+            default: ([dump], state)
+            }
+        let before = try Data(contentsOf: URL(fileURLWithPath: output))
+        let outcome = try CLI.run(["scan"] + inputs + base + ["--state", state, "--output", output])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--output \(output)"))
+        #expect(outcome.stderr.contains("refusing to overwrite it"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == before)
+        // Nothing scanned: no report, no summary.
+        #expect(outcome.stdout.isEmpty)
+        #expect(!outcome.stderr.contains("findings"))
+    }
+
+    /// The state's journal and lock, the hash exports and the pattern packs are protected too,
+    /// and so is everything the reset list could overwrite.
+    @Test func resetListOverConfigurationIsRefused() throws {
+        let fixture = try Fixture()
+        let hashes = try fixture.file("ntds.txt", "jdupont:31d6cfe0d16ae931b73c59d7e0c089c0\n")
+        chmod(hashes, 0o600)
+        let pack = try fixture.file("extra.toml", "")
+        let packs = fixture.directory.appendingPathComponent("packs")
+        try FileManager.default.createDirectory(at: packs, withIntermediateDirectories: false)
+        let oldReset = packs.appendingPathComponent("reset.csv").path
+        #expect(FileManager.default.createFile(atPath: oldReset, contents: Data("old".utf8)))
+        for (options, output) in [
+            (["--hashes", hashes], hashes),
+            (["--patterns", pack], pack),
+            (["--patterns", packs.path], oldReset),
+            (
+                ["--state", fixture.directory.appendingPathComponent("s.db").path],
+                fixture.directory.appendingPathComponent("s.db-journal").path
+            ),
+        ] {
+            let before = FileManager.default.contents(atPath: output)
+            let outcome = try Self.scan(fixture, options + ["--reset-list", output])
+            #expect(outcome.status == 2, "\(options)")
+            #expect(outcome.stderr.contains("--reset-list \(output)"), "\(options)")
+            #expect(FileManager.default.contents(atPath: output) == before)
+            #expect(outcome.stdout.isEmpty)
+        }
+    }
+
+    @Test func resetListSameAsOutputIsRefused() throws {
+        let fixture = try Fixture()
+        let report = fixture.directory.appendingPathComponent("report.csv").path
+        let same = try Self.scan(fixture, ["--output", report, "--reset-list", report])
+        #expect(same.status == 2)
+        #expect(same.stderr.contains("--reset-list \(report) and --output \(report) are the same file"))
+        #expect(!FileManager.default.fileExists(atPath: report))
+        let bothStdout = try Self.scan(fixture, ["--reset-list", "/dev/stdout"])
+        #expect(bothStdout.status == 2)
+        #expect(bothStdout.stderr.contains("both go to standard output"))
+        #expect(bothStdout.stdout.isEmpty)
+    }
+
+    @Test func folderOrMissingFolderIsRefused() throws {
+        let fixture = try Fixture()
+        let folder = try Self.scan(fixture, ["--output", fixture.directory.path])
+        #expect(folder.status == 2)
+        #expect(folder.stderr.contains("is a folder"))
+        let missing = fixture.directory.appendingPathComponent("absent/report.jsonl").path
+        let absent = try Self.scan(fixture, ["--reset-list", missing])
+        #expect(absent.status == 2)
+        #expect(absent.stderr.contains("does not exist"))
+        #expect(absent.stdout.isEmpty)
+    }
+}
+
+/// Reads a FIFO to its end on another thread; `finish` returns what was read, or nil (after
+/// unblocking the reader) when no writer came.
+final class PipeReader: @unchecked Sendable {
+    private let path: String
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(path: String) {
+        self.path = path
+        Thread.detachNewThread { [self] in
+            let handle = FileHandle(forReadingAtPath: path)
+            data = handle?.readDataToEndOfFile() ?? Data()
+            try? handle?.close()
+            done.signal()
+        }
+    }
+
+    func finish(timeout: Double = 5) -> Data? {
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            let writer = open(path, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            done.wait()
+            return nil
+        }
+        return data
+    }
+}
