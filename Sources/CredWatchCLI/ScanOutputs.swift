@@ -32,8 +32,19 @@ struct ScanOutputs {
     /// The inputs and the configuration the run loads, and the state it keeps.
     private static func protectedFiles(of command: Scan) -> OutputGuard {
         var protected = OutputGuard()
-        for input in command.inputs where input != InputSource.standardInputLocator {
-            protected.protect(input, as: "the input")
+        for input in command.inputs.map(RawArguments.path) where !input.isStandardInput {
+            // Inputs are opened by their bytes (which need not be UTF-8): compared by identity.
+            var info = stat()
+            if input.status(&info) {
+                protected.protect(
+                    DeviceInode(info),
+                    path: input.display,
+                    as: "the input",
+                    isFolder: info.st_mode & S_IFMT == S_IFDIR
+                )
+            } else {
+                protected.protect(input.display, as: "the input")
+            }
         }
         protected.protect(command.accounts, as: "the accounts export")
         if let org = command.org { protected.protect(org, as: "the organisation profile") }

@@ -46,6 +46,11 @@ public struct InputPath: Sendable, Hashable, ExpressibleByStringLiteral {
 
     /// Standard input's spelling.
     public var isStandardInput: Bool { bytes == [0x2D] }
+
+    /// `stat` of the path (following symbolic links) into `info`; false when it fails.
+    public func status(_ info: inout stat) -> Bool {
+        InputFile.withCString(bytes) { stat($0, &info) } == 0
+    }
 }
 
 /// A file to read: `name` is opened relative to an open `directory` (a file found by the walk),

@@ -23,8 +23,8 @@
 /// Files are not opened here: the reader reports a file it cannot open.
 public final class InputWalker {
     private let diagnostics: Diagnostics
-    private var walkedDirectories = Set<FileIdentity>()
-    private var readFiles = Set<FileIdentity>()
+    private var walkedDirectories = Set<DeviceInode>()
+    private var readFiles = Set<DeviceInode>()
     /// Directories open at once (one per level of the walk), leaving the rest of the process's
     /// descriptors to the readers.
     private let maxOpenDirectories: Int
@@ -43,7 +43,7 @@ public final class InputWalker {
             }
             let locator = argument.display
             var info = stat()
-            guard InputFile.withCString(argument.bytes, { stat($0, &info) }) == 0 else {
+            guard argument.status(&info) else {
                 reportUnreadable(locator, errorNumber: errno)
                 continue
             }
@@ -56,9 +56,9 @@ public final class InputWalker {
                     reportUnreadable(locator, errorNumber: errno)
                     continue
                 }
-                walkTree(DirectoryHandle(descriptor: descriptor), identity: FileIdentity(info), locator: locator, visit)
+                walkTree(DirectoryHandle(descriptor: descriptor), identity: DeviceInode(info), locator: locator, visit)
             case .regular:
-                guard readFiles.insert(FileIdentity(info)).inserted else {
+                guard readFiles.insert(DeviceInode(info)).inserted else {
                     duplicate()
                     continue
                 }
@@ -88,7 +88,7 @@ public final class InputWalker {
     /// Visits the files below `root` depth-first in name order.
     private func walkTree(
         _ root: DirectoryHandle,
-        identity: FileIdentity,
+        identity: DeviceInode,
         locator: String,
         _ visit: (InputSource) -> Void
     ) {
@@ -118,7 +118,7 @@ public final class InputWalker {
             }
             switch FileKind(info) {
             case .regular:
-                guard readFiles.insert(FileIdentity(info)).inserted else {
+                guard readFiles.insert(DeviceInode(info)).inserted else {
                     duplicate()
                     continue
                 }
@@ -137,7 +137,7 @@ public final class InputWalker {
                 }
                 let handle = DirectoryHandle(descriptor: descriptor)
                 // The identity of what was opened, not of what was listed: it cannot have changed.
-                guard fstat(descriptor, &info) == 0, walkedDirectories.insert(FileIdentity(info)).inserted else {
+                guard fstat(descriptor, &info) == 0, walkedDirectories.insert(DeviceInode(info)).inserted else {
                     duplicate()
                     continue
                 }
@@ -232,17 +232,6 @@ private enum FileKind: Equatable {
         case S_IFDIR: self = .directory
         default: self = .other
         }
-    }
-}
-
-/// A file's or directory's identity, to recognise it whatever path reaches it.
-private struct FileIdentity: Hashable {
-    var device: UInt64
-    var inode: UInt64
-
-    init(_ info: stat) {
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
     }
 }
 

@@ -4,30 +4,6 @@
     import Musl
 #endif
 
-/// A file's device and inode numbers: two paths name the same file exactly when these are equal,
-/// whatever symbolic or hard links lead to it.
-public struct DeviceInode: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-
-    public init(device: UInt64, inode: UInt64) {
-        self.device = device
-        self.inode = inode
-    }
-
-    init(_ info: stat) {
-        device = UInt64(truncatingIfNeeded: info.st_dev)
-        inode = UInt64(truncatingIfNeeded: info.st_ino)
-    }
-
-    /// The file at `path`, symbolic links followed; nil when there is none (or it cannot be examined).
-    public init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        self.init(info)
-    }
-}
-
 /// An output path credwatch will not write: it names the path as given and the reason.
 public struct OutputPathError: Error, CustomStringConvertible, Equatable {
     public var message: String
