@@ -428,7 +428,8 @@ extension DecodeSession {
                 memberName,
                 depth: depth,
                 seekable: entry.method == 0 ? data : nil,
-                sizeHint: entry.size
+                sizeHint: entry.size,
+                isStored: entry.method == 0
             )
             if let inflater {
                 // Deflate data ends by itself: the member's data is what the decompressor took,
@@ -541,7 +542,13 @@ extension DecodeSession {
         let member =
             entry.isDirectory
             ? ByteReader(checked, pool: pool)
-            : readMember(checked, memberName, depth: depth, sizeHint: entry.hasDataDescriptor ? nil : entry.size)
+            : readMember(
+                checked,
+                memberName,
+                depth: depth,
+                sizeHint: entry.hasDataDescriptor ? nil : entry.size,
+                isStored: entry.method == 0
+            )
         guard reader.failure == nil, !expansion.isExhausted else { return .stop }
         if member.failure == nil {
             // Read what the member's reader left (an ignored document, the rest after an archive).

@@ -253,6 +253,54 @@ struct ZipTests {
         #expect(expansion.isExhausted)
     }
 
+    /// Stored data counts against the input's budget like inflated data: three stored zips
+    /// nested around a 20 KB combolist hand on about three times the file's size, past a
+    /// budget of once the file plus 4 KB; the input is cut off with an error naming the member
+    /// where it ran out, read through the directory or in a forward pass alike.
+    @Test(arguments: ZipReadMode.allCases)
+    func storedDataCountsAgainstTheInputsBudget(mode: ZipReadMode) {
+        var limits = ScanLimits()
+        limits.maxCompressionRatio = 1
+        limits.ratioGrace = 1000
+        let text = String(repeating: combo, count: 10)
+        var archive = ZipFixture([.init("combo.txt", text, method: 0)]).build()
+        for level in 1...2 {
+            archive = ZipFixture([.init("level\(level).zip", archive, method: 0)]).build()
+        }
+        let harness = DecodeHarness(limits: limits)
+        mode.read(archive, as: "stored.zip", into: harness)
+        #expect(
+            harness.reported(
+                "error: stored.zip!level2.zip",
+                ": stored data cut off after ",
+                "this input expands more than 1 times over all its layers: the rest of it is skipped"
+            ),
+            "\(harness.messages)"
+        )
+        #expect(harness.errors.count == 1, "\(harness.messages)")
+        #expect(harness.collector.all.flatMap(\.text).count < text.utf8.count)
+    }
+
+    /// A file read at random (a zip through its directory, read in place) is as large as the
+    /// file, however many times parts of it are read: reading again must not raise the input's
+    /// budget.
+    @Test func rereadingAFileDoesNotRaiseItsBudget() {
+        let zip = ZipFixture([.init("a.txt", combo), .init("b.txt", combo, method: 0)]).build()
+        let scratch = DecodeScratchDirectory()
+        let path = scratch.write("archive.zip", zip)
+        var harness = DecodeHarness()
+        harness.options.preloadLimit = 0
+        let session = DecodeSession(
+            options: harness.options,
+            diagnostics: harness.diagnostics,
+            consumer: harness.collector
+        )
+        session.read(descriptor: open(path, O_RDONLY | O_CLOEXEC), ownsDescriptor: true, locator: "archive.zip")
+        #expect(harness.collector.locators == ["archive.zip!a.txt", "archive.zip!b.txt"])
+        #expect(harness.diagnostics.bytesRead.load(ordering: .relaxed) > zip.count)
+        #expect(session.expansion.rawBytes == Int64(zip.count))
+    }
+
     @Test func zipOfManyBombsIsStoppedAsAWhole() {
         var limits = ScanLimits()
         limits.ratioGrace = 100_000
