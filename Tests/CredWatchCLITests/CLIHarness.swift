@@ -32,12 +32,16 @@ enum CLI {
     /// A fixed key, so fingerprints compare across runs.
     static let key = "credwatch-test-key-0123456789abcdef"
 
+    /// Runs the executable to its end; with `timeout`, a run still going after that many
+    /// seconds is terminated (its status is then the signal's), so that a test of something
+    /// that used to hang fails instead of hanging.
     static func run(
         _ arguments: [String],
         stdin: Data? = nil,
         environment: [String: String] = [:],
         directory: URL? = nil,
-        program: URL? = nil
+        program: URL? = nil,
+        timeout: TimeInterval? = nil
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = program ?? executable
@@ -56,6 +60,11 @@ enum CLI {
         process.standardError = errors
         process.standardInput = input
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { process.terminate() }
+            }
+        }
         // Drain both pipes while the process runs, so a large report cannot block it.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
@@ -86,6 +95,72 @@ enum CLI {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("credwatch-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// A zip whose central directory lists its one stored member `name` `copies` times
+    /// (`copy0-NAME`, `copy1-NAME`…), every entry at the same local header.
+    static func repeatedStoredZip(_ name: String, _ data: [UInt8], copies: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
+        let checksum = crc32(data)
+        func fields() {
+            put(UInt16(0))  // stored
+            put(UInt32(0x0021_0000))  // time, date
+            put(checksum)
+            put(UInt32(data.count))
+            put(UInt32(data.count))
+        }
+        put(UInt32(0x0403_4B50))
+        put(UInt16(20))
+        put(UInt16(0))
+        fields()
+        put(UInt16(name.utf8.count))
+        put(UInt16(0))
+        out += Array(name.utf8) + data
+        let directoryOffset = out.count
+        for copy in 0..<copies {
+            let entryName = Array("copy\(copy)-\(name)".utf8)
+            put(UInt32(0x0201_4B50))
+            put(UInt16(0x031E))
+            put(UInt16(20))
+            put(UInt16(0))
+            fields()
+            put(UInt16(entryName.count))
+            out += [UInt8](repeating: 0, count: 12)  // extra, comment, disk, attributes
+            put(UInt32(0))  // the one local header
+            out += entryName
+        }
+        let directorySize = out.count - directoryOffset
+        put(UInt32(0x0605_4B50))
+        put(UInt32(0))
+        put(UInt16(copies))
+        put(UInt16(copies))
+        put(UInt32(directorySize))
+        put(UInt32(directoryOffset))
+        put(UInt16(0))
+        return out
+    }
+
+    /// `document` (as `combo.txt`) at the bottom of `levels` zips, each a stored member
+    /// (`levelN.zip`) of the next, each listed `copies` times (issue 14).
+    static func nestedRepeatedZip(document: [UInt8], levels: Int, copies: Int) -> [UInt8] {
+        var bytes = document
+        var name = "combo.txt"
+        for level in 1...max(1, levels) {
+            bytes = repeatedStoredZip(name, bytes, copies: copies)
+            name = "level\(level).zip"
+        }
+        return bytes
+    }
+
+    /// CRC-32 (IEEE), bit by bit: fixtures are small.
+    static func crc32(_ data: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in data {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
     }
 
     /// gzip of `text` through the system's gzip (the decode stage's own tests build gzip in-process).

@@ -78,6 +78,46 @@ struct MalformedCLITests {
         #expect(outcome.stderr.contains("errors 0, warnings 0"))
     }
 
+    /// Issue 14: a 25 KB zip whose central directory lists its one stored member 30 times,
+    /// nested 8 deep (each level a stored zip of the next), was read 30⁸ times: the scan never
+    /// ended and its memory grew. Now the scan ends (the run is terminated after two minutes,
+    /// failing the test, should that come back), every archive is named as hostile on stderr,
+    /// the credential of the first copy is reported once, and the exit status is 1 (findings
+    /// reported, README's contract, even though inputs were cut).
+    @Test func nestedZipListingItsMemberThirtyTimesEnds() throws {
+        let fixture = try Fixture()
+        var lines = (1...200).map { "https://forum.example.test/login:visitor\($0)@mail.example:pw\($0)\n" }
+        lines[100] = Self.leaked
+        let zip = CLI.nestedRepeatedZip(document: Array(lines.joined().utf8), levels: 8, copies: 30)
+        #expect(zip.count < 30_000)
+        let path = try fixture.file("repeat.zip", data: Data(zip))
+
+        let outcome = try CLI.run(
+            ["scan", path, "--accounts", fixture.accounts, "--org", fixture.org],
+            timeout: 120
+        )
+
+        #expect(outcome.status == 1)
+        let hostile = outcome.stderr.split(separator: "\n").filter {
+            $0.hasSuffix(
+                ": hostile archive: 29 central-directory entries point at data already read for another member "
+                    + "(overlapping zip bomb?): skipped"
+            )
+        }
+        #expect(hostile.count == 8)
+        #expect(hostile.last?.hasPrefix("credwatch: error: \(path): ") == true)
+        let credentials = outcome.jsonLines.filter { $0["kind"] as? String == "credential" }
+        #expect(credentials.count == 1)
+        let finding = try #require(credentials.first)
+        #expect(finding["account"] as? String == "jdupont")
+        #expect(finding["count"] as? Int == 1)
+        #expect(finding["sources_omitted"] == nil)
+        let source = try #require((finding["sources"] as? [[String: Any]])?.first)
+        let inner = (1...7).reversed().map { "copy0-level\($0).zip!" }.joined()
+        #expect(source["path"] as? String == path + "!" + inner + "copy0-combo.txt")
+        #expect(source["line"] as? Int == 101)
+    }
+
     /// The fuzzer's profile (`[<`) aborted the process inside toml++; it is a configuration
     /// error, with the file and line, and exit status 2.
     @Test func profileThatTOMLKitWouldAbortOnIsFatal() throws {

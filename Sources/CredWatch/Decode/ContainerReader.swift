@@ -199,17 +199,27 @@ final class DecodeSession {
     }
 
     /// Reads one archive member through `process`; returns its reader, whose `failure` tells
-    /// whether the member's data could be read.
+    /// whether the member's data could be read. The data of a stored member (`isStored`)
+    /// counts against the input's expansion budget here; a decompressor counts its own output.
     func readMember(
         _ data: any ByteStream,
         _ name: StreamName,
         depth: Int,
         seekable: FileWindow? = nil,
-        sizeHint: Int64? = nil
+        sizeHint: Int64? = nil,
+        isStored: Bool
     ) -> ByteReader {
         diagnostics.members.add(1, ordering: .relaxed)
-        let reader = ByteReader(data, pool: pool)
+        let stored =
+            isStored ? StoredDataStream(data, expansion: expansion, limits: limits, locator: name.locator) : nil
+        let reader = ByteReader(stored ?? data, pool: pool)
         process(reader, name, depth: depth + 1, seekable: seekable, sizeHint: sizeHint)
+        // A member read no further once the input ran out of budget (an archive inside, read at
+        // random) has not raised the fault: it is reported here, so the input is never cut off
+        // without a word.
+        if let cutOff = stored?.cutOff, reader.failure == nil {
+            diagnostics.error(cutOff.locator, cutOff.reason)
+        }
         return reader
     }
 

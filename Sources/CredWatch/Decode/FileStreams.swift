@@ -7,7 +7,8 @@
 #endif
 
 /// An open file descriptor; closed when the last stream over it is released. Every byte read
-/// is counted in `Diagnostics.bytesRead` and in the input's expansion guard.
+/// is counted in `Diagnostics.bytesRead`, and how much of the input was read in the input's
+/// expansion guard.
 final class OpenFile {
     let descriptor: Int32
     let locator: String
@@ -60,7 +61,7 @@ final class OpenFile {
             buffer.baseAddress!.copyMemory(from: preloaded.baseAddress! + Int(offset), byteCount: count)
             return count
         }
-        return try counted { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
+        return try counted(at: offset) { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
     /// Reads at `offset` until `buffer` is full or the file ends; returns the bytes read.
@@ -77,12 +78,17 @@ final class OpenFile {
         return filled
     }
 
-    private func counted(_ call: () -> Int) throws(DecodeFault) -> Int {
+    /// Runs a read call (at `offset` for `pread`, nil for `read`), counting what it read.
+    private func counted(at offset: Int64? = nil, _ call: () -> Int) throws(DecodeFault) -> Int {
         while true {
             let result = call()
             if result >= 0 {
                 diagnostics.bytesRead.add(result, ordering: .relaxed)
-                expansion.rawBytes &+= Int64(result)
+                if let offset {
+                    expansion.noteFileRead(through: offset &+ Int64(result))
+                } else {
+                    expansion.noteStreamRead(result)
+                }
                 return result
             }
             if errno == EINTR { continue }

@@ -57,18 +57,31 @@ extension DeflateWrapper {
     }
 }
 
-/// What one input has produced so far across all its decompression layers, to stop inputs
-/// that expand without bound through nesting (a zip of zips of bombs) even when no single
-/// layer exceeds the per-member limits.
+/// What one input has produced so far across all its layers, to stop inputs that expand without
+/// bound (a zip of zips of bombs, stored zips nested with repeated entries) even when no single
+/// layer exceeds the per-member limits. Every byte a layer hands on counts: a decompressor's
+/// output, and the data of stored archive members (the same bytes of the file can be read out
+/// through several nested archives).
 final class ExpansionGuard {
-    /// Bytes read from the file system or standard input for this input.
+    /// The size of the input: how far into the file it has been read (reading the same part
+    /// again does not make the input larger), or the bytes read from a stream.
     var rawBytes: Int64 = 0
-    /// Bytes produced by every decompressor of this input.
+    /// Bytes produced by every decompressor and stored member of this input.
     private(set) var inflatedBytes: Int64 = 0
+
+    /// Counts `count` bytes read from a stream (each read once).
+    func noteStreamRead(_ count: Int) {
+        rawBytes &+= Int64(count)
+    }
+
+    /// Counts a read of a seekable file that reached `end`.
+    func noteFileRead(through end: Int64) {
+        rawBytes = max(rawBytes, end)
+    }
     /// Set once the input expanded past the ratio: nothing more of it is read.
     private(set) var isExhausted = false
 
-    /// Records `count` decompressed bytes; returns false when the input as a whole now produced
+    /// Records `count` decoded bytes; returns false when the input as a whole now produced
     /// more than `maxCompressionRatio` times what was read of it, plus room for a few members cut
     /// off as bombs (each may produce about `ratioGrace`) so that their siblings are still read.
     func record(_ count: Int, limits: ScanLimits) -> Bool {

@@ -42,6 +42,49 @@ final class LimitedStream: ByteStream {
     }
 }
 
+/// The data of a stored archive member (a zip member without compression, a tar member),
+/// counted against the input's expansion budget like a decompressor's output: through nested
+/// stored archives the same bytes of a file can be read out again and again, and every such
+/// read costs the input. Once the input as a whole has expanded past its bound, the bytes of
+/// this read are still delivered, and the next read fails.
+final class StoredDataStream: ByteStream {
+    private let source: any ByteStream
+    private let expansion: ExpansionGuard
+    private let limits: ScanLimits
+    private let locator: String
+    private var delivered: Int64 = 0
+    /// Why the member is cut off, once the input has expanded too much; raised on the next read.
+    private(set) var cutOff: DecodeFault?
+
+    init(_ source: any ByteStream, expansion: ExpansionGuard, limits: ScanLimits, locator: String) {
+        self.source = source
+        self.expansion = expansion
+        self.limits = limits
+        self.locator = locator
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
+        if let cutOff { throw cutOff }
+        let count = try source.read(into: buffer)
+        guard count > 0 else { return 0 }
+        delivered += Int64(count)
+        if !expansion.record(count, limits: limits) {
+            cutOff = DecodeFault(
+                locator: locator,
+                reason: "stored data cut off after \(delivered) bytes: this input expands more than "
+                    + "\(limits.maxCompressionRatio) times over all its layers: the rest of it is skipped"
+            )
+        }
+        return count
+    }
+
+    /// Bytes passed over are not handed on: they do not count.
+    func skip(_ count: Int64) throws(DecodeFault) -> Int64? {
+        if let cutOff { throw cutOff }
+        return try source.skip(count)
+    }
+}
+
 /// Passes a member's bytes through while computing their CRC-32 and size; checks them against
 /// the archive's record at the end when that record is known before the data.
 final class ChecksumStream: ByteStream {

@@ -197,7 +197,7 @@ extension DecodeSession {
         depth: Int
     ) -> Bool {
         let data = LimitedStream(reader, length: size, locator: memberName.locator)
-        _ = readMember(data, memberName, depth: depth, sizeHint: size)
+        _ = readMember(data, memberName, depth: depth, sizeHint: size, isStored: true)
         guard reader.failure == nil, !expansion.isExhausted else { return false }
         do {
             try reader.skip(data.remaining + padding)

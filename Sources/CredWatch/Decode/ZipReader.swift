@@ -177,6 +177,85 @@ struct ZipDirectory {
     }
 }
 
+/// The parts of a seekable archive that its members' data has been read from, so that none is
+/// read twice. Members of a sound archive never share data; a central directory that lists the
+/// same data again (an overlapping zip bomb, or nested stored zips whose repeated entries
+/// multiply the reads level by level) names a hostile archive.
+///
+/// Spans are kept sorted and disjoint, and merged when less than a local header apart: every
+/// member's span is at least a local header long, so one that touches such a gap touches a
+/// neighbour too, and merging changes no answer (a sound archive read in order is one span).
+/// Spans met out of order wait in a small sorted side list, merged in when it grows past the
+/// square root of the rest, so that no order of entries makes the bookkeeping quadratic.
+struct ZipDataLedger {
+    /// No member's span is shorter: its local header alone is 30 bytes.
+    static let minimumSpan: Int64 = 30
+    private var settled: [Range<Int64>] = []
+    private var recent: [Range<Int64>] = []
+
+    /// Whether `span` shares a byte with a span read already.
+    func overlaps(_ span: Range<Int64>) -> Bool {
+        Self.overlaps(span, in: settled) || Self.overlaps(span, in: recent)
+    }
+
+    /// Records `span` as read; the caller has checked that it overlaps nothing.
+    mutating func claim(_ span: Range<Int64>) {
+        guard !span.isEmpty else { return }
+        let isAfterSettled = settled.last.map { span.lowerBound >= $0.upperBound } ?? true
+        let isAfterRecent = recent.last.map { span.lowerBound >= $0.upperBound } ?? true
+        if isAfterSettled && isAfterRecent {
+            Self.append(span, to: &settled)
+            return
+        }
+        recent.insert(span, at: Self.partition(recent, before: span.lowerBound))
+        if recent.count > max(64, Int(Double(settled.count).squareRoot())) {
+            var merged: [Range<Int64>] = []
+            merged.reserveCapacity(settled.count + recent.count)
+            var (left, right) = (0, 0)
+            while left < settled.count || right < recent.count {
+                let takesSettled =
+                    right == recent.count
+                    || (left < settled.count && settled[left].lowerBound < recent[right].lowerBound)
+                if takesSettled {
+                    Self.append(settled[left], to: &merged)
+                    left += 1
+                } else {
+                    Self.append(recent[right], to: &merged)
+                    right += 1
+                }
+            }
+            settled = merged
+            recent.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Appends a span that starts at or after the end of the last, merging it when the gap
+    /// between them is narrower than any member's span.
+    private static func append(_ span: Range<Int64>, to spans: inout [Range<Int64>]) {
+        if let last = spans.last, span.lowerBound - last.upperBound < minimumSpan {
+            spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, span.upperBound)
+        } else {
+            spans.append(span)
+        }
+    }
+
+    /// The index of the first span of `spans` (sorted, disjoint) that starts at or after `offset`.
+    private static func partition(_ spans: [Range<Int64>], before offset: Int64) -> Int {
+        var (low, high) = (0, spans.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].lowerBound < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func overlaps(_ span: Range<Int64>, in spans: [Range<Int64>]) -> Bool {
+        // The last span starting before `span` ends is the only one that can reach into it.
+        let index = partition(spans, before: span.upperBound)
+        return index > 0 && spans[index - 1].upperBound > span.lowerBound
+    }
+}
+
 extension [UInt8] {
     /// Little-endian integers of small headers read with `FileWindow.bytes`; the caller has
     /// checked the bounds.
@@ -210,10 +289,27 @@ extension DecodeSession {
         let region = archive.window(offset: directory.start, length: directory.end - directory.start)
         let records = ByteReader(WindowStream(region, locator: name.locator), pool: pool)
         var count = 0
-        // Members' data never overlap in a sound archive, so together they take at most the
-        // archive's size. Entries that point at the same data again (an overlapping zip bomb),
-        // or that record sizes far beyond their data (each then read ahead by a whole buffer),
-        // would pass every per-member limit while the archive's cost grows without bound.
+        // Each member's data is read once. An entry that points at data already read for another
+        // (the same local header listed again, or data overlapping another member's: an
+        // overlapping zip bomb, or nested stored zips whose repeated entries multiply the reads
+        // level by level) is skipped, and the archive named as hostile.
+        var ledger = ZipDataLedger()
+        var overlapping = 0
+        defer {
+            if overlapping > 0 {
+                diagnostics.error(
+                    name.locator,
+                    "hostile archive: \(overlapping) central-directory "
+                        + (overlapping == 1 ? "entry points" : "entries point")
+                        + " at data already read for another member (overlapping zip bomb?): skipped"
+                )
+            }
+        }
+        // A decompressor's reader reads ahead of its member's data, within the recorded size, by
+        // up to a buffer: entries that record sizes far beyond their data would each read a whole
+        // buffer, and pass every per-member limit while the archive's cost grows without bound.
+        // What members read may take the archive's size, plus one buffer of slack so that a
+        // single member whose recorded size is too large costs only itself.
         var memberData: Int64 = 0
         while !expansion.isExhausted {
             let fixed = try records.peek(46)
@@ -238,8 +334,18 @@ extension DecodeSession {
             let entry = ZipEntry(centralRecord: record)
             records.consume(recordLength)
             count += 1
-            memberData += readDirectoryMember(entry, in: archive, shift: directory.shift, name, depth: depth)
-            // One buffer of slack: a single member whose recorded size is too large costs only itself.
+            let outcome = readDirectoryMember(
+                entry,
+                in: archive,
+                shift: directory.shift,
+                name,
+                depth: depth,
+                ledger: &ledger
+            )
+            switch outcome {
+            case .read(let bytes): memberData += bytes
+            case .overlapping: overlapping += 1
+            }
             if memberData > archive.length + Int64(BufferPool.bufferSize) {
                 throw DecodeFault(
                     locator: name.locator,
@@ -250,25 +356,41 @@ extension DecodeSession {
         }
     }
 
+    private enum DirectoryMemberOutcome {
+        /// Bytes of the archive read for the member's data (a decompressor's reader reads ahead
+        /// of it, within the recorded size, by at most one buffer).
+        case read(Int64)
+        /// The entry's local header or data lies in data already read for another member: it is
+        /// not read.
+        case overlapping
+    }
+
     /// Reads one member located through the central directory; a fault is the member's alone.
-    /// Returns how many bytes of the archive were read for the member's data (a decompressor's
-    /// reader reads ahead of it, within the recorded size, by at most one buffer).
+    /// `ledger` holds what the archive's members have read so far: a member whose data lies
+    /// there is not read, and what this one reads is added.
     private func readDirectoryMember(
         _ entry: ZipEntry,
         in archive: FileWindow,
         shift: Int64,
         _ name: StreamName,
-        depth: Int
-    ) -> Int64 {
+        depth: Int,
+        ledger: inout ZipDataLedger
+    ) -> DirectoryMemberOutcome {
         let memberName = name.member(entry.name)
-        if entry.isDirectory { return 0 }
+        if entry.isDirectory { return .read(0) }
         if let reason = entry.skipReason {
             diagnostics.warning(memberName.locator, reason)
-            return 0
+            return .read(0)
+        }
+        let headerOffset = entry.localHeaderOffset &+ shift
+        // A local header listed again is known without reading it.
+        if headerOffset >= 0 && headerOffset <= archive.length - ZipDataLedger.minimumSpan
+            && ledger.overlaps(headerOffset..<(headerOffset + ZipDataLedger.minimumSpan))
+        {
+            return .overlapping
         }
         var dataRead: WindowStream?
         do throws(DecodeFault) {
-            let headerOffset = entry.localHeaderOffset &+ shift
             let header = try archive.bytes(at: headerOffset, count: 30)
             guard header.count == 30, header.littleEndian32(at: 0) == ZipSignature.localHeader else {
                 throw DecodeFault(
@@ -279,13 +401,21 @@ extension DecodeSession {
             let dataOffset =
                 headerOffset + 30 + Int64(header.littleEndian16(at: 26)) + Int64(header.littleEndian16(at: 28))
             let data = archive.window(offset: dataOffset, length: entry.compressedSize)
+            let dataStart = data.start - archive.start
+            let span = headerOffset..<(dataStart + data.length)
+            if ledger.overlaps(span) { return .overlapping }
             let window = WindowStream(data, locator: memberName.locator)
             dataRead = window
             let stream: any ByteStream
+            var inflater: InflateStream?
             if entry.method == 0 {
+                // Stored data may be read anywhere in its window (a zip inside is read at random).
+                ledger.claim(span)
                 stream = window
             } else {
-                stream = try inflate(ByteReader(window, pool: pool), .raw, locator: memberName.locator)
+                let inflating = try inflate(ByteReader(window, pool: pool), .raw, locator: memberName.locator)
+                inflater = inflating
+                stream = inflating
             }
             let checked = ChecksumStream(
                 stream,
@@ -298,12 +428,18 @@ extension DecodeSession {
                 memberName,
                 depth: depth,
                 seekable: entry.method == 0 ? data : nil,
-                sizeHint: entry.size
+                sizeHint: entry.size,
+                isStored: entry.method == 0
             )
+            if let inflater {
+                // Deflate data ends by itself: the member's data is what the decompressor took,
+                // even when the recorded size is larger.
+                ledger.claim(headerOffset..<(dataStart + min(inflater.compressedCount, data.length)))
+            }
         } catch {
             diagnostics.error(error.locator, error.reason)
         }
-        return dataRead?.offset ?? 0
+        return .read(dataRead?.offset ?? 0)
     }
 
     /// Reads a zip in one forward pass over its local headers (standard input, pipes, archives
@@ -406,7 +542,13 @@ extension DecodeSession {
         let member =
             entry.isDirectory
             ? ByteReader(checked, pool: pool)
-            : readMember(checked, memberName, depth: depth, sizeHint: entry.hasDataDescriptor ? nil : entry.size)
+            : readMember(
+                checked,
+                memberName,
+                depth: depth,
+                sizeHint: entry.hasDataDescriptor ? nil : entry.size,
+                isStored: entry.method == 0
+            )
         guard reader.failure == nil, !expansion.isExhausted else { return .stop }
         if member.failure == nil {
             // Read what the member's reader left (an ignored document, the rest after an archive).

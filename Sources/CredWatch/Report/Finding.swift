@@ -28,8 +28,11 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// True when the password was changed after the last theft; nil when a date is missing.
     public var changedAfterTheft: Bool?
     public var cookie: CookieEvidence?
-    /// Every place the exposure was seen, sorted and de-duplicated.
+    /// The places the exposure was seen at, sorted and de-duplicated: at most
+    /// `maxListedSources`, the first in that order.
     public var sources: [Source]
+    /// Sightings at places `sources` leaves out (0 when it lists them all).
+    public var sourcesOmitted: Int
     /// Number of sightings merged (a record read twice in one file counts twice).
     public var count: Int
     /// Earliest and latest log date of the victim machines of its sources.
@@ -63,6 +66,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         changedAfterTheft: Bool? = nil,
         cookie: CookieEvidence? = nil,
         sources: [Source],
+        sourcesOmitted: Int = 0,
         count: Int,
         firstLogDate: String? = nil,
         lastLogDate: String? = nil,
@@ -88,6 +92,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         self.changedAfterTheft = changedAfterTheft
         self.cookie = cookie
         self.sources = sources
+        self.sourcesOmitted = sourcesOmitted
         self.count = count
         self.firstLogDate = firstLogDate
         self.lastLogDate = lastLogDate
@@ -108,6 +113,18 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var passwordFingerprint: String? { passwordEvidence?.fingerprint }
     public var passwordLength: Int? { passwordEvidence?.length }
 
+    /// A finding lists at most this many sources, the first in the report's order (path, then
+    /// line); sightings elsewhere are only counted (`sources_omitted`). An exposure can be
+    /// sighted without bound (one combolist line repeated a million times, archives built to
+    /// read their own data again and again), and every listed source is held in memory until
+    /// the report and written in it: a hundred places are enough to find the dumps to act on,
+    /// and the count says how many more there are.
+    public static let maxListedSources = 100
+
+    /// How many places the finding was seen at, listed or not (sightings at places left out
+    /// count one each).
+    public var placesSeen: Int { sources.count + sourcesOmitted }
+
     /// The most relevant victim machine, the one reports show.
     public var machine: VictimMachine? { machines.first }
 
@@ -116,7 +133,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let who = account ?? login ?? "-"
         let what = platform ?? host ?? cookie?.domain ?? machine?.label ?? "-"
-        let seen = sources.count == 1 ? "1 source" : "\(sources.count) sources"
+        let seen = placesSeen == 1 ? "1 source" : "\(placesSeen) sources"
         return "\(kind.rawValue) \(severity.rawValue) \(action.rawValue) \(who) \(what) (\(seen))"
     }
 

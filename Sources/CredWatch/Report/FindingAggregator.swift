@@ -36,7 +36,8 @@ public struct FindingAggregator {
         result.reserveCapacity(exposures.count)
         for exposure in exposures.values {
             var machines = Set<VictimMachine>()
-            for source in exposure.sources {
+            // Machines come from the listed sources (see `Finding.maxListedSources`).
+            for source in exposure.sources.sources {
                 let machine: VictimMachine?
                 if let known = machineOfPath[source.path] {
                     machine = known
@@ -60,14 +61,59 @@ public struct FindingAggregator {
     }
 }
 
+/// The first `capacity` distinct sources of an exposure in the report's order (path, line,
+/// family), with how many sightings each had; sightings elsewhere are only counted, so memory
+/// stays bounded however often an exposure is sighted.
+///
+/// What is kept does not depend on the order sightings arrive in (thread timing): a source
+/// among the first `capacity` of all is never evicted (fewer than `capacity` distinct sources
+/// precede it) and so keeps every sighting of it; any other is evicted or never kept. The list,
+/// and the sightings left out, are the same for every order.
+struct SourceSample {
+    let capacity: Int
+    /// Kept sources, sorted.
+    private(set) var sources: [Source] = []
+    /// Sightings of each kept source.
+    private var sightings: [Int] = []
+    /// Every sighting added.
+    private(set) var total = 0
+
+    init(capacity: Int = Finding.maxListedSources) {
+        self.capacity = max(1, capacity)
+    }
+
+    mutating func add(_ source: Source) {
+        total &+= 1
+        var (low, high) = (0, sources.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if sources[middle] < source { low = middle + 1 } else { high = middle }
+        }
+        if low < sources.count && sources[low] == source {
+            sightings[low] &+= 1
+            return
+        }
+        if sources.count == capacity {
+            // After every kept source: left out. Else the last kept one makes room.
+            if low == sources.count { return }
+            sources.removeLast()
+            sightings.removeLast()
+        }
+        sources.insert(source, at: low)
+        sightings.insert(1, at: low)
+    }
+
+    /// Sightings at sources not kept.
+    var omitted: Int { total - sightings.reduce(0, +) }
+}
+
 /// The sightings of one exposure, merged as they arrive.
 private struct Exposure {
     let key: ExposureKey
     let account: Account?
     /// The sighting with the smallest source: its URL, login and host stand for all.
     private(set) var representative: Sighting
-    private(set) var sources: Set<Source>
-    private var count: Int
+    private(set) var sources = SourceSample()
     private var alsoMatched: Set<String>
     private var isAmbiguous: Bool
     private var isPasswordCurrent: Bool?
@@ -78,8 +124,7 @@ private struct Exposure {
         self.key = key
         self.account = account
         representative = first
-        sources = [first.source]
-        count = 1
+        sources.add(first.source)
         alsoMatched = Set(first.alsoMatched)
         isAmbiguous = first.isAmbiguous
         isPasswordCurrent = first.isPasswordCurrent
@@ -88,8 +133,7 @@ private struct Exposure {
     }
 
     mutating func merge(_ sighting: Sighting) {
-        sources.insert(sighting.source)
-        count &+= 1
+        sources.add(sighting.source)
         alsoMatched.formUnion(sighting.alsoMatched)
         isAmbiguous = isAmbiguous || sighting.isAmbiguous
         // A verified-current verdict wins over "not current", which wins over "unknown".
@@ -148,8 +192,9 @@ private struct Exposure {
             passwordLastChange: passwordLastChange,
             changedAfterTheft: changedAfterTheft,
             cookie: cookie,
-            sources: sources.sorted(),
-            count: count,
+            sources: sources.sources,
+            sourcesOmitted: sources.omitted,
+            count: sources.total,
             firstLogDate: logDates.min(),
             lastLogDate: lastLogDate,
             machines: sortedMachines,
@@ -205,7 +250,8 @@ private struct MachineDirectory {
         for (identity, folderMachines) in folderMachinesOfIdentity
         where folderMachines.contains(where: \.machine.isOrganisationMachine) {
             let machines = Set(folderMachines.map(\.machine)).sorted(by: VictimMachine.relevanceOrder)
-            let sources = folderMachines.flatMap(\.sources).sorted()
+            var sources = SourceSample()
+            for source in folderMachines.flatMap(\.sources) { sources.add(source) }
             let account = folderMachines.sorted { $0.sources.lexicographicallyPrecedes($1.sources) }
                 .lazy.compactMap(\.account).first
             let logDates = machines.compactMap(\.logDate)
@@ -216,8 +262,9 @@ private struct MachineDirectory {
                     severity: triage.severity,
                     action: triage.action,
                     directoryAccount: account,
-                    sources: Array(Set(sources)).sorted(),
-                    count: sources.count,
+                    sources: sources.sources,
+                    sourcesOmitted: sources.omitted,
+                    count: sources.total,
                     firstLogDate: logDates.min(),
                     lastLogDate: logDates.max(),
                     machines: machines,

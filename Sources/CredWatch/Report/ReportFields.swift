@@ -15,7 +15,8 @@ enum ReportValue {
 /// `sources`, `count`, `ambiguous` and `exposure_key` are always written; arrays are written
 /// even when empty; a boolean is written whenever it is known (`account_disabled` with an
 /// account, `password_current` once verified, `changed_after_theft` once the dates or the
-/// verification tell). `password` (and its CSV column) exists only when passwords are revealed.
+/// verification tell), `sources_omitted` when `sources` leaves some out. `password` (and its
+/// CSV column) exists only when passwords are revealed.
 enum ReportField: Sendable {
     /// A plain value.
     case value(String, @Sendable (Finding) -> ReportValue?)
@@ -62,6 +63,7 @@ enum ReportField: Sendable {
             ]
         ),
         .value("sources") { .sources($0.sources) },
+        .value("sources_omitted") { $0.sourcesOmitted > 0 ? .integer(Int64($0.sourcesOmitted)) : nil },
         .value("count") { .integer(Int64($0.count)) },
         .value("first_log_date") { $0.firstLogDate.map(ReportValue.text) },
         .value("last_log_date") { $0.lastLogDate.map(ReportValue.text) },

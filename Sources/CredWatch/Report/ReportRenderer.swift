@@ -96,7 +96,7 @@ private struct ResetRow {
         case .credential, .cookie, .infectedMachine, .unknownAccount:
             subject = finding.platform.map { "\($0) credential" } ?? "credential without URL"
         }
-        let sources = finding.sources.count == 1 ? "1 source" : "\(finding.sources.count) sources"
+        let sources = finding.placesSeen == 1 ? "1 source" : "\(finding.placesSeen) sources"
         let current = finding.passwordCurrent == true ? " (password still current)" : ""
         exposureReasons.append("\(subject) in \(sources)\(current)")
         addMachines(finding.machines)

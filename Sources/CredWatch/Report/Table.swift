@@ -56,7 +56,7 @@ enum Table {
             Column(title: "SEEN", minimumWidth: 4, isVocabulary: true) { String($0.count) },
             Column(title: "SOURCE", minimumWidth: 8) { finding in
                 guard let first = finding.sources.first else { return "-" }
-                let more = finding.sources.count > 1 ? " +\(finding.sources.count - 1)" : ""
+                let more = finding.placesSeen > 1 ? " +\(finding.placesSeen - 1)" : ""
                 return "\(first.path):\(first.line)\(more)"
             },
         ]

@@ -255,6 +255,8 @@ struct ZipFixture {
         var payload: [UInt8]?
         /// Records a wrong CRC-32.
         var hasWrongChecksum = false
+        /// A compressed size the central directory records instead of the data's (a lie).
+        var recordedCompressedSize: UInt32?
 
         init(_ name: String, _ data: [UInt8], method: UInt16 = 8) {
             self.name = name
@@ -329,7 +331,7 @@ struct ZipFixture {
             central.append(member.method)
             central.append(UInt32(0x0021_0000))
             central.append(checksum)
-            central.append(member.isZip64 ? saturated : UInt32(payload.count))
+            central.append(member.isZip64 ? saturated : member.recordedCompressedSize ?? UInt32(payload.count))
             central.append(member.isZip64 ? saturated : UInt32(member.data.count))
             central.append(UInt16(name.count))
             central.append(UInt16(member.isZip64 ? 28 : 0))

@@ -253,6 +253,54 @@ struct ZipTests {
         #expect(expansion.isExhausted)
     }
 
+    /// Stored data counts against the input's budget like inflated data: three stored zips
+    /// nested around a 20 KB combolist hand on about three times the file's size, past a
+    /// budget of once the file plus 4 KB; the input is cut off with an error naming the member
+    /// where it ran out, read through the directory or in a forward pass alike.
+    @Test(arguments: ZipReadMode.allCases)
+    func storedDataCountsAgainstTheInputsBudget(mode: ZipReadMode) {
+        var limits = ScanLimits()
+        limits.maxCompressionRatio = 1
+        limits.ratioGrace = 1000
+        let text = String(repeating: combo, count: 10)
+        var archive = ZipFixture([.init("combo.txt", text, method: 0)]).build()
+        for level in 1...2 {
+            archive = ZipFixture([.init("level\(level).zip", archive, method: 0)]).build()
+        }
+        let harness = DecodeHarness(limits: limits)
+        mode.read(archive, as: "stored.zip", into: harness)
+        #expect(
+            harness.reported(
+                "error: stored.zip!level2.zip",
+                ": stored data cut off after ",
+                "this input expands more than 1 times over all its layers: the rest of it is skipped"
+            ),
+            "\(harness.messages)"
+        )
+        #expect(harness.errors.count == 1, "\(harness.messages)")
+        #expect(harness.collector.all.flatMap(\.text).count < text.utf8.count)
+    }
+
+    /// A file read at random (a zip through its directory, read in place) is as large as the
+    /// file, however many times parts of it are read: reading again must not raise the input's
+    /// budget.
+    @Test func rereadingAFileDoesNotRaiseItsBudget() {
+        let zip = ZipFixture([.init("a.txt", combo), .init("b.txt", combo, method: 0)]).build()
+        let scratch = DecodeScratchDirectory()
+        let path = scratch.write("archive.zip", zip)
+        var harness = DecodeHarness()
+        harness.options.preloadLimit = 0
+        let session = DecodeSession(
+            options: harness.options,
+            diagnostics: harness.diagnostics,
+            consumer: harness.collector
+        )
+        session.read(descriptor: open(path, O_RDONLY | O_CLOEXEC), ownsDescriptor: true, locator: "archive.zip")
+        #expect(harness.collector.locators == ["archive.zip!a.txt", "archive.zip!b.txt"])
+        #expect(harness.diagnostics.bytesRead.load(ordering: .relaxed) > zip.count)
+        #expect(session.expansion.rawBytes == Int64(zip.count))
+    }
+
     @Test func zipOfManyBombsIsStoppedAsAWhole() {
         var limits = ScanLimits()
         limits.ratioGrace = 100_000
@@ -270,6 +318,137 @@ struct ZipTests {
         )
         #expect(harness.collector.locators.count < 50)
         #expect(harness.errors.count < 10)
+    }
+
+    /// A central directory that lists one stored member 30 times: through the directory, the
+    /// data is read for the first entry only and the archive is named as hostile; a forward
+    /// pass meets its one local header once.
+    @Test(arguments: ZipReadMode.allCases)
+    func memberListedAgainIsReadOnce(mode: ZipReadMode) {
+        let zip = MalformedCompression.repeatedStoredZip("combo.txt", Array(combo.utf8), entries: 30)
+        let harness = DecodeHarness()
+        mode.read(zip, as: "again.zip", into: harness)
+        if mode.isSeekable {
+            #expect(harness.collector.locators == ["again.zip!copy0-combo.txt"])
+            #expect(
+                harness.errors == [
+                    "credwatch: error: again.zip: hostile archive: 29 central-directory entries point at data "
+                        + "already read for another member (overlapping zip bomb?): skipped"
+                ]
+            )
+        } else {
+            #expect(harness.collector.locators == ["again.zip!combo.txt"])
+            #expect(harness.messages.isEmpty)
+        }
+        #expect(harness.collector.all.flatMap(\.text).count == combo.utf8.count)
+    }
+
+    /// A second entry whose local header lies inside the first member's stored data (a
+    /// "quoted" header): whichever the directory lists first is read, the other is not, so the
+    /// quoted member's text is read once either way.
+    @Test(arguments: [false, true])
+    func memberInsideAnotherMembersDataIsNotReadAgain(quotedFirst: Bool) {
+        let inner = Array("quoted:member\n".utf8)
+        let innerHeader = Self.storedLocalHeader("quoted.txt", inner)
+        // Enough text first that the outer member is judged to be text.
+        let outerText = Array(String(repeating: "outer:text\n", count: 500).utf8)
+        let outerData = outerText + innerHeader + inner
+        let outerHeader = Self.storedLocalHeader("outer.txt", outerData)
+        let quotedOffset = outerHeader.count + outerText.count
+        var archive = outerHeader + outerData
+        let outerRecord = Self.centralRecord("outer.txt", outerData, offset: 0)
+        let quotedRecord = Self.centralRecord("quoted.txt", inner, offset: quotedOffset)
+        let directory = quotedFirst ? quotedRecord + outerRecord : outerRecord + quotedRecord
+        archive += directory + Self.endRecord(entries: 2, size: directory.count, offset: archive.count)
+        let harness = DecodeHarness()
+        ZipReadMode.centralDirectory.read(archive, as: "quote.zip", into: harness)
+        #expect(harness.collector.locators == [quotedFirst ? "quote.zip!quoted.txt" : "quote.zip!outer.txt"])
+        #expect(
+            harness.errors == [
+                "credwatch: error: quote.zip: hostile archive: 1 central-directory entry points at data "
+                    + "already read for another member (overlapping zip bomb?): skipped"
+            ]
+        )
+    }
+
+    /// The ledger of what an archive's members have read answers like a plain list of spans,
+    /// whatever the order the spans are claimed in (in order, reversed, scattered).
+    @Test func dataLedgerAnswersLikeAPlainList() {
+        var state: UInt32 = 0x2545_F491
+        func next(_ bound: Int64) -> Int64 {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Int64(state >> 8) % bound
+        }
+        for order in 0..<3 {
+            var ledger = ZipDataLedger()
+            var plain: [Range<Int64>] = []
+            var disagreements = 0
+            var claimed = 0
+            for step in 0..<3000 {
+                let start: Int64
+                switch order {
+                case 0: start = Int64(step) * 40 + next(20)
+                case 1: start = Int64(3000 - step) * 40 + next(20)
+                default: start = next(200_000)
+                }
+                let span = start..<(start + ZipDataLedger.minimumSpan + next(order == 2 ? 300 : 20))
+                let overlaps = plain.contains { $0.overlaps(span) }
+                if ledger.overlaps(span) != overlaps { disagreements += 1 }
+                if !overlaps {
+                    ledger.claim(span)
+                    plain.append(span)
+                    claimed += 1
+                }
+            }
+            #expect(disagreements == 0, "order \(order)")
+            #expect(claimed > 500, "order \(order)")
+        }
+    }
+
+    private static func storedLocalHeader(_ name: String, _ data: [UInt8]) -> [UInt8] {
+        var out = DecodeFixtureBytes()
+        out.append(ZipSignature.localHeader)
+        out.append(UInt16(20))
+        out.append(UInt16(0))
+        out.append(UInt16(0))  // stored
+        out.append(UInt32(0x0021_0000))
+        out.append(DecodeCompression.crc32(data))
+        out.append(UInt32(data.count))
+        out.append(UInt32(data.count))
+        out.append(UInt16(name.utf8.count))
+        out.append(UInt16(0))
+        out.append(Array(name.utf8))
+        return out.bytes
+    }
+
+    private static func centralRecord(_ name: String, _ data: [UInt8], offset: Int) -> [UInt8] {
+        var out = DecodeFixtureBytes()
+        out.append(ZipSignature.centralDirectory)
+        out.append(UInt16(0x031E))
+        out.append(UInt16(20))
+        out.append(UInt16(0))
+        out.append(UInt16(0))  // stored
+        out.append(UInt32(0x0021_0000))
+        out.append(DecodeCompression.crc32(data))
+        out.append(UInt32(data.count))
+        out.append(UInt32(data.count))
+        out.append(UInt16(name.utf8.count))
+        out.append([UInt8](repeating: 0, count: 12))  // extra, comment, disk, attributes
+        out.append(UInt32(offset))
+        out.append(Array(name.utf8))
+        return out.bytes
+    }
+
+    private static func endRecord(entries: Int, size: Int, offset: Int) -> [UInt8] {
+        var out = DecodeFixtureBytes()
+        out.append(ZipSignature.endOfDirectory)
+        out.append(UInt32(0))
+        out.append(UInt16(entries))
+        out.append(UInt16(entries))
+        out.append(UInt32(size))
+        out.append(UInt32(offset))
+        out.append(UInt16(0))
+        return out.bytes
     }
 
     @Test func zipOnStandardInputThroughAPipe() throws {

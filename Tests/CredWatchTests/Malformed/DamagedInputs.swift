@@ -162,8 +162,8 @@ extension MalformedCorpus {
     }
 
     /// A zip whose central directory lists one deflated kernel `entries` times (an
-    /// "overlapping" zip bomb); reading stops once the members read add up to more than the
-    /// archive's size.
+    /// "overlapping" zip bomb): the kernel is read once, the other entries are skipped and the
+    /// archive is named as hostile.
     func overlappingZip(_ name: String = "overlap.zip", entries: Int = 4000) -> (
         input: DamagedInput, kernelText: Int, read: Int
     ) {
@@ -177,28 +177,69 @@ extension MalformedCorpus {
             entries: entries
         )
         write(name, archive)
-        // Every member read takes the kernel's size of the archive; one reader buffer of slack.
-        let read = (archive.count + BufferPool.bufferSize) / kernel.count + 1
+        return (DamagedInput(path: path, messages: [Self.hostileMessage(path, skipped: entries - 1)]), text.count, 1)
+    }
+
+    /// The message naming an archive whose directory lists data already read.
+    static func hostileMessage(_ path: String, skipped: Int) -> String {
+        "credwatch: error: \(path): hostile archive: \(skipped) central-directory "
+            + (skipped == 1 ? "entry points" : "entries point")
+            + " at data already read for another member (overlapping zip bomb?): skipped"
+    }
+
+    /// Zips nested `levels` deep, each a stored member of the next, each listed `copies` times
+    /// by its archive's directory, with a credential in the combolist at the bottom (issue 14).
+    /// Each member is read once: the credential is found in the first copies, and every archive
+    /// is named as hostile, the innermost first. Returns the input and the combolist's size.
+    func nestedRepeatedZip(_ name: String = "repeat.zip", levels: Int = 8, copies: Int = 30) -> (
+        input: DamagedInput, document: Int
+    ) {
+        let path = path(name)
+        let inner = MalformedCompression.nestedRepeatedPath(levels: levels)
+        let planted = PlantedCredential(
+            login: "jdupont",
+            password: "Copie-repetee1",
+            path: path + "!" + inner,
+            line: 101
+        )
+        let document = Array(MalformedScan.combolist(lines: 200, planting: [planted]).utf8)
+        write(name, MalformedCompression.nestedRepeatedZip(document: document, levels: levels, copies: copies))
+        // The archives holding the document, innermost first: the file, then each first copy.
+        let parts = (path + "!" + inner).split(separator: "!").map(String.init)
+        let archives = (1..<parts.count).reversed().map { parts.prefix($0).joined(separator: "!") }
         return (
-            DamagedInput(path: path, messages: [Self.overlapMessage(path, read: read, of: archive.count)]), text.count,
-            read
+            DamagedInput(
+                path: path,
+                found: [planted],
+                messages: archives.map { Self.hostileMessage($0, skipped: copies - 1) }
+            ),
+            document.count
         )
     }
 
-    /// A zip whose central directory lists `entries` members that all record a compressed size
-    /// far beyond their two bytes of (empty) deflate data: each would be read ahead by a whole
+    /// A zip of `entries` empty deflated members whose central-directory records claim a
+    /// compressed size far beyond their two bytes of data: each is read ahead by up to a whole
     /// reader buffer. Reading stops once that adds up to more than the archive's size.
     func zipWithLyingSizes(_ name: String = "lying.zip", entries: Int = 30000) -> DamagedInput {
         let path = path(name)
-        let archive = MalformedCompression.overlappingZip(
-            kernel: [0x03, 0x00],
-            size: 0,
-            checksum: 0,
-            entries: entries,
-            recordedCompressedSize: 0x7FFF_FFFF
-        )
+        let members = (0..<entries).map { number in
+            var member = ZipFixture.Member("m\(number).txt", [UInt8]())
+            member.payload = [0x03, 0x00]
+            member.recordedCompressedSize = 0x7FFF_FFFF
+            return member
+        }
+        let archive = ZipFixture(members).build()
         write(name, archive)
-        let read = (archive.count + BufferPool.bufferSize) / BufferPool.bufferSize + 1
+        // Each member reads from its data to the archive's end, at most a buffer.
+        var offset = 0
+        var readSoFar = 0
+        var read = 0
+        for member in members where readSoFar <= archive.count + BufferPool.bufferSize {
+            let dataOffset = offset + 30 + member.name.utf8.count
+            readSoFar += min(BufferPool.bufferSize, archive.count - dataOffset)
+            offset = dataOffset + 2
+            read += 1
+        }
         return DamagedInput(path: path, messages: [Self.overlapMessage(path, read: read, of: archive.count)])
     }
 

@@ -75,7 +75,7 @@ struct MalformedInputTests {
     }
 
     /// Every entry is valid and under every per-member limit: only the archive as a whole
-    /// shows that it reads its own data again and again.
+    /// shows that it reads its own data again and again. The data is read once.
     @Test(.timeLimit(.minutes(1)))
     func overlappingZipBombIsStoppedAsAWhole() {
         let (input, kernelText, read) = corpus.overlappingZip()
@@ -85,8 +85,30 @@ struct MalformedInputTests {
         #expect(outcome.exitStatus == 3)
     }
 
+    /// Issue 14: a 25 KB zip whose central directory lists its one stored member 30 times,
+    /// nested 8 deep (each level a stored zip of the next), would be read 30⁸ times, and each
+    /// read would add a source to one finding. Each member's data is read once: the credential
+    /// of the first copies is found once, every archive is named as hostile (exit status 1:
+    /// something is reported), and the text decoded is the combolist, once.
+    @Test(.timeLimit(.minutes(1)), arguments: [3, 8])
+    func nestedRepeatedZipIsReadOnce(levels: Int) throws {
+        let (input, document) = corpus.nestedRepeatedZip(levels: levels)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int)
+        #expect(size < 30_000)
+
+        let outcome = MalformedScan.run([corpus.root])
+
+        #expect(outcome.messages == input.messages)
+        #expect(outcome.messages.count == levels)
+        #expect(outcome.reportedPlaces == Set(input.found.map(\.place)))
+        #expect(outcome.bytesDecoded == document)
+        let finding = try #require(outcome.findings.first { $0.kind == .credential })
+        #expect(finding.count == 1)
+        #expect(outcome.exitStatus == 1)
+    }
+
     /// Entries that record sizes far beyond their data would each be read ahead by a whole
-    /// buffer: 30 000 of them would read 30 GiB of a 2 MB file.
+    /// buffer: 30 000 of them would read 30 GiB of a 3 MB file.
     @Test(.timeLimit(.minutes(1)))
     func zipWithLyingSizesIsStoppedAsAWhole() {
         let input = corpus.zipWithLyingSizes()

@@ -203,37 +203,40 @@ enum MalformedCompression {
         return total
     }
 
-    /// A zip whose central directory lists `entries` members that all point at one local header
-    /// and its deflated `kernel` (`size` bytes, `checksum`): each member is valid on its own, and
-    /// the archive makes a reader inflate the same data `entries` times. The directory records
-    /// `recordedCompressedSize` (by default the kernel's).
+    /// A zip whose central directory lists `entries` members (`copy0-NAME`, `copy1-NAME`…)
+    /// that all point at one local header `name` and its `kernel` (deflated by default: `size`
+    /// bytes, `checksum`): each member is valid on its own, and the archive makes a reader read
+    /// the same data `entries` times. The directory records `recordedCompressedSize` (by default
+    /// the kernel's).
     static func overlappingZip(
         kernel: [UInt8],
         size: Int,
         checksum: UInt32,
         entries: Int,
-        recordedCompressedSize: UInt32? = nil
+        recordedCompressedSize: UInt32? = nil,
+        method: UInt16 = 8,
+        name: String = "kernel.txt"
     ) -> [UInt8] {
         var out = DecodeFixtureBytes()
         func fixedFields(compressedSize: UInt32) {
-            out.append(UInt16(8))  // deflate
+            out.append(method)
             out.append(UInt32(0x0021_0000))  // time, date
             out.append(checksum)
             out.append(compressedSize)
             out.append(UInt32(size))
         }
-        let name = Array("kernel.txt".utf8)
+        let localName = Array(name.utf8)
         out.append(ZipSignature.localHeader)
         out.append(UInt16(20))
         out.append(UInt16(0))
         fixedFields(compressedSize: UInt32(kernel.count))
-        out.append(UInt16(name.count))
+        out.append(UInt16(localName.count))
         out.append(UInt16(0))
-        out.append(name)
+        out.append(localName)
         out.append(kernel)
         let directoryOffset = out.bytes.count
         for number in 0..<entries {
-            let entryName = Array("entry\(number).txt".utf8)
+            let entryName = Array("copy\(number)-\(name)".utf8)
             out.append(ZipSignature.centralDirectory)
             out.append(UInt16(0x031E))
             out.append(UInt16(20))
@@ -253,6 +256,36 @@ enum MalformedCompression {
         out.append(UInt32(directoryOffset))
         out.append(UInt16(0))
         return out.bytes
+    }
+
+    /// A zip whose central directory lists one stored member `entries` times.
+    static func repeatedStoredZip(_ name: String, _ data: [UInt8], entries: Int) -> [UInt8] {
+        overlappingZip(
+            kernel: data,
+            size: data.count,
+            checksum: DecodeCompression.crc32(data),
+            entries: entries,
+            method: 0,
+            name: name
+        )
+    }
+
+    /// `document` at the bottom of `levels` zips, each a stored member of the next and each
+    /// listed `copies` times by its archive's central directory (issue 14: 8 levels of 30 copies
+    /// make a 25 KB file that a reader reading every entry would read 30⁸ times).
+    static func nestedRepeatedZip(document: [UInt8], levels: Int, copies: Int) -> [UInt8] {
+        var bytes = document
+        var name = "combo.txt"
+        for level in 1...max(1, levels) {
+            bytes = repeatedStoredZip(name, bytes, entries: copies)
+            name = "level\(level).zip"
+        }
+        return bytes
+    }
+
+    /// The locator, below the file's, of the first copy of the document in `nestedRepeatedZip`.
+    static func nestedRepeatedPath(levels: Int) -> String {
+        (1..<max(1, levels)).reversed().map { "copy0-level\($0).zip!" }.joined() + "copy0-combo.txt"
     }
 
     /// Deterministic bytes that look like nothing: a JPEG marker, then a linear congruential

@@ -15,7 +15,8 @@ struct NothingLostTests {
         var inputs = [
             corpus.truncatedGzip(), corpus.gzipWithWrongChecksum(), corpus.zipMemberWithWrongChecksum(),
             corpus.zipWithCorruptMember(), corpus.gzipBomb(limits: limits), corpus.zipBomb(),
-            corpus.overlappingZip().input, corpus.zipWithLyingSizes(), corpus.deeplyNestedZip(),
+            corpus.overlappingZip().input, corpus.zipWithLyingSizes(), corpus.nestedRepeatedZip().input,
+            corpus.deeplyNestedZip(),
             corpus.fiftyMegabyteLine(),
             corpus.binaryJunk(), corpus.textNamedZip(), corpus.invalidUTF8(), corpus.nulBytes(),
             corpus.symbolicLinkLoops(), corpus.unreadableFile(), redos.input,

@@ -150,6 +150,66 @@ import Testing
         }
     }
 
+    /// 10,000 sightings of one exposure at 5,000 places (each twice): the finding lists the
+    /// first 100 places in (path, line) order, says how many sightings it leaves out, counts
+    /// them all, and is the same, down to the bytes of its reports, whatever the arrival order.
+    @Test func sourcesOfOneFindingAreCappedDeterministically() throws {
+        let places = (0..<5000).map { ("dumps/combo\($0 / 100).txt", $0 % 100 + 1) }
+        let inputs: [F.Input] = (places + places).map { .sighting(F.credential(path: $0.0, line: $0.1)) }
+        let expected = Array(
+            Set(places.map { Source(path: $0.0, line: $0.1, family: .ulp) }).sorted().prefix(Finding.maxListedSources)
+        )
+        #expect(Finding.maxListedSources == 100)
+
+        let reference = F.aggregate(inputs)
+        let finding = try #require(reference.first)
+        #expect(reference.count == 1)
+        #expect(finding.sources == expected)
+        #expect(finding.count == 10_000)
+        #expect(finding.sourcesOmitted == 10_000 - 2 * Finding.maxListedSources)
+        #expect(finding.placesSeen == 10_000 - Finding.maxListedSources)
+        let json = ReportRenderer.render(reference, as: .jsonl, options: ReportOptions())
+        #expect(json.reportText.contains("\"sources_omitted\":9800,\"count\":10000"))
+        let csv = ReportRenderer.render(reference, as: .csv, options: ReportOptions())
+        for seed in UInt64(1)...3 {
+            var generator = ReportShuffleGenerator(seed: seed)
+            let findings = F.aggregate(inputs.shuffled(using: &generator))
+            #expect(findings == reference)
+            #expect(ReportRenderer.render(findings, as: .jsonl, options: ReportOptions()) == json)
+            #expect(ReportRenderer.render(findings, as: .csv, options: ReportOptions()) == csv)
+        }
+    }
+
+    /// A finding that lists every place it was seen at has no `sources_omitted` key.
+    @Test func findingWithAllItsSourcesHasNoOmittedCount() throws {
+        let findings = F.aggregate((1...3).map { .sighting(F.credential(path: "dump\($0).txt", line: $0)) })
+        let finding = try #require(findings.first)
+        #expect(finding.sourcesOmitted == 0)
+        #expect(finding.sources.count == 3)
+        let json = ReportRenderer.render(findings, as: .jsonl, options: ReportOptions()).reportText
+        #expect(json.contains("\"sources\":["))
+        #expect(!json.contains("sources_omitted"))
+    }
+
+    /// The sample of sources keeps the first `capacity` distinct ones, with the sightings left
+    /// out counted, for every order of the same sightings (checked against sorting them all).
+    @Test func sourceSampleDoesNotDependOnArrivalOrder() {
+        var generator = ReportShuffleGenerator(seed: 42)
+        let sightings = (0..<400).map { _ in
+            Source(path: "p\(generator.next() % 40)", line: Int(generator.next() % 5), family: .ulp)
+        }
+        let distinct = Set(sightings).sorted()
+        let kept = Array(distinct.prefix(7))
+        let expectedOmitted = sightings.filter { !kept.contains($0) }.count
+        for _ in 0..<20 {
+            var sample = SourceSample(capacity: 7)
+            for source in sightings.shuffled(using: &generator) { sample.add(source) }
+            #expect(sample.sources == kept)
+            #expect(sample.omitted == expectedOmitted)
+            #expect(sample.total == sightings.count)
+        }
+    }
+
     @Test func findingsComeInReportOrder() {
         let findings = F.aggregate(F.mixedRun)
         let severities = findings.map(\.severity.rank)
