@@ -14,6 +14,9 @@ struct Credwatch: ParsableCommand {
 
     /// The contract's exit statuses: usage errors are 2 (ArgumentParser's default is 64).
     static func main() {
+        // Before any other thread starts: SIGINT/SIGTERM/SIGHUP end a run without leaving a
+        // temporary file or changing the state.
+        RunInterruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -26,7 +29,8 @@ struct Credwatch: ParsableCommand {
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             var stderr = StandardError()
             // A message may quote a path or a line of a file: escaped like every other message.
-            let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+            let message = (error as? FatalError)?.description ?? fullMessage(for: error)
+            let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
             stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
             Foundation.exit(ExitStatus.fatal)
         }

@@ -141,105 +141,70 @@ struct Scan: ParsableCommand {
         } catch {
             throw FatalError("\(error)")
         }
-        defer { setup.store?.close() }
 
         var limits = ScanLimits()
         limits.maxLineLength = maxLineLength
         limits.maxMemberSize = maxMemberSize
         limits.maxCompressionRatio = maxRatio
         limits.maxNestingDepth = maxDepth
-        let store = setup.store
         let configuration = ScanConfiguration(
             inputs: inputs.map(RawArguments.path),
             limits: limits,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-            shouldRead: skipSeenInputs ? store.map(Self.unseenInputs(in:)) : nil,
-            fingerprintsCompletedInputs: skipSeenInputs
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
         )
-        let pipeline = ScanPipeline(configuration: configuration, context: setup.context, diagnostics: diagnostics)
+        let session = ScanSession(
+            configuration: configuration,
+            context: setup.context,
+            diagnostics: diagnostics,
+            store: setup.store,
+            policy: ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
+        )
         let showProgress = !quiet && Terminal.isTerminal(2)
-        let result = pipeline.run(progress: showProgress ? { Terminal.showProgress($0) } : nil)
+        let outcome = session.scan(progress: showProgress ? { Terminal.showProgress($0) } : nil)
         if showProgress { Terminal.clearProgress() }
 
-        var findings = result.findings
-        if let store {
-            findings = try remember(findings, in: store, completedInputs: result.completedInputs)
+        do {
+            try session.deliver(outcome, to: rendered(outcome.findings, to: outputs))
+        } catch {
+            // Nothing of this run was recorded as seen: the next run reports it again.
+            throw FatalError("\(error); the state was not changed")
         }
-        try writeReports(findings, to: outputs)
         if !quiet {
             var stderr = StandardError()
-            stderr.write(RunSummary(diagnostics: diagnostics, findings: findings, elapsed: result.elapsed).render())
-        }
-        var status = ExitStatus.clean
-        if !findings.isEmpty {
-            status = ExitStatus.findings
-        } else if diagnostics.errors.load(ordering: .relaxed) > 0 {
-            status = ExitStatus.incomplete
+            stderr.write(
+                RunSummary(diagnostics: diagnostics, findings: outcome.findings, elapsed: outcome.elapsed).render()
+            )
         }
         // Exit with the account index, the pattern tables and the findings still allocated:
         // freeing them one object at a time would take a tenth of a second for nothing.
         setup.store?.close()
-        Foundation.exit(status)
+        Foundation.exit(session.exitStatus(outcome))
     }
 
-    /// With --skip-seen-inputs: reads only files the state has not seen scanned completely.
-    private static func unseenInputs(in store: StateStore) -> @Sendable (InputSource) -> Bool {
-        { source in
-            guard case .file(let file) = source, let fingerprint = InputFingerprint.of(file) else {
-                return true
-            }
-            return !store.hasSeenInput(fingerprint)
-        }
-    }
-
-    /// Marks each finding with the date the state first saw it, records the run, and keeps only
-    /// the new ones with --new-only.
-    private func remember(_ findings: [Finding], in store: StateStore, completedInputs: [InputFingerprint]) throws
-        -> [Finding]
-    {
-        let now = Date()
-        let known = store.firstSeen(findings.map(\.exposureKey))
-        let stamp = ISO8601DateFormatter().string(from: now)
-        var marked = findings
-        for index in marked.indices {
-            marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp
-        }
-        do {
-            try store.record(marked.map(StateExposure.init(finding:)), now: now)
-            if skipSeenInputs {
-                try store.recordInputs(completedInputs, now: now)
-            }
-        } catch {
-            throw FatalError("\(error)")
-        }
-        return newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked
-    }
-
-    private func writeReports(_ findings: [Finding], to outputs: ScanOutputs) throws {
+    /// The report (in the chosen format) and the reset list, rendered for delivery.
+    private func rendered(_ findings: [Finding], to outputs: ScanOutputs) -> [RunOutput] {
         let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
         let chosen = format ?? (toTerminal ? .table : .jsonl)
-        let report = ReportRenderer.render(findings, as: chosen, options: options)
-        do {
-            try outputs.report.write(report)
-            try outputs.resetList?.write(ReportRenderer.resetList(findings))
-        } catch {
-            throw FatalError("cannot write the report: \(error)")
+        var delivered = [
+            RunOutput(
+                name: output == nil ? "the report to standard output" : "--output \(outputs.report.path)",
+                target: outputs.report,
+                bytes: ReportRenderer.render(findings, as: chosen, options: options)
+            )
+        ]
+        if let resetList = outputs.resetList {
+            delivered.append(
+                RunOutput(
+                    name: "--reset-list \(resetList.path)",
+                    target: resetList,
+                    bytes: ReportRenderer.resetList(findings)
+                )
+            )
         }
-    }
-}
-
-extension StateExposure {
-    init(finding: Finding) {
-        self.init(
-            key: finding.exposureKey,
-            account: finding.account ?? finding.login ?? "",
-            platform: finding.platform ?? "",
-            fingerprint: finding.passwordFingerprint ?? "",
-            sources: finding.sources.map { "\($0.path):\($0.line)" }
-        )
+        return delivered
     }
 }

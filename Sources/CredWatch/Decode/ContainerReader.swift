@@ -39,6 +39,12 @@ public final class ContainerReader: Sendable {
         }
     }
 
+    /// Reads an open file to its end; the descriptor stays open (the caller closes it).
+    public func read(descriptor: Int32, locator: String) {
+        let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
+        session.read(descriptor: descriptor, ownsDescriptor: false, locator: locator)
+    }
+
     /// Reads a stream that cannot seek, the way a pipe on standard input is read.
     func read(stream: any ByteStream, locator: String) {
         let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)

@@ -14,10 +14,11 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize: Int
     /// Chunks that may wait between readers and workers (with `chunkSize`, the memory bound).
     public var queueDepth: Int
-    /// Returns false for an input that must not be read (already scanned by an earlier run).
-    public var shouldRead: (@Sendable (InputSource) -> Bool)?
-    /// Fingerprint each file read completely (for `--skip-seen-inputs`).
-    public var fingerprintsCompletedInputs: Bool
+    /// With `--skip-seen-inputs`: whether a file with this fingerprint was read completely by an
+    /// earlier run. When set, every file is fingerprinted from its open descriptor before it is
+    /// read, skipped when seen, and its fingerprint kept only if the file read completely and
+    /// was still the same at the end.
+    public var seenInput: (@Sendable (InputFingerprint) -> Bool)?
 
     /// The worker counts `--threads` accepts: 1 to 8 per core, never above 256 (each worker
     /// holds parsers, match data and caches; more than that only costs memory).
@@ -39,8 +40,7 @@ public struct ScanConfiguration: Sendable {
         readers: Int? = nil,
         chunkSize: Int = 4 << 20,
         queueDepth: Int? = nil,
-        shouldRead: (@Sendable (InputSource) -> Bool)? = nil,
-        fingerprintsCompletedInputs: Bool = false
+        seenInput: (@Sendable (InputFingerprint) -> Bool)? = nil
     ) {
         self.inputs = inputs
         self.limits = limits
@@ -49,8 +49,7 @@ public struct ScanConfiguration: Sendable {
         self.readers = max(1, readers ?? min(self.threads, 4))
         self.chunkSize = chunkSize
         self.queueDepth = queueDepth ?? (2 * self.threads + 2)
-        self.shouldRead = shouldRead
-        self.fingerprintsCompletedInputs = fingerprintsCompletedInputs
+        self.seenInput = seenInput
     }
 }
 
@@ -66,8 +65,10 @@ public struct ScanProgress: Sendable {
 /// What a scan produced.
 public struct ScanResult: Sendable {
     public var findings: [Finding]
-    /// Fingerprints of the files read to their end, when asked for (`--skip-seen-inputs`).
+    /// With `seenInput`: fingerprints of the files read to their end, unchanged meanwhile.
     public var completedInputs: [InputFingerprint]
+    /// With `seenInput`: fingerprints of the files skipped as read by an earlier run.
+    public var skippedInputs: [InputFingerprint]
     public var elapsed: Double
 }
 
@@ -93,6 +94,7 @@ public final class ScanPipeline: Sendable {
         let results = BoundedQueue<WorkerOutput>(capacity: 4 * configuration.threads)
         let bytesTotal = Mutex<Int?>(0)
         let completed = Mutex<[InputFingerprint]>([])
+        let skipped = Mutex<[InputFingerprint]>([])
         let findingCount = Atomic<Int>(0)
         let showsProgress = progress != nil
 
@@ -106,10 +108,6 @@ public final class ScanPipeline: Sendable {
         let walker = startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
             let arguments = configuration.inputs.isEmpty ? [InputPath("-")] : configuration.inputs
             InputWalker(diagnostics: diagnostics).walk(arguments) { source in
-                if let shouldRead = configuration.shouldRead, !shouldRead(source) {
-                    diagnostics.note("skipped (already scanned): \(source.locator)")
-                    return
-                }
                 // The total is for the progress line only: one `stat` per file is not free in a
                 // tree of tens of thousands.
                 if showsProgress {
@@ -131,16 +129,35 @@ public final class ScanPipeline: Sendable {
             let reader = ContainerReader(options: decodeOptions, diagnostics: diagnostics, consumer: batcher)
             defer { batcher.flush() }
             while let source = sources.pop() {
+                guard let seenInput = configuration.seenInput, case .file(let file) = source else {
+                    reader.read(source)
+                    continue
+                }
+                let descriptor: Int32
+                do {
+                    descriptor = try file.open()
+                } catch {
+                    diagnostics.error(file.locator, "cannot open: \(error)")
+                    continue
+                }
+                defer { close(descriptor) }
+                // Fingerprinted from what is read, not from the path: a file replaced or appended
+                // to meanwhile is never recorded with content that was not read.
+                let fingerprint = InputFingerprint.of(descriptor: descriptor, locator: file.locator)
+                if let fingerprint, seenInput(fingerprint) {
+                    diagnostics.note("skipped (already scanned): \(file.locator)")
+                    skipped.withLock { $0.append(fingerprint) }
+                    continue
+                }
                 let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
-                reader.read(source)
+                reader.read(descriptor: descriptor, locator: file.locator)
                 // Only an input read without any error counts as scanned for later runs. An error
                 // of another reader in the meantime errs on the safe side: the input is read again.
-                // Fingerprinted here, not kept as a source: a source holds its folder open.
-                if configuration.fingerprintsCompletedInputs,
-                    diagnostics.errors.load(ordering: .relaxed) == errorsBefore,
-                    case .file(let file) = source, let fingerprint = InputFingerprint.of(file)
-                {
+                guard let fingerprint, diagnostics.errors.load(ordering: .relaxed) == errorsBefore else { continue }
+                if fingerprint.stillDescribes(descriptor) {
                     completed.withLock { $0.append(fingerprint) }
+                } else {
+                    diagnostics.error(file.locator, "changed while it was read: not recorded as scanned")
                 }
             }
         }
@@ -211,6 +228,7 @@ public final class ScanPipeline: Sendable {
         return ScanResult(
             findings: aggregate.withLock { $0 },
             completedInputs: completed.withLock { $0 },
+            skippedInputs: skipped.withLock { $0 },
             elapsed: Date().timeIntervalSince(start)
         )
     }

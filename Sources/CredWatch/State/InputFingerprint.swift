@@ -39,11 +39,16 @@ public struct InputFingerprint: Sendable, Hashable {
     public static func of(_ file: InputFile) -> InputFingerprint? {
         guard let descriptor = try? file.open() else { return nil }
         defer { close(descriptor) }
+        return of(descriptor: descriptor, locator: file.locator)
+    }
+
+    /// The fingerprint of the open file, recorded under `locator`; nil when it is not a regular
+    /// file or cannot be read.
+    public static func of(descriptor: Int32, locator: String) -> InputFingerprint? {
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         let size = Int64(status.st_size)
-        let (seconds, overflow) = Int64(status.st_mtim.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
-        let mtime = overflow ? Int64(status.st_mtim.tv_sec) : seconds &+ Int64(status.st_mtim.tv_nsec)
+        let mtime = nanoseconds(status.st_mtim)
 
         var hasher = SHA256()
         withUnsafeBytes(of: size.littleEndian) { hasher.update(bufferPointer: $0) }
@@ -55,11 +60,24 @@ public struct InputFingerprint: Sendable, Hashable {
             hashRange(descriptor, from: tailStart, count: size - tailStart, into: &hasher)
         else { return nil }
         return InputFingerprint(
-            path: file.locator,
+            path: locator,
             size: size,
             mtime: mtime,
             digest: Hex.encode(hasher.finalize())
         )
+    }
+
+    /// True when the open file still has this fingerprint's size and modification time (it was
+    /// not appended to or rewritten while it was read).
+    public func stillDescribes(_ descriptor: Int32) -> Bool {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return false }
+        return Int64(status.st_size) == size && Self.nanoseconds(status.st_mtim) == mtime
+    }
+
+    private static func nanoseconds(_ time: timespec) -> Int64 {
+        let (seconds, overflow) = Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64(time.tv_sec) : seconds &+ Int64(time.tv_nsec)
     }
 
     /// Feeds `count` bytes from `offset` to `hasher`; false on a read error or a short file

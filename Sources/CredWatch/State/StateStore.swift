@@ -14,7 +14,9 @@ import Synchronization
 /// It never holds a cleartext password or cookie value: only exposure keys, account and
 /// platform ids, HMAC fingerprints, source locators and dates. The SQLite file is created
 /// 0600 and kept in rollback-journal mode (the journal inherits the file's mode; no WAL
-/// files), every write is one transaction (a run killed halfway leaves the previous state),
+/// files). A scan changes it once, in one transaction (`commit`), after its outputs were
+/// delivered: a run that fails or is killed before then leaves the state as it was. Entries past
+/// the retention are read as absent from the start of a run and deleted by its commit.
 /// and an exclusive lock on `<path>.lock` is held from `open` to `close`, so a second run
 /// waits for the first instead of interleaving with it.
 ///
@@ -22,8 +24,11 @@ import Synchronization
 /// seen", which over-reports rather than hides an exposure.
 public final class StateStore: Sendable {
     public let path: String
-    /// Exposures purged when the state was opened, unseen for more than `retentionDays`.
+    /// Exposures unseen for more than `retentionDays` when the state was opened: read as absent
+    /// by this run, deleted by its `commit`.
     public let purgedFindings: Int
+    /// Entries last seen before this (ISO 8601) are expired; nil for a maintenance open.
+    private let cutoff: String?
     /// The retention of this open, for the summary when the state records none.
     private let retentionDays: Int
     /// The connection and the run lock, nil once closed. One caller at a time: input skipping
@@ -35,9 +40,16 @@ public final class StateStore: Sendable {
         let lock: StateLock
     }
 
-    private init(path: String, purgedFindings: Int, retentionDays: Int, connection: sending Connection) {
+    private init(
+        path: String,
+        purgedFindings: Int,
+        cutoff: String?,
+        retentionDays: Int,
+        connection: sending Connection
+    ) {
         self.path = path
         self.purgedFindings = purgedFindings
+        self.cutoff = cutoff
         self.retentionDays = retentionDays
         self.connection = Mutex(connection)
     }
@@ -50,8 +62,11 @@ public final class StateStore: Sendable {
     /// Waits up to `lockTimeout` seconds for a run that holds the state, then fails.
     ///
     /// A nil `keyID` opens for maintenance (`credwatch state show/forget`): the key is neither
-    /// checked nor bound, and nothing is purged (the scheduled runs' retention may be longer
+    /// checked nor bound, and nothing is expired (the scheduled runs' retention may be longer
     /// than this open's default).
+    ///
+    /// A new state is created here (bound to the key, holding nothing); an existing one is only
+    /// read until `commit`.
     public static func open(
         path: String,
         keyID: String?,
@@ -78,16 +93,18 @@ public final class StateStore: Sendable {
             """
         )
         let cutoff = UTCTimestamp.string(from: now.addingTimeInterval(-Double(options.retentionDays) * 86_400))
-        let purged = try database.transaction { () throws(ConfigurationError) -> Int in
+        let expired = try database.transaction { () throws(ConfigurationError) -> Int in
             try StateSchema.prepare(database, now: UTCTimestamp.string(from: now))
             guard let keyID else { return 0 }
             try checkKey(database, keyID: keyID, now: now)
-            try setMeta(database, "retention_days", String(options.retentionDays))
-            return try purge(database, before: cutoff)
+            let count = try database.prepare("SELECT count(*) FROM exposures WHERE last_seen < ?1")
+            try count.bind(1, cutoff)
+            return try count.step() ? Int(count.int64(0)) : 0
         }
         return StateStore(
             path: path,
-            purgedFindings: purged,
+            purgedFindings: expired,
+            cutoff: keyID == nil ? nil : cutoff,
             retentionDays: options.retentionDays,
             connection: Connection(database: database, lock: lock)
         )
@@ -165,9 +182,13 @@ public final class StateStore: Sendable {
         // What cannot be read counts as new.
         (try? withDatabase { (database) throws(ConfigurationError) -> [String: String] in
             var result: [String: String] = [:]
-            let select = try database.prepare("SELECT first_seen FROM exposures WHERE key = ?1")
+            let select = try database.prepare(
+                "SELECT first_seen FROM exposures WHERE key = ?1 AND last_seen >= ?2"
+            )
             for key in Set(exposureKeys) {
+                // `reset` clears the bindings: both are bound for every key.
                 try select.bind(1, key)
+                try select.bind(2, cutoff ?? "")
                 if try select.step(), let date = select.text(0) { result[key] = date }
                 select.reset()
             }
@@ -175,44 +196,74 @@ public final class StateStore: Sendable {
         }) ?? [:]
     }
 
-    /// Records this run's exposures in one transaction: new ones are inserted with `now` as
-    /// first and last sighting; known ones get `now` as last sighting and any new sources.
-    public func record(_ exposures: [StateExposure], now: Date) throws(ConfigurationError) {
-        let seen = UTCTimestamp.string(from: now)
-        try withDatabase { (database) throws(ConfigurationError) in
-            try database.transaction { () throws(ConfigurationError) in
-                let upsert = try database.prepare(
-                    """
-                    INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-                    ON CONFLICT(key) DO UPDATE SET
-                        account = excluded.account, platform = excluded.platform,
-                        fingerprint = excluded.fingerprint, first_seen = min(first_seen, excluded.first_seen),
-                        last_seen = max(last_seen, excluded.last_seen)
-                    """
-                )
-                let addSource = try database.prepare(
-                    """
-                    INSERT INTO exposure_sources(key, source, last_seen) VALUES (?1, ?2, ?3)
-                    ON CONFLICT(key, source) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-                    """
-                )
-                for exposure in exposures {
-                    try upsert.bind(1, exposure.key)
-                    try upsert.bind(2, exposure.account)
-                    try upsert.bind(3, exposure.platform)
-                    try upsert.bind(4, exposure.fingerprint)
-                    try upsert.bind(5, seen)
-                    try upsert.run()
-                    upsert.reset()
-                    for source in Set(exposure.sources) {
-                        try addSource.bind(1, exposure.key)
-                        try addSource.bind(2, source)
-                        try addSource.bind(3, seen)
-                        try addSource.run()
-                        addSource.reset()
-                    }
+    /// Everything a run changes, in one transaction, once its outputs were delivered: deletes
+    /// what expired, records the run's exposures (`record`) and the inputs it read completely or
+    /// skipped as already read (`recordInputs`: a skipped input stays remembered instead of
+    /// expiring). Returns the exposures deleted as expired.
+    @discardableResult
+    public func commit(exposures: [StateExposure], inputs: [InputFingerprint], now: Date) throws(ConfigurationError)
+        -> Int
+    {
+        try withDatabase { (database) throws(ConfigurationError) -> Int in
+            try database.transaction { () throws(ConfigurationError) -> Int in
+                var purged = 0
+                if let cutoff {
+                    purged = try Self.purge(database, before: cutoff)
+                    try Self.setMeta(database, "retention_days", String(retentionDays))
                 }
+                try Self.insert(exposures, into: database, now: now)
+                try Self.insert(inputs, into: database, now: now)
+                return purged
+            }
+        }
+    }
+
+    /// Records exposures in a transaction of their own (`commit` is what a scan uses).
+    public func record(_ exposures: [StateExposure], now: Date) throws(ConfigurationError) {
+        try commit(exposures: exposures, inputs: [], now: now)
+    }
+
+    /// Remembers inputs in a transaction of their own (`commit` is what a scan uses).
+    public func recordInputs(_ inputs: [InputFingerprint], now: Date) throws(ConfigurationError) {
+        try commit(exposures: [], inputs: inputs, now: now)
+    }
+
+    /// New exposures are inserted with `now` as first and last sighting; known ones get `now` as
+    /// last sighting and any new sources.
+    private static func insert(_ exposures: [StateExposure], into database: SQLiteDatabase, now: Date)
+        throws(ConfigurationError)
+    {
+        let seen = UTCTimestamp.string(from: now)
+        let upsert = try database.prepare(
+            """
+            INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+            ON CONFLICT(key) DO UPDATE SET
+                account = excluded.account, platform = excluded.platform,
+                fingerprint = excluded.fingerprint, first_seen = min(first_seen, excluded.first_seen),
+                last_seen = max(last_seen, excluded.last_seen)
+            """
+        )
+        let addSource = try database.prepare(
+            """
+            INSERT INTO exposure_sources(key, source, last_seen) VALUES (?1, ?2, ?3)
+            ON CONFLICT(key, source) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+            """
+        )
+        for exposure in exposures {
+            try upsert.bind(1, exposure.key)
+            try upsert.bind(2, exposure.account)
+            try upsert.bind(3, exposure.platform)
+            try upsert.bind(4, exposure.fingerprint)
+            try upsert.bind(5, seen)
+            try upsert.run()
+            upsert.reset()
+            for source in Set(exposure.sources) {
+                try addSource.bind(1, exposure.key)
+                try addSource.bind(2, source)
+                try addSource.bind(3, seen)
+                try addSource.run()
+                addSource.reset()
             }
         }
     }
@@ -222,8 +273,9 @@ public final class StateStore: Sendable {
     public func hasSeenInput(_ input: InputFingerprint) -> Bool {
         (try? withDatabase { (database) throws(ConfigurationError) -> Bool in
             let select = try database.prepare(
-                "SELECT 1 FROM inputs WHERE path = ?1 AND size = ?2 AND mtime = ?3 AND digest = ?4"
+                "SELECT 1 FROM inputs WHERE path = ?1 AND size = ?2 AND mtime = ?3 AND digest = ?4 AND last_seen >= ?5"
             )
+            try select.bind(5, cutoff ?? "")
             try select.bind(1, input.path)
             try select.bind(2, input.size)
             try select.bind(3, input.mtime)
@@ -232,30 +284,27 @@ public final class StateStore: Sendable {
         }) ?? false
     }
 
-    /// Remembers this run's inputs (one transaction). Pass the skipped ones too, so that they
-    /// stay remembered instead of expiring after `retentionDays`.
-    public func recordInputs(_ inputs: [InputFingerprint], now: Date) throws(ConfigurationError) {
+    /// Remembers inputs read completely (or skipped as read before) with `now` as last sighting.
+    private static func insert(_ inputs: [InputFingerprint], into database: SQLiteDatabase, now: Date)
+        throws(ConfigurationError)
+    {
         let seen = UTCTimestamp.string(from: now)
-        try withDatabase { (database) throws(ConfigurationError) in
-            try database.transaction { () throws(ConfigurationError) in
-                let upsert = try database.prepare(
-                    """
-                    INSERT INTO inputs(path, size, mtime, digest, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
-                    ON CONFLICT(path) DO UPDATE SET
-                        size = excluded.size, mtime = excluded.mtime, digest = excluded.digest,
-                        last_seen = excluded.last_seen
-                    """
-                )
-                for input in inputs {
-                    try upsert.bind(1, input.path)
-                    try upsert.bind(2, input.size)
-                    try upsert.bind(3, input.mtime)
-                    try upsert.bind(4, input.digest)
-                    try upsert.bind(5, seen)
-                    try upsert.run()
-                    upsert.reset()
-                }
-            }
+        let upsert = try database.prepare(
+            """
+            INSERT INTO inputs(path, size, mtime, digest, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT(path) DO UPDATE SET
+                size = excluded.size, mtime = excluded.mtime, digest = excluded.digest,
+                last_seen = excluded.last_seen
+            """
+        )
+        for input in inputs {
+            try upsert.bind(1, input.path)
+            try upsert.bind(2, input.size)
+            try upsert.bind(3, input.mtime)
+            try upsert.bind(4, input.digest)
+            try upsert.bind(5, seen)
+            try upsert.run()
+            upsert.reset()
         }
     }
 

@@ -1,0 +1,123 @@
+import Foundation
+
+/// One run of a scan, start to finish, with its bookkeeping in one place: the scan itself,
+/// what the state of earlier runs already knew (`--new-only`, `--skip-seen-inputs`), the
+/// delivery of every output, and the state's commit — only after the delivery.
+///
+/// The guarantee is "at least once": an exposure is marked as seen only once every output of
+/// the run holds it. A run that fails to deliver, is interrupted or is killed leaves the state
+/// as it was, and the next run reports again what this one found.
+public final class ScanSession {
+    /// What the run does with its state.
+    public struct Policy: Sendable {
+        /// Report only exposures the state has not seen.
+        public var newOnly = false
+        /// Skip files the state has seen read completely (same path, size, mtime and digest).
+        public var skipSeenInputs = false
+
+        public init(newOnly: Bool = false, skipSeenInputs: Bool = false) {
+            self.newOnly = newOnly
+            self.skipSeenInputs = skipSeenInputs
+        }
+    }
+
+    private let pipeline: ScanPipeline
+    private let diagnostics: Diagnostics
+    private let store: StateStore?
+    private let policy: Policy
+
+    public init(
+        configuration: ScanConfiguration,
+        context: MatchContext,
+        diagnostics: Diagnostics,
+        store: StateStore?,
+        policy: Policy = Policy()
+    ) {
+        var configuration = configuration
+        if policy.skipSeenInputs, let store {
+            configuration.seenInput = { store.hasSeenInput($0) }
+        }
+        self.pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
+        self.diagnostics = diagnostics
+        self.store = store
+        self.policy = policy
+    }
+
+    /// What a scan found, ready to be reported.
+    public struct Outcome: Sendable {
+        /// The findings to report: with a state, each marked with the date it was first
+        /// reported; with `newOnly`, only those the state had not seen.
+        public var findings: [Finding]
+        /// Every finding of the run (what the state records once the run is delivered).
+        public var allFindings: [Finding]
+        /// Inputs to remember: those read completely, and those skipped as read before.
+        public var inputs: [InputFingerprint]
+        public var elapsed: Double
+        /// When the run reported (first-seen dates of new exposures).
+        public var now: Date
+    }
+
+    /// Scans every input. Changes nothing in the state.
+    public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
+        let result = pipeline.run(progress: progress)
+        let now = Date()
+        guard let store else {
+            return Outcome(
+                findings: result.findings,
+                allFindings: result.findings,
+                inputs: [],
+                elapsed: result.elapsed,
+                now: now
+            )
+        }
+        let known = store.firstSeen(result.findings.map(\.exposureKey))
+        let stamp = UTCTimestamp.string(from: now)
+        var marked = result.findings
+        for index in marked.indices {
+            marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp
+        }
+        return Outcome(
+            findings: policy.newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked,
+            allFindings: marked,
+            inputs: policy.skipSeenInputs ? result.completedInputs + result.skippedInputs : [],
+            elapsed: result.elapsed,
+            now: now
+        )
+    }
+
+    /// Writes every output (`Delivery`), then commits the run to the state in one transaction.
+    /// On any failure the state is left as it was.
+    public func deliver(_ outcome: Outcome, to outputs: [RunOutput]) throws(DeliveryError) {
+        try Delivery.deliver(outputs) { () throws(DeliveryError) in
+            guard let store else { return }
+            do {
+                try store.commit(
+                    exposures: outcome.allFindings.map(StateExposure.init(finding:)),
+                    inputs: outcome.inputs,
+                    now: outcome.now
+                )
+            } catch {
+                throw DeliveryError(output: "the state \(store.path)", reason: "\(error)")
+            }
+        }
+    }
+
+    /// 1 with findings; else 3 when some input could not be read completely; else 0.
+    public func exitStatus(_ outcome: Outcome) -> Int32 {
+        if !outcome.findings.isEmpty { return 1 }
+        return diagnostics.errors.load(ordering: .relaxed) > 0 ? 3 : 0
+    }
+}
+
+extension StateExposure {
+    /// What the state keeps of a finding: identifiers and locators, never a secret.
+    public init(finding: Finding) {
+        self.init(
+            key: finding.exposureKey,
+            account: finding.account ?? finding.login ?? "",
+            platform: finding.platform ?? "",
+            fingerprint: finding.passwordFingerprint ?? "",
+            sources: finding.sources.map { "\($0.path):\($0.line)" }
+        )
+    }
+}

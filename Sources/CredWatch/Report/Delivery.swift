@@ -1,0 +1,69 @@
+/// One output of a run: the report, the reset list, the run summary…
+public struct RunOutput: Sendable {
+    /// How messages name it (`--output`, `--reset-list`, `the report`).
+    public var name: String
+    public var target: OutputTarget
+    public var bytes: [UInt8]
+
+    public init(name: String, target: OutputTarget, bytes: [UInt8]) {
+        self.name = name
+        self.target = target
+        self.bytes = bytes
+    }
+}
+
+/// An output of the run could not be written: nothing the run found was marked as delivered.
+public struct DeliveryError: Error, CustomStringConvertible {
+    public var output: String
+    public var reason: String
+
+    public var description: String { "cannot deliver \(output): \(reason)" }
+}
+
+/// Writes every output of a run completely, or fails having changed as little as possible, and
+/// only then lets the run's bookkeeping (the state) follow.
+///
+/// Files are staged first (written and flushed beside their targets), then streams (standard
+/// output, FIFOs, devices, sockets) are written whole, then the staged files are renamed into
+/// place and `commit` runs — that last step with signals deferred (`RunInterruption`). A
+/// failure before it removes every staged file, so no output is half-written and `commit` does
+/// not run; a failure while renaming stops there, and `commit` does not run either. So an
+/// exposure is marked as reported only once every output holds it ("at least once").
+public enum Delivery {
+    public static func deliver(
+        _ outputs: [RunOutput],
+        commit: () throws(DeliveryError) -> Void
+    ) throws(DeliveryError) {
+        var staged: [(output: RunOutput, file: StagedFile)] = []
+        func abandon() { for entry in staged { entry.file.discard() } }
+        for output in outputs {
+            guard case .regularFile(_, let file) = output.target else { continue }
+            do {
+                staged.append((output, try SecureFile.stage(output.bytes, to: file)))
+            } catch {
+                abandon()
+                throw DeliveryError(output: output.name, reason: "\(error)")
+            }
+        }
+        for output in outputs {
+            if case .regularFile = output.target { continue }
+            do {
+                try output.target.write(output.bytes)
+            } catch {
+                abandon()
+                throw DeliveryError(output: output.name, reason: "\(error)")
+            }
+        }
+        try RunInterruption.deferring { () throws(DeliveryError) in
+            for (index, entry) in staged.enumerated() {
+                do {
+                    try entry.file.commit()
+                } catch {
+                    for later in staged[(index + 1)...] { later.file.discard() }
+                    throw DeliveryError(output: entry.output.name, reason: "\(error)")
+                }
+            }
+            try commit()
+        }
+    }
+}
