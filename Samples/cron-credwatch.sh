@@ -32,6 +32,7 @@ stamp=$(date +%F_%H%M%S)
 input="$DUMP_ROOT/$day"
 report="$REPORTS/findings-$stamp.jsonl"
 reset_list="$REPORTS/reset-$stamp.csv"
+run_summary="$REPORTS/summary-$stamp.json"
 
 log() { printf '%s credwatch-cron: %s\n' "$(date '+%F %T')" "$*"; }
 
@@ -62,8 +63,17 @@ trap 'rm -f "$errors"' EXIT
     --fingerprint-key-file "$CONF/key" \
     --reset-list "$reset_list" \
     --format jsonl --output "$report" \
+    --summary "$run_summary" \
     --quiet 2>"$errors"
 status=$?
+
+# Exit status 1 (findings) hides incompleteness: the JSON summary tells it whatever the status.
+if [[ -s "$run_summary" ]] && jq -e '.complete == false' "$run_summary" >/dev/null 2>&1; then
+    jq -r '.incomplete[] | "\(.input): \(.reason)"' "$run_summary" >"$errors.incomplete"
+    log "$(jq '.errors' "$run_summary") input(s) or member(s) not read completely"
+    notify "credwatch $day: input incomplete" "$errors.incomplete"
+    rm -f "$errors.incomplete"
+fi
 
 # Per-account summary of the new findings: one entry per account (else per machine, stolen
 # session host or unknown login), worst severity first. Only names, kinds, platforms, actions and counts are printed.
@@ -124,11 +134,12 @@ case $status in
         ;;
     3)
         # Nothing new was found, but part of the input could not be read (truncated archive,
-        # encrypted member, limit reached): the scan is not a clean bill of health.
+        # encrypted member, limit reached): the scan is not a clean bill of health (already
+        # notified above, from the summary).
         log "nothing new, but some input was incomplete"
-        notify "credwatch $day: input incomplete" "$errors"
         ;;
     *)
+        # 2: nothing was marked as seen; the next run reports again what this one found.
         log "fatal error (exit $status): $(head -c 500 "$errors")"
         notify "credwatch $day: FAILED (exit $status)" "$errors"
         ;;

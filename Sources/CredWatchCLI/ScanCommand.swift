@@ -47,6 +47,14 @@ struct Scan: ParsableCommand {
     )
     var resetList: String?
 
+    @Option(
+        help: """
+            Write the run summary as JSON to this file: counters, every input not read completely \
+            with the reason, and whether the delivery succeeded (same rules as --output).
+            """
+    )
+    var summary: String?
+
     // `.unconditional`: `--threads -5` is a value out of range, not a missing value.
     @Option(
         parsing: .unconditional,
@@ -164,7 +172,7 @@ struct Scan: ParsableCommand {
         if showProgress { Terminal.clearProgress() }
 
         do {
-            try session.deliver(outcome, to: rendered(outcome.findings, to: outputs))
+            try session.deliver(outcome, to: rendered(outcome.findings, to: outputs), summary: outputs.summary)
         } catch {
             // Nothing of this run was recorded as seen: the next run reports it again.
             throw FatalError("\(error); the state was not changed")

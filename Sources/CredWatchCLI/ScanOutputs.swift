@@ -6,14 +6,17 @@ import Foundation
 struct ScanOutputs {
     let report: OutputTarget
     let resetList: OutputTarget?
+    let summary: OutputTarget?
 
     init(command: Scan) throws {
         report = try command.output.map { try Self.resolve($0, option: "--output") } ?? .standardOutput
         resetList = try command.resetList.map { try Self.resolve($0, option: "--reset-list") }
+        summary = try command.summary.map { try Self.resolve($0, option: "--summary") }
         var outputs: [(option: String, target: OutputTarget)] = [
             (command.output == nil ? "the report (no --output)" : "--output", report)
         ]
         if let resetList { outputs.append(("--reset-list", resetList)) }
+        if let summary { outputs.append(("--summary", summary)) }
         do {
             try Self.protectedFiles(of: command).check(outputs)
         } catch {

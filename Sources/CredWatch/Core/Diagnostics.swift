@@ -9,6 +9,12 @@ public final class Diagnostics: Sendable {
     /// Where warnings and errors go (stderr in the CLI; a buffer in tests).
     private let output: Mutex<(any TextOutputStream & Sendable)?>
     private let messages: Mutex<[String]>
+    /// The inputs and members not read completely, with the reason (the first
+    /// `maxListedUnread`; the rest are counted in `errors`).
+    private let unreadList = Mutex<[UnreadInput]>([])
+
+    /// How many unread inputs the run summary lists by name: a hostile archive can hold millions.
+    public static let maxListedUnread = 1000
     /// Inputs given (files, stdin) or found while walking directories.
     public let inputs = Atomic<Int>(0)
     /// Paths that led to a file or folder already read (links, repeated arguments): not read again.
@@ -41,6 +47,9 @@ public final class Diagnostics: Sendable {
     /// An input or member could not be read completely: counted as an error (exit status 3).
     public func error(_ locator: String, _ reason: String) {
         errors.add(1, ordering: .relaxed)
+        unreadList.withLock { list in
+            if list.count < Self.maxListedUnread { list.append(UnreadInput(locator: locator, reason: reason)) }
+        }
         emit("error: \(locator): \(reason)")
     }
 
@@ -55,6 +64,10 @@ public final class Diagnostics: Sendable {
         emit(text)
     }
 
+    /// The inputs and members not read completely, in the order they were met (at most
+    /// `maxListedUnread`; `errors` counts them all).
+    public var unread: [UnreadInput] { unreadList.withLock { $0 } }
+
     /// Every message emitted so far, in order.
     public var allMessages: [String] { messages.withLock { $0 } }
 
@@ -67,6 +80,12 @@ public final class Diagnostics: Sendable {
             if stream != nil { stream!.write(text + "\n") }
         }
     }
+}
+
+/// An input or archive member that could not be read completely, and why.
+public struct UnreadInput: Sendable, Equatable {
+    public var locator: String
+    public var reason: String
 }
 
 /// Unbuffered writes to file descriptor 2.

@@ -171,10 +171,11 @@ final class DecodeSession {
             let head = try reader.sample(ContainerFormat.sniffLength)
             if head.isEmpty { return }
             let format = ContainerFormat.detect(head)
+            // What is skipped here is content not read: an error (the input is incomplete).
             if format.isContainer && depth >= limits.maxNestingDepth {
-                diagnostics.warning(
+                diagnostics.error(
                     name.locator,
-                    "\(format.name) nested more than \(limits.maxNestingDepth) containers deep: skipped"
+                    "\(format.name) nested more than \(limits.maxNestingDepth) containers deep: not read"
                 )
                 return
             }
@@ -192,7 +193,7 @@ final class DecodeSession {
             case .tar:
                 try readTar(reader, name, depth: depth)
             case .unsupported(let formatName, let command):
-                diagnostics.warning(name.locator, "\(formatName): not supported, pipe it in with `\(command)`")
+                diagnostics.error(name.locator, "\(formatName): not read (not supported), pipe it in with `\(command)`")
             case .document:
                 let role = options.classify(name.classification)
                 if role == .ignored { return }

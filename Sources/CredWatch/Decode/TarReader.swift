@@ -128,24 +128,40 @@ extension DecodeSession {
     func readTar(_ reader: ByteReader, _ name: StreamName, depth: Int) throws(DecodeFault) {
         var next = TarAttributes()
         var global = TarAttributes()
+        // Past the end-of-archive blocks, a header is read on (archives concatenated, as
+        // `tar -i` reads them); anything else there is content not read.
+        var endedAt: Int64?
         while !expansion.isExhausted {
             let offset = reader.position
             let view = try reader.peek(TarHeader.blockSize)
             if view.isEmpty { return }
             let block = UnsafeRawBufferPointer(rebasing: view[0..<min(view.count, TarHeader.blockSize)])
+            if endedAt != nil && block.count < TarHeader.blockSize && block.allSatisfy({ $0 == 0 }) { return }
             guard block.count == TarHeader.blockSize else {
                 throw DecodeFault(
                     locator: name.locator,
                     reason: "truncated tar archive: header at offset \(offset) is cut short"
                 )
             }
-            if block.allSatisfy({ $0 == 0 }) { return }
+            if block.allSatisfy({ $0 == 0 }) {
+                endedAt = endedAt ?? offset
+                reader.consume(TarHeader.blockSize)
+                continue
+            }
             guard let header = TarHeader(block) else {
+                if let endedAt {
+                    throw DecodeFault(
+                        locator: name.locator,
+                        reason:
+                            "data after the end of the tar archive (offset \(endedAt)), at offset \(offset): not read"
+                    )
+                }
                 throw DecodeFault(
                     locator: name.locator,
                     reason: "damaged tar header at offset \(offset) (bad checksum or size): rest of the archive skipped"
                 )
             }
+            endedAt = nil
             reader.consume(TarHeader.blockSize)
             let isMetadata = [UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L")].contains(
                 header.type
@@ -167,9 +183,9 @@ extension DecodeSession {
             switch header.type {
             case UInt8(ascii: "S"), UInt8(ascii: "M"):
                 let path = next.path ?? global.path ?? header.name
-                diagnostics.warning(
+                diagnostics.error(
                     name.member(path).locator,
-                    "GNU sparse or multi-volume tar member: not supported, skipped"
+                    "GNU sparse or multi-volume tar member: not read (not supported)"
                 )
                 try reader.skip(size + padding)
             case UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"),

@@ -65,12 +65,12 @@ struct ZipEntry {
 
     /// Why the member cannot be read (it is then named and skipped), or nil.
     var skipReason: String? {
-        if isEncrypted { return method == 99 ? "encrypted member (AES): skipped" : "encrypted member: skipped" }
+        if isEncrypted { return method == 99 ? "encrypted member (AES): not read" : "encrypted member: not read" }
         switch method {
         case 0, 8: return nil
         default:
             let known = ZipEntry.methodNames[method].map { " (\($0))" } ?? ""
-            return "unsupported compression method \(method)\(known): skipped"
+            return "unsupported compression method \(method)\(known): not read"
         }
     }
 
@@ -121,6 +121,8 @@ struct ZipDirectory {
     /// Added to recorded offsets: the archive's distance from where its offsets count from
     /// (nonzero when data was prepended, as in a self-extractor).
     var shift: Int64
+    /// Bytes after the end record and its comment: nothing a zip reader reads.
+    var trailingBytes: Int64 = 0
 
     /// Finds the end-of-central-directory record (and its zip64 form) in the archive's last
     /// 64 KiB; nil when there is none (a truncated archive).
@@ -130,6 +132,7 @@ struct ZipDirectory {
         let tail = try archive.bytes(at: tailStart, count: Int(tailLength))
         guard let record = endRecord(in: tail) else { return nil }
         let endOffset = tailStart + Int64(record)
+        let trailing = Int64(tail.count - (record + 22 + Int(tail.littleEndian16(at: record + 20))))
         var directorySize = Int64(tail.littleEndian32(at: record + 12))
         var directoryOffset = Int64(tail.littleEndian32(at: record + 16))
         var directoryEnd = endOffset
@@ -153,10 +156,12 @@ struct ZipDirectory {
         let (impliedStart, overflow) = directoryEnd.subtractingReportingOverflow(directorySize)
         for start in [directoryOffset, overflow ? -1 : impliedStart] where start >= 0 && start <= directoryEnd {
             let shift = start - directoryOffset
-            if start == directoryEnd { return ZipDirectory(start: start, end: directoryEnd, shift: shift) }
+            if start == directoryEnd {
+                return ZipDirectory(start: start, end: directoryEnd, shift: shift, trailingBytes: trailing)
+            }
             let signature = try archive.bytes(at: start, count: 4)
             if signature.count == 4 && signature.littleEndian32(at: 0) == ZipSignature.centralDirectory {
-                return ZipDirectory(start: start, end: directoryEnd, shift: shift)
+                return ZipDirectory(start: start, end: directoryEnd, shift: shift, trailingBytes: trailing)
             }
         }
         return nil
@@ -286,6 +291,12 @@ extension DecodeSession {
             try readZip(streaming: reader, name, depth: depth, expectsDirectory: false)
             return
         }
+        if directory.trailingBytes > 0 {
+            diagnostics.error(
+                name.locator,
+                "\(directory.trailingBytes) bytes after the end of the zip archive: not read"
+            )
+        }
         let region = archive.window(offset: directory.start, length: directory.end - directory.start)
         let records = ByteReader(WindowStream(region, locator: name.locator), pool: pool)
         var count = 0
@@ -379,7 +390,8 @@ extension DecodeSession {
         let memberName = name.member(entry.name)
         if entry.isDirectory { return .read(0) }
         if let reason = entry.skipReason {
-            diagnostics.warning(memberName.locator, reason)
+            // Content not read (an encrypted member, another method): the input is incomplete.
+            diagnostics.error(memberName.locator, reason)
             return .read(0)
         }
         let headerOffset = entry.localHeaderOffset &+ shift
@@ -512,7 +524,8 @@ extension DecodeSession {
         reader.consume(headerLength)
         let memberName = name.member(entry.name)
         if let reason = entry.skipReason {
-            diagnostics.warning(memberName.locator, reason)
+            // Content not read (an encrypted member, another method): the input is incomplete.
+            diagnostics.error(memberName.locator, reason)
             try skipLocalData(reader, entry, memberName)
             return .next
         }

@@ -87,18 +87,35 @@ public final class ScanSession {
 
     /// Writes every output (`Delivery`), then commits the run to the state in one transaction.
     /// On any failure the state is left as it was.
-    public func deliver(_ outcome: Outcome, to outputs: [RunOutput]) throws(DeliveryError) {
-        try Delivery.deliver(outputs) { () throws(DeliveryError) in
-            guard let store else { return }
-            do {
-                try store.commit(
-                    exposures: outcome.allFindings.map(StateExposure.init(finding:)),
-                    inputs: outcome.inputs,
-                    now: outcome.now
-                )
-            } catch {
-                throw DeliveryError(output: "the state \(store.path)", reason: "\(error)")
+    ///
+    /// `summary`, when given, receives the run summary as JSON (`RunSummary.json`): delivered
+    /// with the other outputs, or, when the delivery fails, written on its own (as far as it can
+    /// be) saying what failed.
+    public func deliver(_ outcome: Outcome, to outputs: [RunOutput], summary: OutputTarget? = nil)
+        throws(DeliveryError)
+    {
+        let report = RunSummary(diagnostics: diagnostics, findings: outcome.findings, elapsed: outcome.elapsed)
+        var all = outputs
+        if let summary {
+            let bytes = report.json(exitStatus: exitStatus(outcome), delivery: .delivered)
+            all.append(RunOutput(name: "--summary \(summary.path)", target: summary, bytes: bytes))
+        }
+        do {
+            try Delivery.deliver(all) { () throws(DeliveryError) in
+                guard let store else { return }
+                do {
+                    try store.commit(
+                        exposures: outcome.allFindings.map(StateExposure.init(finding:)),
+                        inputs: outcome.inputs,
+                        now: outcome.now
+                    )
+                } catch {
+                    throw DeliveryError(output: "the state \(store.path)", reason: "\(error)")
+                }
             }
+        } catch {
+            try? summary?.write(report.json(exitStatus: 2, delivery: .failed(error.description)))
+            throw error
         }
     }
 

@@ -14,8 +14,10 @@ public struct RunSummary {
     private let findingsBySeverity: [(Severity, Int)]
     private let findingCount: Int
     private let elapsed: Double
+    private let unread: [UnreadInput]
 
     public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double) {
+        unread = diagnostics.unread
         inputs = diagnostics.inputs.load(ordering: .relaxed)
         duplicates = diagnostics.duplicates.load(ordering: .relaxed)
         members = diagnostics.members.load(ordering: .relaxed)
@@ -46,6 +48,83 @@ public struct RunSummary {
             "findings \(findingCount) (\(kinds)); \(severities)",
             "errors \(errors), warnings \(warnings), \(Quantity.decimal(elapsed)) s, \(rate) MB/s",
         ].map { "credwatch: " + $0 + "\n" }.joined()
+    }
+
+    /// How a run's delivery ended, for the JSON summary.
+    public enum Delivery: Sendable {
+        /// Every output written, the state (if any) committed.
+        case delivered
+        /// Some output could not be written (or the state committed): the state is unchanged.
+        case failed(String)
+    }
+
+    /// The summary as one JSON object (`--summary FILE`), so that a script knows what was not
+    /// read whatever the exit status (1 hides incompleteness behind findings). Counters, the
+    /// inputs and members not read completely with their reasons, and how the delivery ended;
+    /// never a login or a password.
+    public func json(exitStatus: Int32, delivery: Delivery) -> [UInt8] {
+        var output: [UInt8] = []
+        func key(_ name: String) {
+            output.append(output.isEmpty ? 0x7B : 0x2C)
+            JSON.appendString(name, to: &output)
+            output.append(0x3A)
+        }
+        func number(_ name: String, _ value: Int) {
+            key(name)
+            output += Array(String(value).utf8)
+        }
+        func counts(_ name: String, _ pairs: [(String, Int)]) {
+            key(name)
+            output.append(0x7B)
+            for (index, (label, count)) in pairs.enumerated() {
+                if index > 0 { output.append(0x2C) }
+                JSON.appendString(label, to: &output)
+                output += Array(":\(count)".utf8)
+            }
+            output.append(0x7D)
+        }
+        number("version", 1)
+        number("exit_status", Int(exitStatus))
+        key("delivery")
+        switch delivery {
+        case .delivered:
+            output += Array("{\"status\":\"delivered\"}".utf8)
+        case .failed(let reason):
+            output += Array("{\"status\":\"failed\",\"reason\":".utf8)
+            JSON.appendString(reason, to: &output)
+            output.append(0x7D)
+        }
+        key("complete")
+        output += Array((errors == 0 ? "true" : "false").utf8)
+        number("inputs", inputs)
+        number("duplicate_paths", duplicates)
+        number("archive_members", members)
+        number("bytes_read", bytesRead)
+        number("bytes_decoded", bytesDecoded)
+        number("lines", lines)
+        number("records", records)
+        number("skipped_lines", skippedLines)
+        number("findings", findingCount)
+        counts("findings_by_kind", findingsByKind.map { ($0.0.rawValue, $0.1) })
+        counts("findings_by_severity", findingsBySeverity.map { ($0.0.rawValue, $0.1) })
+        number("errors", errors)
+        number("warnings", warnings)
+        key("elapsed_seconds")
+        output += Array(Quantity.decimal(elapsed).utf8)
+        key("incomplete")
+        output.append(0x5B)
+        for (index, entry) in unread.enumerated() {
+            if index > 0 { output.append(0x2C) }
+            output += Array("{\"input\":".utf8)
+            JSON.appendString(entry.locator, to: &output)
+            output += Array(",\"reason\":".utf8)
+            JSON.appendString(entry.reason, to: &output)
+            output.append(0x7D)
+        }
+        output.append(0x5D)
+        number("incomplete_not_listed", max(0, errors - unread.count))
+        output += Array("}\n".utf8)
+        return output
     }
 }
 

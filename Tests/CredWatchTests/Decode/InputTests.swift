@@ -126,19 +126,22 @@ struct InputTests {
         arguments: [
             (
                 [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x04],
-                "7z archive: not supported, pipe it in with `7z x -so`"
+                "7z archive: not read (not supported), pipe it in with `7z x -so`"
             ),
             (
                 [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00],
-                "rar archive: not supported, pipe it in with `7z x -so`"
+                "rar archive: not read (not supported), pipe it in with `7z x -so`"
             ),
-            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04], "xz stream: not supported, pipe it in with `xz -dc`"),
+            (
+                [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04],
+                "xz stream: not read (not supported), pipe it in with `xz -dc`"
+            ),
         ] as [([UInt8], String)]
     )
     func unsupportedArchivesAreNamed(magic: [UInt8], message: String) {
         let harness = DecodeHarness()
         harness.readStream(magic + [UInt8](repeating: 0x42, count: 100), locator: "logs.bin")
-        #expect(harness.warnings == ["credwatch: warning: logs.bin: \(message)"])
+        #expect(harness.errors == ["credwatch: error: logs.bin: \(message)"])
         #expect(harness.collector.all.isEmpty)
     }
 

@@ -279,7 +279,7 @@ extension MalformedCorpus {
             found: [middle],
             lost: [bottom],
             messages: [
-                "credwatch: warning: \(skipped): zip archive nested more than \(limits.maxNestingDepth) containers deep: skipped"
+                "credwatch: error: \(skipped): zip archive nested more than \(limits.maxNestingDepth) containers deep: not read"
             ]
         )
     }

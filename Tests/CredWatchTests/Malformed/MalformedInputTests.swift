@@ -117,12 +117,13 @@ struct MalformedInputTests {
         #expect(outcome.exitStatus == 3)
     }
 
-    @Test func archiveNestedBeyondTheDepthLimitIsSkippedWithAWarning() {
+    /// What lies deeper is content not read: an error (exit 3 when nothing else is found).
+    @Test func archiveNestedBeyondTheDepthLimitIsNamedAsNotRead() {
         let input = corpus.deeplyNestedZip()
         let outcome = MalformedScan.run([corpus.root])
         #expect(outcome.messages == input.messages)
         #expect(outcome.reportedPlaces == Set(input.found.map(\.place)))
-        #expect(outcome.errors == 0)
+        #expect(outcome.errors == 1)
         #expect(outcome.exitStatus == 1)
     }
 

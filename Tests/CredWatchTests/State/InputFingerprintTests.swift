@@ -11,6 +11,23 @@ import Testing
         _ = utimensat(AT_FDCWD, path, &times, 0)
     }
 
+    /// The fingerprint is taken from the open file before it is read; a file appended to or
+    /// rewritten meanwhile no longer matches it, and is not recorded as scanned.
+    @Test func aFileChangedWhileOpenNoLongerMatchesItsFingerprint() throws {
+        let folder = PrivateTestDirectory()
+        let dump = folder.file("combo.txt", text: "jdupont@clinique-exemple.fr:Soleil2024!\n")
+        let descriptor = open(dump, O_RDONLY)
+        defer { close(descriptor) }
+        let fingerprint = try #require(InputFingerprint.of(descriptor: descriptor, locator: "combo.txt"))
+        #expect(fingerprint.path == "combo.txt")
+        #expect(fingerprint.stillDescribes(descriptor))
+        let appending = try FileHandle(forWritingTo: URL(fileURLWithPath: dump))
+        try appending.seekToEnd()
+        try appending.write(contentsOf: Data("https://mediboard.example.test/:late:line\n".utf8))
+        try appending.close()
+        #expect(!fingerprint.stillDescribes(descriptor))
+    }
+
     @Test func anInputIsSeenUntilItsSizeOrContentChanges() throws {
         let folder = PrivateTestDirectory()
         let dump = folder.file("combo.txt", text: "jdupont@clinique-exemple.fr:Soleil2024!\n")
