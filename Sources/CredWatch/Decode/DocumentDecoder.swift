@@ -112,7 +112,55 @@ enum TextEncoding: Equatable {
         // At least 90 % zeros on one side, at most 10 % on the other.
         if oddZeros * 10 >= units * 9 && evenZeros * 10 <= units { return (.utf16LittleEndian, 0) }
         if evenZeros * 10 >= units * 9 && oddZeros * 10 <= units { return (.utf16BigEndian, 0) }
+        // Text in another script (Cyrillic passwords, Arabic, CJK) has fewer zero bytes, but
+        // its high bytes still take a handful of values (one script block or two, and ASCII).
+        if isPlausibleUTF16(head, units: units, bigEndian: false) { return (.utf16LittleEndian, 0) }
+        if isPlausibleUTF16(head, units: units, bigEndian: true) { return (.utf16BigEndian, 0) }
         return (.eightBit, 0)
+    }
+
+    /// UTF-16 without a mark, beyond the evident case: at most 4 script blocks, a line break,
+    /// and every code unit text (no control but TAB, LF, CR; no unpaired surrogate; no
+    /// noncharacter). 8-bit text and binary data have many distinct bytes at odd positions.
+    private static func isPlausibleUTF16(_ head: UnsafeRawBufferPointer, units: Int, bigEndian: Bool) -> Bool {
+        guard units >= 16 else { return false }
+        var blocks: [UInt16] = []
+        blocks.reserveCapacity(5)
+        var hasLineBreak = false
+        var expectsLowSurrogate = false
+        for index in 0..<units {
+            let first = UInt16(head[2 * index])
+            let second = UInt16(head[2 * index + 1])
+            let unit = bigEndian ? first << 8 | second : second << 8 | first
+            // The script blocks seen (by high byte; CJK ideographs and Hangul each count as one):
+            // more than 4 and this is not text.
+            let high = unit >> 8
+            let block: UInt16 =
+                switch high {
+                case 0x34...0x9F: 0x100
+                case 0xA0...0xD7: 0x101
+                default: high
+                }
+            if !blocks.contains(block) {
+                blocks.append(block)
+                if blocks.count > 4 { return false }
+            }
+            switch unit {
+            case 0x0A, 0x0D: hasLineBreak = true
+            case 0x09: break
+            case 0x00..<0x20, 0x7F, 0xFFFE, 0xFFFF: return false
+            case 0xD800..<0xDC00:
+                if expectsLowSurrogate { return false }
+                expectsLowSurrogate = true
+                continue
+            case 0xDC00..<0xE000:
+                guard expectsLowSurrogate else { return false }
+            default: break
+            }
+            if expectsLowSurrogate && !(0xDC00..<0xE000).contains(unit) { return false }
+            expectsLowSurrogate = false
+        }
+        return hasLineBreak
     }
 
     /// Binary junk (a JPEG, random bytes) named like text: more than 5 % of the sample are

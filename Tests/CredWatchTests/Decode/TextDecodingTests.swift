@@ -49,6 +49,44 @@ struct TextDecodingTests {
         }
     }
 
+    /// UTF-16 without a mark whose text is mostly in another script (Cyrillic passwords, Greek,
+    /// Chinese) has too few zero bytes to be evident, yet is text, not binary junk.
+    @Test(arguments: [
+        (false, "пароль"), (true, "пароль"), (false, "Κωδικός"), (false, "密码口令"),
+    ])
+    func utf16WithoutMarkInOtherScriptsIsText(bigEndian: Bool, word: String) {
+        let text = (0..<40).map { "Пользователь\(word)\($0):\(word)Секрет\($0)\r\n" }.joined()
+        var bytes: [UInt8] = []
+        for unit in text.utf16 {
+            let high = UInt8(unit >> 8)
+            let low = UInt8(unit & 0xFF)
+            bytes += bigEndian ? [high, low] : [low, high]
+        }
+        let harness = DecodeHarness()
+        harness.readStream(bytes, locator: "passwords.txt")
+        #expect(harness.collector.text(of: "passwords.txt") == text)
+        #expect(harness.messages.isEmpty)
+    }
+
+    /// The same words in an 8-bit code page (CP1251), and random bytes, are not taken for UTF-16.
+    @Test func eightBitTextAndJunkAreNotTakenForUTF16() {
+        let cp1251: [UInt8] = (0..<200).flatMap { index -> [UInt8] in
+            Array("user\(index):".utf8) + [0xEF, 0xE0, 0xF0, 0xEE, 0xEB, 0xFC] + [0x0A]
+        }
+        let harness = DecodeHarness()
+        harness.readStream(cp1251, locator: "cp1251.txt")
+        #expect(harness.collector.bytes(of: "cp1251.txt") == cp1251)
+        var state: UInt32 = 99
+        let junk = (0..<4096).map { _ -> UInt8 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let junkHarness = DecodeHarness()
+        junkHarness.readStream(junk, locator: "photo.txt")
+        #expect(junkHarness.collector.all.isEmpty)
+        #expect(junkHarness.warnings == ["credwatch: warning: photo.txt: binary data, not text: skipped"])
+    }
+
     @Test func utf16OddTrailingByteBecomesReplacementCharacter() {
         let harness = DecodeHarness()
         harness.readStream([0xFF, 0xFE, 0x61, 0x00, 0x62, 0x00, 0x63], locator: "odd.txt")
