@@ -217,8 +217,8 @@ public struct MatchWorker: RecordSink {
         guard let best = platforms.best(of: matches, includingOrganisationDomain: true),
             !Self.isTrackingCookie(Bytes.trimmed(record.name))
         else { return }
-        // The value is the session: it is redacted from the other fields, should a hostile line
-        // have put it there too.
+        // The value is the session: only its keyed fingerprint is kept, and it is redacted from
+        // the other fields, should a hostile line have put it there too.
         var secrets = SecretValues()
         secrets.add(record.value)
         let domain = secrets.redact(Text.string(Bytes.trimmed(record.domain)))
@@ -233,7 +233,8 @@ public struct MatchWorker: RecordSink {
                     path: secrets.redact(Text.string(record.path)),
                     name: secrets.redact(Text.string(record.name)),
                     expiry: record.expiry,
-                    isSecure: record.isSecure
+                    isSecure: record.isSecure,
+                    valueFingerprint: context.fingerprinter.fingerprint(Bytes.trimmed(record.value))
                 ),
                 source: Source(path: secrets.redact(locator), line: record.line, family: .cookies)
             )

@@ -60,6 +60,9 @@ enum ReportField: Sendable {
                 .value("name") { $0.cookie.map { .text($0.name) } },
                 .value("expires") { $0.cookie.map { .integer($0.expiry) } },
                 .value("secure") { $0.cookie.map { .flag($0.isSecure) } },
+                .value("value_fingerprint") { finding in
+                    finding.cookie.flatMap { $0.valueFingerprint.isEmpty ? nil : .text($0.valueFingerprint) }
+                },
             ]
         ),
         .value("sources") { .sources($0.sources) },

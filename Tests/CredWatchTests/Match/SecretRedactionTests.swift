@@ -78,7 +78,7 @@ import Testing
     }
 
     /// A cookie's value, should a hostile line put it in the name or path too, is redacted
-    /// there.
+    /// there; the value itself is only fingerprinted.
     @Test func cookieValueIsRedactedFromTheOtherFields() throws {
         let context = try MatchFixture.context()
         var feeder = Feeder(context, locator: "victim/Cookies/Chrome.txt")
@@ -92,5 +92,6 @@ import Testing
         )
         #expect(sighting.cookie?.name == "SID-[REDACTED]")
         #expect(sighting.cookie?.path == "/[REDACTED]")
+        #expect(sighting.cookie?.valueFingerprint.count == 64)
     }
 }
