@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Issue 15 §7 end to end: a cookie exposure is one per victim machine and session, so a
-/// scheduled run hears of a session stolen from a new machine.
+/// scheduled run hears of a session stolen from a new machine; an exposure seen on several
+/// machines lists them all.
 @Suite("exposures and machines")
 struct MachineExposureTests {
     typealias Fixture = ScanContractTests.Fixture
@@ -85,5 +86,41 @@ struct MachineExposureTests {
             Set(cookies.compactMap { ($0["machine"] as? [String: Any])?["hostname"] as? String }) == ["PC-A", "PC-B"]
         )
         #expect(Set(cookies.compactMap { $0["exposure_key"] as? String }).count == 2)
+    }
+
+    @Test func credentialSeenOnThreeMachinesListsThree() throws {
+        let fixture = try Fixture()
+        let dump = fixture.directory.appendingPathComponent("dump")
+        let record = """
+            URL: https://mediboard.clinique-exemple.fr/index.php
+            Username: jdupont
+            Password: Cardio-2024!
+            ===============
+
+            """
+        for (index, host) in ["PC-ONE", "PC-TWO", "PC-THREE"].enumerated() {
+            try Self.victim("FR[\(index)]", in: dump, hwid: "HW\(index)", hostname: host, credential: record)
+        }
+        let outcome = try CLI.run([
+            "scan", dump.path, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--format", "jsonl",
+        ])
+        #expect(outcome.status == 1)
+        let finding = try #require(outcome.jsonLines.first { $0["kind"] as? String == "credential" })
+        #expect(outcome.jsonLines.count == 1)
+        #expect((finding["sources"] as? [Any])?.count == 3)
+        let machines = try #require(finding["machines"] as? [[String: Any]])
+        #expect(Set(machines.compactMap { $0["hostname"] as? String }) == ["PC-ONE", "PC-TWO", "PC-THREE"])
+        // `machine` is the first of them.
+        #expect(
+            (finding["machine"] as? [String: Any])?["hostname"] as? String == machines.first?["hostname"] as? String
+        )
+
+        let csv = try CLI.run([
+            "scan", dump.path, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--format", "csv",
+        ])
+        let header = csv.stdoutText.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) }
+        let column = try #require(header?.firstIndex(of: "machines"))
+        #expect(column > 0)
+        #expect(csv.stdoutText.contains("PC-ONE (Camille) | PC-TWO (Camille) | PC-THREE (Camille)"))
     }
 }

@@ -204,6 +204,7 @@ private struct Exposure {
 
     func finding(machines: Set<VictimMachine>) -> Finding {
         let sortedMachines = machines.sorted(by: VictimMachine.relevanceOrder)
+        let listed = VictimMachine.distinct(sortedMachines)
         let logDates = sortedMachines.compactMap(\.logDate)
         let lastLogDate = logDates.max()
         var changedAfterTheft: Bool?
@@ -247,7 +248,8 @@ private struct Exposure {
             count: sources.total,
             firstLogDate: logDates.min(),
             lastLogDate: lastLogDate,
-            machines: sortedMachines,
+            machines: listed.machines,
+            machinesOmitted: listed.omitted,
             ambiguous: isAmbiguous,
             exposureKey: key.text
         )
@@ -300,6 +302,7 @@ private struct MachineDirectory {
         for (identity, folderMachines) in folderMachinesOfIdentity
         where folderMachines.contains(where: \.machine.isOrganisationMachine) {
             let machines = Set(folderMachines.map(\.machine)).sorted(by: VictimMachine.relevanceOrder)
+            let listed = VictimMachine.distinct(machines)
             var sources = SourceSample()
             for source in folderMachines.flatMap(\.sources) { sources.add(source) }
             let account = folderMachines.sorted { $0.sources.lexicographicallyPrecedes($1.sources) }
@@ -317,7 +320,8 @@ private struct MachineDirectory {
                     count: sources.total,
                     firstLogDate: logDates.min(),
                     lastLogDate: logDates.max(),
-                    machines: machines,
+                    machines: listed.machines,
+                    machinesOmitted: listed.omitted,
                     exposureKey: ExposureKey.text(machineIdentity: identity)
                 )
             )

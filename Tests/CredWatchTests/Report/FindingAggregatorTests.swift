@@ -109,6 +109,52 @@ import Testing
         }
     }
 
+    /// Issue 15 §7: one exposure seen on several machines lists every one of them, most relevant
+    /// first; `machine` stays the first.
+    @Test func oneCredentialOnThreeMachinesListsThemAll() throws {
+        let findings = F.aggregate([
+            .machine(F.machine(folder: "a", hostname: "PC-A", logDate: "2024-09-01", isOrganisation: false)),
+            .machine(F.machine(folder: "b", hostname: "PC-B", logDate: "2024-11-20", isOrganisation: false)),
+            .machine(F.machine(folder: "c", hostname: "GEX-PAR-PC0042", logDate: "2024-10-02")),
+            .sighting(F.credential(path: "a/Passwords.txt")),
+            .sighting(F.credential(path: "b/Passwords.txt")),
+            .sighting(F.credential(path: "c/Passwords.txt")),
+        ])
+        let finding = try #require(findings.first { $0.kind == .credential })
+        #expect(finding.machines.map(\.hostname) == ["GEX-PAR-PC0042", "PC-B", "PC-A"])
+        #expect(finding.machine?.hostname == "GEX-PAR-PC0042")
+        #expect(finding.machinesOmitted == 0)
+        let json = ReportRenderer.render([finding], as: .jsonl, options: ReportOptions()).reportText
+        #expect(json.contains(#""machine":{"hostname":"GEX-PAR-PC0042""#))
+        #expect(json.contains(#""machines":[{"hostname":"GEX-PAR-PC0042""#))
+        #expect(json.contains(#"{"hostname":"PC-B""#) && json.contains(#"{"hostname":"PC-A""#))
+        #expect(!json.contains("machines_omitted"))
+        let csv = ReportRenderer.render([finding], as: .csv, options: ReportOptions()).reportText
+        #expect(csv.contains("GEX-PAR-PC0042 (jdupont) | PC-B (jdupont) | PC-A (jdupont)"))
+        var options = ReportOptions()
+        options.terminalWidth = 400
+        let table = ReportRenderer.render([finding], as: .table, options: options).reportText
+        #expect(table.contains("GEX-PAR-PC0042 [org] +2"))
+    }
+
+    /// A machine sold in two dumps is one machine of the list; past `maxListedMachines`
+    /// machines the rest are counted.
+    @Test func machinesAreDistinctAndCapped() throws {
+        var inputs: [F.Input] = []
+        for index in 0..<(Finding.maxListedMachines + 5) {
+            inputs.append(.machine(F.machine(folder: "v\(index)", hostname: "PC-\(index)", isOrganisation: false)))
+            inputs.append(.sighting(F.credential(path: "v\(index)/Passwords.txt")))
+        }
+        inputs.append(.machine(F.machine(folder: "again", hostname: "PC-0", isOrganisation: false)))
+        inputs.append(.sighting(F.credential(path: "again/Passwords.txt")))
+        let finding = try #require(F.aggregate(inputs).first { $0.kind == .credential })
+        #expect(finding.machines.count == Finding.maxListedMachines)
+        #expect(Set(finding.machines.map(\.identity)).count == Finding.maxListedMachines)
+        #expect(finding.machinesOmitted == 5)
+        let json = ReportRenderer.render([finding], as: .jsonl, options: ReportOptions()).reportText
+        #expect(json.contains(#""machines_omitted":5"#))
+    }
+
     /// Absorbing one sample into another gives the sample of all their sightings.
     @Test func sourceSamplesAbsorbLikeOneSample() {
         var generator = ReportShuffleGenerator(seed: 9)
