@@ -149,20 +149,31 @@ public struct PasswordEvidence: Sendable, Hashable, CustomStringConvertible, Cus
     public var customMirror: Mirror { Mirror(self, children: ["fingerprint": fingerprint, "length": length]) }
 }
 
-/// Cookie facts a finding reports (never the value).
+/// Cookie facts a finding reports (never the value: only its keyed fingerprint).
 public struct CookieEvidence: Sendable, Hashable {
     public var domain: String
     public var path: String
     public var name: String
     public var expiry: Int64
     public var isSecure: Bool
+    /// HMAC-SHA256 of the cookie's value under the organisation's key, as for passwords: two
+    /// sightings of one session compare equal, a fresh session does not.
+    public var valueFingerprint: String
 
-    public init(domain: String, path: String, name: String, expiry: Int64, isSecure: Bool) {
+    public init(
+        domain: String,
+        path: String,
+        name: String,
+        expiry: Int64,
+        isSecure: Bool,
+        valueFingerprint: String = ""
+    ) {
         self.domain = domain
         self.path = path
         self.name = name
         self.expiry = expiry
         self.isSecure = isSecure
+        self.valueFingerprint = valueFingerprint
     }
 }
 

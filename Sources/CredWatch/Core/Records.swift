@@ -97,7 +97,8 @@ public struct RawCredential {
     }
 }
 
-/// One line of a Netscape cookie file. The cookie's value is never kept past parsing.
+/// One line of a Netscape cookie file. The cookie's value is never kept past parsing: the
+/// match stage keeps only its keyed fingerprint.
 public struct RawCookie {
     public var domain: ByteView
     public var includeSubdomains: Bool
@@ -106,6 +107,8 @@ public struct RawCookie {
     /// Unix seconds; 0 for a session cookie.
     public var expiry: Int64
     public var name: ByteView
+    /// The session secret itself (empty when the line has none): fingerprinted, never kept.
+    public var value: ByteView
     public var isHTTPOnly: Bool
     public var line: Int
 
@@ -116,6 +119,7 @@ public struct RawCookie {
         isSecure: Bool,
         expiry: Int64,
         name: ByteView,
+        value: ByteView = ByteView(start: nil, count: 0),
         isHTTPOnly: Bool,
         line: Int
     ) {
@@ -125,6 +129,7 @@ public struct RawCookie {
         self.isSecure = isSecure
         self.expiry = expiry
         self.name = name
+        self.value = value
         self.isHTTPOnly = isHTTPOnly
         self.line = line
     }

@@ -150,21 +150,26 @@ public struct MatchWorker: RecordSink {
         best: (platform: Platform, alsoMatched: [String])?
     ) {
         let password = Text.string(record.password)
+        // Whatever field a parsing slip put them in, the record's secrets are redacted from every
+        // string it becomes (see `SecretValues`); the password itself is kept only as evidence.
+        var secrets = SecretValues()
+        secrets.addPassword(record.password)
+        secrets.addURL(url)
         var sighting = Sighting(
             kind: kind,
             account: resolved?.account,
             rule: resolved?.rule,
             platform: best?.platform,
             alsoMatched: best?.alsoMatched ?? [],
-            url: url.bytes.isEmpty ? nil : url.normalized,
-            host: url.hostBytes.isEmpty ? nil : url.hostString,
-            login: Text.string(login),
+            url: url.bytes.isEmpty ? nil : secrets.redact(url.normalized),
+            host: url.hostBytes.isEmpty ? nil : secrets.redact(url.hostString),
+            login: secrets.redact(Text.string(login)),
             password: PasswordEvidence(
                 fingerprint: context.fingerprinter.fingerprint(record.password),
                 length: password.unicodeScalars.count,
                 cleartext: context.options.revealPasswords ? password : nil
             ),
-            source: Source(path: locator, line: record.line, family: record.family),
+            source: Source(path: secrets.redact(locator), line: record.line, family: record.family),
             isAmbiguous: record.isAmbiguous
         )
         if let resolved {
@@ -212,7 +217,11 @@ public struct MatchWorker: RecordSink {
         guard let best = platforms.best(of: matches, includingOrganisationDomain: true),
             !Self.isTrackingCookie(Bytes.trimmed(record.name))
         else { return }
-        let domain = Text.string(Bytes.trimmed(record.domain))
+        // The value is the session: only its keyed fingerprint is kept, and it is redacted from
+        // the other fields, should a hostile line have put it there too.
+        var secrets = SecretValues()
+        secrets.add(record.value)
+        let domain = secrets.redact(Text.string(Bytes.trimmed(record.domain)))
         sightings.append(
             Sighting(
                 kind: .cookie,
@@ -221,12 +230,13 @@ public struct MatchWorker: RecordSink {
                 host: String(domain.drop { $0 == "." }).lowercased(),
                 cookie: CookieEvidence(
                     domain: domain,
-                    path: Text.string(record.path),
-                    name: Text.string(record.name),
+                    path: secrets.redact(Text.string(record.path)),
+                    name: secrets.redact(Text.string(record.name)),
                     expiry: record.expiry,
-                    isSecure: record.isSecure
+                    isSecure: record.isSecure,
+                    valueFingerprint: context.fingerprinter.fingerprint(Bytes.trimmed(record.value))
                 ),
-                source: Source(path: locator, line: record.line, family: .cookies)
+                source: Source(path: secrets.redact(locator), line: record.line, family: .cookies)
             )
         )
     }

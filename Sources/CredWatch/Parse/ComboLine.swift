@@ -141,7 +141,7 @@ enum ComboLineParser {
                     index += 1
                     continue
                 }
-                return (index, false, false)
+                return (colonEnd(line, urlPathStart: pathStart, firstColon: index), false, false)
             }
             if byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.space {
                 return (index, false, false)
@@ -152,6 +152,80 @@ enum ComboLineParser {
             index += 1
         }
         return (count, false, false)
+    }
+
+    /// Where a URL ends that meets a `:` in its path, query or fragment (`firstColon`), on a
+    /// colon-separated line. Usually that colon is the line's separator. But a URL may hold colons
+    /// of its own (Mediboard's `?login=user:password&m=…`, times, `/a:b/`): a split there leaves a
+    /// "login" such as `Qry170&m=dPpatients`, which is the URL going on (and the password of the
+    /// query put where a login is shown). So the URL ends at the first colon after which the line
+    /// still reads `login:password` with a plausible login (no `/`, `?`, `&` or `=`, which continue
+    /// a URL), and never past a field with a space, TAB or `|` (which no URL holds); when the URL
+    /// has a query or fragment, a colon whose login the URL itself names (`=login` followed by
+    /// `:`, `&`, `#` or its end) wins over an earlier one. With no such colon, the first one.
+    ///
+    /// Costs one scan of the login field on the common line (`https://host/path:login:password`).
+    private static func colonEnd(_ line: UnsafeRawBufferPointer, urlPathStart: Int, firstColon: Int) -> Int {
+        let count = line.count
+        var hasQuery = false
+        for index in urlPathStart..<firstColon where line[index] == 0x3F || line[index] == 0x23 {
+            hasQuery = true
+            break
+        }
+        var candidate = firstColon
+        var firstPlausible: Int?
+        while let loginEnd = Bytes.index(of: ParseText.colon, in: line, from: candidate + 1) {
+            // A login and a password must follow this colon for it to end the URL.
+            guard loginEnd > candidate + 1, loginEnd + 1 < count else { break }
+            let login = Bytes.slice(line, (candidate + 1)..<loginEnd)
+            switch loginShape(login) {
+            case .plausible:
+                if !hasQuery { return candidate }
+                if firstPlausible == nil { firstPlausible = candidate }
+                if urlNames(login, in: Bytes.slice(line, 0..<candidate)) { return candidate }
+            case .continuesURL:
+                break
+            case .notInURL:
+                // No URL goes on past this colon: it is the last one that can end it.
+                return firstPlausible ?? candidate
+            }
+            candidate = loginEnd
+        }
+        return firstPlausible ?? firstColon
+    }
+
+    private enum LoginShape { case plausible, continuesURL, notInURL }
+
+    /// What a field between two colons looks like: a login, the rest of a URL (`/`, `?`, `&`,
+    /// `=`), or text no URL holds (space, TAB, `|`).
+    @inline(__always)
+    private static func loginShape(_ field: UnsafeRawBufferPointer) -> LoginShape {
+        var shape = LoginShape.plausible
+        for byte in field {
+            switch byte {
+            case ParseText.space, ParseText.tab, ParseText.pipe: return .notInURL
+            case ParseText.slash, 0x3F, 0x26, 0x3D: shape = .continuesURL
+            default: continue
+            }
+        }
+        return shape
+    }
+
+    /// Whether `url` holds `=login` followed by `:`, `&`, `#` or its end: a query parameter whose
+    /// value is the login (`user=alice`) or starts with it (Mediboard's `login=alice:password`).
+    private static func urlNames(_ login: UnsafeRawBufferPointer, in url: UnsafeRawBufferPointer) -> Bool {
+        var from = 0
+        while let equals = Bytes.index(of: 0x3D, in: url, from: from) {
+            let start = equals + 1
+            let end = start + login.count
+            if end <= url.count, Bytes.equalsIgnoringASCIICase(Bytes.slice(url, start..<end), login) {
+                if end == url.count { return true }
+                let next = url[end]
+                if next == ParseText.colon || next == 0x26 || next == 0x23 { return true }
+            }
+            from = start
+        }
+        return false
     }
 
     /// Whether a pipe or a TAB follows `start` with another of the same after it: the line is

@@ -1,7 +1,7 @@
 /// Reads Netscape `cookies.txt` lines: domain, include-subdomains, path, secure, expiry, name,
 /// value, separated by TABs. `#HttpOnly_<domain>` lines are cookies (curl's extension); other
-/// `#` lines are comments. The value is never read. Comments, blank and malformed lines are
-/// counted as skipped.
+/// `#` lines are comments. The value is handed on as a view, for the match stage to fingerprint
+/// (never copied). Comments, blank and malformed lines are counted as skipped.
 enum CookieFileParser {
     static func parse<Sink: RecordSink>(_ text: UnsafeRawBufferPointer, firstLine: Int, into sink: inout Sink) {
         var skipped = 0
@@ -26,12 +26,14 @@ enum CookieFileParser {
         } else if rest.first == 0x23 {
             return nil
         }
-        // Seven TAB-separated fields; the seventh (the value) is never read and may be missing.
+        // Seven TAB-separated fields; the seventh (the value) may be missing.
         var fields = TabFields(rest)
         guard let domain = fields.next(), let subdomains = fields.next(), let path = fields.next(),
             let secure = fields.next(), let expiry = fields.next()
         else { return nil }
-        let name = fields.next() ?? fields.rest
+        let named = fields.next()
+        let name = named ?? fields.rest
+        let value = named == nil ? Bytes.slice(rest, 0..<0) : Bytes.trimmed(fields.rest)
         guard !Bytes.trimmed(domain).isEmpty, let includeSubdomains = flag(subdomains), let isSecure = flag(secure),
             let seconds = unixTime(expiry)
         else { return nil }
@@ -42,6 +44,7 @@ enum CookieFileParser {
             isSecure: isSecure,
             expiry: seconds,
             name: name,
+            value: value,
             isHTTPOnly: isHTTPOnly,
             line: number
         )

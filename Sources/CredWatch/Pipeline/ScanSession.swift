@@ -133,7 +133,7 @@ extension StateExposure {
             key: finding.exposureKey,
             account: finding.account ?? finding.login ?? "",
             platform: finding.platform ?? "",
-            fingerprint: finding.passwordFingerprint ?? "",
+            fingerprint: finding.passwordFingerprint ?? finding.cookie?.valueFingerprint ?? "",
             sources: finding.sources.map { "\($0.path):\($0.line)" }
         )
     }

@@ -85,6 +85,23 @@ enum JSON {
                 output.append(0x7D)
             }
             output.append(0x5D)
+        case .machines(let machines):
+            output.append(0x5B)
+            for (index, machine) in machines.enumerated() {
+                if index > 0 { output.append(0x2C) }
+                output.append(0x7B)
+                var isFirst = true
+                for (name, value) in ReportField.machineFields {
+                    guard let value = value(machine) else { continue }
+                    if !isFirst { output.append(0x2C) }
+                    isFirst = false
+                    appendString(name, to: &output)
+                    output.append(0x3A)
+                    appendValue(value, to: &output)
+                }
+                output.append(0x7D)
+            }
+            output.append(0x5D)
         }
     }
 
@@ -130,7 +147,13 @@ enum CSV {
         case .flag(let flag): flag ? "true" : "false"
         case .texts(let texts): texts.joined(separator: listSeparator)
         case .sources(let sources): sources.map(describe).joined(separator: listSeparator)
+        case .machines(let machines): machines.map(describe).joined(separator: listSeparator)
         }
+    }
+
+    /// `label` of the machine, with its user when known: `DESKTOP-7QK2M1L (Camille)`.
+    static func describe(_ machine: VictimMachine) -> String {
+        machine.user.map { "\(machine.label) (\($0))" } ?? machine.label
     }
 
     /// `path:line (family)`.

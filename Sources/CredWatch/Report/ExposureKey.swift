@@ -1,22 +1,32 @@
 /// The stable identity of an exposure, which decides what merges into one finding and what the
-/// state store remembers (`text`: `kind|account-or-login|platform|fingerprint-or-cookie`).
+/// state store remembers (`text`: `kind|who|platform|detail`).
 ///
 /// Hashed by its parts while sightings arrive (no string is built per sighting); the text is
 /// built once per finding, with each part percent-escaped (`%`, `|`, `;`) so that hostile
-/// logins or cookie names cannot make two different exposures share a key.
+/// logins or cookie names cannot make two different exposures share a key. No part is ever a
+/// secret: passwords and cookie values enter only as keyed fingerprints, and the logins and
+/// names are the redacted ones (`SecretValues`).
 struct ExposureKey: Hashable {
     let kind: FindingKind
-    /// The account identifier, or the case-folded login when there is no account.
-    let who: String
+    /// The account identifier, or the case-folded login when there is no account; for a
+    /// cookie, the victim machine's identity (`ExposureKey.machineIdentity`, "" when unknown),
+    /// which the aggregator sets once the machines are known.
+    private(set) var who: String
     let platform: String
     /// The password fingerprint, or the cookie's case-folded domain.
     let what: String
     /// The cookie's name ("" for credentials).
     let name: String
+    /// The keyed fingerprint of the cookie's value ("" for credentials).
+    let valueFingerprint: String
+    /// For a cookie until its machine is known: the folder of the file it was read in (every
+    /// cookie file of one folder belongs to one machine). "" once `who` holds the machine.
+    private(set) var folder: String
 
     /// Credential and reuse: the account (or, without one, the case-folded login), the
     /// platform and the password fingerprint. Unknown accounts: the case-folded login.
-    /// Cookies: the platform, the cookie's domain and its name.
+    /// Cookies: the platform, the cookie's domain, its name, the fingerprint of its value, and
+    /// (see `onMachine`) the victim machine.
     init(_ sighting: Sighting, account: Account?) {
         kind = sighting.kind
         platform = sighting.platform?.id ?? ""
@@ -25,6 +35,8 @@ struct ExposureKey: Hashable {
             who = ""
             what = sighting.cookie?.domain.lowercased() ?? ""
             name = sighting.cookie?.name ?? ""
+            valueFingerprint = sighting.cookie?.valueFingerprint ?? ""
+            folder = Locator.parent(of: sighting.source.path)
         case .credential, .reuse, .unknownAccount, .infectedMachine:
             if sighting.kind != .unknownAccount, let account {
                 who = account.identifier
@@ -33,11 +45,24 @@ struct ExposureKey: Hashable {
             }
             what = sighting.password?.fingerprint ?? ""
             name = ""
+            valueFingerprint = ""
+            folder = ""
         }
     }
 
+    /// The key of a cookie once the machine of its folder is known: the same session cookie
+    /// read in several folders of one machine is one exposure; on another machine, another.
+    func onMachine(_ identity: String) -> ExposureKey {
+        var key = self
+        key.who = identity
+        key.folder = ""
+        return key
+    }
+
     var text: String {
-        let detail = kind == .cookie ? Self.escape(what) + ";" + Self.escape(name) : Self.escape(what)
+        let detail =
+            kind == .cookie
+            ? Self.escape(what) + ";" + Self.escape(name) + ";" + Self.escape(valueFingerprint) : Self.escape(what)
         return Self.compose(kind, who, platform, detail)
     }
 

@@ -38,9 +38,12 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// Earliest and latest log date of the victim machines of its sources.
     public var firstLogDate: String?
     public var lastLogDate: String?
-    /// The victim machines of its sources, most relevant first (organisation machines, then
-    /// the most recent theft); `machine` is the first.
+    /// The distinct victim machines (by identity) of its listed sources, most relevant first
+    /// (organisation machines, then the most recent theft): at most `maxListedMachines`;
+    /// `machine` is the first.
     public var machines: [VictimMachine]
+    /// Distinct machines `machines` leaves out (0 when it lists them all).
+    public var machinesOmitted: Int
     /// A source's URL was read as `host:port` although it could have been a login.
     public var ambiguous: Bool
     /// Stable identity of the exposure: `kind|account-or-login|platform|fingerprint-or-cookie`.
@@ -71,6 +74,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         firstLogDate: String? = nil,
         lastLogDate: String? = nil,
         machines: [VictimMachine] = [],
+        machinesOmitted: Int = 0,
         ambiguous: Bool = false,
         exposureKey: String,
         firstSeen: String? = nil
@@ -97,6 +101,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         self.firstLogDate = firstLogDate
         self.lastLogDate = lastLogDate
         self.machines = machines
+        self.machinesOmitted = machinesOmitted
         self.ambiguous = ambiguous
         self.exposureKey = exposureKey
         self.firstSeen = firstSeen
@@ -125,7 +130,13 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// count one each).
     public var placesSeen: Int { sources.count + sourcesOmitted }
 
-    /// The most relevant victim machine, the one reports show.
+    /// A finding lists at most this many victim machines, the most relevant first; the others
+    /// are only counted (`machines_omitted`). They come from the listed sources, so there are
+    /// never more than `maxListedSources`; this keeps one finding's line readable.
+    public static let maxListedMachines = 20
+
+    /// The most relevant victim machine (an organisation machine first, then the most recent
+    /// theft): the first of `machines`, which reports also write as `machine`.
     public var machine: VictimMachine? { machines.first }
 
     /// A one-line summary that never contains the password, so a finding interpolated into a
@@ -220,6 +231,23 @@ public struct VictimMachine: Sendable, Hashable {
         if lhs.isOrganisationMachine != rhs.isOrganisationMachine { return lhs.isOrganisationMachine }
         if lhs.logDate != rhs.logDate { return (lhs.logDate ?? "") > (rhs.logDate ?? "") }
         return lhs.orderFields.lexicographicallyPrecedes(rhs.orderFields)
+    }
+
+    /// The first record of each machine (by `identity`) of `sorted`, in its order, at most
+    /// `Finding.maxListedMachines` of them, and how many distinct machines are left out. A
+    /// machine sold in two dumps is one machine; its most relevant record stands for it.
+    static func distinct(_ sorted: [VictimMachine]) -> (machines: [VictimMachine], omitted: Int) {
+        var seen = Set<String>()
+        var machines: [VictimMachine] = []
+        var omitted = 0
+        for machine in sorted where seen.insert(machine.identity).inserted {
+            if machines.count < Finding.maxListedMachines {
+                machines.append(machine)
+            } else {
+                omitted += 1
+            }
+        }
+        return (machines, omitted)
     }
 
     private var orderFields: [String] {

@@ -32,20 +32,37 @@ public struct FindingAggregator {
     public func findings() -> [Finding] {
         let directory = MachineDirectory(machineSightings, accounts: accounts)
         var machineOfPath: [String: VictimMachine?] = [:]
-        var result: [Finding] = []
-        result.reserveCapacity(exposures.count)
+        func machine(holding path: String) -> VictimMachine? {
+            if let known = machineOfPath[path] { return known }
+            let found = directory.machine(holding: path)
+            machineOfPath[path] = found
+            return found
+        }
+        // A cookie is one exposure per victim machine: the exposures of its folders are keyed
+        // on the machine of each, and merged when that is the same.
+        var merged: [Exposure] = []
+        merged.reserveCapacity(exposures.count)
+        var cookieOnMachine: [ExposureKey: Int] = [:]
         for exposure in exposures.values {
+            guard exposure.key.kind == .cookie, let path = exposure.sources.sources.first?.path else {
+                merged.append(exposure)
+                continue
+            }
+            let key = exposure.key.onMachine(machine(holding: path)?.identity ?? "")
+            if let index = cookieOnMachine[key] {
+                merged[index].absorb(exposure)
+            } else {
+                cookieOnMachine[key] = merged.count
+                merged.append(exposure.rekeyed(key))
+            }
+        }
+        var result: [Finding] = []
+        result.reserveCapacity(merged.count)
+        for exposure in merged {
             var machines = Set<VictimMachine>()
             // Machines come from the listed sources (see `Finding.maxListedSources`).
             for source in exposure.sources.sources {
-                let machine: VictimMachine?
-                if let known = machineOfPath[source.path] {
-                    machine = known
-                } else {
-                    machine = directory.machine(holding: source.path)
-                    machineOfPath[source.path] = machine
-                }
-                if let machine { machines.insert(machine) }
+                if let machine = machine(holding: source.path) { machines.insert(machine) }
             }
             result.append(exposure.finding(machines: machines))
         }
@@ -82,15 +99,15 @@ struct SourceSample {
         self.capacity = max(1, capacity)
     }
 
-    mutating func add(_ source: Source) {
-        total &+= 1
+    mutating func add(_ source: Source, sightings count: Int = 1) {
+        total &+= count
         var (low, high) = (0, sources.count)
         while low < high {
             let middle = (low + high) / 2
             if sources[middle] < source { low = middle + 1 } else { high = middle }
         }
         if low < sources.count && sources[low] == source {
-            sightings[low] &+= 1
+            sightings[low] &+= count
             return
         }
         if sources.count == capacity {
@@ -100,7 +117,15 @@ struct SourceSample {
             sightings.removeLast()
         }
         sources.insert(source, at: low)
-        sightings.insert(1, at: low)
+        sightings.insert(count, at: low)
+    }
+
+    /// Adds every sighting of `other`: its kept sources with their sightings, and the ones it
+    /// left out as left out. The result is the sample of all the sightings of both, as a source
+    /// among the first `capacity` of both is among the first of its own sample.
+    mutating func absorb(_ other: SourceSample) {
+        for (source, count) in zip(other.sources, other.sightings) { add(source, sightings: count) }
+        total &+= other.omitted
     }
 
     /// Sightings at sources not kept.
@@ -109,7 +134,7 @@ struct SourceSample {
 
 /// The sightings of one exposure, merged as they arrive.
 private struct Exposure {
-    let key: ExposureKey
+    private(set) var key: ExposureKey
     let account: Account?
     /// The sighting with the smallest source: its URL, login and host stand for all.
     private(set) var representative: Sighting
@@ -134,6 +159,31 @@ private struct Exposure {
 
     mutating func merge(_ sighting: Sighting) {
         sources.add(sighting.source)
+        mergeFacts(of: sighting)
+    }
+
+    /// Merges another exposure's sightings into this one (the same cookie read in two folders
+    /// of one machine).
+    mutating func absorb(_ other: Exposure) {
+        sources.absorb(other.sources)
+        alsoMatched.formUnion(other.alsoMatched)
+        isAmbiguous = isAmbiguous || other.isAmbiguous
+        if let verdict = other.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
+        if let change = other.passwordLastChange, change > (passwordLastChange ?? "") {
+            passwordLastChange = change
+        }
+        if let expiry = other.latestCookieExpiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
+        if Self.precedes(other.representative, representative) { representative = other.representative }
+    }
+
+    /// The same exposure under its final key.
+    func rekeyed(_ newKey: ExposureKey) -> Exposure {
+        var copy = self
+        copy.key = newKey
+        return copy
+    }
+
+    private mutating func mergeFacts(of sighting: Sighting) {
         alsoMatched.formUnion(sighting.alsoMatched)
         isAmbiguous = isAmbiguous || sighting.isAmbiguous
         // A verified-current verdict wins over "not current", which wins over "unknown".
@@ -154,6 +204,7 @@ private struct Exposure {
 
     func finding(machines: Set<VictimMachine>) -> Finding {
         let sortedMachines = machines.sorted(by: VictimMachine.relevanceOrder)
+        let listed = VictimMachine.distinct(sortedMachines)
         let logDates = sortedMachines.compactMap(\.logDate)
         let lastLogDate = logDates.max()
         var changedAfterTheft: Bool?
@@ -197,7 +248,8 @@ private struct Exposure {
             count: sources.total,
             firstLogDate: logDates.min(),
             lastLogDate: lastLogDate,
-            machines: sortedMachines,
+            machines: listed.machines,
+            machinesOmitted: listed.omitted,
             ambiguous: isAmbiguous,
             exposureKey: key.text
         )
@@ -250,6 +302,7 @@ private struct MachineDirectory {
         for (identity, folderMachines) in folderMachinesOfIdentity
         where folderMachines.contains(where: \.machine.isOrganisationMachine) {
             let machines = Set(folderMachines.map(\.machine)).sorted(by: VictimMachine.relevanceOrder)
+            let listed = VictimMachine.distinct(machines)
             var sources = SourceSample()
             for source in folderMachines.flatMap(\.sources) { sources.add(source) }
             let account = folderMachines.sorted { $0.sources.lexicographicallyPrecedes($1.sources) }
@@ -267,7 +320,8 @@ private struct MachineDirectory {
                     count: sources.total,
                     firstLogDate: logDates.min(),
                     lastLogDate: logDates.max(),
-                    machines: machines,
+                    machines: listed.machines,
+                    machinesOmitted: listed.omitted,
                     exposureKey: ExposureKey.text(machineIdentity: identity)
                 )
             )

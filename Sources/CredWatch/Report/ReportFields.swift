@@ -5,6 +5,7 @@ enum ReportValue {
     case flag(Bool)
     case texts([String])
     case sources([Source])
+    case machines([VictimMachine])
 }
 
 /// One field of the machine-readable reports. The JSONL and CSV renderers both walk
@@ -60,6 +61,9 @@ enum ReportField: Sendable {
                 .value("name") { $0.cookie.map { .text($0.name) } },
                 .value("expires") { $0.cookie.map { .integer($0.expiry) } },
                 .value("secure") { $0.cookie.map { .flag($0.isSecure) } },
+                .value("value_fingerprint") { finding in
+                    finding.cookie.flatMap { $0.valueFingerprint.isEmpty ? nil : .text($0.valueFingerprint) }
+                },
             ]
         ),
         .value("sources") { .sources($0.sources) },
@@ -67,24 +71,32 @@ enum ReportField: Sendable {
         .value("count") { .integer(Int64($0.count)) },
         .value("first_log_date") { $0.firstLogDate.map(ReportValue.text) },
         .value("last_log_date") { $0.lastLogDate.map(ReportValue.text) },
+        // `machine` is the first of `machines`, kept for the readers written before `machines`.
         .object(
             "machine",
             isPresent: { $0.machine != nil },
-            [
-                .value("hostname") { $0.machine?.hostname.map(ReportValue.text) },
-                .value("user") { $0.machine?.user.map(ReportValue.text) },
-                .value("domain") { $0.machine?.domain.map(ReportValue.text) },
-                .value("ip") { $0.machine?.ip.map(ReportValue.text) },
-                .value("country") { $0.machine?.country.map(ReportValue.text) },
-                .value("hwid") { $0.machine?.hwid.map(ReportValue.text) },
-                .value("log_date") { $0.machine?.logDate.map(ReportValue.text) },
-                .value("org_machine") { $0.machine.map { .flag($0.isOrganisationMachine) } },
-                .value("evidence") { $0.machine.map { .texts($0.evidence) } },
-            ]
+            machineFields.map { name, value in
+                .value(name) { finding in finding.machine.flatMap(value) }
+            }
         ),
+        .value("machines") { .machines($0.machines) },
+        .value("machines_omitted") { $0.machinesOmitted > 0 ? .integer(Int64($0.machinesOmitted)) : nil },
         .value("ambiguous") { .flag($0.ambiguous) },
         .value("first_seen") { $0.firstSeen.map(ReportValue.text) },
         .value("exposure_key") { .text($0.exposureKey) },
+    ]
+
+    /// The fields of a victim machine, in `machine` and in each object of `machines`.
+    static let machineFields: [(String, @Sendable (VictimMachine) -> ReportValue?)] = [
+        ("hostname", { $0.hostname.map(ReportValue.text) }),
+        ("user", { $0.user.map(ReportValue.text) }),
+        ("domain", { $0.domain.map(ReportValue.text) }),
+        ("ip", { $0.ip.map(ReportValue.text) }),
+        ("country", { $0.country.map(ReportValue.text) }),
+        ("hwid", { $0.hwid.map(ReportValue.text) }),
+        ("log_date", { $0.logDate.map(ReportValue.text) }),
+        ("org_machine", { .flag($0.isOrganisationMachine) }),
+        ("evidence", { .texts($0.evidence) }),
     ]
 
     /// The CSV columns: nested fields flattened as `parent_child`, secrets only when revealed.

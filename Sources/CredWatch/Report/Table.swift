@@ -51,7 +51,10 @@ enum Table {
         }
         columns += [
             Column(title: "MACHINE", minimumWidth: 7) { finding in
-                finding.machine.map { $0.isOrganisationMachine ? "\($0.label) [org]" : $0.label } ?? "-"
+                guard let machine = finding.machine else { return "-" }
+                let others = finding.machines.count - 1 + finding.machinesOmitted
+                return machine.label + (machine.isOrganisationMachine ? " [org]" : "")
+                    + (others > 0 ? " +\(others)" : "")
             },
             Column(title: "SEEN", minimumWidth: 4, isVocabulary: true) { String($0.count) },
             Column(title: "SOURCE", minimumWidth: 8) { finding in

@@ -16,10 +16,15 @@ import Testing
 
     @Test func hostCookieOfAPlatform() throws {
         var feeder = Feeder(context, locator: "dump.zip!victim/Cookies/Chrome.txt")
-        let sighting = try #require(feeder.cookie("mediboard.clinique-exemple.fr", path: "/", name: "PHPSESSID").first)
+        let value = "q8b1l9s2v0kq6c1m"
+        let sighting = try #require(
+            feeder.cookie("mediboard.clinique-exemple.fr", path: "/", name: "PHPSESSID", value: value).first
+        )
         #expect(sighting.kind == .cookie)
         #expect(sighting.platform?.id == "mediboard")
         #expect(sighting.host == "mediboard.clinique-exemple.fr")
+        // The value is kept only as its keyed fingerprint.
+        let fingerprint = Array(value.utf8).withUnsafeBytes { context.fingerprinter.fingerprint($0) }
         #expect(
             sighting.cookie
                 == CookieEvidence(
@@ -27,7 +32,8 @@ import Testing
                     path: "/",
                     name: "PHPSESSID",
                     expiry: 1_900_000_000,
-                    isSecure: true
+                    isSecure: true,
+                    valueFingerprint: fingerprint
                 )
         )
         #expect(sighting.source == Source(path: "dump.zip!victim/Cookies/Chrome.txt", line: 3, family: .cookies))

@@ -161,25 +161,32 @@ struct Feeder {
     }
 
     /// The sightings of one cookie record.
-    mutating func cookie(_ domain: String, includeSubdomains: Bool = false, path: String = "/", name: String = "sid")
-        -> [Sighting]
-    {
-        let (domain, path, name) = (Array(domain.utf8), Array(path.utf8), Array(name.utf8))
+    mutating func cookie(
+        _ domain: String,
+        includeSubdomains: Bool = false,
+        path: String = "/",
+        name: String = "sid",
+        value: String = "c0ffee-session-value"
+    ) -> [Sighting] {
+        let (domain, path, name, value) = (Array(domain.utf8), Array(path.utf8), Array(name.utf8), Array(value.utf8))
         domain.withUnsafeBytes { domain in
             path.withUnsafeBytes { path in
                 name.withUnsafeBytes { name in
-                    worker.cookie(
-                        RawCookie(
-                            domain: domain,
-                            includeSubdomains: includeSubdomains,
-                            path: path,
-                            isSecure: true,
-                            expiry: 1_900_000_000,
-                            name: name,
-                            isHTTPOnly: true,
-                            line: 3
+                    value.withUnsafeBytes { value in
+                        worker.cookie(
+                            RawCookie(
+                                domain: domain,
+                                includeSubdomains: includeSubdomains,
+                                path: path,
+                                isSecure: true,
+                                expiry: 1_900_000_000,
+                                name: name,
+                                value: value,
+                                isHTTPOnly: true,
+                                line: 3
+                            )
                         )
-                    )
+                    }
                 }
             }
         }

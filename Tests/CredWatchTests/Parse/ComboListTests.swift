@@ -126,6 +126,41 @@ struct ComboListTests {
                 line: "https://dossier.clinique-exemple.fr/:héloïse:Été2024!",
                 expected: ("https://dossier.clinique-exemple.fr/", "héloïse", "Été2024!")
             ),
+            // A colon inside the URL's query or path is not the line's separator when splitting
+            // there leaves a "login" that goes on with the URL (issue 15: the password of
+            // Mediboard's `login=user:password` was shown as the login).
+            Case(
+                line: "https://mb.example.test/index.php?login=tsimon:Qry170&m=dPpatients:tsimon:Qry170",
+                expected: ("https://mb.example.test/index.php?login=tsimon:Qry170&m=dPpatients", "tsimon", "Qry170")
+            ),
+            Case(
+                line: "https://mb.example.test/index.php?login=tsimon:Qry170:tsimon:Qry170",
+                expected: ("https://mb.example.test/index.php?login=tsimon:Qry170", "tsimon", "Qry170")
+            ),
+            Case(
+                line: "https://app.example.test/?at=10:30&day=2:alice:secret",
+                expected: ("https://app.example.test/?at=10:30&day=2", "alice", "secret")
+            ),
+            Case(
+                line: "https://app.example.test/?user=alice:alice:se:cret",
+                expected: ("https://app.example.test/?user=alice", "alice", "se:cret")
+            ),
+            Case(
+                line: "https://app.example.test/?q=a:b:c:d",
+                expected: ("https://app.example.test/?q=a", "b", "c:d")
+            ),
+            Case(
+                line: "https://app.example.test/wiki/a:b/c:alice:secret",
+                expected: ("https://app.example.test/wiki/a:b/c", "alice", "secret")
+            ),
+            Case(
+                line: "https://app.example.test/#/route?x=1:alice:secret",
+                expected: ("https://app.example.test/#/route?x=1", "alice", "secret")
+            ),
+            Case(
+                line: "https://app.example.test/?t=1:Jean Dupont:secret",
+                expected: ("https://app.example.test/?t=1", "Jean Dupont", "secret")
+            ),
             // Skipped: blank, comments, adverts, junk, a URL alone.
             Case(line: "", expected: nil),
             Case(line: "   ", expected: nil),

@@ -65,5 +65,8 @@ struct CookieFileTests {
         // The comment, the blank line and three malformed lines.
         #expect(result.skipped == 5)
         #expect(result.credentials.isEmpty)
+        // The value is handed on (TABs and all after the name), for the match stage to
+        // fingerprint; a line without one has an empty value.
+        #expect(result.cookieValues == ["secret-value", "abc\tdef", "", ""])
     }
 }

@@ -34,6 +34,8 @@ enum ParseFixture {
         /// The raw bytes of each password, to check that bytes are passed on untouched.
         var passwordBytes: [[UInt8]] = []
         var cookies: [Cookie] = []
+        /// Each cookie's value as handed on (for the match stage to fingerprint).
+        var cookieValues: [String] = []
         var machines: [(info: VictimInfo, line: Int)] = []
         var skipped = 0
 
@@ -65,6 +67,7 @@ enum ParseFixture {
                     line: record.line
                 )
             )
+            cookieValues.append(Text.string(record.value))
         }
 
         mutating func machine(_ info: VictimInfo, line: Int) {

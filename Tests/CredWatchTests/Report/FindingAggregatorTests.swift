@@ -54,16 +54,124 @@ import Testing
         #expect(finding.login == "Inconnu@Clinique-Exemple.fr")
     }
 
-    @Test func cookiesMergeByPlatformDomainAndName() throws {
+    @Test func cookiesMergeByPlatformDomainNameAndValue() throws {
         let findings = F.aggregate([
             .sighting(F.cookie(name: "MBSESSID", path: "a/Cookies.txt")),
-            .sighting(F.cookie(name: "MBSESSID", path: "b/Cookies.txt")),
+            .sighting(F.cookie(name: "MBSESSID", path: "a/Cookies/Edge.txt")),
             .sighting(F.cookie(name: "OTHER", path: "a/Cookies.txt")),
         ])
         #expect(findings.count == 2)
         let session = try #require(findings.first { $0.cookie?.name == "MBSESSID" })
         #expect(session.count == 2)
-        #expect(session.exposureKey == "cookie||mediboard|.mediboard.clinique-exemple.fr;MBSESSID")
+        // No system information: the machine part of the key is empty.
+        #expect(
+            session.exposureKey
+                == "cookie||mediboard|.mediboard.clinique-exemple.fr;MBSESSID;" + F.password("sess-4f1c9a").fingerprint
+        )
+    }
+
+    /// Issue 15 §7: a cookie exposure is keyed on the victim machine and the fingerprint of the
+    /// value, so a session stolen from a new machine, or a fresh session, is a new exposure; the
+    /// same session read in two dumps of one machine is still one.
+    @Test func cookiesAreOneExposurePerMachineAndSession() throws {
+        let inputs: [F.Input] = [
+            .machine(F.machine(folder: "dump1.zip!FR[A]", hostname: "PC-A", hwid: "AAAA-1")),
+            .machine(F.machine(folder: "dump2.zip!FR[A]", hostname: "PC-A", hwid: "aaaa-1")),
+            .machine(F.machine(folder: "dump1.zip!FR[B]", hostname: "PC-B", hwid: "BBBB-2")),
+            .sighting(F.cookie(value: "sess-1", path: "dump1.zip!FR[A]/Cookies/Chrome.txt")),
+            .sighting(F.cookie(value: "sess-1", path: "dump2.zip!FR[A]/Cookies/Chrome.txt")),
+            .sighting(F.cookie(value: "sess-1", path: "dump1.zip!FR[B]/Cookies/Chrome.txt")),
+            .sighting(F.cookie(value: "sess-2", path: "dump1.zip!FR[B]/Cookies/Edge.txt")),
+        ]
+        let reference = F.aggregate(inputs).filter { $0.kind == .cookie }
+        #expect(reference.count == 3)
+        let onA = reference.filter { $0.machine?.hostname == "PC-A" }
+        #expect(onA.count == 1)
+        #expect(onA.first?.count == 2)
+        #expect(
+            onA.first?.sources.map(\.path) == [
+                "dump1.zip!FR[A]/Cookies/Chrome.txt", "dump2.zip!FR[A]/Cookies/Chrome.txt",
+            ]
+        )
+        let sessionOne = F.password("sess-1").fingerprint
+        #expect(
+            onA.first?.exposureKey == "cookie|hwid:aaaa-1|mediboard|.mediboard.clinique-exemple.fr;MBSESSID;"
+                + sessionOne
+        )
+        let onB = reference.filter { $0.machine?.hostname == "PC-B" }
+        #expect(Set(onB.map(\.cookie?.valueFingerprint)) == [sessionOne, F.password("sess-2").fingerprint])
+        #expect(Set(reference.map(\.exposureKey)).count == 3)
+        // The key holds fingerprints only, never a value.
+        #expect(!reference.contains { $0.exposureKey.contains("sess-") })
+        var generator = ReportShuffleGenerator(seed: 7)
+        for _ in 0..<10 {
+            #expect(F.aggregate(inputs.shuffled(using: &generator)).filter { $0.kind == .cookie } == reference)
+        }
+    }
+
+    /// Issue 15 §7: one exposure seen on several machines lists every one of them, most relevant
+    /// first; `machine` stays the first.
+    @Test func oneCredentialOnThreeMachinesListsThemAll() throws {
+        let findings = F.aggregate([
+            .machine(F.machine(folder: "a", hostname: "PC-A", logDate: "2024-09-01", isOrganisation: false)),
+            .machine(F.machine(folder: "b", hostname: "PC-B", logDate: "2024-11-20", isOrganisation: false)),
+            .machine(F.machine(folder: "c", hostname: "GEX-PAR-PC0042", logDate: "2024-10-02")),
+            .sighting(F.credential(path: "a/Passwords.txt")),
+            .sighting(F.credential(path: "b/Passwords.txt")),
+            .sighting(F.credential(path: "c/Passwords.txt")),
+        ])
+        let finding = try #require(findings.first { $0.kind == .credential })
+        #expect(finding.machines.map(\.hostname) == ["GEX-PAR-PC0042", "PC-B", "PC-A"])
+        #expect(finding.machine?.hostname == "GEX-PAR-PC0042")
+        #expect(finding.machinesOmitted == 0)
+        let json = ReportRenderer.render([finding], as: .jsonl, options: ReportOptions()).reportText
+        #expect(json.contains(#""machine":{"hostname":"GEX-PAR-PC0042""#))
+        #expect(json.contains(#""machines":[{"hostname":"GEX-PAR-PC0042""#))
+        #expect(json.contains(#"{"hostname":"PC-B""#) && json.contains(#"{"hostname":"PC-A""#))
+        #expect(!json.contains("machines_omitted"))
+        let csv = ReportRenderer.render([finding], as: .csv, options: ReportOptions()).reportText
+        #expect(csv.contains("GEX-PAR-PC0042 (jdupont) | PC-B (jdupont) | PC-A (jdupont)"))
+        var options = ReportOptions()
+        options.terminalWidth = 400
+        let table = ReportRenderer.render([finding], as: .table, options: options).reportText
+        #expect(table.contains("GEX-PAR-PC0042 [org] +2"))
+    }
+
+    /// A machine sold in two dumps is one machine of the list; past `maxListedMachines`
+    /// machines the rest are counted.
+    @Test func machinesAreDistinctAndCapped() throws {
+        var inputs: [F.Input] = []
+        for index in 0..<(Finding.maxListedMachines + 5) {
+            inputs.append(.machine(F.machine(folder: "v\(index)", hostname: "PC-\(index)", isOrganisation: false)))
+            inputs.append(.sighting(F.credential(path: "v\(index)/Passwords.txt")))
+        }
+        inputs.append(.machine(F.machine(folder: "again", hostname: "PC-0", isOrganisation: false)))
+        inputs.append(.sighting(F.credential(path: "again/Passwords.txt")))
+        let finding = try #require(F.aggregate(inputs).first { $0.kind == .credential })
+        #expect(finding.machines.count == Finding.maxListedMachines)
+        #expect(Set(finding.machines.map(\.identity)).count == Finding.maxListedMachines)
+        #expect(finding.machinesOmitted == 5)
+        let json = ReportRenderer.render([finding], as: .jsonl, options: ReportOptions()).reportText
+        #expect(json.contains(#""machines_omitted":5"#))
+    }
+
+    /// Absorbing one sample into another gives the sample of all their sightings.
+    @Test func sourceSamplesAbsorbLikeOneSample() {
+        var generator = ReportShuffleGenerator(seed: 9)
+        let sightings = (0..<300).map { _ in
+            Source(path: "p\(generator.next() % 30)", line: Int(generator.next() % 4), family: .ulp)
+        }
+        var whole = SourceSample(capacity: 9)
+        for source in sightings { whole.add(source) }
+        var left = SourceSample(capacity: 9)
+        var right = SourceSample(capacity: 9)
+        for (index, source) in sightings.enumerated() {
+            if index % 3 == 0 { left.add(source) } else { right.add(source) }
+        }
+        left.absorb(right)
+        #expect(left.sources == whole.sources)
+        #expect(left.omitted == whole.omitted)
+        #expect(left.total == whole.total)
     }
 
     @Test func keySeparatorsInHostileValuesCannotCollide() {

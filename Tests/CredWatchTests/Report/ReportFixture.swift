@@ -85,9 +85,12 @@ enum ReportFixture {
         return sighting
     }
 
-    static func cookie(name: String = "MBSESSID", path: String = "victim/Cookies/Chrome.txt", line: Int = 3)
-        -> Sighting
-    {
+    static func cookie(
+        name: String = "MBSESSID",
+        value: String = "sess-4f1c9a",
+        path: String = "victim/Cookies/Chrome.txt",
+        line: Int = 3
+    ) -> Sighting {
         Sighting(
             kind: .cookie,
             platform: mediboard,
@@ -97,7 +100,8 @@ enum ReportFixture {
                 path: "/",
                 name: name,
                 expiry: 1_767_225_600,
-                isSecure: true
+                isSecure: true,
+                valueFingerprint: Self.password(value).fingerprint
             ),
             source: Source(path: path, line: line, family: .cookies)
         )

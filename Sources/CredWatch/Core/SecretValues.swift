@@ -1,0 +1,161 @@
+/// The secret values of one record — its password, what follows each `:` of it, and every
+/// credential its URL carries (userinfo password, Mediboard's `login=user:password`, the values
+/// of password- and token-named parameters of the query and the fragment, as written and
+/// percent-decoded) — and the redaction of them from the strings a finding is made of.
+///
+/// A parser that splits a hostile line in the wrong place can put a password where a login, a
+/// URL or a host is shown; a file may be named after one. Whatever the parser decided, every
+/// string a finding carries from the dump (login, URL, host, cookie fields, source path, and the
+/// exposure key built from them) goes through `redact` when the match stage turns the record
+/// into strings, so no report, key or state holds it. That happens only for records that match:
+/// nothing of this is on the hot path.
+///
+/// Matching ignores ASCII case (hosts and keys are lower-cased). A secret of fewer than
+/// `substringMinimum` bytes is redacted only where it is a whole field: a three-letter password
+/// would otherwise turn every URL into fragments.
+struct SecretValues {
+    /// What stands for a redacted value.
+    static let marker = "[REDACTED]"
+    /// Secrets at least this long are redacted wherever they occur.
+    static let substringMinimum = 4
+
+    /// ASCII-lower-cased, distinct.
+    private(set) var values: [[UInt8]] = []
+
+    init() {}
+
+    var isEmpty: Bool { values.isEmpty }
+
+    /// Adds `bytes` as a secret, as the strings of a finding would show it: the text reports
+    /// decode it to (UTF-8, else Windows-1252), and for bytes that are not UTF-8 also as paths
+    /// write them (`\xNN`).
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        let trimmed = Bytes.trimmed(bytes)
+        guard !trimmed.isEmpty else { return }
+        let decoded = Array(Text.string(trimmed).utf8)
+        insert(decoded.map(Bytes.lower))
+        if !decoded.elementsEqual(trimmed) { insert(DisplayText.path(Array(trimmed)).utf8.map(Bytes.lower)) }
+    }
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { add($0) }
+    }
+
+    /// The password, and what follows each `:` in it: a password that holds a colon may be the
+    /// rest of a line split too early (`login:password`), whose real password then shows up
+    /// wherever the parser put it.
+    mutating func addPassword(_ password: UnsafeRawBufferPointer) {
+        add(password)
+        var from = 0
+        while let colon = Bytes.index(of: ParseText.colon, in: password, from: from) {
+            add(Bytes.slice(password, (colon + 1)..<password.count))
+            from = colon + 1
+        }
+    }
+
+    /// Every credential the URL carries: the userinfo's password (not Android's certificate
+    /// hash), and in the query and the fragment the value after the separator of Mediboard's
+    /// `login=user:password` and the values of parameters named like secrets
+    /// (`QuerySecret.isSecretName`), each as written and percent-decoded.
+    mutating func addURL(_ url: URLParts) {
+        let bytes = url.bytes
+        if !url.isAndroid, let userinfo = url.userinfo,
+            let colon = Bytes.index(of: ParseText.colon, in: Bytes.slice(bytes, userinfo))
+        {
+            addEncoded(Bytes.slice(bytes, (userinfo.lowerBound + colon + 1)..<userinfo.upperBound))
+        }
+        if let query = url.query { addParameters(Bytes.slice(bytes, query)) }
+        let fragmentMark = url.query?.upperBound ?? url.path.upperBound
+        if fragmentMark < bytes.count, bytes[fragmentMark] == UInt8(ascii: "#") {
+            addParameters(Bytes.slice(bytes, (fragmentMark + 1)..<bytes.count))
+        }
+    }
+
+    /// `name=value` pairs separated by `&` (or `?`, `#`, as fragments hold routes such as
+    /// `#/login?password=…`); a name is what follows the last `/` before its `=`.
+    private mutating func addParameters(_ text: UnsafeRawBufferPointer) {
+        var start = 0
+        while start < text.count {
+            var end = start
+            while end < text.count && text[end] != 0x26 && text[end] != 0x3F && text[end] != 0x23 { end += 1 }
+            let pair = Bytes.slice(text, start..<end)
+            if let equals = Bytes.index(of: 0x3D, in: pair) {
+                var name = Bytes.slice(pair, 0..<equals)
+                if let slash = Bytes.lastIndex(of: ParseText.slash, in: name) {
+                    name = Bytes.slice(name, (slash + 1)..<name.count)
+                }
+                let value = Bytes.slice(pair, (equals + 1)..<pair.count)
+                switch QuerySecret(name: name, value: value) {
+                case .none: break
+                case .whole: addEncoded(value)
+                case .afterSeparator(let separator): addEncoded(Bytes.slice(value, separator.upperBound..<value.count))
+                }
+            }
+            start = end + 1
+        }
+    }
+
+    /// `value` as written and percent-decoded (`+` as a space too).
+    private mutating func addEncoded(_ value: UnsafeRawBufferPointer) {
+        add(value)
+        if Bytes.index(of: UInt8(ascii: "%"), in: value) != nil || Bytes.index(of: UInt8(ascii: "+"), in: value) != nil
+        {
+            add(URLParts.percentDecoded(value, plusIsSpace: false))
+            add(URLParts.percentDecoded(value, plusIsSpace: true))
+        }
+    }
+
+    private mutating func insert(_ value: [UInt8]) {
+        if !values.contains(value) { values.append(value) }
+    }
+
+    /// `text` with every occurrence of a secret replaced by `marker` (overlapping and adjacent
+    /// occurrences make one marker).
+    func redact(_ text: String) -> String {
+        guard !values.isEmpty, !text.isEmpty else { return text }
+        let lowered = text.utf8.map(Bytes.lower)
+        var covered: [Bool]?
+        for value in values {
+            if value.count < Self.substringMinimum {
+                if lowered == value { return Self.marker }
+                continue
+            }
+            guard value.count <= lowered.count else { continue }
+            var start = 0
+            while start + value.count <= lowered.count {
+                guard let hit = Self.firstIndex(of: value, in: lowered, from: start) else { break }
+                if covered == nil { covered = [Bool](repeating: false, count: lowered.count) }
+                for index in hit..<(hit + value.count) { covered![index] = true }
+                start = hit + 1
+            }
+        }
+        guard let covered else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(lowered.count)
+        var index = 0
+        let original = Array(text.utf8)
+        while index < original.count {
+            if covered[index] {
+                out += Self.marker.utf8
+                while index < original.count && covered[index] { index += 1 }
+            } else {
+                out.append(original[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first else { return nil }
+        var index = from
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+}
