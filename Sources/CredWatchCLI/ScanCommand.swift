@@ -68,6 +68,14 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not report organisation accounts seen on sites that are not its platforms.")
     var noReuse = false
 
+    @Flag(
+        help: """
+            Also report reuse for logins without a domain (jdupont) on sites that are not the \
+            organisation's: common account names are strangers' user names on every forum.
+            """
+    )
+    var reuseBareLogins = false
+
     @Flag(help: "Write cleartext passwords into the report. Never do this for a report that is kept.")
     var revealPasswords = false
 
@@ -121,6 +129,9 @@ struct Scan: ParsableCommand {
         try Self.check(maxRatio, ScanLimits.compressionRatioRange, "--max-ratio", "")
         try Self.check(maxDepth, ScanLimits.nestingDepthRange, "--max-depth", " containers")
         try Self.check(retention, StateOptions.retentionRange, "--retention", " days")
+        if reuseBareLogins && noReuse {
+            throw ValidationError("--reuse-bare-logins and --no-reuse contradict each other")
+        }
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
         }

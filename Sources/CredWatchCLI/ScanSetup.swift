@@ -34,6 +34,7 @@ struct ScanSetup {
 
         var options = MatchContext.Options()
         options.reportReuse = !command.noReuse
+        options.reportBareLoginReuse = command.reuseBareLogins
         options.revealPasswords = command.revealPasswords
         context = try MatchContext(
             profile: profile,

@@ -106,6 +106,35 @@ struct ScheduledRunTests {
         #expect(!outcome.stdoutText.contains(Hex.encode(hash)))
     }
 
+    /// Issue 15 §4 as a new user tried it: a Mediboard row whose hash is SHA-256 of the salt's
+    /// hex and `Hôpital19!` in UTF-8, and the password found written in Windows-1252 (as many
+    /// stealer files and combolists are), or in UTF-8: current both times.
+    @Test func windows1252PasswordAgainstAUTF8MediboardHashIsCurrent() throws {
+        let fixture = try Fixture()
+        let salt = "3f1c9b0e2a7d4c5b8e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"
+        let hash = "6533d6f388cdbaa8b5b299d3fea8e54200fb4588f9f4e2c4bee9735c3a80a59e"  // openssl dgst -sha256
+        let export = try fixture.file(
+            "users.csv",
+            "user_id;user_username;user_password;user_salt\n1;jdupont;\(hash);\(salt)\n"
+        )
+        chmod(export, 0o600)
+        let url = Array("https://mediboard.clinique-exemple.fr/index.php:jdupont:".utf8)
+        for (name, password) in [
+            ("cp1252.txt", [0x48, 0xF4] + Array("pital19!".utf8)), ("utf8.txt", Array("Hôpital19!".utf8)),
+        ] {
+            let dump = try fixture.file(name, data: Data(url + password + [0x0A]))
+            let outcome = try CLI.run([
+                "scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--hashes", export,
+            ])
+            #expect(outcome.status == 1, "\(outcome.stderr)")
+            let credential = try #require(outcome.jsonLines.first { $0["kind"] as? String == "credential" })
+            #expect(credential["password_current"] as? Bool == true, "\(name)")
+            #expect(credential["action"] as? String == "force-reset", "\(name)")
+            #expect(credential["severity"] as? String == "critical", "\(name)")
+            #expect(!outcome.stdoutText.contains("pital19"))
+        }
+    }
+
     @Test func worldReadableHashExportIsRefused() throws {
         let fixture = try Fixture()
         let export = try fixture.file("ntds.txt", "jdupont:31d6cfe0d16ae931b73c59d7e0c089c0\n")

@@ -7,6 +7,11 @@ public final class MatchContext: Sendable {
     public struct Options: Sendable {
         /// Report organisation accounts seen on sites that are none of its platforms.
         public var reportReuse: Bool = true
+        /// Also report `reuse` for bare logins (`jdupont`: a sAMAccountName, no domain) on sites
+        /// that are neither platforms nor the organisation's (`--reuse-bare-logins`). Off by
+        /// default: common sAMAccountNames are strangers' user names on every forum of a
+        /// combolist, so such a line says nothing of the organisation.
+        public var reportBareLoginReuse: Bool = false
         /// Keep cleartext passwords in sightings (`--reveal-passwords`).
         public var revealPasswords: Bool = false
 

@@ -9,7 +9,9 @@
 ///   on somebody else's host says nothing about the organisation, and a host under its domains
 ///   that no platform names (its public site) is not a platform for strangers' logins;
 /// * account without platform → `.credential` for `email:password` lines (no URL), else
-///   `.reuse` (when `reportReuse`);
+///   `.reuse` (when `reportReuse`) for a login that names the organisation (an address,
+///   `DOMAIN\user`, `user@ad-domain`); a bare login there (`jdupont`) is as likely a
+///   stranger's forum name, and is reported only with `reportBareLoginReuse`;
 /// * neither → nothing. That is almost every record, and it costs one URL parse, a few hash
 ///   probes and one prefilter probe, without allocation.
 /// Credentials written into the URL itself (userinfo, Mediboard's `login=`) are judged as
@@ -111,10 +113,23 @@ public struct MatchWorker: RecordSink {
             emit(.unknownAccount, record, url: url, login: login, resolved: nil, best: best)
         case (nil, let resolved?) where !hasURL:
             emit(.credential, record, url: url, login: login, resolved: resolved, best: nil)
-        case (nil, let resolved?) where context.options.reportReuse:
+        case (nil, let resolved?)
+        where context.options.reportReuse
+            && (context.options.reportBareLoginReuse || !Self.isBareLogin(login, rule: resolved.rule)):
             emit(.reuse, record, url: url, login: login, resolved: resolved, best: nil)
         default:
             return
+        }
+    }
+
+    /// Whether a resolved login names no domain: a sAMAccountName as such, or an export's UPN,
+    /// mail or alias written without `@` (a malformed export). Only looked at for the few
+    /// records that resolve to an account off the platforms.
+    static func isBareLogin(_ login: UnsafeRawBufferPointer, rule: IdentityRule) -> Bool {
+        switch rule {
+        case .sam: true
+        case .downlevel, .adDomain: false
+        case .upn, .mail, .proxy: Bytes.index(of: UInt8(ascii: "@"), in: login) == nil
         }
     }
 

@@ -116,7 +116,8 @@ public enum TriageRules {
             condition: .always,
             severity: .fixed(.low),
             action: .review,
-            reason: "an organisation identity on another site; the password may be reused"
+            reason: "a login that names the organisation (address, `DOMAIN\\user`) on another site; the password "
+                + "may be reused (bare logins only with `--reuse-bare-logins`)"
         ),
         Rule(
             kinds: [.unknownAccount],

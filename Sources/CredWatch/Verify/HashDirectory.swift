@@ -108,22 +108,50 @@ public final class HashDirectory: PasswordChecking {
 
     /// Whether `password` is one of `account`'s stored hashes; nil when no hash is known for it.
     ///
-    /// NT hashes are checked with the password as Unicode (UTF-8 when valid, else
-    /// Windows-1252); Mediboard hashes with the bytes as given and, when they are UTF-8 with
-    /// non-ASCII characters, with their ISO-8859-1 encoding too (older installs).
+    /// Every encoding the storing system could have hashed is tried (`PasswordEncodings`):
+    /// NT hashes over the text in UTF-16LE; Mediboard hashes over the bytes as found, the text
+    /// in UTF-8, and in Windows-1252 or ISO-8859-1. Not current only when none matches.
     public func check(account: Account, password: UnsafeRawBufferPointer) -> PasswordCheck? {
         let stored = storedHashes(of: account)
         guard !stored.isEmpty else { return nil }
-        var candidates = PasswordCandidates(password)
-        defer { candidates.wipe() }
+        var encodings = PasswordEncodings(password)
+        var ntHash: [UInt8]?
         let accountChange = PasswordDate.normalized(account.passwordLastSet)
         func lastChange(_ hash: StoredHash) -> String? {
             hash.lastChange ?? (hash.scheme == .nt ? accountChange : nil)
         }
-        if let current = stored.first(where: { candidates.matches($0) }) {
-            return PasswordCheck(isCurrent: true, lastChange: lastChange(current))
+        for hash in stored where Self.matches(hash, &encodings, ntHash: &ntHash) {
+            return PasswordCheck(isCurrent: true, lastChange: lastChange(hash))
         }
         return PasswordCheck(isCurrent: false, lastChange: stored.compactMap(lastChange).max())
+    }
+
+    /// Whether one of the password's encodings hashes to `stored`; the NT hash is computed
+    /// once per check, whatever the number of NT hashes the account has.
+    private static func matches(
+        _ stored: StoredHash,
+        _ encodings: inout PasswordEncodings,
+        ntHash: inout [UInt8]?
+    ) -> Bool {
+        switch stored.scheme {
+        case .nt:
+            if ntHash == nil { ntHash = encodings.withUTF16LittleEndian { MD4.hash($0) } }
+            return ntHash == stored.digest
+        case .saltedSHA256(let salt):
+            var salted = SHA256()
+            salted.update(data: salt)
+            return encodings.anyByteCandidate { bytes in
+                var hasher = salted
+                hasher.update(bufferPointer: bytes)
+                return hasher.finalize().elementsEqual(stored.digest)
+            }
+        case .md5:
+            return encodings.anyByteCandidate { bytes in
+                var hasher = Insecure.MD5()
+                hasher.update(bufferPointer: bytes)
+                return hasher.finalize().elementsEqual(stored.digest)
+            }
+        }
     }
 
     private func storedHashes(of account: Account) -> [StoredHash] {
@@ -133,71 +161,5 @@ public final class HashDirectory: PasswordChecking {
             if !name.isEmpty && !names.contains(name) { names.append(name) }
         }
         return names.flatMap { hashes[$0] ?? [] }
-    }
-}
-
-/// The encodings of one leaked password that the stored schemes are computed over, each
-/// computed at most once per check.
-private struct PasswordCandidates {
-    let password: UnsafeRawBufferPointer
-    private var ntHash: [UInt8]?
-    private var latin1: [UInt8]??
-
-    init(_ password: UnsafeRawBufferPointer) {
-        self.password = password
-    }
-
-    mutating func matches(_ stored: StoredHash) -> Bool {
-        switch stored.scheme {
-        case .nt:
-            if ntHash == nil { ntHash = NTHash.hash(password: password) }
-            return ntHash == stored.digest
-        case .saltedSHA256(let salt):
-            return anyEncoding { bytes in
-                var hasher = SHA256()
-                hasher.update(data: salt)
-                hasher.update(bufferPointer: bytes)
-                return hasher.finalize().elementsEqual(stored.digest)
-            }
-        case .md5:
-            return anyEncoding { bytes in
-                var hasher = Insecure.MD5()
-                hasher.update(bufferPointer: bytes)
-                return hasher.finalize().elementsEqual(stored.digest)
-            }
-        }
-    }
-
-    /// True when `test` holds for the bytes as given or for their ISO-8859-1 form.
-    private mutating func anyEncoding(_ test: (UnsafeRawBufferPointer) -> Bool) -> Bool {
-        if test(password) { return true }
-        if latin1 == nil { latin1 = .some(Self.latin1(of: password)) }
-        guard let alternative = latin1 ?? nil else { return false }
-        return alternative.withUnsafeBytes(test)
-    }
-
-    /// The ISO-8859-1 bytes of a valid UTF-8 password with non-ASCII characters, all of
-    /// them in Latin-1; nil otherwise (nothing else to try).
-    private static func latin1(of password: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard !Bytes.isASCII(password),
-            let text = String(validating: password.bindMemory(to: UInt8.self), as: UTF8.self)
-        else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(password.count)
-        for scalar in text.unicodeScalars {
-            guard scalar.value <= 0xFF else {
-                SecretBytes.wipe(&bytes)
-                return nil
-            }
-            bytes.append(UInt8(scalar.value))
-        }
-        return bytes
-    }
-
-    mutating func wipe() {
-        // Released from `latin1` first so the wipe reaches the only copy, not a fresh one.
-        guard case .some(.some(var alternative)) = latin1 else { return }
-        latin1 = nil
-        SecretBytes.wipe(&alternative)
     }
 }

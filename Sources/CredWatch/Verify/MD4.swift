@@ -96,14 +96,7 @@ public enum MD4 {
 public enum NTHash {
     /// The 16-byte NT hash of `password`, read as UTF-8 when valid, else as Windows-1252.
     public static func hash(password: UnsafeRawBufferPointer) -> [UInt8] {
-        let text = Text.string(password)
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(text.utf16.count * 2)
-        for unit in text.utf16 {
-            encoded.append(UInt8(truncatingIfNeeded: unit))
-            encoded.append(UInt8(truncatingIfNeeded: unit >> 8))
-        }
-        defer { SecretBytes.wipe(&encoded) }
-        return encoded.withUnsafeBytes { MD4.hash($0) }
+        var encodings = PasswordEncodings(password)
+        return encodings.withUTF16LittleEndian { MD4.hash($0) }
     }
 }

@@ -29,28 +29,34 @@ import Testing
         }
     }
 
+    /// An organisation-scoped login (its mail), so that a host that is not the platform shows
+    /// as reuse rather than nothing.
+    static let mail = "jean.dupont@clinique-exemple.fr"
+
     @Test func hostWithTheOrganisationHostAsPrefixDoesNotMatch() {
-        let found = sightings("https://mediboard.clinique-exemple.fr.evil.example/login")
+        let found = sightings("https://mediboard.clinique-exemple.fr.evil.example/login", Self.mail)
         #expect(found.map(\.kind) == [.reuse])
         #expect(found.first?.platform == nil)
     }
 
     @Test func lookalikeDomainDoesNotMatch() {
-        #expect(sightings("https://clinique-exemple-fr.example/").map(\.kind) == [.reuse])
-        #expect(sightings("https://evil-clinique-exemple.fr/").map(\.kind) == [.reuse])
+        #expect(sightings("https://clinique-exemple-fr.example/", Self.mail).map(\.kind) == [.reuse])
+        #expect(sightings("https://evil-clinique-exemple.fr/", Self.mail).map(\.kind) == [.reuse])
     }
 
     @Test func organisationHostInTheQueryDoesNotMatch() {
-        #expect(sightings("evil.example/?u=mediboard.clinique-exemple.fr").map(\.kind) == [.reuse])
+        #expect(sightings("evil.example/?u=mediboard.clinique-exemple.fr", Self.mail).map(\.kind) == [.reuse])
     }
 
     @Test func organisationHostAsUserinfoDoesNotMatch() {
-        #expect(sightings("https://mediboard.clinique-exemple.fr@evil.example/").map(\.kind) == [.reuse])
+        #expect(sightings("https://mediboard.clinique-exemple.fr@evil.example/", Self.mail).map(\.kind) == [.reuse])
     }
 
     @Test func organisationHostOnlyInThePathOrPasswordDoesNotMatch() {
-        #expect(sightings("https://evil.example/mediboard.clinique-exemple.fr/").map(\.kind) == [.reuse])
-        #expect(sightings("https://evil.example/", "jdupont", "mediboard.clinique-exemple.fr").map(\.kind) == [.reuse])
+        #expect(sightings("https://evil.example/mediboard.clinique-exemple.fr/", Self.mail).map(\.kind) == [.reuse])
+        #expect(
+            sightings("https://evil.example/", Self.mail, "mediboard.clinique-exemple.fr").map(\.kind) == [.reuse]
+        )
         #expect(sightings("https://evil.example/", "mediboard.clinique-exemple.fr").isEmpty)
     }
 
@@ -175,11 +181,66 @@ import Testing
     }
 
     @Test func accountElsewhereIsReuseUnlessDisabled() throws {
-        #expect(sightings("https://shop.example.test/", "jdupont").map(\.kind) == [.reuse])
+        #expect(sightings("https://shop.example.test/", Self.mail).map(\.kind) == [.reuse])
         var options = MatchContext.Options()
         options.reportReuse = false
         var feeder = Feeder(try MatchFixture.context(options: options))
+        #expect(feeder.credential("https://shop.example.test/", Self.mail).isEmpty)
+        // --no-reuse wins over --reuse-bare-logins.
+        options.reportBareLoginReuse = true
+        feeder = Feeder(try MatchFixture.context(options: options))
         #expect(feeder.credential("https://shop.example.test/", "jdupont").isEmpty)
+    }
+
+    /// Issue 15 §3: a login without a domain off the organisation's hosts is as likely a
+    /// stranger's forum name; every form that names the organisation is still reuse.
+    @Test func bareLoginElsewhereIsNoReuseUnlessAskedFor() throws {
+        for login in ["jdupont", "JDupont", " jdupont ", "cnguyen"] {
+            #expect(sightings("https://forum.example.test/", login).isEmpty, "\(login)")
+        }
+        let scoped: [(String, IdentityRule)] = [
+            ("jean.dupont@clinique-exemple.fr", .mail),
+            ("Jean.Dupont@AD.Groupe-Exemple.fr", .upn),
+            ("jd@clinique-exemple.fr", .proxy),
+            ("GROUPEEXEMPLE\\jdupont", .downlevel),
+            ("jdupont@ad.groupe-exemple.fr", .adDomain),
+        ]
+        for (login, rule) in scoped {
+            let found = sightings("https://forum.example.test/", login)
+            #expect(found.map(\.kind) == [.reuse], "\(login)")
+            #expect(found.first?.rule == rule, "\(login)")
+        }
+
+        var options = MatchContext.Options()
+        options.reportBareLoginReuse = true
+        var feeder = Feeder(try MatchFixture.context(options: options))
+        let found = feeder.credential("https://forum.example.test/", "JDupont")
+        #expect(found.map(\.kind) == [.reuse])
+        #expect(found.first?.account == 0)
+        #expect(found.first?.rule == .sam)
+    }
+
+    /// On the organisation's platforms and hosts a bare login is judged as before.
+    @Test func bareLoginOnTheOrganisationsHostsIsUnchanged() {
+        #expect(sightings("https://mediboard.clinique-exemple.fr/", "jdupont").map(\.kind) == [.credential])
+        #expect(sightings("https://intranet.clinique-exemple.fr/", "jdupont").first?.platform?.id == "org-domain")
+        #expect(sightings("https://intranet.clinique-exemple.fr/", "jdupont").map(\.kind) == [.credential])
+        #expect(sightings("https://mediboard.clinique-exemple.fr/", "ghost").map(\.kind) == [.unknownAccount])
+        // No URL at all (`login:password`): a credential, as before.
+        #expect(sightings("", "jdupont").map(\.kind) == [.credential])
+    }
+
+    /// A malformed export whose mail column holds a bare name: that key is bare too.
+    @Test func exportKeysWithoutDomainAreBare() {
+        let bytes = Array("jdupont".utf8)
+        bytes.withUnsafeBytes { login in
+            #expect(MatchWorker.isBareLogin(login, rule: .mail))
+            #expect(MatchWorker.isBareLogin(login, rule: .sam))
+            #expect(!MatchWorker.isBareLogin(login, rule: .downlevel))
+        }
+        Array("j@clinique-exemple.fr".utf8).withUnsafeBytes { login in
+            #expect(!MatchWorker.isBareLogin(login, rule: .proxy))
+        }
     }
 
     @Test func strangerElsewhereIsNothing() {
