@@ -168,7 +168,13 @@ struct Scan: ParsableCommand {
         try writeReports(findings, to: outputs)
         if !quiet {
             var stderr = StandardError()
-            stderr.write(RunSummary(diagnostics: diagnostics, findings: findings, elapsed: result.elapsed).render())
+            let summary = RunSummary(
+                diagnostics: diagnostics,
+                findings: findings,
+                elapsed: result.elapsed,
+                accounts: setup.context.accounts.census
+            )
+            stderr.write(summary.render())
         }
         var status = ExitStatus.clean
         if !findings.isEmpty {

@@ -13,8 +13,10 @@ struct ScanSetup {
                 "--state needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
             )
         }
-        let accounts = try AccountDirectory.load(path: command.accounts)
+        // The profile first: it says how the export writes its dates.
         let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
+        let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
+        for warning in accounts.warnings { diagnostics.warning(warning.location, warning.message) }
         let checker: (any PasswordChecking)? =
             command.hashes.isEmpty
             ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)

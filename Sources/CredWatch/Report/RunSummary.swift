@@ -14,8 +14,10 @@ public struct RunSummary {
     private let findingsBySeverity: [(Severity, Int)]
     private let findingCount: Int
     private let elapsed: Double
+    private let accounts: AccountCensus?
 
-    public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double) {
+    /// - Parameter accounts: what the account export loaded (a line of its own when given).
+    public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double, accounts: AccountCensus? = nil) {
         inputs = diagnostics.inputs.load(ordering: .relaxed)
         duplicates = diagnostics.duplicates.load(ordering: .relaxed)
         members = diagnostics.members.load(ordering: .relaxed)
@@ -32,20 +34,23 @@ public struct RunSummary {
         }
         findingCount = findings.count
         self.elapsed = elapsed
+        self.accounts = accounts
     }
 
-    /// Four lines, each prefixed like every other credwatch message, ending with a newline.
+    /// Four lines (five with the accounts loaded, first), each prefixed like every other
+    /// credwatch message, ending with a newline.
     public func render() -> String {
         let kinds = findingsByKind.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let severities = findingsBySeverity.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let rate = Quantity.megabytesPerSecond(bytesDecoded, elapsed)
-        return [
+        let summary = [
             "inputs \(inputs)\(duplicates > 0 ? " (\(duplicates) duplicate paths not read again)" : ""), archive members \(members), read \(Quantity.bytes(bytesRead)), "
                 + "decoded \(Quantity.bytes(bytesDecoded))",
             "lines \(lines), records \(records), skipped lines \(skippedLines)",
             "findings \(findingCount) (\(kinds)); \(severities)",
             "errors \(errors), warnings \(warnings), \(Quantity.decimal(elapsed)) s, \(rate) MB/s",
-        ].map { "credwatch: " + $0 + "\n" }.joined()
+        ]
+        return ((accounts.map { [$0.summary] } ?? []) + summary).map { "credwatch: " + $0 + "\n" }.joined()
     }
 }
 
