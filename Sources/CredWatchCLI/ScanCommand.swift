@@ -240,12 +240,17 @@ struct Scan: ParsableCommand {
 
 extension StateExposure {
     init(finding: Finding) {
+        let identities = finding.directoryAccount.map { account in
+            [account.sam, account.upn, account.mail].compactMap { $0 } + account.aliases
+        }
         self.init(
             key: finding.exposureKey,
             account: finding.account ?? finding.login ?? "",
             platform: finding.platform ?? "",
             fingerprint: finding.passwordFingerprint ?? "",
-            sources: finding.sources.map { "\($0.path):\($0.line)" }
+            sources: finding.sources.map { "\($0.path):\($0.line)" },
+            kind: finding.kind.rawValue,
+            identities: identities ?? []
         )
     }
 }

@@ -85,6 +85,60 @@ struct ScheduledRunTests {
         #expect(!FileManager.default.fileExists(atPath: state))
     }
 
+    /// `state show` lists the exposures by account, platform and kind, and counts accounts,
+    /// not logins or cookies.
+    @Test func stateShowListsExposuresByAccountPlatformAndKind() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let dump = try fixture.file(
+            "dump.txt",
+            ScanContractTests.combolist + "https://mediboard.clinique-exemple.fr/:interne.urgences:x-1\n"
+        )
+        let run = try CLI.run(
+            ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--state", state]
+        )
+        #expect(run.status == 1)
+        let show = try CLI.run(["state", "show", state])
+        #expect(show.status == 0)
+        let lines = show.stdoutText.split(separator: "\n").map {
+            $0.split(separator: " ").prefix(4).joined(separator: " ")
+        }
+        #expect(show.stdoutText.hasPrefix("state \(state): 3 findings for 1 account, 0 inputs"))
+        #expect(
+            Array(lines.dropFirst()) == [
+                "ACCOUNT PLATFORM KIND EXPOSURES",
+                "interne.urgences mediboard unknown_account 1",
+                "jdupont - reuse 1",
+                "jdupont mediboard credential 1",
+            ]
+        )
+    }
+
+    /// `state forget --account` takes what its help says (the sAMAccountName, UPN or mail),
+    /// says when nothing matched (exit 1), and refuses an empty name (exit 2).
+    @Test func stateForgetTakesAnyIdentityAndSaysWhenNothingMatched() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        #expect(try scan(fixture, ["--state", state]).status == 1)
+
+        for empty in ["", "  "] {
+            let refused = try CLI.run(["state", "forget", state, "--account", empty])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("--account needs a name"))
+        }
+        let nobody = try CLI.run(["state", "forget", state, "--account", "nobody@clinique-exemple.fr"])
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr.contains("nothing in \(state) matches the account 'nobody@clinique-exemple.fr'"))
+
+        let byMail = try CLI.run(["state", "forget", state, "--account", "Jean.Dupont@clinique-exemple.fr"])
+        #expect(byMail.status == 0, "\(byMail.stderr)")
+        #expect(byMail.stdoutText == "forgot 2 entries of Jean.Dupont@clinique-exemple.fr\n")
+        #expect(try CLI.run(["state", "forget", state, "--account", "jdupont"]).status == 1)
+        #expect(
+            try CLI.run(["state", "show", state]).stdoutText.hasPrefix("state \(state): 0 findings for 0 accounts")
+        )
+    }
+
     @Test func newOnlyNeedsState() throws {
         let fixture = try Fixture()
         #expect(try scan(fixture, ["--new-only"]).status == 2)
