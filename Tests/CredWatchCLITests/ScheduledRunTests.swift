@@ -77,12 +77,16 @@ struct ScheduledRunTests {
         #expect(other.stderr.contains("key"))
     }
 
+    /// Without a key, `--state` fails before a random key is drawn and announced (issue 15).
     @Test func stateNeedsAStableKey() throws {
         let fixture = try Fixture()
         let state = fixture.directory.appendingPathComponent("state.db").path
         let outcome = try scan(fixture, ["--state", state], environment: ["CREDWATCH_FINGERPRINT_KEY": ""])
         #expect(outcome.status == 2)
         #expect(!FileManager.default.fileExists(atPath: state))
+        #expect(outcome.stderr.contains("--state needs a stable fingerprint key"))
+        #expect(!outcome.stderr.contains("random key"))
+        #expect(!outcome.stderr.contains("warning"))
     }
 
     /// `state show` lists the exposures by account, platform and kind, and counts accounts,
