@@ -312,6 +312,7 @@ private struct AccountIndex: Sendable {
     private var ruleOfKey: [IdentityRule] = []
     /// For the keys several accounts share: the owners after the first (most keys have one).
     private var otherOwners: [Int: [IdentityOwner]] = [:]
+    private var sharedPairs = Set<UInt64>()
 
     init(accounts: [Account]) {
         let keyCount = accounts.reduce(0) { $0 + 3 + $1.aliases.count }
@@ -350,11 +351,11 @@ private struct AccountIndex: Sendable {
         let number = table.insert(key, finalizedHash: hash)
         guard number == accountOfKey.count else {
             // A key already known: shared, when another account owns it.
-            let owner = IdentityOwner(account: account, rule: rule)
-            if Int(accountOfKey[number]) != account
-                && !(otherOwners[number]?.contains { $0.account == account } ?? false)
-            {
-                otherOwners[number, default: []].append(owner)
+            // (A set of key-and-account pairs: a mailbox that thousands of service accounts
+            // share is not searched once per account.)
+            let pair = UInt64(number) << 32 | UInt64(UInt32(truncatingIfNeeded: account))
+            if Int(accountOfKey[number]) != account && sharedPairs.insert(pair).inserted {
+                otherOwners[number, default: []].append(IdentityOwner(account: account, rule: rule))
             }
             return
         }
