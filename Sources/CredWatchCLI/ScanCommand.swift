@@ -190,9 +190,13 @@ struct Scan: ParsableCommand {
         }
         if !quiet {
             var stderr = StandardError()
-            stderr.write(
-                RunSummary(diagnostics: diagnostics, findings: outcome.findings, elapsed: outcome.elapsed).render()
+            let summary = RunSummary(
+                diagnostics: diagnostics,
+                findings: outcome.findings,
+                elapsed: outcome.elapsed,
+                accounts: setup.context.accounts.census
             )
+            stderr.write(summary.render())
         }
         // Exit with the account index, the pattern tables and the findings still allocated:
         // freeing them one object at a time would take a tenth of a second for nothing.

@@ -7,14 +7,15 @@ struct ScanSetup {
     let store: StateStore?
 
     init(command: Scan, diagnostics: Diagnostics) throws {
-        let fingerprinter = try Self.fingerprinter(keyFile: command.fingerprintKeyFile, diagnostics: diagnostics)
-        if fingerprinter.isEphemeral && command.state != nil {
-            throw FatalError(
-                "--state needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
-            )
-        }
-        let accounts = try AccountDirectory.load(path: command.accounts)
+        let fingerprinter = try Self.fingerprinter(
+            keyFile: command.fingerprintKeyFile,
+            needsStableKey: command.state != nil,
+            diagnostics: diagnostics
+        )
+        // The profile first: it says how the export writes its dates.
         let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
+        let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
+        for warning in accounts.warnings { diagnostics.warning(warning.location, warning.message) }
         let checker: (any PasswordChecking)? =
             command.hashes.isEmpty
             ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)
@@ -65,8 +66,11 @@ struct ScanSetup {
     }
 
     /// The organisation's fingerprint key from a file or the environment; a random one (with a
-    /// warning) when neither is given.
-    private static func fingerprinter(keyFile: String?, diagnostics: Diagnostics) throws -> PasswordFingerprinter {
+    /// warning) when neither is given, unless `needsStableKey` (`--state`): then that is fatal,
+    /// before any key is drawn or announced.
+    private static func fingerprinter(keyFile: String?, needsStableKey: Bool, diagnostics: Diagnostics) throws
+        -> PasswordFingerprinter
+    {
         if let keyFile {
             guard let data = FileManager.default.contents(atPath: keyFile) else {
                 throw FatalError("\(keyFile): cannot read the fingerprint key file")
@@ -87,6 +91,11 @@ struct ScanSetup {
                 throw FatalError("CREDWATCH_FINGERPRINT_KEY must be at least 16 bytes")
             }
             return PasswordFingerprinter(keyBytes: Array(value.utf8))
+        }
+        if needsStableKey {
+            throw FatalError(
+                "--state needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
+            )
         }
         diagnostics.note(
             "warning: no fingerprint key (--fingerprint-key-file or CREDWATCH_FINGERPRINT_KEY): "

@@ -77,12 +77,70 @@ struct ScheduledRunTests {
         #expect(other.stderr.contains("key"))
     }
 
+    /// Without a key, `--state` fails before a random key is drawn and announced (issue 15).
     @Test func stateNeedsAStableKey() throws {
         let fixture = try Fixture()
         let state = fixture.directory.appendingPathComponent("state.db").path
         let outcome = try scan(fixture, ["--state", state], environment: ["CREDWATCH_FINGERPRINT_KEY": ""])
         #expect(outcome.status == 2)
         #expect(!FileManager.default.fileExists(atPath: state))
+        #expect(outcome.stderr.contains("--state needs a stable fingerprint key"))
+        #expect(!outcome.stderr.contains("random key"))
+        #expect(!outcome.stderr.contains("warning"))
+    }
+
+    /// `state show` lists the exposures by account, platform and kind, and counts accounts,
+    /// not logins or cookies.
+    @Test func stateShowListsExposuresByAccountPlatformAndKind() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let dump = try fixture.file(
+            "dump.txt",
+            ScanContractTests.combolist + "https://mediboard.clinique-exemple.fr/:interne.urgences:x-1\n"
+        )
+        let run = try CLI.run(
+            ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--state", state]
+        )
+        #expect(run.status == 1)
+        let show = try CLI.run(["state", "show", state])
+        #expect(show.status == 0)
+        let lines = show.stdoutText.split(separator: "\n").map {
+            $0.split(separator: " ").prefix(4).joined(separator: " ")
+        }
+        // The combolist's bare `jdupont` on a forum is no reuse (a stranger's username, by default).
+        #expect(show.stdoutText.hasPrefix("state \(state): 2 findings for 1 account, 0 inputs"))
+        #expect(
+            Array(lines.dropFirst()) == [
+                "ACCOUNT PLATFORM KIND EXPOSURES",
+                "interne.urgences mediboard unknown_account 1",
+                "jdupont mediboard credential 1",
+            ]
+        )
+    }
+
+    /// `state forget --account` takes what its help says (the sAMAccountName, UPN or mail),
+    /// says when nothing matched (exit 1), and refuses an empty name (exit 2).
+    @Test func stateForgetTakesAnyIdentityAndSaysWhenNothingMatched() throws {
+        let fixture = try Fixture()
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        #expect(try scan(fixture, ["--state", state]).status == 1)
+
+        for empty in ["", "  "] {
+            let refused = try CLI.run(["state", "forget", state, "--account", empty])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("--account needs a name"))
+        }
+        let nobody = try CLI.run(["state", "forget", state, "--account", "nobody@clinique-exemple.fr"])
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr.contains("nothing in \(state) matches the account 'nobody@clinique-exemple.fr'"))
+
+        let byMail = try CLI.run(["state", "forget", state, "--account", "Jean.Dupont@clinique-exemple.fr"])
+        #expect(byMail.status == 0, "\(byMail.stderr)")
+        #expect(byMail.stdoutText == "forgot 1 entry of Jean.Dupont@clinique-exemple.fr\n")
+        #expect(try CLI.run(["state", "forget", state, "--account", "jdupont"]).status == 1)
+        #expect(
+            try CLI.run(["state", "show", state]).stdoutText.hasPrefix("state \(state): 0 findings for 0 accounts")
+        )
     }
 
     @Test func newOnlyNeedsState() throws {

@@ -54,7 +54,8 @@ public struct Account: Sendable, Hashable {
     public var displayName: String?
     public var department: String?
     public var isEnabled: Bool
-    /// Last password change as written in the export (`pwdLastSet`, `PasswordLastSet`).
+    /// Last password change (`pwdLastSet`, `PasswordLastSet`) in ISO 8601, as the export's
+    /// reader normalised it (nil: never set, or not a date it could read).
     public var passwordLastSet: String?
 
     public init(
@@ -280,6 +281,25 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         if let line { return "\(file):\(line): \(message)" }
         return "\(file): \(message)"
     }
+}
+
+/// Something in a configuration file that is not fatal but changes what the run sees (rows
+/// read differently than written, values not understood): said loudly, at start-up.
+public struct ConfigurationWarning: Sendable, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    /// `file:line` or `file`, as messages name a place.
+    public var location: String { line.map { "\(file):\($0)" } ?? file }
+
+    public var description: String { "\(location): \(message)" }
 }
 
 /// Tells whether a leaked password is still an account's current one, from hash exports.

@@ -1,26 +1,92 @@
 import Foundation
 
 /// The organisation's accounts (`--accounts`) and the index that resolves a login, as written
-/// in a leak, to one of them.
+/// in a leak, to the accounts that own it.
 ///
 /// Accepted exports:
 /// * CSV with a header row (UTF-8 with or without BOM, or UTF-16 with BOM; `,`, `;` or TAB as
-///   the header uses; RFC 4180 quoting). Column names, in any case: `sAMAccountName`,
+///   the header uses; RFC 4180 quoting; blank and `#` lines before the header, such as
+///   PowerShell's `#TYPE …`, skipped). Column names, in any case: `sAMAccountName`,
 ///   `userPrincipalName`, `mail` / `EmailAddress` / `Email`, `proxyAddresses` (only `smtp:`
 ///   entries, separated by `;`, `|`, spaces or newlines), `Enabled` (True/False, 1/0, yes/no),
 ///   `userAccountControl` (bit 2 = disabled), `displayName`, `department`,
-///   `pwdLastSet` / `PasswordLastSet` (an AD FILETIME is turned into ISO 8601, anything else is
-///   kept as written). At least one identity column is required.
-/// * A plain list, one login per line: chosen when the first line has no `,`, `;` or TAB and
-///   is not a column name. A line with `\` is `DOMAIN\sAMAccountName`, a line with `@` is a
-///   mail address, anything else a sAMAccountName; blank lines and `#` comments are skipped.
+///   `pwdLastSet` / `PasswordLastSet` (FILETIME, ISO 8601 or a PowerShell culture date, read
+///   into ISO 8601: see `PasswordDate.read`). At least one identity column is required. A
+///   quote that runs away (see `CSVReader`) is fatal; values not understood are warnings.
+/// * A plain list, one login per line: chosen when the first line that is not blank or a `#`
+///   comment has no `,`, `;` or TAB and is not a column name. A line with `\` is
+///   `DOMAIN\sAMAccountName`, a line with `@` is a mail address, anything else a
+///   sAMAccountName; blank lines and `#` comments are skipped.
+///
+/// An identity (a mail, an alias, a UPN…) that several accounts share resolves to all of
+/// them: the first by the index's priority, the others in `Resolution.sharedWith`.
 public struct AccountDirectory: Sendable {
     public let accounts: [Account]
     private let index: AccountIndex
+    /// How the export was written (nil for a directory built from accounts in code).
+    public internal(set) var form: ExportForm?
+    /// What loading the export found that the run should be told (see `load`).
+    public internal(set) var warnings: [ConfigurationWarning] = []
+
+    /// How an export is written.
+    public enum ExportForm: String, Sendable, Equatable {
+        case csv = "CSV export"
+        case plainList = "plain list of logins"
+    }
 
     public init(accounts: [Account]) {
         self.accounts = accounts
         index = AccountIndex(accounts: accounts)
+    }
+
+    /// The identities that belong to more than one account, by their first account.
+    public var sharedIdentities: [SharedIdentity] { index.sharedIdentities }
+
+    /// How many accounts and identity keys were loaded, by kind, for the run summary.
+    public var census: AccountCensus {
+        var census = AccountCensus(form: form)
+        census.accounts = accounts.count
+        for account in accounts {
+            if !account.isEnabled { census.disabled += 1 }
+            if account.sam != nil { census.sam += 1 }
+            if account.upn != nil { census.upn += 1 }
+            if account.mail != nil { census.mail += 1 }
+            census.aliases += account.aliases.count
+        }
+        census.shared = index.sharedCount
+        return census
+    }
+
+    /// One warning naming the identities several accounts share (at most `listed`, then a
+    /// count), with the lines of the accounts in the export; nil when none is.
+    func sharedIdentityWarning(file: String, lines: [Int], listed: Int = 5) -> ConfigurationWarning? {
+        let shared = sharedIdentities
+        guard !shared.isEmpty else { return nil }
+        func owner(_ owner: IdentityOwner) -> String {
+            let role: String
+            switch owner.rule {
+            case .upn: role = "the UPN"
+            case .mail: role = "the mail"
+            case .proxy: role = "an alias"
+            case .sam, .downlevel, .adDomain: role = "the sAMAccountName"
+            }
+            let line = lines.indices.contains(owner.account) ? " (line \(lines[owner.account]))" : ""
+            return "\(role) of \(accounts[owner.account].identifier)\(line)"
+        }
+        var text = shared.prefix(listed).map { identity in
+            // A mailbox shared by hundreds of service accounts is named with the first few.
+            var owners = identity.owners.prefix(listed).map(owner)
+            if identity.owners.count > listed { owners.append("\(identity.owners.count - listed) other accounts") }
+            return "'\(identity.identity)' is " + owners.dropLast().joined(separator: ", ") + " and " + owners.last!
+        }.joined(separator: "; ")
+        if shared.count > listed { text += "; and \(shared.count - listed) more" }
+        let count = shared.count
+        return ConfigurationWarning(
+            file: file,
+            message:
+                "\(count) identit\(count == 1 ? "y belongs" : "ies belong") to more than one account; a login that "
+                + "is one of them is reported against every account that owns it: " + text
+        )
     }
 
     /// Domains of the accounts' UPNs (the AD's UPN suffixes), lower-cased, sorted.
@@ -88,31 +154,104 @@ public struct AccountDirectory: Sendable {
         "protonmail.com",
     ]
 
-    /// Resolves a login as written to an account and the rule that resolved it. One hash pass
-    /// and, for almost every login that is not the organisation's, one cache-resident filter
-    /// probe; nothing is allocated unless the login has non-ASCII bytes.
+    /// Resolves a login as written to an account and the rule that resolved it (and, when the
+    /// identity is shared, the other accounts that own it). One hash pass and, for almost every
+    /// login that is not the organisation's, one cache-resident filter probe; nothing is
+    /// allocated unless the login has non-ASCII bytes or a shared identity.
     ///
     /// Rules: `DOMAIN\user` only for the profile's NetBIOS domains (`.downlevel`, by
     /// sAMAccountName); the UPN, mail or an `smtp:` alias (`.upn`, `.mail`, `.proxy`); the bare
     /// sAMAccountName (`.sam`); `user@ad-domain` for the profile's AD domains (`.adDomain`, by
     /// sAMAccountName). Case-insensitive, surrounding spaces ignored, never fuzzy.
-    public func resolve(_ login: UnsafeRawBufferPointer, domains: LoginDomains) -> (account: Int, rule: IdentityRule)? {
+    public func resolve(_ login: UnsafeRawBufferPointer, domains: LoginDomains) -> Resolution? {
         let login = Bytes.trimmed(login)
         guard !login.isEmpty, login.count <= 1024, !accounts.isEmpty else { return nil }
         if let backslash = Bytes.index(of: UInt8(ascii: "\\"), in: login) {
             guard domains.isNetBIOSDomain(Bytes.slice(login, 0..<backslash)) else { return nil }
             let user = Bytes.slice(login, backslash + 1..<login.count)
             guard let found = index.lookup(user), found.rule == .sam else { return nil }
-            return (found.account, .downlevel)
+            return found.bySAMAccountName(as: .downlevel)
         }
         if let found = index.lookup(login) { return found }
         if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login),
             domains.isADDomain(Bytes.slice(login, at + 1..<login.count)),
             let found = index.lookup(Bytes.slice(login, 0..<at)), found.rule == .sam
         {
-            return (found.account, .adDomain)
+            return found.bySAMAccountName(as: .adDomain)
         }
         return nil
+    }
+}
+
+/// An account that owns an identity, and which of its identities it is.
+public struct IdentityOwner: Sendable, Hashable {
+    public var account: Int
+    public var rule: IdentityRule
+
+    public init(account: Int, rule: IdentityRule) {
+        self.account = account
+        self.rule = rule
+    }
+}
+
+/// A login resolved: the account it names first, and the other accounts that own the same
+/// identity (a mail or alias two accounts share; empty almost always).
+public struct Resolution: Sendable, Equatable {
+    public var account: Int
+    public var rule: IdentityRule
+    public var sharedWith: [IdentityOwner]
+
+    public init(account: Int, rule: IdentityRule, sharedWith: [IdentityOwner] = []) {
+        self.account = account
+        self.rule = rule
+        self.sharedWith = sharedWith
+    }
+
+    /// Every owner, this resolution's account first.
+    public var owners: [IdentityOwner] { [IdentityOwner(account: account, rule: rule)] + sharedWith }
+
+    /// Resolved through the sAMAccountName (`DOMAIN\user`, `user@ad-domain`): the owners whose
+    /// sAMAccountName it is, under `rule`.
+    fileprivate func bySAMAccountName(as rule: IdentityRule) -> Resolution {
+        Resolution(
+            account: account,
+            rule: rule,
+            sharedWith: sharedWith.filter { $0.rule == .sam }.map { IdentityOwner(account: $0.account, rule: rule) }
+        )
+    }
+}
+
+/// An identity key several accounts share, as the first of them wrote it, and its owners
+/// (the one a login resolves to first).
+public struct SharedIdentity: Sendable, Equatable {
+    public var identity: String
+    public var owners: [IdentityOwner]
+}
+
+/// What an export loaded: accounts, disabled accounts, and identity keys by kind.
+public struct AccountCensus: Sendable, Equatable {
+    public var form: AccountDirectory.ExportForm?
+    public var accounts = 0
+    public var disabled = 0
+    public var sam = 0
+    public var upn = 0
+    public var mail = 0
+    public var aliases = 0
+    /// Identities that belong to more than one account.
+    public var shared = 0
+
+    public init(form: AccountDirectory.ExportForm? = nil) {
+        self.form = form
+    }
+
+    /// `accounts 1234 from a CSV export (disabled 56); identities: sam 1234, upn 1200, mail
+    /// 1180, alias 300` (and the shared ones, when any).
+    public var summary: String {
+        var text = "accounts \(accounts)"
+        if let form { text += " from a \(form.rawValue)" }
+        text += " (disabled \(disabled)); identities: sam \(sam), upn \(upn), mail \(mail), alias \(aliases)"
+        if shared > 0 { text += ", \(shared) shared by several accounts" }
+        return text
     }
 }
 
@@ -171,6 +310,9 @@ private struct AccountIndex: Sendable {
     private var namePrefilter: HashPrefilter
     private var accountOfKey: [Int32] = []
     private var ruleOfKey: [IdentityRule] = []
+    /// For the keys several accounts share: the owners after the first (most keys have one).
+    private var otherOwners: [Int: [IdentityOwner]] = [:]
+    private var sharedPairs = Set<UInt64>()
 
     init(accounts: [Account]) {
         let keyCount = accounts.reduce(0) { $0 + 3 + $1.aliases.count }
@@ -179,8 +321,8 @@ private struct AccountIndex: Sendable {
         namePrefilter = HashPrefilter(expectedCount: accounts.count)
         accountOfKey.reserveCapacity(keyCount)
         ruleOfKey.reserveCapacity(keyCount)
-        // When two accounts share a key, the first wins; a UPN or mail is preferred over an
-        // alias, which is preferred over a sAMAccountName.
+        // When two accounts share a key, a login resolves to both: first to the one added
+        // first (a UPN or mail before an alias, before a sAMAccountName; then in export order).
         for number in accounts.indices { add(accounts[number].upn, number, .upn) }
         for number in accounts.indices { add(accounts[number].mail, number, .mail) }
         for number in accounts.indices {
@@ -207,7 +349,16 @@ private struct AccountIndex: Sendable {
         guard !key.isEmpty else { return }
         let hash = table.hash(key)
         let number = table.insert(key, finalizedHash: hash)
-        guard number == accountOfKey.count else { return }
+        guard number == accountOfKey.count else {
+            // A key already known: shared, when another account owns it.
+            // (A set of key-and-account pairs: a mailbox that thousands of service accounts
+            // share is not searched once per account.)
+            let pair = UInt64(number) << 32 | UInt64(UInt32(truncatingIfNeeded: account))
+            if Int(accountOfKey[number]) != account && sharedPairs.insert(pair).inserted {
+                otherOwners[number, default: []].append(IdentityOwner(account: account, rule: rule))
+            }
+            return
+        }
         accountOfKey.append(Int32(account))
         ruleOfKey.append(rule)
         if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: key) {
@@ -223,13 +374,27 @@ private struct AccountIndex: Sendable {
         text.lowercased().precomposedStringWithCanonicalMapping
     }
 
-    func lookup(_ login: UnsafeRawBufferPointer) -> (account: Int, rule: IdentityRule)? {
+    func lookup(_ login: UnsafeRawBufferPointer) -> Resolution? {
         probe(login, folding: true)
+    }
+
+    /// The number of keys several accounts own.
+    var sharedCount: Int { otherOwners.count }
+
+    /// The keys several accounts own, ordered by their first owner, then as added.
+    var sharedIdentities: [SharedIdentity] {
+        otherOwners.keys.sorted { (accountOfKey[$0], $0) < (accountOfKey[$1], $1) }.map { number in
+            SharedIdentity(
+                identity: table.key(number),
+                owners: [IdentityOwner(account: Int(accountOfKey[number]), rule: ruleOfKey[number])]
+                    + otherOwners[number]!
+            )
+        }
     }
 
     /// One pass over the login computes its hash and tells whether it is ASCII; a login with
     /// non-ASCII bytes is folded (allocating) and probed again.
-    private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> (account: Int, rule: IdentityRule)? {
+    private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> Resolution? {
         // Most logins in a dump are strangers' e-mail addresses: turn them away on their domain
         // alone, before hashing the whole login. A domain is compared as written when it is
         // ASCII (the table folds ASCII case), else once folded.
@@ -249,6 +414,7 @@ private struct AccountIndex: Sendable {
         let finalized = ByteHash.finalized(hash)
         if at == nil { guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil } }
         guard let number = table.find(login, finalizedHash: finalized) else { return nil }
-        return (Int(accountOfKey[number]), ruleOfKey[number])
+        let others = otherOwners.isEmpty ? [] : otherOwners[number] ?? []
+        return Resolution(account: Int(accountOfKey[number]), rule: ruleOfKey[number], sharedWith: others)
     }
 }

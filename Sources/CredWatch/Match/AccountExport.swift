@@ -2,28 +2,39 @@ import Foundation
 import Synchronization
 
 extension AccountDirectory {
-    /// Reads an account export (see `AccountDirectory` for the accepted forms).
-    public static func load(path: String) throws(ConfigurationError) -> AccountDirectory {
+    /// Reads an account export (see `AccountDirectory` for the accepted forms). Year-last dates
+    /// of `PasswordLastSet` are read in `dateOrder` (the profile's `date_order`); without one,
+    /// in the order the column's own values show. What the export holds but the run cannot use
+    /// as written is in `warnings`; an export it cannot trust is a `ConfigurationError`.
+    public static func load(path: String, dateOrder: DateOrder? = nil) throws(ConfigurationError) -> AccountDirectory {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, message: "cannot read the file")
         }
         // Read in place: an export of 100,000 accounts is tens of MB, and each copy of it
         // counts in the run's peak memory.
-        let accounts = try data.withUnsafeBytes { raw in
+        let read = try data.withUnsafeBytes { raw in
             AccountExport.withUTF8Text(raw) { bytes in
-                Result { () throws(ConfigurationError) in try AccountExport.accounts(in: bytes, file: path) }
+                Result { () throws(ConfigurationError) in
+                    try AccountExport.read(bytes, file: path, dateOrder: dateOrder)
+                }
             }
         }.get()
-        guard !accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
-        return AccountDirectory(accounts: accounts)
+        guard !read.accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
+        var directory = AccountDirectory(accounts: read.accounts)
+        directory.form = read.form
+        directory.warnings = read.warnings
+        if let shared = directory.sharedIdentityWarning(file: path, lines: read.lines) {
+            directory.warnings.append(shared)
+        }
+        return directory
     }
 }
 
-/// The body of an export and its columns, handed to the threads that read it (the bytes
-/// outlive them: `csv` waits for both).
+/// The body of an export and how to read its rows, handed to the threads that read it (the
+/// bytes outlive them: `csv` waits for both).
 private struct SharedBytes: @unchecked Sendable {
     let view: UnsafeRawBufferPointer
-    let columns: [(position: Int, column: AccountExport.Column)]
+    let layout: AccountExport.RowLayout
 }
 
 /// Turns the bytes of an export into accounts.
@@ -57,6 +68,22 @@ enum AccountExport {
     static let identityColumnsMessage =
         "no usable identity column (expected one of sAMAccountName, userPrincipalName, mail, EmailAddress, proxyAddresses)"
 
+    /// What reading an export gave: its accounts, the line each was read on, its form, and
+    /// what the run should be told about it.
+    struct Read: Equatable {
+        var accounts: [Account] = []
+        var lines: [Int] = []
+        var form: AccountDirectory.ExportForm
+        var warnings: [ConfigurationWarning] = []
+    }
+
+    /// Where the columns read are, and how year-last dates are read.
+    struct RowLayout {
+        /// Position in the row, column, and its header as written.
+        var columns: [(position: Int, column: Column, header: String)]
+        var dateOrder: DateOrder?
+    }
+
     /// Calls `body` with the export as UTF-8 without BOM: a UTF-8 BOM is skipped, UTF-16 (with
     /// BOM) transcoded into a copy; anything else is handed over as it is.
     static func withUTF8Text<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result)
@@ -77,21 +104,36 @@ enum AccountExport {
         return Array(String(decoding: units, as: UTF16.self).utf8).withUnsafeBytes(body)
     }
 
+    /// Reads an export: a CSV when its first line that is neither blank nor a `#` comment
+    /// (PowerShell's `#TYPE …` line) is a header, else a plain list.
     /// - Parameter parallelAbove: a CSV body above this many bytes is read by two threads.
-    static func accounts(
-        in bytes: UnsafeRawBufferPointer,
+    static func read(
+        _ bytes: UnsafeRawBufferPointer,
         file: String,
+        dateOrder: DateOrder? = nil,
         parallelAbove: Int = parallelThreshold
-    ) throws(ConfigurationError) -> [Account] {
+    ) throws(ConfigurationError) -> Read {
         var start = 0
-        var firstLine = Bytes.slice(bytes, 0..<0)
-        while start < bytes.count && firstLine.isEmpty {
+        var number = 1
+        while start < bytes.count {
             let end = Bytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
-            firstLine = Bytes.trimmed(Bytes.slice(bytes, start..<end))
+            let line = Bytes.trimmed(Bytes.slice(bytes, start..<end))
+            if !line.isEmpty && line[0] != UInt8(ascii: "#") {
+                guard let delimiter = delimiter(of: line) else { break }
+                let layout = RowLayout(columns: [], dateOrder: dateOrder)
+                return try csv(
+                    Bytes.slice(bytes, start..<bytes.count),
+                    firstLine: number,
+                    delimiter: delimiter,
+                    layout: layout,
+                    file: file,
+                    parallelAbove: parallelAbove
+                )
+            }
             start = end + 1
+            number += 1
         }
-        guard let delimiter = delimiter(of: firstLine) else { return plainList(bytes) }
-        return try csv(bytes, delimiter: delimiter, file: file, parallelAbove: parallelAbove)
+        return plainList(bytes, file: file)
     }
 
     /// The header's delimiter: the most frequent of `,`, `;`, TAB outside quotes (`,` when the
@@ -120,84 +162,252 @@ enum AccountExport {
     /// Exports above this size are read by two threads, one from each half (see `csv`).
     static let parallelThreshold = 2 << 20
 
+    /// Reads a CSV export from its header row (on line `firstLine` of the file).
     private static func csv(
         _ bytes: UnsafeRawBufferPointer,
+        firstLine: Int,
         delimiter: UInt8,
+        layout: RowLayout,
         file: String,
-        parallelAbove threshold: Int = parallelThreshold
-    ) throws(ConfigurationError) -> [Account] {
-        let reader = CSVReader(delimiter: delimiter)
-        var columns: [(position: Int, column: Column)] = []
+        parallelAbove threshold: Int
+    ) throws(ConfigurationError) -> Read {
+        var layout = layout
         var headerEnd = 0
-        try reader.forEachRecord(in: bytes) { fields, line, end throws(ConfigurationError) in
-            for (position, header) in fields.enumerated() {
-                if let column = Column.named(Text.string(header)), !columns.contains(where: { $0.column == column }) {
-                    columns.append((position, column))
+        var headerFields = 0
+        var headerLine = firstLine
+        let header = CSVReader(delimiter: delimiter)
+        let runaway = header.forEachRecord(in: bytes, firstLine: firstLine) { fields, line, end in
+            for (position, field) in fields.enumerated() {
+                let name = Text.string(field)
+                if let column = Column.named(name), !layout.columns.contains(where: { $0.column == column }) {
+                    layout.columns.append((position, column, name.trimmingASCIIWhitespace))
                 }
             }
-            guard columns.contains(where: { $0.column.isIdentity }) else {
-                throw ConfigurationError(file: file, line: line, message: identityColumnsMessage)
-            }
-            headerEnd = end
+            (headerLine, headerFields, headerEnd) = (line, fields.count, end)
             return false
         }
+        if let runaway { throw ConfigurationError(file: file, line: runaway.line, message: "\(runaway)") }
+        guard layout.columns.contains(where: { $0.column.isIdentity }) else {
+            throw ConfigurationError(file: file, line: headerLine, message: identityColumnsMessage)
+        }
+        let reader = CSVReader(delimiter: delimiter, rowDelimiters: headerFields - 1)
         let body = Bytes.slice(bytes, headerEnd..<bytes.count)
+        let bodyLine = firstLine + CSVReader.lineFeeds(in: Bytes.slice(bytes, 0..<headerEnd))
         let half = body.count / 2
-        guard body.count > threshold, ProcessInfo.processInfo.activeProcessorCount > 1,
+        var rows: Rows
+        if body.count > threshold, ProcessInfo.processInfo.activeProcessorCount > 1,
             let middle = CSVReader.probableRecordEnd(in: body, after: half, from: 0), middle < body.count
-        else {
-            return accounts(in: body, reader, columns, until: nil).accounts
+        {
+            // Two threads, one from each side of a record boundary guessed from quote parity.
+            // The first half is the truth: if its last record does not end exactly at the guess
+            // (stray quotes in a malformed export), it reads on to the end (or to the runaway
+            // quote) and the second half is dropped. The second half numbers its lines from
+            // where it starts, so what it reports names the lines a sequential read names.
+            let secondLine = bodyLine + CSVReader.lineFeeds(in: Bytes.slice(body, 0..<middle))
+            let halves = Mutex<[Rows]>([Rows(), Rows()])
+            let shared = SharedBytes(view: body, layout: layout)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let view = shared.view
+                let result =
+                    part == 0
+                    ? readRows(view, reader, firstLine: bodyLine, shared.layout, until: middle)
+                    : readRows(Bytes.slice(view, middle..<view.count), reader, firstLine: secondLine, shared.layout)
+                halves.withLock { $0[part] = result }
+            }
+            let (first, second) = halves.withLock { ($0[0], $0[1]) }
+            rows = first
+            if !first.reachedTheEnd && first.runaway == nil { rows.append(second) }
+        } else {
+            rows = readRows(body, reader, firstLine: bodyLine, layout)
         }
-        // Two threads, one from each side of a record boundary guessed from quote parity. The
-        // first half is the truth: if its last record does not end exactly at the guess (stray
-        // quotes in a malformed export), it reads on to the end and the second half is dropped.
-        let halves = Mutex<[(accounts: [Account], reachedTheEnd: Bool)]>([([], false), ([], false)])
-        let shared = SharedBytes(view: body, columns: columns)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let view = shared.view
-            let result =
-                part == 0
-                ? accounts(in: view, reader, shared.columns, until: middle)
-                : accounts(in: Bytes.slice(view, middle..<view.count), reader, shared.columns, until: nil)
-            halves.withLock { $0[part] = result }
+        if let runaway = rows.runaway {
+            throw ConfigurationError(file: file, line: runaway.line, message: "\(runaway)")
         }
-        let (first, second) = halves.withLock { ($0[0], $0[1]) }
-        return first.reachedTheEnd ? first.accounts : first.accounts + second.accounts
+        return finish(rows, layout, file: file)
     }
 
-    /// The accounts of the records of `body`, stopping after the record that ends at `stop`;
-    /// `reachedTheEnd` tells whether the reading went on to the end of `body` instead.
-    private static func accounts(
-        in body: UnsafeRawBufferPointer,
-        _ reader: CSVReader,
-        _ columns: [(position: Int, column: Column)],
-        until stop: Int?
-    ) -> (accounts: [Account], reachedTheEnd: Bool) {
+    /// What the rows of (part of) an export gave, merged in file order.
+    struct Rows {
         var accounts: [Account] = []
+        var lines: [Int] = []
+        /// Whether reading went on to the end of the part, past the record it was to stop at.
         var reachedTheEnd = true
-        reader.forEachRecord(in: body) { fields, _, end in
-            if let account = account(fields, columns) { accounts.append(account) }
+        var runaway: CSVReader.RunawayQuote?
+        /// Values not understood, by column: how many, and the first.
+        var issues: [Column: (count: Int, first: Sample)] = [:]
+        /// Rows with values but no identity (skipped).
+        var withoutIdentity: (count: Int, line: Int)?
+        /// The first date that is a date only day first, and only month first.
+        var dayFirst: Sample?
+        var monthFirst: Sample?
+        /// Accounts whose date reads both ways (its text is kept in `passwordLastSet` until the
+        /// order is known).
+        var ambiguous: [Int] = []
+
+        struct Sample: Equatable {
+            var line: Int
+            var value: String
+        }
+
+        mutating func note(_ column: Column, _ line: Int, _ value: UnsafeRawBufferPointer) {
+            if let known = issues[column] {
+                issues[column] = (known.count + 1, known.first)
+            } else {
+                issues[column] = (1, Sample(line: line, value: Text.string(value)))
+            }
+        }
+
+        /// Appends the rows read after these.
+        mutating func append(_ next: Rows) {
+            ambiguous += next.ambiguous.map { $0 + accounts.count }
+            accounts += next.accounts
+            lines += next.lines
+            reachedTheEnd = next.reachedTheEnd
+            runaway = runaway ?? next.runaway
+            for (column, issue) in next.issues {
+                if let known = issues[column] {
+                    issues[column] = (known.count + issue.count, known.first)
+                } else {
+                    issues[column] = issue
+                }
+            }
+            if let later = next.withoutIdentity {
+                withoutIdentity = withoutIdentity.map { ($0.count + later.count, $0.line) } ?? later
+            }
+            dayFirst = dayFirst ?? next.dayFirst
+            monthFirst = monthFirst ?? next.monthFirst
+        }
+    }
+
+    /// Year-last dates that read both ways, read in the order given or shown by the column;
+    /// and what the run should be told about the rows.
+    private static func finish(_ rows: Rows, _ layout: RowLayout, file: String) -> Read {
+        var read = Read(accounts: rows.accounts, lines: rows.lines, form: .csv)
+        func warn(_ line: Int?, _ message: String) {
+            read.warnings.append(ConfigurationWarning(file: file, line: line, message: message))
+        }
+        func columnName(_ column: Column) -> String {
+            guard let found = layout.columns.first(where: { $0.column == column }) else { return "\(column)" }
+            return "column \(found.position + 1) (\(found.header))"
+        }
+        func more(_ count: Int) -> String {
+            count > 1 ? " (and \(count - 1) more value\(count == 2 ? "" : "s") below)" : ""
+        }
+
+        if let rows = rows.withoutIdentity {
+            warn(
+                rows.line,
+                "\(rows.count) row\(rows.count == 1 ? " has" : "s have") values but no sAMAccountName, UPN, mail or "
+                    + "smtp: alias (the first here): skipped, as no login can resolve to \(rows.count == 1 ? "it" : "them")"
+            )
+        }
+
+        let dates = columnName(.passwordLastSet)
+        var order = layout.dateOrder
+        if order == nil, let dayFirst = rows.dayFirst, let monthFirst = rows.monthFirst {
+            warn(
+                min(dayFirst.line, monthFirst.line),
+                "\(dates) mixes day-first dates ('\(Sample.excerpt(dayFirst.value))', line \(dayFirst.line)) and "
+                    + "month-first dates ('\(Sample.excerpt(monthFirst.value))', line \(monthFirst.line)): set "
+                    + "date_order = \"dmy\" or \"mdy\" in the organisation profile"
+            )
+        } else if order == nil {
+            order = rows.dayFirst != nil ? .dayMonthYear : rows.monthFirst != nil ? .monthDayYear : nil
+        }
+        if let first = rows.ambiguous.first {
+            let sample = Rows.Sample(line: rows.lines[first], value: rows.accounts[first].passwordLastSet ?? "")
+            for index in rows.ambiguous {
+                let text = read.accounts[index].passwordLastSet ?? ""
+                var date: String?
+                if let order,
+                    case .date(let parsed, _) = Array(text.utf8).withUnsafeBytes({
+                        PasswordDate.read($0, order: order)
+                    })
+                {
+                    date = parsed
+                }
+                read.accounts[index].passwordLastSet = date
+            }
+            if order == nil {
+                let count = rows.ambiguous.count
+                warn(
+                    sample.line,
+                    "\(dates): '\(Sample.excerpt(sample.value))'\(more(count)) reads as day/month or month/day, and no "
+                        + "value of the column tells which: set date_order = \"dmy\" (fr-FR, en-GB) or \"mdy\" (en-US) in the "
+                        + "organisation profile; until then \(count == 1 ? "this account's" : "these accounts'") "
+                        + "password change is unknown (changed_after_theft cannot be told)"
+                )
+            }
+        }
+
+        for column in Column.allCases {
+            guard let issue = rows.issues[column] else { continue }
+            let value = "'\(Sample.excerpt(issue.first.value))'\(more(issue.count))"
+            let message: String
+            switch column {
+            case .passwordLastSet:
+                let inOrder = layout.dateOrder.map { " in date_order \"\($0.rawValue)\"" } ?? ""
+                message =
+                    "\(dates): \(value) is not a date\(inOrder) (expected a FILETIME, ISO 8601, dd/MM/yyyy or M/d/yyyy "
+                    + "with an optional time, 0 or empty for never): the password change of \(issue.count == 1 ? "this account" : "these accounts") "
+                    + "is unknown (changed_after_theft cannot be told)"
+            case .enabled:
+                message = "\(columnName(column)): \(value) is neither True nor False: taken as enabled"
+            case .userAccountControl:
+                message = "\(columnName(column)): \(value) is not a number: taken as enabled"
+            case .proxyAddresses:
+                message =
+                    "\(columnName(column)): \(value) holds no type:address entry, so no smtp: alias is read from it "
+                    + "(PowerShell's Export-Csv writes the type name of a multi-valued attribute: export it joined, "
+                    + "@{n='proxyAddresses';e={$_.proxyAddresses -join ';'}})"
+            default: continue
+            }
+            warn(issue.first.line, message)
+        }
+        return read
+    }
+
+    /// The accounts of the records of `body` (whose first line is `firstLine`), stopping after
+    /// the record that ends at `stop`, or at a runaway quote.
+    private static func readRows(
+        _ body: UnsafeRawBufferPointer,
+        _ reader: CSVReader,
+        firstLine: Int,
+        _ layout: RowLayout,
+        until stop: Int? = nil
+    ) -> Rows {
+        var rows = Rows()
+        let runaway = reader.forEachRecord(in: body, firstLine: firstLine) { fields, line, end in
+            addRow(fields, line: line, layout, to: &rows)
             if end == stop {
-                reachedTheEnd = false
+                rows.reachedTheEnd = false
                 return false
             }
             return true
         }
-        return (accounts, reachedTheEnd)
+        rows.runaway = runaway
+        return rows
     }
 
-    /// One row as an account; nil when it has no identity at all. Only the columns read are
+    /// One row as an account, unless it has no identity at all. Only the columns read are
     /// turned into strings, and an alias that repeats the UPN, the mail or another alias is
-    /// dropped before it becomes one (the primary `SMTP:` address is usually the mail).
-    private static func account(_ fields: [UnsafeRawBufferPointer], _ columns: [(position: Int, column: Column)])
-        -> Account?
-    {
+    /// dropped before it becomes one (the primary `SMTP:` address is usually the mail). Values
+    /// not understood are noted in `rows`.
+    private static func addRow(
+        _ fields: [UnsafeRawBufferPointer],
+        line: Int,
+        _ layout: RowLayout,
+        to rows: inout Rows
+    ) {
         var account = Account()
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
-        var (upn, mail, proxyAddresses) = (none, none, none)
-        for (position, column) in columns where position < fields.count {
+        var (upn, mail, proxyAddresses, passwordLastSet) = (none, none, none, none)
+        var hasValue = false
+        var unreadable: [(Column, UnsafeRawBufferPointer)] = []
+        for (position, column, _) in layout.columns where position < fields.count {
             let value = Bytes.trimmed(fields[position])
             guard !value.isEmpty else { continue }
+            hasValue = true
             switch column {
             case .sam:
                 let name = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: value).map {
@@ -211,19 +421,68 @@ enum AccountExport {
                 mail = value
                 account.mail = Text.asciiFastString(value)
             case .proxyAddresses: proxyAddresses = value
-            case .enabled: if boolean(value) == false { account.isEnabled = false }
-            case .userAccountControl: if let flags = integer(value), flags & 2 != 0 { account.isEnabled = false }
+            case .enabled:
+                switch boolean(value) {
+                case false?: account.isEnabled = false
+                case true?: break
+                case nil: unreadable.append((column, value))
+                }
+            case .userAccountControl:
+                if let flags = integer(value) {
+                    if flags & 2 != 0 { account.isEnabled = false }
+                } else {
+                    unreadable.append((column, value))
+                }
             case .displayName: account.displayName = Text.asciiFastString(value)
             case .department: account.department = Text.asciiFastString(value)
-            case .passwordLastSet:
-                account.passwordLastSet = integer(value).flatMap(fileTimeAsISO8601) ?? Text.asciiFastString(value)
+            case .passwordLastSet: passwordLastSet = value
             }
         }
-        if !proxyAddresses.isEmpty { account.aliases = smtpAddresses(proxyAddresses, besides: [upn, mail]) }
-        guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
-            return nil
+        if !proxyAddresses.isEmpty {
+            account.aliases = smtpAddresses(proxyAddresses, besides: [upn, mail])
+            if !hasTypedAddress(proxyAddresses) { unreadable.append((.proxyAddresses, proxyAddresses)) }
         }
-        return account
+        guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
+            if hasValue {
+                rows.withoutIdentity = rows.withoutIdentity.map { ($0.count + 1, $0.line) } ?? (1, line)
+            }
+            return
+        }
+        for (column, value) in unreadable { rows.note(column, line, value) }
+        if !passwordLastSet.isEmpty {
+            // FILETIME (`pwdLastSet`), the common case, without the general reader's copies.
+            let reading: PasswordDate.Reading =
+                if let ticks = integer(passwordLastSet) {
+                    ticks == 0 ? .never : fileTimeAsISO8601(ticks).map { .date($0, proves: nil) } ?? .unreadable
+                } else {
+                    PasswordDate.read(passwordLastSet, order: layout.dateOrder)
+                }
+            switch reading {
+            case .never: break
+            case .date(let date, let proves):
+                account.passwordLastSet = date
+                if proves == .dayMonthYear && rows.dayFirst == nil {
+                    rows.dayFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
+                } else if proves == .monthDayYear && rows.monthFirst == nil {
+                    rows.monthFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
+                }
+            case .ambiguous:
+                account.passwordLastSet = Text.string(passwordLastSet)
+                rows.ambiguous.append(rows.accounts.count)
+            case .unreadable:
+                rows.note(.passwordLastSet, line, passwordLastSet)
+            }
+        }
+        rows.accounts.append(account)
+        rows.lines.append(line)
+    }
+
+    /// Whether a proxyAddresses value holds at least one `type:address` entry (PowerShell's
+    /// `Export-Csv` writes `Microsoft.ActiveDirectory.Management.ADPropertyValueCollection`
+    /// for a multi-valued attribute it was not told to join).
+    private static func hasTypedAddress(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard let colon = Bytes.index(of: UInt8(ascii: ":"), in: value) else { return false }
+        return colon > 0
     }
 
     /// The `smtp:` entries of a proxyAddresses value (separated by `;`, `|` or whitespace),
@@ -255,11 +514,13 @@ enum AccountExport {
     private static func boolean(_ value: UnsafeRawBufferPointer) -> Bool? {
         if Bytes.equalsLowercased(value, "true") || Bytes.equalsLowercased(value, "1")
             || Bytes.equalsLowercased(value, "yes") || Bytes.equalsLowercased(value, "oui")
+            || Bytes.equalsLowercased(value, "vrai")
         {
             return true
         }
         if Bytes.equalsLowercased(value, "false") || Bytes.equalsLowercased(value, "0")
             || Bytes.equalsLowercased(value, "no") || Bytes.equalsLowercased(value, "non")
+            || Bytes.equalsLowercased(value, "faux")
         {
             return false
         }
@@ -321,25 +582,62 @@ enum AccountExport {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// One login per line (see `AccountDirectory`).
-    private static func plainList(_ bytes: UnsafeRawBufferPointer) -> [Account] {
-        var accounts: [Account] = []
+    /// One login per line (see `AccountDirectory`). A line holding `,`, `;`, `|`, TAB or `"`
+    /// is no login: such lines say the file is a CSV whose header was not recognised, and the
+    /// run is warned.
+    private static func plainList(_ bytes: UnsafeRawBufferPointer, file: String) -> Read {
+        var read = Read(form: .plainList)
         var start = 0
+        var number = 0
+        var csvLike: (count: Int, line: Int, first: Int)?
+        var firstLogin: String?
         while start < bytes.count {
             let end = Bytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
             let line = Bytes.trimmed(Bytes.slice(bytes, start..<end))
             start = end + 1
+            number += 1
             guard !line.isEmpty, line[0] != UInt8(ascii: "#") else { continue }
+            if firstLogin == nil { firstLogin = Text.string(line) }
+            if line.contains(where: { [0x2C, 0x3B, 0x7C, 0x09, 0x22].contains($0) }) {
+                csvLike = csvLike.map { ($0.count + 1, $0.line, $0.first) } ?? (1, number, read.accounts.count)
+            }
             // Split on bytes: as Characters, a `\` followed by a combining mark is no backslash.
             if let backslash = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: line) {
                 let sam = Bytes.slice(line, backslash + 1..<line.count)
-                if !sam.isEmpty { accounts.append(Account(sam: Text.string(sam))) }
+                if !sam.isEmpty {
+                    read.accounts.append(Account(sam: Text.string(sam)))
+                    read.lines.append(number)
+                }
             } else if Bytes.index(of: UInt8(ascii: "@"), in: line) != nil {
-                accounts.append(Account(mail: Text.string(line)))
+                read.accounts.append(Account(mail: Text.string(line)))
+                read.lines.append(number)
             } else {
-                accounts.append(Account(sam: Text.string(line)))
+                read.accounts.append(Account(sam: Text.string(line)))
+                read.lines.append(number)
             }
         }
-        return accounts
+        if let csvLike, let firstLogin {
+            read.warnings.append(
+                ConfigurationWarning(
+                    file: file,
+                    line: csvLike.line,
+                    message:
+                        "read as a plain list of logins, as its first line ('\(Sample.excerpt(firstLogin))') is no "
+                        + "CSV header naming sAMAccountName, userPrincipalName, mail, EmailAddress or proxyAddresses; "
+                        + "but \(csvLike.count) line\(csvLike.count == 1 ? "" : "s") (the first here) hold a ',', ';', '|', "
+                        + "TAB or '\"', which no login holds: if this is a CSV export, its header is missing or misnamed, "
+                        + "and its accounts will not be recognised"
+                )
+            )
+        }
+        return read
+    }
+}
+
+/// Short excerpts of configuration values for messages.
+enum Sample {
+    /// `text`, cut after 80 characters.
+    static func excerpt(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(80)) + "…"
     }
 }

@@ -1,21 +1,83 @@
 /// A small RFC 4180 reader on bytes, for account exports: quoted fields with `""` escapes and
 /// embedded delimiters or newlines, CRLF or LF line ends, blank lines skipped.
 ///
-/// It is lenient with what spreadsheets and PowerShell write: text after a closing quote is
-/// kept, an unterminated quote runs to the end of the input. Fields are handed over as bytes
-/// (views into the input, or into a scratch buffer for fields that had `""` escapes), so that
-/// columns nobody reads cost no `String`.
+/// It is lenient with what spreadsheets and PowerShell write on one line (text after a
+/// closing quote is kept), but not with a quote that runs away: a field that starts with `"`
+/// runs to the closing quote, so one stray `"` at the start of a value (`"Toto Garnier` in an
+/// unquoted export) would swallow every row after it. A quoted field is a `RunawayQuote`, and
+/// reading stops there, when it
+/// * is not closed by the end of the input,
+/// * spans more than `maxQuotedLines` lines or holds more than `maxQuotedBytes` bytes,
+/// * holds, after one of its line breaks, a line with `rowDelimiters` delimiters or more (a
+///   whole row swallowed), or
+/// * spans lines and is followed by other text after its closing quote (it closed on the
+///   next stray quote, in the middle of a value).
+/// A multi-line description or a list of addresses, one per line, stays one field.
+///
+/// Fields are handed over as bytes (views into the input, or into a scratch buffer for fields
+/// that had `""` escapes), so that columns nobody reads cost no `String`.
 struct CSVReader {
     let delimiter: UInt8
+    /// The delimiters a line holds when it is a whole row (the header's); nil or 0: not
+    /// checked (while reading the header itself).
+    var rowDelimiters: Int?
+
+    /// The most lines one quoted field may span.
+    static let maxQuotedLines = 16
+    /// The most bytes one quoted field may hold (64 KiB: an AD attribute holds far less).
+    static let maxQuotedBytes = 64 << 10
+
+    init(delimiter: UInt8, rowDelimiters: Int? = nil) {
+        self.delimiter = delimiter
+        self.rowDelimiters = rowDelimiters
+    }
+
+    /// A quoted field that cannot be a value (see `CSVReader`): the line its quote opened on,
+    /// and why.
+    struct RunawayQuote: Equatable, CustomStringConvertible {
+        enum Problem: Equatable {
+            case unclosed
+            case tooManyLines
+            case tooLarge
+            /// The line that holds a whole row.
+            case swallowsRow(line: Int)
+            /// The line the quote closed on, followed by more of a value.
+            case closesInsideValue(line: Int)
+        }
+
+        var line: Int
+        var problem: Problem
+
+        var description: String {
+            let opening = "a quoted field opens here (a value starting with \")"
+            let fix =
+                ": a stray \" swallows the rows after it. Remove it, or quote the whole value and double "
+                + "every quote inside it (RFC 4180), and export again"
+            switch problem {
+            case .unclosed: return opening + " and is never closed" + fix
+            case .tooManyLines: return opening + " and spans more than \(CSVReader.maxQuotedLines) lines" + fix
+            case .tooLarge: return opening + " and holds more than \(CSVReader.maxQuotedBytes >> 10) KiB" + fix
+            case .swallowsRow(let row):
+                return opening
+                    + " and runs over line \(row), which holds a whole row (as many delimiters as the header)"
+                    + fix
+            case .closesInsideValue(let closing):
+                return opening + " and closes on line \(closing) in the middle of a value" + fix
+            }
+        }
+    }
 
     /// Calls `body` with the fields of each record, valid only during the call, the line the
-    /// record starts on and the offset just past it; reading stops when `body` returns false.
+    /// record starts on (the input's first line is `firstLine`) and the offset just past it;
+    /// reading stops when `body` returns false. Returns the runaway quote reading stopped at,
+    /// if any (the records before it were handed over).
     func forEachRecord<E: Error>(
         in bytes: UnsafeRawBufferPointer,
+        firstLine: Int = 1,
         _ body: (_ fields: [UnsafeRawBufferPointer], _ line: Int, _ end: Int) throws(E) -> Bool
-    ) throws(E) {
+    ) throws(E) -> RunawayQuote? {
         var position = 0
-        var line = 1
+        var line = firstLine
         var spans: [(range: Range<Int>, isUnescaped: Bool)] = []
         var unescaped: [UInt8] = []
         var fields: [UnsafeRawBufferPointer] = []
@@ -28,7 +90,12 @@ struct CSVReader {
                 var span: (range: Range<Int>, isUnescaped: Bool)
                 let isQuoted = position < bytes.count && bytes[position] == UInt8(ascii: "\"")
                 if isQuoted {
+                    let openLine = line
                     let quoted = readQuoted(bytes, from: position + 1, unescapingInto: &unescaped, line: &line)
+                    if let problem = quoted.problem { return RunawayQuote(line: openLine, problem: problem) }
+                    if line > openLine, let problem = runOver(bytes, position + 1..<quoted.end - 1, openLine) {
+                        return RunawayQuote(line: openLine, problem: problem)
+                    }
                     span = quoted.span
                     position = quoted.end
                     // Text after the closing quote (but for a CR ending the line) is kept,
@@ -42,6 +109,11 @@ struct CSVReader {
                     var tailEnd = position
                     if tailEnd > tailStart && bytes[tailEnd - 1] == UInt8(ascii: "\r") { tailEnd -= 1 }
                     if tailEnd > tailStart {
+                        // On a field that ran over lines, more of a value after the quote means
+                        // the quote that closed it was the next stray one.
+                        if line > openLine && !Bytes.trimmed(Bytes.slice(bytes, tailStart..<tailEnd)).isEmpty {
+                            return RunawayQuote(line: openLine, problem: .closesInsideValue(line: line))
+                        }
                         if !span.isUnescaped {
                             let start = unescaped.count
                             unescaped.append(contentsOf: Bytes.slice(bytes, span.range))
@@ -85,8 +157,48 @@ struct CSVReader {
                     return try body(fields, recordLine, end)
                 }
             }
-            guard try result.get() else { return }
+            guard try result.get() else { return nil }
         }
+        return nil
+    }
+
+    /// Checks the lines after the first of a quoted field that spans lines (`content`, between
+    /// its quotes, opened on `openLine`): none may hold a whole row's delimiters.
+    private func runOver(_ bytes: UnsafeRawBufferPointer, _ content: Range<Int>, _ openLine: Int)
+        -> RunawayQuote.Problem?
+    {
+        guard let rowDelimiters, rowDelimiters > 0,
+            var lineStart = Bytes.index(
+                of: UInt8(ascii: "\n"),
+                in: Bytes.slice(bytes, 0..<content.upperBound),
+                from: content.lowerBound
+            )
+        else { return nil }
+        var line = openLine
+        while lineStart < content.upperBound {
+            lineStart += 1
+            line += 1
+            var delimiters = 0
+            var index = lineStart
+            while index < content.upperBound && bytes[index] != UInt8(ascii: "\n") {
+                if bytes[index] == delimiter { delimiters += 1 }
+                index += 1
+            }
+            if delimiters >= rowDelimiters { return .swallowsRow(line: line) }
+            lineStart = index
+        }
+        return nil
+    }
+
+    /// The number of line feeds in `view`.
+    static func lineFeeds(in view: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var from = 0
+        while let newline = Bytes.index(of: UInt8(ascii: "\n"), in: view, from: from) {
+            count += 1
+            from = newline + 1
+        }
+        return count
     }
 
     /// Where the record that contains `offset` probably ends (just past its line feed), judged
@@ -129,23 +241,33 @@ struct CSVReader {
     }
 
     /// Reads a quoted field after its opening quote. Without `""` escapes the content is a span
-    /// of the input; with them it is unescaped into `unescaped`.
+    /// of the input; with them it is unescaped into `unescaped`. `end` is just past the closing
+    /// quote; a `problem` when the field runs away (unclosed, too many lines, too large), found
+    /// without reading more than `maxQuotedBytes` past the quote.
     private func readQuoted(
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
         unescapingInto unescaped: inout [UInt8],
         line: inout Int
-    ) -> (span: (range: Range<Int>, isUnescaped: Bool), end: Int) {
+    ) -> (span: (range: Range<Int>, isUnescaped: Bool), end: Int, problem: RunawayQuote.Problem?) {
+        let openLine = line
+        let limit = min(bytes.count, start + Self.maxQuotedBytes + 1)
+        let searched = Bytes.slice(bytes, 0..<limit)
         var position = start
         var copyStart: Int?
         while true {
-            guard let quote = Bytes.index(of: UInt8(ascii: "\""), in: bytes, from: position) else {
-                countLines(Bytes.slice(bytes, position..<bytes.count), &line)
-                return (finish(bytes, start, position, bytes.count, copyStart, &unescaped), bytes.count)
+            guard let quote = Bytes.index(of: UInt8(ascii: "\""), in: searched, from: position) else {
+                countLines(Bytes.slice(bytes, min(position, limit)..<limit), &line)
+                let problem: RunawayQuote.Problem =
+                    limit == bytes.count
+                    ? .unclosed : line - openLine >= Self.maxQuotedLines ? .tooManyLines : .tooLarge
+                return ((start..<start, false), limit, problem)
             }
             countLines(Bytes.slice(bytes, position..<quote), &line)
+            if line - openLine >= Self.maxQuotedLines { return ((start..<start, false), quote, .tooManyLines) }
+            if quote - start > Self.maxQuotedBytes { return ((start..<start, false), quote, .tooLarge) }
             guard quote + 1 < bytes.count && bytes[quote + 1] == UInt8(ascii: "\"") else {
-                return (finish(bytes, start, position, quote, copyStart, &unescaped), quote + 1)
+                return (finish(bytes, start, position, quote, copyStart, &unescaped), quote + 1, nil)
             }
             // An escaped quote: from here on the content is copied.
             if copyStart == nil {

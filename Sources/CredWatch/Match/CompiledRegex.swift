@@ -46,6 +46,16 @@ final class CompiledRegex: Sendable {
         requiredLiterals.isEmpty || requiredLiterals.contains { $0.mayOccur(inRawURL: rawURL) }
     }
 
+    /// Whether the pattern matches the empty string (`''`, `.*`, `x?`, `a|`): such a pattern
+    /// matches every subject somewhere.
+    var matchesEmptyString: Bool {
+        let scratch = RegexScratch()
+        // An empty view with an address: PCRE2 before 10.43 refuses a NULL subject.
+        return [UInt8(0)].withUnsafeBytes {
+            scratch.matches(self, UnsafeRawBufferPointer(start: $0.baseAddress, count: 0))
+        }
+    }
+
     static func message(for errorCode: Int32) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
             let length = pcre2_get_error_message_8(errorCode, buffer.baseAddress, buffer.count)

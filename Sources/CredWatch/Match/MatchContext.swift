@@ -73,6 +73,12 @@ public final class MatchContext: Sendable {
                     message: "invalid machine_name regex '\(pattern)': \(error)"
                 )
             }
+            if machineName?.matchesEmptyString == true {
+                throw ConfigurationError(
+                    file: profileFile,
+                    message: OrganisationProfile.emptyMachineNameMessage(pattern)
+                )
+            }
         }
 
         let emailDomains = profile.emailDomains.isEmpty ? accounts.derivedMailDomains : profile.emailDomains

@@ -156,12 +156,31 @@ public struct MatchWorker: RecordSink {
         }
     }
 
+    /// One sighting for each account the login resolved to (a shared mail or alias is
+    /// reported against every account that owns it), or one without an account.
     private mutating func emit(
         _ kind: FindingKind,
         _ record: RawCredential,
         url: URLParts,
         login: UnsafeRawBufferPointer,
-        resolved: (account: Int, rule: IdentityRule)?,
+        resolved: Resolution?,
+        best: (platform: Platform, alsoMatched: [String])?
+    ) {
+        guard let resolved else {
+            emit(kind, record, url: url, login: login, owner: nil, best: best)
+            return
+        }
+        for owner in resolved.owners {
+            emit(kind, record, url: url, login: login, owner: owner, best: best)
+        }
+    }
+
+    private mutating func emit(
+        _ kind: FindingKind,
+        _ record: RawCredential,
+        url: URLParts,
+        login: UnsafeRawBufferPointer,
+        owner resolved: IdentityOwner?,
         best: (platform: Platform, alsoMatched: [String])?
     ) {
         let password = Text.string(record.password)

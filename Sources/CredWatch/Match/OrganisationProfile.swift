@@ -10,6 +10,7 @@ import TOMLKit
 /// netbios_domains = ["GROUPEEXEMPLE"]          # DOMAIN\user resolves only for these
 /// ad_domains = ["ad.groupe-exemple.fr"]        # user@ad-domain resolves by sAMAccountName
 /// machine_name = '^GEX-(PAR|LYO)-PC[0-9]{4}$'  # PCRE2, case-insensitive: the organisation's hostnames
+/// date_order = "dmy"                           # optional: PasswordLastSet dates dd/MM/yyyy ("dmy") or M/d/yyyy ("mdy")
 /// [[platform]]                                 # see PlatformDefinition; isOrganisation = true
 /// ```
 public struct OrganisationProfile: Sendable {
@@ -17,12 +18,18 @@ public struct OrganisationProfile: Sendable {
     public var emailDomains: [String]
     public var netbiosDomains: [String]
     public var adDomains: [String]
-    /// PCRE2 pattern for the organisation's hostnames (matched case-insensitively).
+    /// PCRE2 pattern for the organisation's hostnames (matched case-insensitively). One that
+    /// matches the empty string would match every hostname, and is refused.
     public var machineNamePattern: String?
+    /// How the account export writes dates with the year last (`date_order`); nil: as the
+    /// export's own values show.
+    public var dateOrder: DateOrder?
     /// The profile's own `[[platform]]` tables.
     public var platforms: [PlatformDefinition]
 
-    static let keys = ["name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "platform"]
+    static let keys = [
+        "name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "date_order", "platform",
+    ]
 
     public init(
         name: String,
@@ -30,6 +37,7 @@ public struct OrganisationProfile: Sendable {
         netbiosDomains: [String] = [],
         adDomains: [String] = [],
         machineNamePattern: String? = nil,
+        dateOrder: DateOrder? = nil,
         platforms: [PlatformDefinition] = []
     ) {
         self.name = name
@@ -37,6 +45,7 @@ public struct OrganisationProfile: Sendable {
         self.netbiosDomains = netbiosDomains
         self.adDomains = adDomains
         self.machineNamePattern = machineNamePattern
+        self.dateOrder = dateOrder
         self.platforms = platforms
     }
 
@@ -59,15 +68,35 @@ public struct OrganisationProfile: Sendable {
             profile.netbiosDomains.append(trimmed)
         }
         if let pattern = try reader.string("machine_name") {
+            let regex: CompiledRegex
             do {
-                _ = try CompiledRegex(pattern)
+                regex = try CompiledRegex(pattern)
             } catch {
                 throw reader.error("invalid machine_name regex '\(pattern)': \(error)", key: "machine_name")
             }
+            if regex.matchesEmptyString {
+                throw reader.error(Self.emptyMachineNameMessage(pattern), key: "machine_name")
+            }
             profile.machineNamePattern = pattern
+        }
+        if let order = try reader.string("date_order") {
+            guard let parsed = DateOrder(rawValue: order.trimmingASCIIWhitespace.lowercased()) else {
+                throw reader.error(
+                    "invalid date_order '\(order)' (expected \"dmy\" for dd/MM/yyyy or \"mdy\" for M/d/yyyy)",
+                    key: "date_order"
+                )
+            }
+            profile.dateOrder = parsed
         }
         profile.platforms = try PlatformDefinition.readAll(from: file, isOrganisation: true)
         return profile
+    }
+
+    /// Why a `machine_name` that matches the empty string is refused.
+    static func emptyMachineNameMessage(_ pattern: String) -> String {
+        "machine_name '\(pattern)' matches the empty string, so it would match every hostname and mark every "
+            + "victim as an organisation machine: anchor it and make it match something (such as '^GEX-PC[0-9]{4}$'), "
+            + "or leave machine_name out"
     }
 
     private static func domains(_ key: String, _ reader: TOMLTableReader) throws(ConfigurationError) -> [String] {

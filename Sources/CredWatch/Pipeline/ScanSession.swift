@@ -129,12 +129,17 @@ public final class ScanSession {
 extension StateExposure {
     /// What the state keeps of a finding: identifiers and locators, never a secret.
     public init(finding: Finding) {
+        let identities = finding.directoryAccount.map { account in
+            [account.sam, account.upn, account.mail].compactMap { $0 } + account.aliases
+        }
         self.init(
             key: finding.exposureKey,
             account: finding.account ?? finding.login ?? "",
             platform: finding.platform ?? "",
             fingerprint: finding.passwordFingerprint ?? finding.cookie?.valueFingerprint ?? "",
-            sources: finding.sources.map { "\($0.path):\($0.line)" }
+            sources: finding.sources.map { "\($0.path):\($0.line)" },
+            kind: finding.kind.rawValue,
+            identities: identities ?? []
         )
     }
 }

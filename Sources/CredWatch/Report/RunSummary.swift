@@ -15,8 +15,10 @@ public struct RunSummary {
     private let findingCount: Int
     private let elapsed: Double
     private let unread: [UnreadInput]
+    private let accounts: AccountCensus?
 
-    public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double) {
+    /// - Parameter accounts: what the account export loaded (a line of its own when given).
+    public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double, accounts: AccountCensus? = nil) {
         unread = diagnostics.unread
         inputs = diagnostics.inputs.load(ordering: .relaxed)
         duplicates = diagnostics.duplicates.load(ordering: .relaxed)
@@ -34,20 +36,23 @@ public struct RunSummary {
         }
         findingCount = findings.count
         self.elapsed = elapsed
+        self.accounts = accounts
     }
 
-    /// Four lines, each prefixed like every other credwatch message, ending with a newline.
+    /// Four lines (five with the accounts loaded, first), each prefixed like every other
+    /// credwatch message, ending with a newline.
     public func render() -> String {
         let kinds = findingsByKind.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let severities = findingsBySeverity.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let rate = Quantity.megabytesPerSecond(bytesDecoded, elapsed)
-        return [
+        let summary = [
             "inputs \(inputs)\(duplicates > 0 ? " (\(duplicates) duplicate paths not read again)" : ""), archive members \(members), read \(Quantity.bytes(bytesRead)), "
                 + "decoded \(Quantity.bytes(bytesDecoded))",
             "lines \(lines), records \(records), skipped lines \(skippedLines)",
             "findings \(findingCount) (\(kinds)); \(severities)",
             "errors \(errors), warnings \(warnings), \(Quantity.decimal(elapsed)) s, \(rate) MB/s",
-        ].map { "credwatch: " + $0 + "\n" }.joined()
+        ]
+        return ((accounts.map { [$0.summary] } ?? []) + summary).map { "credwatch: " + $0 + "\n" }.joined()
     }
 
     /// How a run's delivery ended, for the JSON summary.

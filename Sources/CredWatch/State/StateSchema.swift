@@ -33,7 +33,19 @@ enum StateSchema {
             last_seen TEXT NOT NULL
         ) WITHOUT ROWID;
         PRAGMA application_id = \(applicationID);
+        """,
+        // 2: each exposure's kind (read back from its key for older rows), and the identities
+        // of its account, so that `forget --account` finds it by any of them.
         """
+        ALTER TABLE exposures ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+        UPDATE exposures SET kind = substr(key, 1, instr(key, '|') - 1) WHERE instr(key, '|') > 1;
+        CREATE TABLE exposure_identities (
+            key TEXT NOT NULL REFERENCES exposures(key) ON DELETE CASCADE,
+            identity TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (key, identity)
+        ) WITHOUT ROWID;
+        CREATE INDEX exposure_identities_by_identity ON exposure_identities(identity COLLATE NOCASE);
+        """,
     ]
 
     /// Inside the open transaction: refuses a database that is not a credwatch state, then

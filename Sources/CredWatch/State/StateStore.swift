@@ -236,13 +236,17 @@ public final class StateStore: Sendable {
         let seen = UTCTimestamp.string(from: now)
         let upsert = try database.prepare(
             """
-            INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+            INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen, kind)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
             ON CONFLICT(key) DO UPDATE SET
                 account = excluded.account, platform = excluded.platform,
                 fingerprint = excluded.fingerprint, first_seen = min(first_seen, excluded.first_seen),
-                last_seen = max(last_seen, excluded.last_seen)
+                last_seen = max(last_seen, excluded.last_seen),
+                kind = CASE WHEN excluded.kind = '' THEN kind ELSE excluded.kind END
             """
+        )
+        let addIdentity = try database.prepare(
+            "INSERT INTO exposure_identities(key, identity) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
         )
         let addSource = try database.prepare(
             """
@@ -256,8 +260,15 @@ public final class StateStore: Sendable {
             try upsert.bind(3, exposure.platform)
             try upsert.bind(4, exposure.fingerprint)
             try upsert.bind(5, seen)
+            try upsert.bind(6, exposure.kind)
             try upsert.run()
             upsert.reset()
+            for identity in Set(exposure.identities) where !identity.isEmpty {
+                try addIdentity.bind(1, exposure.key)
+                try addIdentity.bind(2, identity)
+                try addIdentity.run()
+                addIdentity.reset()
+            }
             for source in Set(exposure.sources) {
                 try addSource.bind(1, exposure.key)
                 try addSource.bind(2, source)
@@ -325,8 +336,16 @@ public final class StateStore: Sendable {
         // Counts that cannot be read stay at zero.
         return
             (try? withDatabase { (database) throws(ConfigurationError) -> StateSummary in
+                // Unknown accounts keep their login as the account, and cookies none: neither is
+                // an account of the organisation.
                 let exposures = try database.prepare(
-                    "SELECT count(*), count(DISTINCT lower(account)), min(first_seen), max(last_seen) FROM exposures"
+                    """
+                    SELECT count(*),
+                        count(DISTINCT CASE WHEN account <> '' AND kind NOT IN ('unknown_account', 'cookie')
+                            THEN lower(account) END),
+                        min(first_seen), max(last_seen)
+                    FROM exposures
+                    """
                 )
                 if try exposures.step() {
                     summary.findings = Int(exposures.int64(0))
@@ -343,11 +362,46 @@ public final class StateStore: Sendable {
             }) ?? summary
     }
 
-    /// Removes every exposure of `account` (case-insensitive); returns how many were removed.
+    /// The exposures grouped by account, platform and kind, in that order (accounts
+    /// case-insensitively), each with its count and dates; empty when it cannot be read.
+    public func groups() -> [StateGroup] {
+        (try? withDatabase { (database) throws(ConfigurationError) -> [StateGroup] in
+            let select = try database.prepare(
+                """
+                SELECT min(account), platform, kind, count(*), min(first_seen), max(last_seen) FROM exposures
+                GROUP BY lower(account), platform, kind
+                ORDER BY lower(account), platform, kind
+                """
+            )
+            var groups: [StateGroup] = []
+            while try select.step() {
+                groups.append(
+                    StateGroup(
+                        account: select.text(0) ?? "",
+                        platform: select.text(1) ?? "",
+                        kind: select.text(2) ?? "",
+                        exposures: Int(select.int64(3)),
+                        firstSeen: select.text(4) ?? "",
+                        lastSeen: select.text(5) ?? ""
+                    )
+                )
+            }
+            return groups
+        }) ?? []
+    }
+
+    /// Removes every exposure of `account` (case-insensitive): the account as reported, or any
+    /// identity (sAMAccountName, UPN, mail, alias) the state recorded for it. Returns how many
+    /// were removed.
     public func forget(account: String) throws(ConfigurationError) -> Int {
         try withDatabase { (database) throws(ConfigurationError) -> Int in
             try database.transaction { () throws(ConfigurationError) -> Int in
-                let delete = try database.prepare("DELETE FROM exposures WHERE account = ?1 COLLATE NOCASE")
+                let delete = try database.prepare(
+                    """
+                    DELETE FROM exposures WHERE account = ?1 COLLATE NOCASE
+                        OR key IN (SELECT key FROM exposure_identities WHERE identity = ?1 COLLATE NOCASE)
+                    """
+                )
                 try delete.bind(1, account)
                 try delete.run()
                 return database.changes
@@ -359,7 +413,9 @@ public final class StateStore: Sendable {
     public func forgetAll() throws(ConfigurationError) {
         try withDatabase { (database) throws(ConfigurationError) in
             try database.transaction { () throws(ConfigurationError) in
-                try database.execute("DELETE FROM exposure_sources; DELETE FROM exposures; DELETE FROM inputs;")
+                try database.execute(
+                    "DELETE FROM exposure_sources; DELETE FROM exposure_identities; DELETE FROM exposures; DELETE FROM inputs;"
+                )
             }
         }
     }

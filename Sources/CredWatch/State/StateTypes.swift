@@ -15,7 +15,8 @@ public struct StateOptions: Sendable {
 public struct StateExposure: Sendable {
     /// The exposure's stable key (the report stage's dedup key; it must not embed cleartext).
     public var key: String
-    /// The account identifier (sAMAccountName, UPN or mail).
+    /// The account identifier as reported (sAMAccountName, UPN or mail); the login for an
+    /// unknown account; empty for a cookie.
     public var account: String
     /// The platform id.
     public var platform: String
@@ -23,13 +24,48 @@ public struct StateExposure: Sendable {
     public var fingerprint: String
     /// Locators of the inputs the exposure was read from.
     public var sources: [String]
+    /// The finding's kind (`credential`, `cookie`…; empty when unknown).
+    public var kind: String
+    /// Every identity of the account (sAMAccountName, UPN, mail, aliases), so that `forget`
+    /// finds the account by any of them.
+    public var identities: [String]
 
-    public init(key: String, account: String, platform: String, fingerprint: String, sources: [String]) {
+    public init(
+        key: String,
+        account: String,
+        platform: String,
+        fingerprint: String,
+        sources: [String],
+        kind: String = "",
+        identities: [String] = []
+    ) {
         self.key = key
         self.account = account
         self.platform = platform
         self.fingerprint = fingerprint
         self.sources = sources
+        self.kind = kind
+        self.identities = identities
+    }
+}
+
+/// The state's exposures grouped by account, platform and kind (`credwatch state show`).
+public struct StateGroup: Sendable, Equatable {
+    /// The account as reported (the login for `unknown_account`, empty for cookies).
+    public var account: String
+    public var platform: String
+    public var kind: String
+    public var exposures: Int
+    public var firstSeen: String
+    public var lastSeen: String
+
+    public init(account: String, platform: String, kind: String, exposures: Int, firstSeen: String, lastSeen: String) {
+        self.account = account
+        self.platform = platform
+        self.kind = kind
+        self.exposures = exposures
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
     }
 }
 
@@ -38,7 +74,8 @@ public struct StateSummary: Sendable, CustomStringConvertible, Equatable {
     public var path: String
     /// Exposures remembered.
     public var findings: Int
-    /// Distinct accounts among them.
+    /// Distinct accounts among them (not the logins of unknown accounts, nor cookies, which
+    /// have none).
     public var accounts: Int
     /// Input files remembered for `--skip-seen-inputs`.
     public var inputs: Int

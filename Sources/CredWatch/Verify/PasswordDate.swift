@@ -1,5 +1,15 @@
 import Foundation
 
+/// The order of day and month in dates written with the year last (`08/11/2024`): PowerShell
+/// writes `PasswordLastSet` in the exporting machine's culture, `dd/MM/yyyy` in fr-FR and
+/// en-GB, `M/d/yyyy` in en-US. The organisation profile's `date_order` names it.
+public enum DateOrder: String, Sendable, CaseIterable {
+    /// Day first: `08/11/2024` is 8 November.
+    case dayMonthYear = "dmy"
+    /// Month first: `08/11/2024` is 11 August.
+    case monthDayYear = "mdy"
+}
+
 /// Normalises the "password last changed" dates that exports write in many shapes to
 /// ISO 8601, so reports can compare them with the date of the theft.
 ///
@@ -11,6 +21,8 @@ import Foundation
 /// server's local time); FILETIME becomes UTC (`Z`).
 enum PasswordDate {
     /// The ISO 8601 form of `raw`, or nil when it is empty, a "never" marker, or unreadable.
+    /// A date with the year last is read day first unless a 12-hour clock says en-US, or only
+    /// the other order makes a date (hash exports, where no order is configured).
     static func normalized(_ raw: String?) -> String? {
         guard let raw else { return nil }
         var scanner = DateScanner(Array(raw.utf8))
@@ -20,6 +32,53 @@ enum PasswordDate {
             return ticks.digits >= 15 && ticks.digits <= 19 ? fileTime(ticks.value) : nil
         }
         return scanner.dateTime()
+    }
+
+    /// What a date of an account export says.
+    enum Reading: Equatable {
+        /// Never set: empty, `0` (must change at next logon), the FILETIME "never" value, or
+        /// the words `never` / `jamais`.
+        case never
+        /// The date in ISO 8601; `proves` is the order the value itself shows (a day or a
+        /// month above 12, when no order was given), nil when it does not depend on one.
+        case date(String, proves: DateOrder?)
+        /// Year last, day and month both 12 or less and different, and no order given.
+        case ambiguous
+        case unreadable
+    }
+
+    /// Reads one value of an account export's `pwdLastSet` / `PasswordLastSet` column, with
+    /// the year-last dates in `order` (nil: see `Reading.ambiguous`). Never guesses: a value
+    /// that is not a date in that order is unreadable, and the 12-hour clock does not say the
+    /// culture (en-AU writes `8/11/2024 10:00:00 AM` day first).
+    static func read(_ raw: UnsafeRawBufferPointer, order: DateOrder?) -> Reading {
+        var scanner = DateScanner(Array(raw))
+        scanner.skipSpaces()
+        if scanner.isAtEnd { return .never }
+        if let ticks = scanner.wholeNumber() {
+            if ticks.value == 0 || ticks.value == Int64.max { return .never }
+            guard ticks.digits >= 15 && ticks.digits <= 19, let date = fileTime(ticks.value) else { return .unreadable }
+            return .date(date, proves: nil)
+        }
+        if scanner.isNeverWord { return .never }
+        guard let fields = scanner.fields() else { return .unreadable }
+        guard fields.isYearLast else {
+            return fields.components(dayFirst: true).map { .date($0, proves: nil) } ?? .unreadable
+        }
+        // Dotted dates (de-DE, fr-CH, ru-RU) are day first in every culture.
+        if fields.separator == UInt8(ascii: ".") {
+            return fields.components(dayFirst: true).map { .date($0, proves: nil) } ?? .unreadable
+        }
+        if let order {
+            return fields.components(dayFirst: order == .dayMonthYear).map { .date($0, proves: nil) } ?? .unreadable
+        }
+        switch (fields.components(dayFirst: true), fields.components(dayFirst: false)) {
+        case (let dayFirst?, let monthFirst?):
+            return dayFirst == monthFirst ? .date(dayFirst, proves: nil) : .ambiguous
+        case (let dayFirst?, nil): return .date(dayFirst, proves: .dayMonthYear)
+        case (nil, let monthFirst?): return .date(monthFirst, proves: .monthDayYear)
+        case (nil, nil): return .unreadable
+        }
     }
 
     /// FILETIME ticks to UTC; 0 ("must change at next logon") and Int64.max ("never") are nil.
@@ -152,16 +211,55 @@ private struct DateScanner {
         return (value, digits)
     }
 
-    /// The normalised text of a date, or a date-time, that fills the rest of the string.
-    mutating func dateTime() -> String? {
-        guard let parsed = components() else { return nil }
-        guard parsed.hasTime else { return parsed.date.iso8601 }
-        return parsed.date.iso8601 + "T" + CivilDate.pad(parsed.hour, 2) + ":" + CivilDate.pad(parsed.minute, 2)
-            + ":" + CivilDate.pad(parsed.second, 2) + parsed.zone
+    /// `never` or `jamais` (any case) filling the rest of the string.
+    var isNeverWord: Bool {
+        let rest = bytes[position...].map(Bytes.lower)
+        return rest == Array("never".utf8) || rest == Array("jamais".utf8)
     }
 
-    struct Components {
-        var date: CivilDate
+    /// The normalised text of a date, or a date-time, that fills the rest of the string.
+    mutating func dateTime() -> String? {
+        guard let fields = fields() else { return nil }
+        guard fields.isYearLast else { return fields.components(dayFirst: true) }
+        // Day first (fr-FR, en-GB, de-DE) unless the 12-hour clock says en-US; swapped when
+        // the preferred order is impossible and the other is not.
+        let preferred = fields.components(dayFirst: !fields.isMeridiem)
+        return preferred ?? fields.components(dayFirst: fields.isMeridiem)
+    }
+
+    /// A date's three numbers as written, and the time and zone after them.
+    struct Fields {
+        var first: (value: Int, digits: Int)
+        var second: Int
+        var third: (value: Int, digits: Int)
+        var separator: UInt8
+        var time = Time()
+        /// The time had ` AM` or ` PM`.
+        var isMeridiem = false
+
+        /// `dd/mm/yyyy` or `mm/dd/yyyy` (else `yyyy-mm-dd`).
+        var isYearLast: Bool { first.digits != 4 }
+
+        /// The ISO 8601 text, reading a year-last date day first or month first; nil when that
+        /// is no valid date.
+        func components(dayFirst: Bool) -> String? {
+            let date: CivilDate
+            if !isYearLast {
+                date = CivilDate(year: first.value, month: second, day: third.value)
+            } else {
+                date =
+                    dayFirst
+                    ? CivilDate(year: third.value, month: second, day: first.value)
+                    : CivilDate(year: third.value, month: first.value, day: second)
+            }
+            guard date.isValid else { return nil }
+            guard time.hasTime else { return date.iso8601 }
+            return date.iso8601 + "T" + CivilDate.pad(time.hour, 2) + ":" + CivilDate.pad(time.minute, 2) + ":"
+                + CivilDate.pad(time.second, 2) + time.zone
+        }
+    }
+
+    struct Time {
         var hasTime = false
         var hour = 0
         var minute = 0
@@ -170,7 +268,9 @@ private struct DateScanner {
         var zone = ""
     }
 
-    private mutating func components() -> Components? {
+    /// The date's fields, when the rest of the string is a date (and time) in one of the
+    /// understood shapes: `yyyy-mm-dd`, or two numbers and a four-digit year.
+    mutating func fields() -> Fields? {
         guard let first = number(maxDigits: 4) else { return nil }
         guard let separator = current,
             separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/")
@@ -180,31 +280,18 @@ private struct DateScanner {
         guard let second = number(maxDigits: 2), accept(separator), let third = number(maxDigits: 4) else {
             return nil
         }
-        var result = Components(date: CivilDate(year: 0, month: 0, day: 0))
-        if !time(into: &result) { return nil }
-        let isMeridiem = meridiem(into: &result)
-        if result.hasTime && !zone(into: &result) { return nil }
+        guard first.digits == 4 || third.digits == 4 else { return nil }
+        var result = Fields(first: first, second: second.value, third: third, separator: separator)
+        if !time(into: &result.time) { return nil }
+        result.isMeridiem = meridiem(into: &result.time)
+        if result.time.hasTime && !zone(into: &result.time) { return nil }
         skipSpaces()
         guard isAtEnd else { return nil }
-
-        if first.digits == 4 {
-            result.date = CivilDate(year: first.value, month: second.value, day: third.value)
-        } else if third.digits == 4 {
-            // Day first (fr-FR, en-GB, de-DE) unless the 12-hour clock says en-US; swapped when
-            // the preferred order is impossible and the other is not.
-            let dayFirst = CivilDate(year: third.value, month: second.value, day: first.value)
-            let monthFirst = CivilDate(year: third.value, month: first.value, day: second.value)
-            let (preferred, other) = isMeridiem ? (monthFirst, dayFirst) : (dayFirst, monthFirst)
-            result.date = !preferred.isValid && other.isValid ? other : preferred
-        } else {
-            return nil
-        }
-        guard result.date.isValid else { return nil }
         return result
     }
 
     /// `[T| ]HH:MM[:SS[.fraction]]`; false when a time starts but is malformed.
-    private mutating func time(into result: inout Components) -> Bool {
+    private mutating func time(into result: inout Time) -> Bool {
         let start = position
         if !accept(UInt8(ascii: "T")) && !accept(UInt8(ascii: "t")) { skipSpaces() }
         guard let hour = number(maxDigits: 2) else {
@@ -229,7 +316,7 @@ private struct DateScanner {
     }
 
     /// ` AM` / ` PM` after a time: converts the hour to the 24-hour clock.
-    private mutating func meridiem(into result: inout Components) -> Bool {
+    private mutating func meridiem(into result: inout Time) -> Bool {
         guard result.hasTime else { return false }
         let start = position
         skipSpaces()
@@ -248,7 +335,7 @@ private struct DateScanner {
     }
 
     /// `Z`, `±HH[:MM]`, ` UTC` or nothing; false when a zone starts but is malformed.
-    private mutating func zone(into result: inout Components) -> Bool {
+    private mutating func zone(into result: inout Time) -> Bool {
         let start = position
         skipSpaces()
         if accept(UInt8(ascii: "Z")) || accept(UInt8(ascii: "z")) {

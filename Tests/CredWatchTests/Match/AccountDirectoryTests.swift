@@ -13,7 +13,7 @@ import Testing
         }
     }
 
-    private func resolve(_ login: String) -> (account: Int, rule: IdentityRule)? {
+    private func resolve(_ login: String) -> Resolution? {
         Array(login.utf8).withUnsafeBytes { directory.resolve($0, domains: domains) }
     }
 
@@ -187,12 +187,12 @@ import Testing
                 let bytes = Array(text.utf8)
                 let (sequential, parallel) = try bytes.withUnsafeBytes { view in
                     (
-                        try AccountExport.accounts(in: view, file: "export.csv", parallelAbove: .max),
-                        try AccountExport.accounts(in: view, file: "export.csv", parallelAbove: 0)
+                        try AccountExport.read(view, file: "export.csv", parallelAbove: .max),
+                        try AccountExport.read(view, file: "export.csv", parallelAbove: 0)
                     )
                 }
                 #expect(parallel == sequential, "\(count) rows")
-                #expect(!sequential.isEmpty)
+                #expect(!sequential.accounts.isEmpty)
             }
         }
     }
@@ -213,9 +213,14 @@ import Testing
         #expect(try load(text).accounts.map(\.isEnabled) == [false, false, false, true])
     }
 
-    @Test func passwordLastSetKeepsWhatIsNotAFileTime() throws {
-        let text = "sAMAccountName,PasswordLastSet\na,03/11/2024 10:22:14\nb,0\nc,133750000000000000\n"
-        #expect(try load(text).accounts.map(\.passwordLastSet) == ["03/11/2024 10:22:14", "0", "2024-11-02T05:46:40Z"])
+    @Test func passwordLastSetIsReadIntoISO8601() throws {
+        // The 25th says the column is day first; 0 is "never set".
+        let text = "sAMAccountName,PasswordLastSet\na,03/11/2024 10:22:14\nb,0\nc,133750000000000000\nd,25/11/2024\n"
+        #expect(
+            try load(text).accounts.map(\.passwordLastSet) == [
+                "2024-11-03T10:22:14", nil, "2024-11-02T05:46:40Z", "2024-11-25",
+            ]
+        )
     }
 
     @Test func exportWithoutIdentityColumnIsRejected() {

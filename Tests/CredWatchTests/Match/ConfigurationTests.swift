@@ -153,6 +153,42 @@ import Testing
         #expect(error?.message.contains("missing closing parenthesis") == true)
     }
 
+    /// `machine_name = ''`, or a pattern that matches the empty string, would mark every
+    /// victim as an organisation machine (issue 15).
+    @Test(arguments: ["''", "'.*'", "'^GEX-PC[0-9]*|'", "'(GEX)?'", "'^$'"])
+    func machineNameMatchingTheEmptyStringIsFatal(_ pattern: String) {
+        let (path, error) = profileError("name = \"X\"\nmachine_name = \(pattern)\n")
+        #expect(error?.file == path)
+        #expect(error?.line == 2)
+        #expect(error?.message.contains("matches the empty string") == true)
+    }
+
+    @Test func machineNameMatchingTheEmptyStringIsFatalInCodeToo() {
+        let error = MatchFixture.configurationError {
+            _ = try MatchContext(
+                profile: OrganisationProfile(name: "X", machineNamePattern: "x*"),
+                profilePath: "org.toml",
+                patternPaths: [],
+                accounts: AccountDirectory(accounts: []),
+                fingerprinter: .ephemeral(),
+                checker: nil,
+                options: .init()
+            )
+        }
+        #expect(error?.file == "org.toml")
+        #expect(error?.message.contains("machine_name 'x*' matches the empty string") == true)
+    }
+
+    @Test func dateOrderIsReadAndChecked() throws {
+        let profile = try MatchFixture.withFile("org.toml", "name = \"X\"\ndate_order = \"MDY\"\n") {
+            try OrganisationProfile.load(path: $0)
+        }
+        #expect(profile.dateOrder == .monthDayYear)
+        let (_, error) = profileError("name = \"X\"\ndate_order = \"ymd\"\n")
+        #expect(error?.line == 2)
+        #expect(error?.message.hasPrefix("invalid date_order 'ymd'") == true)
+    }
+
     @Test func missingPatternPathAndUnreadableFiles() {
         #expect(packError("").error == nil)
         let missing = MatchFixture.configurationError {

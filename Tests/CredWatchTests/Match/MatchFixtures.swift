@@ -78,7 +78,10 @@ enum MatchFixture {
                 profilePath = folder.file("org.toml", profileText)
                 profile = try OrganisationProfile.load(path: profilePath!)
             }
-            let accounts = try AccountDirectory.load(path: folder.file("accounts.csv", accountsText))
+            let accounts = try AccountDirectory.load(
+                path: folder.file("accounts.csv", accountsText),
+                dateOrder: profile.dateOrder
+            )
             return try MatchContext(
                 profile: profile,
                 profilePath: profilePath,

@@ -20,6 +20,32 @@ import Testing
         sightings(url, login).first?.platform?.id
     }
 
+    /// A mail two accounts share (an administrator account with its owner's mail) is reported
+    /// against both, not silently given to the first (issue 15).
+    @Test func sharedMailIsReportedAgainstEveryAccount() throws {
+        let accounts = """
+            sAMAccountName,mail,proxyAddresses
+            jdupont,jean.dupont@clinique-exemple.fr,
+            adm-jdupont,jean.dupont@clinique-exemple.fr,
+            secretariat,secretariat@clinique-exemple.fr,smtp:jd@clinique-exemple.fr
+            jd2,jd2@clinique-exemple.fr,smtp:jd@clinique-exemple.fr
+            jdupont,jdupont.bis@clinique-exemple.fr,
+
+            """
+        var feeder = Feeder(try MatchFixture.context(accounts: accounts))
+        let mail = feeder.credential("https://mediboard.clinique-exemple.fr/", "Jean.Dupont@clinique-exemple.fr")
+        #expect(mail.map(\.kind) == [.credential, .credential])
+        #expect(mail.map(\.account) == [0, 1])
+        #expect(mail.map(\.rule) == [.mail, .mail])
+        let alias = feeder.credential("https://www.example.test/", "jd@clinique-exemple.fr")
+        #expect(alias.map(\.kind) == [.reuse, .reuse])
+        #expect(alias.map(\.account) == [2, 3])
+        // Two rows with one sAMAccountName: `DOMAIN\user` resolves to both, by that name.
+        let downlevel = feeder.credential("https://mediboard.clinique-exemple.fr/", "GROUPEEXEMPLE\\jdupont")
+        #expect(downlevel.map(\.account) == [0, 4])
+        #expect(downlevel.map(\.rule) == [.downlevel, .downlevel])
+    }
+
     @Test func exactHostMatchesWithAnySchemePortAndCase() {
         for url in [
             "https://mediboard.clinique-exemple.fr/", "http://MEDIBOARD.clinique-exemple.fr:8080/x",

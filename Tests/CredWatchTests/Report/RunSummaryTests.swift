@@ -29,6 +29,28 @@ import Testing
         )
     }
 
+    @Test func summaryStartsWithTheAccountsLoaded() {
+        var census = AccountCensus(form: .csv)
+        census.accounts = 1234
+        census.disabled = 56
+        census.sam = 1234
+        census.upn = 1200
+        census.mail = 1180
+        census.aliases = 300
+        let text = RunSummary(
+            diagnostics: Diagnostics(output: nil),
+            findings: [],
+            elapsed: 1,
+            accounts: census
+        ).render()
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(
+            lines.first
+                == "credwatch: accounts 1234 from a CSV export (disabled 56); identities: sam 1234, upn 1200, mail 1180, alias 300"
+        )
+    }
+
     @Test(
         arguments: [
             (1_200_000_000, 4_000_000_000, 10.0, 12, "1.2 GB of 4.0 GB (30%), 120.0 MB/s, 12 findings, 10 s"),

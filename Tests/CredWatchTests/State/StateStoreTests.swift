@@ -291,6 +291,115 @@ import Testing
         #expect(throws: ConfigurationError.self) { try Self.openState(path, keyID: "ffffffffffffffff") }
     }
 
+    /// `forget --account` finds an account by any identity the state recorded for it, as its
+    /// help says (issue 15).
+    @Test func forgettingAnAccountByAnyOfItsIdentities() throws {
+        let folder = PrivateTestDirectory()
+        let store = try Self.openState(folder.path + "/state.db")
+        defer { store.close() }
+        let identities = ["jdupont", "jean.dupont@ad.example.test", "jean.dupont@example.test", "jd@example.test"]
+        try store.record(
+            [
+                StateExposure(
+                    key: "credential|jdupont|mediboard|f1",
+                    account: "jdupont",
+                    platform: "mediboard",
+                    fingerprint: "f1",
+                    sources: ["a.txt:1"],
+                    kind: "credential",
+                    identities: identities
+                ),
+                StateExposure(
+                    key: "reuse|jdupont||f2",
+                    account: "jdupont",
+                    platform: "",
+                    fingerprint: "f2",
+                    sources: ["a.txt:2"],
+                    kind: "reuse",
+                    identities: identities
+                ),
+                StateExposure(
+                    key: "credential|bleroy|mediboard|f3",
+                    account: "bleroy",
+                    platform: "mediboard",
+                    fingerprint: "f3",
+                    sources: ["a.txt:3"],
+                    kind: "credential",
+                    identities: ["bleroy"]
+                ),
+            ],
+            now: Self.dayZero
+        )
+        #expect(try store.forget(account: "nobody@example.test") == 0)
+        #expect(try store.forget(account: "JD@Example.test") == 2)
+        #expect(store.firstSeen(["credential|jdupont|mediboard|f1", "credential|bleroy|mediboard|f3"]).count == 1)
+        #expect(try store.forget(account: "bleroy") == 1)
+        #expect(store.summary().findings == 0)
+    }
+
+    /// Unknown accounts keep their login, cookies no account: neither counts as an account.
+    @Test func summaryCountsOnlyAccountsAndShowGroupsByAccountPlatformAndKind() throws {
+        let folder = PrivateTestDirectory()
+        let store = try Self.openState(folder.path + "/state.db")
+        defer { store.close() }
+        func exposure(_ key: String, _ account: String, _ platform: String, _ kind: String) -> StateExposure {
+            StateExposure(key: key, account: account, platform: platform, fingerprint: "f", sources: [], kind: kind)
+        }
+        try store.record(
+            [
+                exposure("1", "jdupont", "mediboard", "credential"),
+                exposure("2", "JDupont", "mediboard", "credential"),
+                exposure("3", "jdupont", "", "reuse"),
+                exposure("4", "interne.urgences", "mediboard", "unknown_account"),
+                exposure("5", "", "mediboard", "cookie"), exposure("6", "", "mediboard", "cookie"),
+            ],
+            now: Self.day(0)
+        )
+        try store.record([exposure("7", "bleroy", "dpi", "credential")], now: Self.day(2))
+        let summary = store.summary()
+        #expect(summary.findings == 7)
+        #expect(summary.accounts == 2)
+        let groups = store.groups().map { "\($0.account)|\($0.platform)|\($0.kind)|\($0.exposures)|\($0.lastSeen)" }
+        #expect(
+            groups == [
+                "|mediboard|cookie|2|2024-06-01T00:00:00Z",
+                "bleroy|dpi|credential|1|2024-06-03T00:00:00Z",
+                "interne.urgences|mediboard|unknown_account|1|2024-06-01T00:00:00Z",
+                "jdupont||reuse|1|2024-06-01T00:00:00Z",
+                "JDupont|mediboard|credential|2|2024-06-01T00:00:00Z",
+            ]
+        )
+    }
+
+    /// A state written before kinds and identities were kept: migrated, kinds read back from the
+    /// keys, counts right, and forgetting by the reported account still works.
+    @Test func aFirstVersionStateIsMigrated() throws {
+        let folder = PrivateTestDirectory()
+        let path = folder.path + "/state.db"
+        try PrivateFile.create(path)
+        do {
+            let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: 1000)
+            try database.execute(StateSchema.migrations[0])
+            try database.execute(
+                """
+                CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+                INSERT INTO schema_version VALUES (1, '2024-01-01T00:00:00Z');
+                INSERT INTO meta VALUES ('key_id', '\(Self.keyID)');
+                INSERT INTO exposures VALUES ('credential|jdupont|mediboard|f', 'jdupont', 'mediboard', 'f', '2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z');
+                INSERT INTO exposures VALUES ('unknown_account|intern|mediboard|f', 'intern', 'mediboard', 'f', '2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z');
+                INSERT INTO exposures VALUES ('cookie||mediboard|d;n', '', 'mediboard', '', '2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z');
+                """
+            )
+            database.close()
+        }
+        let store = try Self.openState(path)
+        defer { store.close() }
+        #expect(store.summary().findings == 3)
+        #expect(store.summary().accounts == 1)
+        #expect(store.groups().map(\.kind) == ["cookie", "unknown_account", "credential"])
+        #expect(try store.forget(account: "JDUPONT") == 1)
+    }
+
     @Test func summaryCountsAndDates() throws {
         let folder = PrivateTestDirectory()
         let path = folder.path + "/state.db"

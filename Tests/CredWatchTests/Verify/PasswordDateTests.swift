@@ -45,6 +45,34 @@ import Testing
         #expect(PasswordDate.normalized(raw) == expected)
     }
 
+    /// The account export's reading: never a guess between day and month (issue 15).
+    @Test(
+        arguments: [
+            ("08/11/2024 10:00:00", nil, PasswordDate.Reading.ambiguous),
+            ("08/11/2024 10:00:00", DateOrder.dayMonthYear, .date("2024-11-08T10:00:00", proves: nil)),
+            ("08/11/2024 10:00:00 AM", DateOrder.monthDayYear, .date("2024-08-11T10:00:00", proves: nil)),
+            ("8/11/2024 10:00:00 PM", DateOrder.dayMonthYear, .date("2024-11-08T22:00:00", proves: nil)),
+            ("25/11/2024", nil, .date("2024-11-25", proves: .dayMonthYear)),
+            ("11/25/2024 1:00:00 PM", nil, .date("2024-11-25T13:00:00", proves: .monthDayYear)),
+            ("25/11/2024", DateOrder.monthDayYear, .unreadable),
+            ("07/07/2024", nil, .date("2024-07-07", proves: nil)),
+            ("15.03.2024 08:00", DateOrder.monthDayYear, .date("2024-03-15T08:00:00", proves: nil)),
+            ("2024-03-15T10:22:14+01:00", nil, .date("2024-03-15T10:22:14+01:00", proves: nil)),
+            ("133516545000000000", nil, .date("2024-02-06T00:55:00Z", proves: nil)),
+            ("0", nil, .never),
+            ("9223372036854775807", nil, .never),
+            (" NEVER ", nil, .never),
+            ("", nil, .never),
+            ("garbage", nil, .unreadable),
+            ("1234", nil, .unreadable),
+            ("15/03/24", nil, .unreadable),
+            ("31/02/2024", nil, .unreadable),
+        ] as [(String, DateOrder?, PasswordDate.Reading)]
+    )
+    func accountExportReading(raw: String, order: DateOrder?, expected: PasswordDate.Reading) {
+        #expect(Array(raw.utf8).withUnsafeBytes { PasswordDate.read($0, order: order) } == expected)
+    }
+
     @Test func leapDayIsValid() {
         #expect(PasswordDate.normalized("2024-02-29") == "2024-02-29")
     }
