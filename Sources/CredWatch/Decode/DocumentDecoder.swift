@@ -5,6 +5,11 @@
 final class DocumentDecoder {
     /// How much of a document's start is examined to judge its encoding.
     static let sampleLength = 4096
+    /// How much of a document's start (after its BOM) is examined to judge its line ends: a
+    /// document is split at CR (`LineEnding.cr`) when this much of it (all of it, when shorter)
+    /// holds a CR and no LF. Deciding from the start keeps the text streamed: a document whose
+    /// first LF comes later than this is still split at CR.
+    static let lineEndWindow = 64 << 10
     private let options: DecodeOptions
     private let diagnostics: Diagnostics
     private let consumer: any ChunkConsumer
@@ -36,20 +41,22 @@ final class DocumentDecoder {
     /// Reads `reader` to its end as `document`. On a fault, the text read so far is delivered
     /// before the fault is thrown.
     func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) {
-        let head = try reader.sample(DocumentDecoder.sampleLength)
+        let head = try reader.sample(DocumentDecoder.lineEndWindow + 4)
         guard !head.isEmpty else { return }
         let (encoding, markLength) = TextEncoding.detect(head)
         if encoding == .eightBit && TextEncoding.looksBinary(head) {
             diagnostics.warning(document.locator, "binary data, not text: skipped")
             return
         }
+        let lineEnding = encoding.lineEnding(of: UnsafeRawBufferPointer(rebasing: head[markLength...]))
         reader.consume(markLength)
         var assembler = TextAssembler(
             document: document,
             consumer: consumer,
             diagnostics: diagnostics,
             options: options,
-            sizeHint: sizeHint.map { $0 - Int64(markLength) }
+            sizeHint: sizeHint.map { $0 - Int64(markLength) },
+            lineEnding: lineEnding
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
@@ -93,6 +100,26 @@ enum TextEncoding: Equatable {
         case .utf16BigEndian: true
         case .eightBit, .utf8: nil
         }
+    }
+
+    /// How the lines of a document whose text (after its BOM) starts with `head` are numbered:
+    /// by CR when the first `DocumentDecoder.lineEndWindow` bytes hold a CR and no LF.
+    func lineEnding(of head: UnsafeRawBufferPointer) -> LineEnding {
+        let window = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, DocumentDecoder.lineEndWindow)])
+        guard let isBigEndian = utf16ByteOrder else {
+            if Bytes.index(of: 0x0A, in: window) != nil { return .lf }
+            return Bytes.index(of: 0x0D, in: window) != nil ? .cr : .lf
+        }
+        var hasCarriageReturn = false
+        var index = 0
+        while index + 1 < window.count {
+            let high = window[isBigEndian ? index : index + 1]
+            let low = window[isBigEndian ? index + 1 : index]
+            if high == 0 && low == 0x0A { return .lf }
+            if high == 0 && low == 0x0D { hasCarriageReturn = true }
+            index += 2
+        }
+        return hasCarriageReturn ? .cr : .lf
     }
 
     /// The encoding of a document that starts with `head`, and the length of its byte-order mark.

@@ -1,9 +1,13 @@
-/// Builds a document's chunks from its 8-bit text: NUL bytes are dropped, a lone CR becomes LF
-/// (CRLF stays), a line longer than the limit becomes an empty line (so line numbers hold) and
-/// is never buffered past the limit, and the text is cut at line ends into chunks of about the
-/// chunk size — or kept whole, for a structured document under its size limit.
+/// Builds a document's chunks from its 8-bit text: NUL bytes are dropped, a line longer than
+/// the limit becomes an empty line (so line numbers hold) and is never buffered past the limit,
+/// and the text is cut at line ends into chunks of about the chunk size — or kept whole, for a
+/// structured document under its size limit.
 ///
-/// Works on whole buffers: `memchr` finds CR, NUL and LF; runs between them are copied in bulk.
+/// Lines end at LF, as `grep -n` counts them: a CR inside a line stays in it. In a document
+/// judged to have no LF (`LineEnding.cr`), a lone CR becomes LF (CRLF stays).
+///
+/// Works on whole buffers: `memchr` finds NUL (and CR), and LF; runs between them are copied in
+/// bulk.
 struct TextAssembler {
     private static let lineFeed: UInt8 = 0x0A
     private static let carriageReturn: UInt8 = 0x0D
@@ -11,6 +15,7 @@ struct TextAssembler {
     private let document: Document
     private let consumer: any ChunkConsumer
     private let diagnostics: Diagnostics
+    private let lineEnding: LineEnding
     private let maxLineLength: Int
     private let chunkSize: Int
     /// Room reserved for each new chunk: the chunk size plus one appended slice.
@@ -29,7 +34,8 @@ struct TextAssembler {
     private var nextLine = 1
     /// Inside an over-long line: bytes are dropped until its LF.
     private var isDiscarding = false
-    /// The last byte appended was a CR: whether it ends a line depends on the next byte.
+    /// The last byte appended was a CR (CR-split documents): whether it ends a line depends on
+    /// the next byte.
     private var holdsCarriageReturn = false
     private var hasDelivered = false
     private var skippedLines = 0
@@ -41,9 +47,11 @@ struct TextAssembler {
         consumer: any ChunkConsumer,
         diagnostics: Diagnostics,
         options: DecodeOptions,
-        sizeHint: Int64?
+        sizeHint: Int64?,
+        lineEnding: LineEnding = .lf
     ) {
         self.document = document
+        self.lineEnding = lineEnding
         self.consumer = consumer
         self.diagnostics = diagnostics
         maxLineLength = max(1, options.limits.maxLineLength)
@@ -70,6 +78,16 @@ struct TextAssembler {
     }
 
     private mutating func appendSlice(_ bytes: UnsafeRawBufferPointer) {
+        guard lineEnding == .cr else {
+            // Lines end at LF only: a CR is text. NUL bytes are dropped.
+            var runStart = 0
+            while let nul = Bytes.index(of: 0, in: bytes, from: runStart) {
+                appendRun(bytes, runStart..<nul)
+                runStart = nul + 1
+            }
+            appendRun(bytes, runStart..<bytes.count)
+            return
+        }
         if holdsCarriageReturn {
             holdsCarriageReturn = false
             appendByte(bytes[0] == TextAssembler.lineFeed ? TextAssembler.carriageReturn : TextAssembler.lineFeed)
@@ -195,7 +213,13 @@ struct TextAssembler {
         diagnostics.bytesDecoded.add(text.count, ordering: .relaxed)
         diagnostics.lines.add(pendingLines, ordering: .relaxed)
         consumer.accept(
-            TextChunk(document: document, firstLine: nextLine, text: text, isWholeDocument: isWholeDocument)
+            TextChunk(
+                document: document,
+                firstLine: nextLine,
+                lineEnding: lineEnding,
+                text: text,
+                isWholeDocument: isWholeDocument
+            )
         )
         nextLine += pendingLines
         pendingLines = 0

@@ -11,7 +11,8 @@ enum ParseText {
     static let at: UInt8 = 0x40
     static let quote: UInt8 = 0x22
 
-    /// `line` without a trailing CR (the decode stage leaves CRLF's CR in place).
+    /// `line` without a trailing CR (the decode stage leaves CRLF's CR in place; any other CR
+    /// is part of the line, and trimmed with the other whitespace where fields are).
     @inline(__always)
     static func withoutCarriageReturn(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         if let last = line.last, last == carriageReturn { return Bytes.slice(line, 0..<(line.count - 1)) }
