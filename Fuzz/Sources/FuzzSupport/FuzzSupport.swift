@@ -217,9 +217,9 @@ public struct MatchingSink: RecordSink {
         worker.cookie(record)
     }
 
-    public mutating func machine(_ info: VictimInfo, line: Int) {
+    public mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
         FuzzCheck.require(lines.contains(line), "machine block on line \(line), outside \(lines)")
-        worker.machine(info, line: line)
+        worker.machine(info, line: line, offset: offset)
     }
 
     public mutating func skippedLines(_ count: Int) {

@@ -41,6 +41,7 @@ final class DocumentDecoder {
     /// Reads `reader` to its end as `document`. On a fault, the text read so far is delivered
     /// before the fault is thrown.
     func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) {
+        let start = reader.position
         let head = try reader.sample(DocumentDecoder.lineEndWindow + 4)
         guard !head.isEmpty else { return }
         let (encoding, markLength) = TextEncoding.detect(head)
@@ -56,7 +57,8 @@ final class DocumentDecoder {
             diagnostics: diagnostics,
             options: options,
             sizeHint: sizeHint.map { $0 - Int64(markLength) },
-            lineEnding: lineEnding
+            lineEnding: lineEnding,
+            sourceOffset: Int64(markLength)
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
@@ -65,8 +67,20 @@ final class DocumentDecoder {
                 let block = try reader.available()
                 if block.isEmpty { break }
                 if transcoder != nil {
-                    let count = transcoder!.transcode(block, into: transcoded)
-                    assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+                    // Line by line, so that each line's start in the UTF-16 bytes is known.
+                    var done = 0
+                    while done < block.count {
+                        let (consumed, written) = transcoder!.transcode(
+                            UnsafeRawBufferPointer(rebasing: block[done...]),
+                            into: transcoded,
+                            stoppingAtCarriageReturn: lineEnding == .cr
+                        )
+                        done += consumed
+                        assembler.append(
+                            UnsafeRawBufferPointer(rebasing: transcoded[0..<written]),
+                            transcodedUpTo: reader.position - start + Int64(done)
+                        )
+                    }
                 } else {
                     assembler.append(block)
                 }
@@ -74,7 +88,10 @@ final class DocumentDecoder {
             }
             if transcoder != nil {
                 let count = transcoder!.finish(into: transcoded)
-                assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+                assembler.append(
+                    UnsafeRawBufferPointer(rebasing: transcoded[0..<count]),
+                    transcodedUpTo: reader.position - start
+                )
             }
             assembler.finish(isComplete: true)
         } catch {
@@ -171,23 +188,36 @@ struct UTF16Transcoder {
         self.isBigEndian = isBigEndian
     }
 
-    /// Transcodes `input` into `output` (room for 3 bytes per 2 input bytes, plus 8); returns
-    /// the bytes written.
-    mutating func transcode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+    /// Transcodes `input` into `output` (room for 3 bytes per 2 input bytes, plus 8), stopping
+    /// just after a line end (LF, and CR when `stoppingAtCarriageReturn`), so that the caller
+    /// knows where the next line starts; returns the input bytes consumed (a dangling odd byte
+    /// is consumed and held) and the bytes written.
+    mutating func transcode(
+        _ input: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer,
+        stoppingAtCarriageReturn: Bool
+    ) -> (consumed: Int, written: Int) {
         let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var written = 0
         var index = 0
         if let held = heldByte, !input.isEmpty {
             heldByte = nil
-            written = write(unit(held, input[0]), to: out, at: written)
+            let value = unit(held, input[0])
+            written = write(value, to: out, at: written)
             index = 1
+            if value == 0x0A || (stoppingAtCarriageReturn && value == 0x0D) { return (index, written) }
         }
         while index + 1 < input.count {
-            written = write(unit(input[index], input[index + 1]), to: out, at: written)
+            let value = unit(input[index], input[index + 1])
+            written = write(value, to: out, at: written)
             index += 2
+            if value == 0x0A || (stoppingAtCarriageReturn && value == 0x0D) { return (index, written) }
         }
-        if index < input.count { heldByte = input[index] }
-        return written
+        if index < input.count {
+            heldByte = input[index]
+            index += 1
+        }
+        return (index, written)
     }
 
     /// Ends the text: a pending half becomes U+FFFD.

@@ -137,6 +137,7 @@ struct Feeder {
         _ login: String,
         _ password: String = "S3cret!",
         line: Int = 7,
+        offset: Int64 = 300,
         family: Family = .ulp,
         isAmbiguous: Bool = false
     ) -> [Sighting] {
@@ -150,6 +151,7 @@ struct Feeder {
                             login: login,
                             password: password,
                             line: line,
+                            offset: offset,
                             family: family,
                             isAmbiguous: isAmbiguous
                         )
@@ -177,7 +179,8 @@ struct Feeder {
                             expiry: 1_900_000_000,
                             name: name,
                             isHTTPOnly: true,
-                            line: 3
+                            line: 3,
+                            offset: 120
                         )
                     )
                 }
@@ -193,7 +196,7 @@ struct Feeder {
         info.user = user
         info.domain = domain
         info.family = .redline
-        worker.machine(info, line: 1)
+        worker.machine(info, line: 1, offset: 0)
         return worker.takeMachines().first
     }
 }

@@ -35,6 +35,10 @@ enum ParseFixture {
         var passwordBytes: [[UInt8]] = []
         var cookies: [Cookie] = []
         var machines: [(info: VictimInfo, line: Int)] = []
+        /// The member offsets of the credentials', cookies' and machines' lines, in order.
+        var credentialOffsets: [Int64] = []
+        var cookieOffsets: [Int64] = []
+        var machineOffsets: [Int64] = []
         var skipped = 0
 
         mutating func credential(_ record: RawCredential) {
@@ -50,6 +54,7 @@ enum ParseFixture {
                 )
             )
             passwordBytes.append(Array(record.password))
+            credentialOffsets.append(record.offset)
         }
 
         mutating func cookie(_ record: RawCookie) {
@@ -65,10 +70,12 @@ enum ParseFixture {
                     line: record.line
                 )
             )
+            cookieOffsets.append(record.offset)
         }
 
-        mutating func machine(_ info: VictimInfo, line: Int) {
+        mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
             machines.append((info, line))
+            machineOffsets.append(offset)
         }
 
         mutating func skippedLines(_ count: Int) {
