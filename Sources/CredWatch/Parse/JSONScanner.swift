@@ -150,6 +150,8 @@ enum JSONScanner {
             }
             let escape = text[index + 1]
             index += 2
+            // A backslash before a raw LF (invalid JSON, still a line end).
+            if escape == ParseText.lineFeed { newlines += 1 }
             switch escape {
             case 0x6E: decoded.append(0x0A)  // n
             case 0x74: decoded.append(0x09)  // t

@@ -434,6 +434,24 @@ struct LineNumberingTests {
         #expect(machines.first?.offset == systemLines[3]?.offset)
     }
 
+    /// A LF escaped by a backslash inside a JSON string is still a line end: the objects after
+    /// it keep the line grep gives them.
+    @Test func escapedLineFeedsInJSONStringsStillCount() throws {
+        let json = Array(
+            ("[{\"note\": \"a\\\nb\\\nc\", \"url\": \"https://a.example.test/\",\n"
+                + " \"username\": \"x@example.test\", \"password\": \"p\"},\n"
+                + "{\"url\": \"https://b.example.test/\", \"username\": \"y@example.test\", \"password\": \"q\"}]\n")
+                .utf8
+        )
+        let harness = DecodeHarness()
+        harness.readStream(json, locator: "Passwords.json")
+        let records = NumberingSink.parse(harness.collector.chunks(of: "Passwords.json")).records
+        let lines = try Grep.lines(of: json)
+        #expect(records.map(\.login) == ["x@example.test", "y@example.test"])
+        #expect(records.map(\.line) == [1, 5])
+        #expect(records.map(\.offset) == [lines[1]?.offset, lines[5]?.offset].compactMap { $0 })
+    }
+
     /// Cookie lines carry their offsets too.
     @Test func cookieLinesCarryTheirOffsets() throws {
         let bytes = Array(
