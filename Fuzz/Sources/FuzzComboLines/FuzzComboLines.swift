@@ -8,7 +8,7 @@ import FuzzSupport
 public func fuzzComboLines(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)
     bytes.withUnsafeBytes { text in
-        var lines = LineScanner(text, firstLine: 1)
+        var lines = LineScanner(text, firstLine: 1, offsets: LineOffsets(first: 0))
         while let (line, _) = lines.next() {
             guard let fields = ComboLineParser.parse(line) else { continue }
             for field in [fields.url, fields.login, fields.password] where !field.isEmpty {

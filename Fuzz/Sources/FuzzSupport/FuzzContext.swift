@@ -85,14 +85,14 @@ public func fuzzMatchContext(profile: OrganisationProfile, patternPaths: [String
     for (url, login) in records {
         Array(url.utf8).withUnsafeBytes { url in
             Array(login.utf8).withUnsafeBytes { login in
-                worker.credential(RawCredential(url: url, login: login, password: url, line: 1, family: .ulp))
+                worker.credential(RawCredential(url: url, login: login, password: url, line: 1, offset: 0, family: .ulp))
             }
         }
     }
     var info = VictimInfo()
     info.hostname = "GEX-PAR-PC0042"
     info.user = "GROUPEEXEMPLE\\jdupont"
-    worker.machine(info, line: 1)
+    worker.machine(info, line: 1, offset: 0)
     FuzzCheck.sink &+= UInt64(worker.takeSightings().count &+ worker.takeMachines().count)
     return context
 }

@@ -157,9 +157,10 @@ public final class CheckingChunkConsumer: ChunkConsumer, @unchecked Sendable {
     private let maxLineLength: Int
     private let parses: Bool
     private var parser = DocumentParser()
-    /// The line each document's next chunk must start on (the document is kept, so that its
-    /// identifier cannot be reused by another while this consumer lives).
-    private var nextLine: [ObjectIdentifier: (document: Document, line: Int)] = [:]
+    /// The line each document's next chunk must start on, and the offset its next line must
+    /// start past (the document is kept, so that its identifier cannot be reused by another
+    /// while this consumer lives).
+    private var nextLine: [ObjectIdentifier: (document: Document, line: Int, lastOffset: Int64)] = [:]
 
     public init(maxLineLength: Int, parses: Bool) {
         self.maxLineLength = maxLineLength
@@ -171,39 +172,65 @@ public final class CheckingChunkConsumer: ChunkConsumer, @unchecked Sendable {
         let key = ObjectIdentifier(chunk.document)
         let expected = nextLine[key]?.line ?? 1
         FuzzCheck.require(chunk.firstLine == expected, "chunk starts at line \(chunk.firstLine), expected \(expected)")
+        FuzzCheck.require(
+            expected > 1 || chunk.offsets.first == 0,
+            "the first line starts at offset \(chunk.offsets.first)"
+        )
         FuzzCheck.require(!text.contains(0), "a NUL byte reached the parsers")
+        // Every line starts past the one before it in the member.
+        var lastOffset = nextLine[key]?.lastOffset ?? -1
+        var lineOffsets: [Int64] = []
+        func noteLine(at index: Int) {
+            let offset = chunk.offsets.offset(ofLineAt: index)
+            FuzzCheck.require(offset > lastOffset, "a line starts at offset \(offset), after one at \(lastOffset)")
+            lastOffset = offset
+            lineOffsets.append(offset)
+        }
+        noteLine(at: 0)
         var lines = 0
         var lineStart = 0
         for (index, byte) in text.enumerated() where byte == 0x0A {
             FuzzCheck.require(index - lineStart <= maxLineLength + 1, "a line longer than the limit was delivered")
             lines += 1
             lineStart = index + 1
+            if lineStart < text.count { noteLine(at: lineStart) }
         }
         FuzzCheck.require(text.count - lineStart <= maxLineLength + 1, "an unterminated line longer than the limit")
-        nextLine[key] = (chunk.document, chunk.firstLine + lines)
+        nextLine[key] = (chunk.document, chunk.firstLine + lines, lastOffset)
         guard parses else { return }
-        var sink = MatchingSink(firstLine: chunk.firstLine, lineCount: lines + 1)
-        sink.worker.begin(chunk.document)
+        var sink = MatchingSink(firstLine: chunk.firstLine, lineCount: lines + 1, lineOffsets: lineOffsets)
+        sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
         parser.parse(chunk, into: &sink)
         sink.finish()
     }
 }
 
 /// A record sink that reads every byte of every record (AddressSanitizer then sees a view into
-/// freed or foreign memory), checks line numbers, and hands the record to a real match worker.
+/// freed or foreign memory), checks line numbers and offsets, and hands the record to a real
+/// match worker.
 public struct MatchingSink: RecordSink {
     /// Copies of one worker share its PCRE2 scratch, which is costly to create per input.
     nonisolated(unsafe) private static let prototype = MatchWorker(context: FuzzContext.shared)
     public var worker = MatchingSink.prototype
     private let lines: ClosedRange<Int>
+    private let lineOffsets: [Int64]?
 
-    /// `firstLine` and `lineCount` bound the line numbers records may claim.
-    public init(firstLine: Int, lineCount: Int) {
+    /// `firstLine` and `lineCount` bound the line numbers records may claim; `lineOffsets`, the
+    /// offset of each of those lines when known, is the offset a record on that line must claim.
+    public init(firstLine: Int, lineCount: Int, lineOffsets: [Int64]? = nil) {
         lines = firstLine...(firstLine + max(0, lineCount - 1))
+        self.lineOffsets = lineOffsets
+    }
+
+    private func check(line: Int, offset: Int64, _ what: String) {
+        FuzzCheck.require(lines.contains(line), "\(what) on line \(line), outside \(lines)")
+        guard let lineOffsets, line - lines.lowerBound < lineOffsets.count else { return }
+        let expected = lineOffsets[line - lines.lowerBound]
+        FuzzCheck.require(offset == expected, "\(what) on line \(line) at offset \(offset), not \(expected)")
     }
 
     public mutating func credential(_ record: RawCredential) {
-        FuzzCheck.require(lines.contains(record.line), "credential on line \(record.line), outside \(lines)")
+        check(line: record.line, offset: record.offset, "credential")
         FuzzCheck.sink &+=
             FuzzCheck.touch(record.url) &+ FuzzCheck.touch(record.login) &+ FuzzCheck.touch(record.password)
             &+ FuzzCheck.touch(record.software)
@@ -211,15 +238,15 @@ public struct MatchingSink: RecordSink {
     }
 
     public mutating func cookie(_ record: RawCookie) {
-        FuzzCheck.require(lines.contains(record.line), "cookie on line \(record.line), outside \(lines)")
+        check(line: record.line, offset: record.offset, "cookie")
         FuzzCheck.sink &+=
             FuzzCheck.touch(record.domain) &+ FuzzCheck.touch(record.path) &+ FuzzCheck.touch(record.name)
         worker.cookie(record)
     }
 
-    public mutating func machine(_ info: VictimInfo, line: Int) {
-        FuzzCheck.require(lines.contains(line), "machine block on line \(line), outside \(lines)")
-        worker.machine(info, line: line)
+    public mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
+        check(line: line, offset: offset, "machine block")
+        worker.machine(info, line: line, offset: offset)
     }
 
     public mutating func skippedLines(_ count: Int) {
@@ -246,7 +273,9 @@ public func fuzzParse(_ text: [UInt8], role: DocumentRole, locator: String) {
         text: text,
         isWholeDocument: true
     )
-    var sink = MatchingSink(firstLine: 1, lineCount: text.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 })
+    // The chunk is the member's bytes from offset 0: each line starts where its text does.
+    let lineOffsets = [0] + text.indices.filter { text[$0] == 0x0A }.map { Int64($0 + 1) }
+    var sink = MatchingSink(firstLine: 1, lineCount: lineOffsets.count, lineOffsets: lineOffsets)
     sink.worker.begin(chunk.document)
     var parser = DocumentParser()
     parser.parse(chunk, into: &sink)

@@ -113,20 +113,30 @@ public enum IdentityRule: String, Sendable, Codable {
     case adDomain = "ad-domain"
 }
 
-/// Where a record was read: the locator, its line and the format.
+/// Where a record was read: the locator, its line (the one `grep -n` prints), that line's byte
+/// offset in the member as stored, what the document's lines are numbered by, and the format.
 public struct Source: Sendable, Hashable, Comparable {
     public var path: String
     public var line: Int
+    /// Byte offset of the line's start in the member (`tail -c +$((offset+1))` lands on it).
+    public var offset: Int64
+    /// `.cr` when the document had no LF and was split at CR.
+    public var lineEnding: LineEnding
     public var family: Family
 
-    public init(path: String, line: Int, family: Family) {
+    public init(path: String, line: Int, offset: Int64, lineEnding: LineEnding = .lf, family: Family) {
         self.path = path
         self.line = line
+        self.offset = offset
+        self.lineEnding = lineEnding
         self.family = family
     }
 
     public static func < (lhs: Source, rhs: Source) -> Bool {
-        (lhs.path, lhs.line, lhs.family) < (rhs.path, rhs.line, rhs.family)
+        if (lhs.path, lhs.line, lhs.family) != (rhs.path, rhs.line, rhs.family) {
+            return (lhs.path, lhs.line, lhs.family) < (rhs.path, rhs.line, rhs.family)
+        }
+        return (lhs.offset, lhs.lineEnding) < (rhs.offset, rhs.lineEnding)
     }
 }
 

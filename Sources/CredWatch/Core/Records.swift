@@ -74,6 +74,8 @@ public struct RawCredential {
     public var software: ByteView
     /// 1-based line number of the record's first line in its document.
     public var line: Int
+    /// Byte offset of that line's start in the member as stored (`LineOffsets`).
+    public var offset: Int64
     public var family: Family
     /// `host:port:login:password` was read with the second field as a port.
     public var isAmbiguous: Bool
@@ -84,6 +86,7 @@ public struct RawCredential {
         password: ByteView,
         software: ByteView = ByteView(start: nil, count: 0),
         line: Int,
+        offset: Int64,
         family: Family,
         isAmbiguous: Bool = false
     ) {
@@ -92,6 +95,7 @@ public struct RawCredential {
         self.password = password
         self.software = software
         self.line = line
+        self.offset = offset
         self.family = family
         self.isAmbiguous = isAmbiguous
     }
@@ -111,6 +115,8 @@ public struct RawCookie {
     public var value: ByteView
     public var isHTTPOnly: Bool
     public var line: Int
+    /// Byte offset of the line's start in the member as stored.
+    public var offset: Int64
 
     public init(
         domain: ByteView,
@@ -121,7 +127,8 @@ public struct RawCookie {
         name: ByteView,
         value: ByteView = ByteView(start: nil, count: 0),
         isHTTPOnly: Bool,
-        line: Int
+        line: Int,
+        offset: Int64
     ) {
         self.domain = domain
         self.includeSubdomains = includeSubdomains
@@ -132,6 +139,7 @@ public struct RawCookie {
         self.value = value
         self.isHTTPOnly = isHTTPOnly
         self.line = line
+        self.offset = offset
     }
 }
 
@@ -167,8 +175,8 @@ public protocol RecordSink {
     mutating func credential(_ record: RawCredential)
     mutating func cookie(_ record: RawCookie)
     /// System information of the victim whose folder holds the document; `line` is where the
-    /// block starts.
-    mutating func machine(_ info: VictimInfo, line: Int)
+    /// block starts, `offset` that line's byte offset in the member.
+    mutating func machine(_ info: VictimInfo, line: Int, offset: Int64)
     /// Lines that were read but held nothing: comments, adverts, banners, junk.
     mutating func skippedLines(_ count: Int)
 }

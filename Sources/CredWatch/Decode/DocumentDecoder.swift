@@ -5,6 +5,11 @@
 final class DocumentDecoder {
     /// How much of a document's start is examined to judge its encoding.
     static let sampleLength = 4096
+    /// How much of a document's start (after its BOM) is examined to judge its line ends: a
+    /// document is split at CR (`LineEnding.cr`) when this much of it (all of it, when shorter)
+    /// holds a CR and no LF. Deciding from the start keeps the text streamed: a document whose
+    /// first LF comes later than this is still split at CR.
+    static let lineEndWindow = 64 << 10
     private let options: DecodeOptions
     private let diagnostics: Diagnostics
     private let consumer: any ChunkConsumer
@@ -36,20 +41,24 @@ final class DocumentDecoder {
     /// Reads `reader` to its end as `document`. On a fault, the text read so far is delivered
     /// before the fault is thrown.
     func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) {
-        let head = try reader.sample(DocumentDecoder.sampleLength)
+        let start = reader.position
+        let head = try reader.sample(DocumentDecoder.lineEndWindow + 4)
         guard !head.isEmpty else { return }
         let (encoding, markLength) = TextEncoding.detect(head)
         if encoding == .eightBit && TextEncoding.looksBinary(head) {
             diagnostics.warning(document.locator, "binary data, not text: skipped")
             return
         }
+        let lineEnding = encoding.lineEnding(of: UnsafeRawBufferPointer(rebasing: head[markLength...]))
         reader.consume(markLength)
         var assembler = TextAssembler(
             document: document,
             consumer: consumer,
             diagnostics: diagnostics,
             options: options,
-            sizeHint: sizeHint.map { $0 - Int64(markLength) }
+            sizeHint: sizeHint.map { $0 - Int64(markLength) },
+            lineEnding: lineEnding,
+            sourceOffset: Int64(markLength)
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
@@ -58,8 +67,20 @@ final class DocumentDecoder {
                 let block = try reader.available()
                 if block.isEmpty { break }
                 if transcoder != nil {
-                    let count = transcoder!.transcode(block, into: transcoded)
-                    assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+                    // Line by line, so that each line's start in the UTF-16 bytes is known.
+                    var done = 0
+                    while done < block.count {
+                        let (consumed, written) = transcoder!.transcode(
+                            UnsafeRawBufferPointer(rebasing: block[done...]),
+                            into: transcoded,
+                            stoppingAtCarriageReturn: lineEnding == .cr
+                        )
+                        done += consumed
+                        assembler.append(
+                            UnsafeRawBufferPointer(rebasing: transcoded[0..<written]),
+                            transcodedUpTo: reader.position - start + Int64(done)
+                        )
+                    }
                 } else {
                     assembler.append(block)
                 }
@@ -67,7 +88,10 @@ final class DocumentDecoder {
             }
             if transcoder != nil {
                 let count = transcoder!.finish(into: transcoded)
-                assembler.append(UnsafeRawBufferPointer(rebasing: transcoded[0..<count]))
+                assembler.append(
+                    UnsafeRawBufferPointer(rebasing: transcoded[0..<count]),
+                    transcodedUpTo: reader.position - start
+                )
             }
             assembler.finish(isComplete: true)
         } catch {
@@ -93,6 +117,26 @@ enum TextEncoding: Equatable {
         case .utf16BigEndian: true
         case .eightBit, .utf8: nil
         }
+    }
+
+    /// How the lines of a document whose text (after its BOM) starts with `head` are numbered:
+    /// by CR when the first `DocumentDecoder.lineEndWindow` bytes hold a CR and no LF.
+    func lineEnding(of head: UnsafeRawBufferPointer) -> LineEnding {
+        let window = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, DocumentDecoder.lineEndWindow)])
+        guard let isBigEndian = utf16ByteOrder else {
+            if Bytes.index(of: 0x0A, in: window) != nil { return .lf }
+            return Bytes.index(of: 0x0D, in: window) != nil ? .cr : .lf
+        }
+        var hasCarriageReturn = false
+        var index = 0
+        while index + 1 < window.count {
+            let high = window[isBigEndian ? index : index + 1]
+            let low = window[isBigEndian ? index + 1 : index]
+            if high == 0 && low == 0x0A { return .lf }
+            if high == 0 && low == 0x0D { hasCarriageReturn = true }
+            index += 2
+        }
+        return hasCarriageReturn ? .cr : .lf
     }
 
     /// The encoding of a document that starts with `head`, and the length of its byte-order mark.
@@ -192,23 +236,36 @@ struct UTF16Transcoder {
         self.isBigEndian = isBigEndian
     }
 
-    /// Transcodes `input` into `output` (room for 3 bytes per 2 input bytes, plus 8); returns
-    /// the bytes written.
-    mutating func transcode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+    /// Transcodes `input` into `output` (room for 3 bytes per 2 input bytes, plus 8), stopping
+    /// just after a line end (LF, and CR when `stoppingAtCarriageReturn`), so that the caller
+    /// knows where the next line starts; returns the input bytes consumed (a dangling odd byte
+    /// is consumed and held) and the bytes written.
+    mutating func transcode(
+        _ input: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer,
+        stoppingAtCarriageReturn: Bool
+    ) -> (consumed: Int, written: Int) {
         let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var written = 0
         var index = 0
         if let held = heldByte, !input.isEmpty {
             heldByte = nil
-            written = write(unit(held, input[0]), to: out, at: written)
+            let value = unit(held, input[0])
+            written = write(value, to: out, at: written)
             index = 1
+            if value == 0x0A || (stoppingAtCarriageReturn && value == 0x0D) { return (index, written) }
         }
         while index + 1 < input.count {
-            written = write(unit(input[index], input[index + 1]), to: out, at: written)
+            let value = unit(input[index], input[index + 1])
+            written = write(value, to: out, at: written)
             index += 2
+            if value == 0x0A || (stoppingAtCarriageReturn && value == 0x0D) { return (index, written) }
         }
-        if index < input.count { heldByte = input[index] }
-        return written
+        if index < input.count {
+            heldByte = input[index]
+            index += 1
+        }
+        return (index, written)
     }
 
     /// Ends the text: a pending half becomes U+FFFD.

@@ -23,6 +23,7 @@ public struct MatchWorker: RecordSink {
     private let loginDomains: LoginDomains
     private let regexScratch = RegexScratch()
     private var locator = ""
+    private var lineEnding = LineEnding.lf
     private var sightings: [Sighting] = []
     private var machines: [MachineSighting] = []
     private var matches = PlatformMatches()
@@ -39,9 +40,11 @@ public struct MatchWorker: RecordSink {
     /// Regex matches abandoned at PCRE2's match limit (counted as no match).
     public var regexLimitHits: Int { regexScratch.limitHits }
 
-    /// Sets the document whose records follow (its locator becomes `Source.path`).
-    public mutating func begin(_ document: Document) {
+    /// Sets the document whose records follow (its locator becomes `Source.path`) and what its
+    /// lines are numbered by (`TextChunk.lineEnding`).
+    public mutating func begin(_ document: Document, lineEnding: LineEnding = .lf) {
         locator = document.locator
+        self.lineEnding = lineEnding
     }
 
     /// Hands over what was matched since the last call.
@@ -203,7 +206,13 @@ public struct MatchWorker: RecordSink {
                 length: password.unicodeScalars.count,
                 cleartext: context.options.revealPasswords ? password : nil
             ),
-            source: Source(path: secrets.redact(locator), line: record.line, family: record.family),
+            source: Source(
+                path: secrets.redact(locator),
+                line: record.line,
+                offset: record.offset,
+                lineEnding: lineEnding,
+                family: record.family
+            ),
             isAmbiguous: record.isAmbiguous
         )
         if let resolved {
@@ -270,7 +279,13 @@ public struct MatchWorker: RecordSink {
                     isSecure: record.isSecure,
                     valueFingerprint: context.fingerprinter.fingerprint(Bytes.trimmed(record.value))
                 ),
-                source: Source(path: secrets.redact(locator), line: record.line, family: .cookies)
+                source: Source(
+                    path: secrets.redact(locator),
+                    line: record.line,
+                    offset: record.offset,
+                    lineEnding: lineEnding,
+                    family: .cookies
+                )
             )
         )
     }
@@ -299,7 +314,7 @@ public struct MatchWorker: RecordSink {
     /// (or a child domain, or one of the NetBIOS domains), when its hostname is an FQDN under
     /// an AD domain or its user is `NETBIOS\user`, or when its hostname matches `machine_name`.
     /// A user name that resolves to an account is recorded as supporting evidence only.
-    public mutating func machine(_ info: VictimInfo, line: Int) {
+    public mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
         var evidence: [String] = []
         var isDomainJoined = false
         if let domain = info.domain {
@@ -336,7 +351,13 @@ public struct MatchWorker: RecordSink {
             MachineSighting(
                 folder: Locator.parent(of: locator),
                 info: info,
-                source: Source(path: locator, line: line, family: info.family ?? .systeminfo),
+                source: Source(
+                    path: locator,
+                    line: line,
+                    offset: offset,
+                    lineEnding: lineEnding,
+                    family: info.family ?? .systeminfo
+                ),
                 isOrganisationMachine: evidence.contains("ad-domain") || evidence.contains("machine-name"),
                 evidence: evidence,
                 account: account

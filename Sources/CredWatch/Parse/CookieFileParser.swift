@@ -3,11 +3,16 @@
 /// `#` lines are comments. The value is handed on as a view, for the match stage to fingerprint
 /// (never copied). Comments, blank and malformed lines are counted as skipped.
 enum CookieFileParser {
-    static func parse<Sink: RecordSink>(_ text: UnsafeRawBufferPointer, firstLine: Int, into sink: inout Sink) {
+    static func parse<Sink: RecordSink>(
+        _ text: UnsafeRawBufferPointer,
+        firstLine: Int,
+        offsets: LineOffsets,
+        into sink: inout Sink
+    ) {
         var skipped = 0
-        var lines = LineScanner(text, firstLine: firstLine)
+        var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
-            if let cookie = cookie(line, line: number) {
+            if let cookie = cookie(line, line: number, offset: lines.offset) {
                 sink.cookie(cookie)
             } else {
                 skipped += 1
@@ -17,7 +22,7 @@ enum CookieFileParser {
     }
 
     /// The cookie on one line (without its line end); nil for comments, blank and malformed lines.
-    static func cookie(_ line: UnsafeRawBufferPointer, line number: Int) -> RawCookie? {
+    static func cookie(_ line: UnsafeRawBufferPointer, line number: Int, offset: Int64) -> RawCookie? {
         var rest = line
         var isHTTPOnly = false
         if Bytes.hasLowercasedPrefix(rest, "#httponly_") {
@@ -46,7 +51,8 @@ enum CookieFileParser {
             name: name,
             value: value,
             isHTTPOnly: isHTTPOnly,
-            line: number
+            line: number,
+            offset: offset
         )
     }
 

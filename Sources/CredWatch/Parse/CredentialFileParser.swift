@@ -67,19 +67,20 @@ struct CredentialFileParser {
     static func parse<Sink: RecordSink>(
         _ text: UnsafeRawBufferPointer,
         firstLine: Int,
+        offsets: LineOffsets,
         locator: String,
         scratch: inout ScratchBuffer,
         into sink: inout Sink
     ) {
         var evidence = CredentialFileEvidence()
-        var survey = LineScanner(text, firstLine: firstLine)
+        var survey = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, _) = survey.next() { evidence.observe(CredentialLine(line)) }
 
         var parser = CredentialFileParser(evidence: evidence, locator: locator)
         scratch.reset()
-        var lines = LineScanner(text, firstLine: firstLine)
+        var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
-            parser.read(line, number: number, scratch: &scratch, into: &sink)
+            parser.read(line, number: number, offset: lines.offset, scratch: &scratch, into: &sink)
         }
         parser.closeRecord(scratch: &scratch, into: &sink)
         if parser.skipped > 0 { sink.skippedLines(parser.skipped) }
@@ -88,6 +89,7 @@ struct CredentialFileParser {
     private mutating func read<Sink: RecordSink>(
         _ line: UnsafeRawBufferPointer,
         number: Int,
+        offset: Int64,
         scratch: inout ScratchBuffer,
         into sink: inout Sink
     ) {
@@ -103,7 +105,7 @@ struct CredentialFileParser {
             } else {
                 record.set(field, value.map(FieldValue.chunk) ?? .absent)
             }
-            record.open(at: number)
+            record.open(at: number, offset: offset)
         case .ignoredLabel, .advert:
             record.endContinuation()
             skipped += 1
@@ -120,6 +122,7 @@ struct CredentialFileParser {
                         login: row.login,
                         password: row.password,
                         line: number,
+                        offset: offset,
                         family: banner ?? (isTabular ? .raccoon : .ulp),
                         isAmbiguous: row.isAmbiguous
                     )
@@ -152,6 +155,7 @@ struct CredentialFileParser {
                     password: pending.password.view(scratch: storage),
                     software: pending.software.view(scratch: storage),
                     line: pending.firstLine,
+                    offset: pending.firstOffset,
                     family: family
                 )
             )
@@ -170,6 +174,7 @@ private struct PendingRecord {
     var login: FieldValue = .absent
     var password: FieldValue = .absent
     private(set) var firstLine = 0
+    private(set) var firstOffset: Int64 = 0
     private(set) var lineCount = 0
     /// Fields whose label was seen, with a value or not (one bit per `CredentialField`).
     private var seen: UInt8 = 0
@@ -193,8 +198,11 @@ private struct PendingRecord {
         return hasSeen(field) || (field == leadingField && seen != 0)
     }
 
-    mutating func open(at line: Int) {
-        if lineCount == 0 { firstLine = line }
+    mutating func open(at line: Int, offset: Int64) {
+        if lineCount == 0 {
+            firstLine = line
+            firstOffset = offset
+        }
         lineCount += 1
     }
 

@@ -12,26 +12,40 @@ public struct DocumentParser: Sendable {
     public mutating func parse<Sink: RecordSink>(_ chunk: TextChunk, into sink: inout Sink) {
         let document = chunk.document
         let firstLine = chunk.firstLine
+        let offsets = chunk.offsets
         chunk.text.withUnsafeBytes { text in
             switch document.role {
             case .combolist:
-                ComboListParser.parse(text, firstLine: firstLine, into: &sink)
+                ComboListParser.parse(text, firstLine: firstLine, offsets: offsets, into: &sink)
             case .credentials:
                 CredentialFileParser.parse(
                     text,
                     firstLine: firstLine,
+                    offsets: offsets,
                     locator: document.locator,
                     scratch: &scratch,
                     into: &sink
                 )
             case .systemInfo:
-                SystemInfoParser.parse(text, firstLine: firstLine, into: &sink)
+                SystemInfoParser.parse(text, firstLine: firstLine, offsets: offsets, into: &sink)
             case .cookies:
-                CookieFileParser.parse(text, firstLine: firstLine, into: &sink)
+                CookieFileParser.parse(text, firstLine: firstLine, offsets: offsets, into: &sink)
             case .credentialsJSON:
-                JSONCredentialParser.parse(text, firstLine: firstLine, scratch: &scratch, into: &sink)
+                JSONCredentialParser.parse(
+                    text,
+                    firstLine: firstLine,
+                    offsets: offsets,
+                    scratch: &scratch,
+                    into: &sink
+                )
             case .systemInfoJSON:
-                JSONSystemInfoParser.parse(text, firstLine: firstLine, scratch: &scratch, into: &sink)
+                JSONSystemInfoParser.parse(
+                    text,
+                    firstLine: firstLine,
+                    offsets: offsets,
+                    scratch: &scratch,
+                    into: &sink
+                )
             case .ignored:
                 break
             }
@@ -42,9 +56,14 @@ public struct DocumentParser: Sendable {
 /// Reads combolist (ULP) text line by line: `memchr` for line ends, `ComboLineParser` for the
 /// fields, one `skippedLines` call per chunk.
 enum ComboListParser {
-    static func parse<Sink: RecordSink>(_ text: UnsafeRawBufferPointer, firstLine: Int, into sink: inout Sink) {
+    static func parse<Sink: RecordSink>(
+        _ text: UnsafeRawBufferPointer,
+        firstLine: Int,
+        offsets: LineOffsets,
+        into sink: inout Sink
+    ) {
         var skipped = 0
-        var lines = LineScanner(text, firstLine: firstLine)
+        var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
             guard let fields = ComboLineParser.parse(line) else {
                 skipped += 1
@@ -56,6 +75,7 @@ enum ComboListParser {
                     login: fields.login,
                     password: fields.password,
                     line: number,
+                    offset: lines.offset,
                     family: .ulp,
                     isAmbiguous: fields.isAmbiguous
                 )

@@ -1,15 +1,16 @@
 /// A tolerant, byte-level reader of the small JSON files some stealers write
 /// (`Passwords.json`, `Info.json`).
 ///
-/// It reports objects and their `"key": value` pairs in document order with line numbers,
+/// It reports objects and their `"key": value` pairs in document order with line numbers (and
+/// the index in the text where that line starts),
 /// decodes string escapes into the scratch buffer, keeps bytes that are not valid UTF-8 (a
 /// Latin-1 password does not cost the file), never recurses, and carries on past syntax errors.
 enum JSONScanner {
     enum Event {
-        case objectStart(line: Int)
+        case objectStart(line: Int, lineStart: Int)
         case objectEnd
         /// A scalar member of the innermost object (`null` is not reported).
-        case member(key: FieldValue, value: FieldValue, line: Int)
+        case member(key: FieldValue, value: FieldValue, line: Int, lineStart: Int)
     }
 
     /// Nesting deeper than this is still read, but reports no objects.
@@ -30,6 +31,7 @@ enum JSONScanner {
         var frames: [Frame] = []
         var overflow = 0
         var line = firstLine
+        var lineStart = 0
         var index = 0
         let count = text.count
         while index < count {
@@ -38,6 +40,7 @@ enum JSONScanner {
             case ParseText.lineFeed:
                 line += 1
                 index += 1
+                lineStart = index
             case ParseText.space, ParseText.tab, ParseText.carriageReturn, 0x2C:  // `,` ends a member
                 if byte == 0x2C, var frame = frames.last, frame.isObject {
                     frame.expectingKey = true
@@ -50,7 +53,7 @@ enum JSONScanner {
                     overflow += 1
                 } else {
                     frames.append(Frame(isObject: byte == 0x7B, expectingKey: byte == 0x7B))
-                    if byte == 0x7B { handle(.objectStart(line: line), &scratch) }
+                    if byte == 0x7B { handle(.objectStart(line: line, lineStart: lineStart), &scratch) }
                 }
                 index += 1
             case 0x7D, 0x5D:  // } ]
@@ -68,8 +71,12 @@ enum JSONScanner {
                 index += 1
             case ParseText.quote:
                 let (value, end, newlines) = string(text, from: index + 1, scratch: &scratch)
-                deliver(value, line: line, frames: &frames, scratch: &scratch, handle)
-                line += newlines
+                deliver(value, line: line, lineStart: lineStart, frames: &frames, scratch: &scratch, handle)
+                if newlines > 0 {
+                    line += newlines
+                    let spanned = Bytes.slice(text, index..<end)
+                    lineStart = index + (Bytes.lastIndex(of: ParseText.lineFeed, in: spanned) ?? 0) + 1
+                }
                 index = end
             default:
                 // A number or literal (`true`, `null`…) runs to the next delimiter.
@@ -83,7 +90,14 @@ enum JSONScanner {
                 }
                 let literal = Bytes.slice(text, index..<end)
                 if !Bytes.equalsLowercased(literal, "null") {
-                    deliver(.chunk(literal), line: line, frames: &frames, scratch: &scratch, handle)
+                    deliver(
+                        .chunk(literal),
+                        line: line,
+                        lineStart: lineStart,
+                        frames: &frames,
+                        scratch: &scratch,
+                        handle
+                    )
                 }
                 index = end
             }
@@ -94,6 +108,7 @@ enum JSONScanner {
     private static func deliver(
         _ value: FieldValue,
         line: Int,
+        lineStart: Int,
         frames: inout [Frame],
         scratch: inout ScratchBuffer,
         _ handle: (Event, inout ScratchBuffer) -> Void
@@ -103,7 +118,7 @@ enum JSONScanner {
             frame.key = value
             frames[frames.count - 1] = frame
         } else if frame.key.isPresent {
-            handle(.member(key: frame.key, value: value, line: line), &scratch)
+            handle(.member(key: frame.key, value: value, line: line, lineStart: lineStart), &scratch)
         }
     }
 
@@ -135,6 +150,8 @@ enum JSONScanner {
             }
             let escape = text[index + 1]
             index += 2
+            // A backslash before a raw LF (invalid JSON, still a line end).
+            if escape == ParseText.lineFeed { newlines += 1 }
             switch escape {
             case 0x6E: decoded.append(0x0A)  // n
             case 0x74: decoded.append(0x09)  // t
@@ -183,6 +200,7 @@ enum JSONScanner {
 enum JSONCredentialParser {
     private struct PendingObject {
         var line: Int
+        var offset: Int64
         var host: FieldValue = .absent
         var login: FieldValue = .absent
         var password: FieldValue = .absent
@@ -198,6 +216,7 @@ enum JSONCredentialParser {
     static func parse<Sink: RecordSink>(
         _ text: UnsafeRawBufferPointer,
         firstLine: Int,
+        offsets: LineOffsets,
         scratch: inout ScratchBuffer,
         into sink: inout Sink
     ) {
@@ -205,9 +224,9 @@ enum JSONCredentialParser {
         var objects: [PendingObject] = []
         JSONScanner.scan(text, firstLine: firstLine, scratch: &scratch) { event, scratch in
             switch event {
-            case .objectStart(let line):
-                objects.append(PendingObject(line: line))
-            case .member(let key, let value, _):
+            case .objectStart(let line, let lineStart):
+                objects.append(PendingObject(line: line, offset: offsets.offset(ofLineAt: lineStart)))
+            case .member(let key, let value, _, _):
                 guard !objects.isEmpty else { return }
                 let field = scratch.bytes.withUnsafeBytes { storage -> CredentialField? in
                     let label = key.view(scratch: storage)
@@ -238,6 +257,7 @@ enum JSONCredentialParser {
                             password: object.password.view(scratch: storage),
                             software: object.software.view(scratch: storage),
                             line: object.line,
+                            offset: object.offset,
                             family: .json
                         )
                     )
@@ -253,13 +273,16 @@ enum JSONSystemInfoParser {
     static func parse<Sink: RecordSink>(
         _ text: UnsafeRawBufferPointer,
         firstLine: Int,
+        offsets: LineOffsets,
         scratch: inout ScratchBuffer,
         into sink: inout Sink
     ) {
         scratch.reset()
-        var members: [(key: FieldValue, value: FieldValue, line: Int)] = []
+        var members: [(key: FieldValue, value: FieldValue, line: Int, offset: Int64)] = []
         JSONScanner.scan(text, firstLine: firstLine, scratch: &scratch) { event, _ in
-            if case .member(let key, let value, let line) = event { members.append((key, value, line)) }
+            if case .member(let key, let value, let line, let lineStart) = event {
+                members.append((key, value, line, offsets.offset(ofLineAt: lineStart)))
+            }
         }
         // Views into the scratch buffer are taken once it has stopped growing.
         scratch.bytes.withUnsafeBytes { storage in
@@ -268,13 +291,18 @@ enum JSONSystemInfoParser {
                 collector.read(
                     label: member.key.view(scratch: storage),
                     value: Bytes.trimmed(member.value.view(scratch: storage)),
-                    line: member.line
+                    line: member.line,
+                    offset: member.offset
                 )
             }
             // JSON is a template of its own: its keys say nothing about the family.
             if var info = collector.victimInfo(defaultFamily: .json) {
                 info.family = .json
-                sink.machine(info, line: collector.firstLine ?? firstLine)
+                sink.machine(
+                    info,
+                    line: collector.firstLine ?? firstLine,
+                    offset: collector.firstOffset ?? offsets.first
+                )
             }
         }
     }

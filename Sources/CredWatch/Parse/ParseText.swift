@@ -11,7 +11,8 @@ enum ParseText {
     static let at: UInt8 = 0x40
     static let quote: UInt8 = 0x22
 
-    /// `line` without a trailing CR (the decode stage leaves CRLF's CR in place).
+    /// `line` without a trailing CR (the decode stage leaves CRLF's CR in place; any other CR
+    /// is part of the line, and trimmed with the other whitespace where fields are).
     @inline(__always)
     static func withoutCarriageReturn(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         if let last = line.last, last == carriageReturn { return Bytes.slice(line, 0..<(line.count - 1)) }
@@ -113,12 +114,16 @@ enum SeparatorKind: Equatable {
 /// Walks the lines of a chunk with `memchr`; each line comes without its LF and trailing CR.
 struct LineScanner {
     private let text: UnsafeRawBufferPointer
+    private let offsets: LineOffsets
     private var position = 0
+    /// Index in the text of the line `next()` returned last.
+    private var start = 0
     /// 1-based number of the line `next()` returns next.
     private(set) var lineNumber: Int
 
-    init(_ text: UnsafeRawBufferPointer, firstLine: Int) {
+    init(_ text: UnsafeRawBufferPointer, firstLine: Int, offsets: LineOffsets) {
         self.text = text
+        self.offsets = offsets
         self.lineNumber = firstLine
     }
 
@@ -127,8 +132,12 @@ struct LineScanner {
         let end = Bytes.index(of: ParseText.lineFeed, in: text, from: position) ?? text.count
         let line = ParseText.withoutCarriageReturn(Bytes.slice(text, position..<end))
         let number = lineNumber
+        start = position
         position = end + 1
         lineNumber += 1
         return (line, number)
     }
+
+    /// The member's offset of the line `next()` returned last.
+    var offset: Int64 { offsets.offset(ofLineAt: start) }
 }

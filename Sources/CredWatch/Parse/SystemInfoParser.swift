@@ -143,15 +143,24 @@ struct MachineInfoCollector {
     private var markers: [Family] = []
     private var banner: Family?
     private var bannerLinesSearched = 0
-    /// Line of the first recognised label.
+    /// Line of the first recognised label, and that line's offset in the member.
     private(set) var firstLine: Int?
+    private(set) var firstOffset: Int64?
 
     /// Reads one `label: value` pair; false when the label means nothing here.
     @discardableResult
-    mutating func read(label: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, line: Int) -> Bool {
+    mutating func read(
+        label: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer,
+        line: Int,
+        offset: Int64
+    ) -> Bool {
         guard let meaning = LabelText.lookup(label, in: MachineLabel.table) else { return false }
         if let marker = meaning.marker { markers.append(marker) }
-        if firstLine == nil { firstLine = line }
+        if firstLine == nil {
+            firstLine = line
+            firstOffset = offset
+        }
         guard let field = meaning.field else { return true }
         let rank = meaning.rank
         switch meaning.form {
@@ -317,10 +326,15 @@ struct MachineInfoCollector {
 
 /// Reads a stealer's system-information file into one `VictimInfo`.
 enum SystemInfoParser {
-    static func parse<Sink: RecordSink>(_ text: UnsafeRawBufferPointer, firstLine: Int, into sink: inout Sink) {
+    static func parse<Sink: RecordSink>(
+        _ text: UnsafeRawBufferPointer,
+        firstLine: Int,
+        offsets: LineOffsets,
+        into sink: inout Sink
+    ) {
         var collector = MachineInfoCollector()
         var skipped = 0
-        var lines = LineScanner(text, firstLine: firstLine)
+        var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
             forEachSegment(of: line) { segment in
                 let trimmed = Bytes.trimmed(segment)
@@ -328,7 +342,12 @@ enum SystemInfoParser {
                 if let split = LabelText.split(trimmed) {
                     if LabelText.isAdvertLabel(split.label) {
                         skipped += 1
-                    } else if !collector.read(label: split.label, value: split.value, line: number)
+                    } else if !collector.read(
+                        label: split.label,
+                        value: split.value,
+                        line: number,
+                        offset: lines.offset
+                    )
                         && ParseText.isAdvert(trimmed)
                     {
                         skipped += 1
@@ -340,7 +359,11 @@ enum SystemInfoParser {
             }
         }
         if let info = collector.victimInfo(defaultFamily: .labels) {
-            sink.machine(info, line: collector.firstLine ?? firstLine)
+            sink.machine(
+                info,
+                line: collector.firstLine ?? firstLine,
+                offset: collector.firstOffset ?? offsets.first
+            )
         }
         if skipped > 0 { sink.skippedLines(skipped) }
     }

@@ -167,7 +167,7 @@ public final class ScanPipeline: Sendable {
             var sink = CountingSink(worker: MatchWorker(context: context))
             while let batch = chunks.pop() {
                 for chunk in batch {
-                    sink.worker.begin(chunk.document)
+                    sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
                     parser.parse(chunk, into: &sink)
                 }
                 let output = WorkerOutput(
@@ -292,9 +292,9 @@ private struct CountingSink: RecordSink {
         worker.cookie(record)
     }
 
-    mutating func machine(_ info: VictimInfo, line: Int) {
+    mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
         records &+= 1
-        worker.machine(info, line: line)
+        worker.machine(info, line: line, offset: offset)
     }
 
     mutating func skippedLines(_ count: Int) { skipped &+= count }

@@ -54,6 +54,8 @@ enum JSON {
                 guard isPresent(finding) else { continue }
                 appendKey(name)
                 appendObject(children, of: finding, revealPasswords: revealPasswords, to: &output)
+            case .csvOnly:
+                continue
             }
         }
         output.append(0x7D)
@@ -74,13 +76,21 @@ enum JSON {
                 appendString(text, to: &output)
             }
             output.append(0x5D)
+        case .offsets(let sources):
+            appendValue(.texts(sources.map(CSV.describeOffset)), to: &output)
         case .sources(let sources):
             output.append(0x5B)
             for (index, source) in sources.enumerated() {
                 if index > 0 { output.append(0x2C) }
                 output += Array(#"{"path":"#.utf8)
                 appendString(source.path, to: &output)
-                output += Array(#","line":\#(source.line),"family":"#.utf8)
+                output += Array(#","line":\#(source.line),"offset":\#(source.offset),"#.utf8)
+                if source.lineEnding != .lf {
+                    output += Array(#""line_ending":"#.utf8)
+                    appendString(source.lineEnding.rawValue, to: &output)
+                    output.append(0x2C)
+                }
+                output += Array(#""family":"#.utf8)
                 appendString(source.family.rawValue, to: &output)
                 output.append(0x7D)
             }
@@ -148,6 +158,7 @@ enum CSV {
         case .texts(let texts): texts.joined(separator: listSeparator)
         case .sources(let sources): sources.map(describe).joined(separator: listSeparator)
         case .machines(let machines): machines.map(describe).joined(separator: listSeparator)
+        case .offsets(let sources): sources.map(describeOffset).joined(separator: listSeparator)
         }
     }
 
@@ -161,13 +172,18 @@ enum CSV {
         "\(source.path):\(source.line) (\(source.family.rawValue))"
     }
 
+    /// The source's byte offset, followed by ` (cr)` when its document was split at CR.
+    static func describeOffset(_ source: Source) -> String {
+        source.lineEnding == .lf ? String(source.offset) : "\(source.offset) (\(source.lineEnding.rawValue))"
+    }
+
     /// The cells of one finding, in the order of `ReportField.columnNames`.
     static func cells(of finding: Finding, revealPasswords: Bool) -> [String] {
         var cells: [String] = []
         func collect(_ fields: [ReportField], isPresent: Bool) {
             for field in fields {
                 switch field {
-                case .value(_, let value):
+                case .value(_, let value), .csvOnly(_, let value):
                     cells.append(isPresent ? cell(value(finding)) : "")
                 case .secret(_, let value):
                     if revealPasswords { cells.append(isPresent ? cell(value(finding)) : "") }

@@ -6,10 +6,13 @@ enum ReportValue {
     case texts([String])
     case sources([Source])
     case machines([VictimMachine])
+    /// The byte offsets of sources, for the CSV's `sources_offset` column.
+    case offsets([Source])
 }
 
 /// One field of the machine-readable reports. The JSONL and CSV renderers both walk
-/// `ReportField.all`, so the two formats always carry the same fields in the same order.
+/// `ReportField.all`, so the two formats always carry the same fields in the same order (the
+/// CSV alone has `sources_offset`, last, as JSONL writes each source's offset in `sources`).
 ///
 /// Absent values: a key is omitted when its value is unknown or does not apply, never written
 /// as null (CSV leaves the cell empty). `kind`, `severity`, `action`, `also_matched`,
@@ -26,6 +29,8 @@ enum ReportField: Sendable {
     /// A nested object (JSONL) or a group of `name_child` columns (CSV), present when
     /// `isPresent` holds.
     case object(String, isPresent: @Sendable (Finding) -> Bool, [ReportField])
+    /// A CSV column only: what JSONL already says inside another field.
+    case csvOnly(String, @Sendable (Finding) -> ReportValue?)
 
     static let all: [ReportField] = [
         .value("kind") { .text($0.kind.rawValue) },
@@ -84,6 +89,8 @@ enum ReportField: Sendable {
         .value("ambiguous") { .flag($0.ambiguous) },
         .value("first_seen") { $0.firstSeen.map(ReportValue.text) },
         .value("exposure_key") { .text($0.exposureKey) },
+        // Appended after the columns CSV consumers already read, so that their positions hold.
+        .csvOnly("sources_offset") { .offsets($0.sources) },
     ]
 
     /// The fields of a victim machine, in `machine` and in each object of `machines`.
@@ -105,7 +112,7 @@ enum ReportField: Sendable {
         func collect(_ fields: [ReportField], prefix: String) {
             for field in fields {
                 switch field {
-                case .value(let name, _): names.append(prefix + name)
+                case .value(let name, _), .csvOnly(let name, _): names.append(prefix + name)
                 case .secret(let name, _): if revealPasswords { names.append(prefix + name) }
                 case .object(let name, _, let children): collect(children, prefix: prefix + name + "_")
                 }

@@ -100,14 +100,48 @@ struct TextDecodingTests {
         #expect(harness.collector.bytes(of: "latin1.txt") == bytes)
     }
 
-    /// Lone CR becomes LF, CRLF stays, NUL bytes vanish — also when a CR or CRLF straddles two
-    /// reads.
+    /// In text with LF line ends, a lone CR is text (lines are what `grep -n` counts), CRLF
+    /// stays, NUL bytes vanish — also when a CR or CRLF straddles two reads.
     @Test(arguments: [1, 2, 5, 1 << 16])
     func lineEndsAndNulBytesAreNormalised(readSize: Int) {
         let bytes = Array("a:1\rb:2\r\nc:3\nd\0:4\0\r\re:5\r".utf8)
         let harness = DecodeHarness()
         harness.readStream(bytes, locator: "mixed.txt", readSize: readSize)
-        #expect(harness.collector.text(of: "mixed.txt") == "a:1\nb:2\r\nc:3\nd:4\n\ne:5\n")
+        #expect(harness.collector.text(of: "mixed.txt") == "a:1\rb:2\r\nc:3\nd:4\r\re:5\r")
+        #expect(harness.collector.chunks(of: "mixed.txt").map(\.lineEnding) == [.lf])
+    }
+
+    /// In text without LF (classic Mac), a lone CR becomes LF — also when it ends a read, or
+    /// the text.
+    @Test(arguments: [1, 2, 5, 1 << 16])
+    func carriageReturnsEndLinesInTextWithoutLineFeeds(readSize: Int) {
+        let bytes = Array("a:1\rb:2\r\rc\0:3\0\r\re:5\r".utf8)
+        let harness = DecodeHarness()
+        harness.readStream(bytes, locator: "mac.txt", readSize: readSize)
+        #expect(harness.collector.text(of: "mac.txt") == "a:1\nb:2\n\nc:3\n\ne:5\n")
+        #expect(harness.collector.chunks(of: "mac.txt").map(\.lineEnding) == [.cr])
+    }
+
+    /// Line ends are judged on the first 64 KiB: a LF there makes CRs text; CRs and no LF there
+    /// split at CR, even if a LF comes later; neither leaves LF (one long line).
+    @Test func lineEndsAreJudgedOnTheFirst64KiB() {
+        let window = DocumentDecoder.lineEndWindow
+        let filler = "x@example.test:filler\r"
+        func lineEnding(_ bytes: [UInt8]) -> LineEnding? {
+            let harness = DecodeHarness()
+            harness.readStream(bytes, locator: "judged.txt", readSize: 4096)
+            return harness.collector.chunks(of: "judged.txt").first?.lineEnding
+        }
+        let crs = Array(String(repeating: filler, count: window / filler.utf8.count + 10).utf8)
+        #expect(lineEnding(crs) == .cr)
+        #expect(lineEnding(Array(crs.prefix(window - 10)) + [0x0A] + crs) == .lf)
+        #expect(lineEnding(crs + [0x0A]) == .cr)
+        #expect(lineEnding([0xEF, 0xBB, 0xBF] + Array("a:b\rc:d\r".utf8)) == .cr)
+        #expect(lineEnding(Array("a:b\r\nc:d".utf8)) == .lf)
+        let utf16: [UInt8] = [0xFF, 0xFE] + "a:b\rc:d\r".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(lineEnding(utf16) == .cr)
+        #expect(lineEnding(utf16 + [0x0A, 0x00]) == .lf)
+        #expect(lineEnding(Array(repeating: UInt8(ascii: "a"), count: window + 10) + Array("\rb\r".utf8)) == .lf)
     }
 
     /// An over-long line is replaced by an empty line (so later line numbers hold), counted and

@@ -204,7 +204,14 @@ struct MalformedInputTests {
         Array(hostile.utf8).withUnsafeBytes { line in
             guard let fields = ComboLineParser.parse(line) else { return }
             worker.credential(
-                RawCredential(url: fields.url, login: fields.login, password: fields.password, line: 1, family: .ulp)
+                RawCredential(
+                    url: fields.url,
+                    login: fields.login,
+                    password: fields.password,
+                    line: 1,
+                    offset: 0,
+                    family: .ulp
+                )
             )
         }
         #expect(worker.regexLimitHits == 2)

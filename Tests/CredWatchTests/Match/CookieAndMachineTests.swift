@@ -36,7 +36,10 @@ import Testing
                     valueFingerprint: fingerprint
                 )
         )
-        #expect(sighting.source == Source(path: "dump.zip!victim/Cookies/Chrome.txt", line: 3, family: .cookies))
+        #expect(
+            sighting.source
+                == Source(path: "dump.zip!victim/Cookies/Chrome.txt", line: 3, offset: 120, family: .cookies)
+        )
         #expect(sighting.login == nil && sighting.password == nil)
     }
 
@@ -124,7 +127,7 @@ import Testing
         #expect(machine.isOrganisationMachine)
         #expect(machine.evidence == ["ad-domain"])
         #expect(machine.folder == "dump.zip!FR[abc]")
-        #expect(machine.source == Source(path: "dump.zip!FR[abc]/System.txt", line: 1, family: .redline))
+        #expect(machine.source == Source(path: "dump.zip!FR[abc]/System.txt", line: 1, offset: 0, family: .redline))
     }
 
     @Test func childDomainAndNetBIOSDomainCount() {

@@ -140,6 +140,7 @@ struct Feeder {
         _ login: String,
         _ password: String = "S3cret!",
         line: Int = 7,
+        offset: Int64 = 300,
         family: Family = .ulp,
         isAmbiguous: Bool = false
     ) -> [Sighting] {
@@ -153,6 +154,7 @@ struct Feeder {
                             login: login,
                             password: password,
                             line: line,
+                            offset: offset,
                             family: family,
                             isAmbiguous: isAmbiguous
                         )
@@ -186,7 +188,8 @@ struct Feeder {
                                 name: name,
                                 value: value,
                                 isHTTPOnly: true,
-                                line: 3
+                                line: 3,
+                                offset: 120
                             )
                         )
                     }
@@ -203,7 +206,7 @@ struct Feeder {
         info.user = user
         info.domain = domain
         info.family = .redline
-        worker.machine(info, line: 1)
+        worker.machine(info, line: 1, offset: 0)
         return worker.takeMachines().first
     }
 }

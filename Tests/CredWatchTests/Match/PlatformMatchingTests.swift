@@ -151,7 +151,8 @@ import Testing
             "https://mediboard.clinique-exemple.fr/index.php?m=dPpatients&pwd=leak",
             "  JDupont ",
             "pässwörd",
-            line: 42
+            line: 42,
+            offset: 4_321
         )
         let sighting = try #require(found.first)
         #expect(found.count == 1)
@@ -165,7 +166,7 @@ import Testing
         #expect(sighting.password?.cleartext == nil)
         let expected = PasswordFingerprinter(keyBytes: Array("test key".utf8))
         #expect(sighting.password?.fingerprint == Array("pässwörd".utf8).withUnsafeBytes { expected.fingerprint($0) })
-        #expect(sighting.source == Source(path: "dump.zip!victim/Passwords.txt", line: 42, family: .ulp))
+        #expect(sighting.source == Source(path: "dump.zip!victim/Passwords.txt", line: 42, offset: 4_321, family: .ulp))
         #expect(sighting.passwordLastChange == "2024-11-02T05:46:40Z")
     }
 

@@ -37,6 +37,10 @@ enum ParseFixture {
         /// Each cookie's value as handed on (for the match stage to fingerprint).
         var cookieValues: [String] = []
         var machines: [(info: VictimInfo, line: Int)] = []
+        /// The member offsets of the credentials', cookies' and machines' lines, in order.
+        var credentialOffsets: [Int64] = []
+        var cookieOffsets: [Int64] = []
+        var machineOffsets: [Int64] = []
         var skipped = 0
 
         mutating func credential(_ record: RawCredential) {
@@ -52,6 +56,7 @@ enum ParseFixture {
                 )
             )
             passwordBytes.append(Array(record.password))
+            credentialOffsets.append(record.offset)
         }
 
         mutating func cookie(_ record: RawCookie) {
@@ -68,10 +73,12 @@ enum ParseFixture {
                 )
             )
             cookieValues.append(Text.string(record.value))
+            cookieOffsets.append(record.offset)
         }
 
-        mutating func machine(_ info: VictimInfo, line: Int) {
+        mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {
             machines.append((info, line))
+            machineOffsets.append(offset)
         }
 
         mutating func skippedLines(_ count: Int) {

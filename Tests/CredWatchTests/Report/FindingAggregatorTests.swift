@@ -159,7 +159,7 @@ import Testing
     @Test func sourceSamplesAbsorbLikeOneSample() {
         var generator = ReportShuffleGenerator(seed: 9)
         let sightings = (0..<300).map { _ in
-            Source(path: "p\(generator.next() % 30)", line: Int(generator.next() % 4), family: .ulp)
+            Source(path: "p\(generator.next() % 30)", line: Int(generator.next() % 4), offset: 0, family: .ulp)
         }
         var whole = SourceSample(capacity: 9)
         for source in sightings { whole.add(source) }
@@ -264,8 +264,10 @@ import Testing
     @Test func sourcesOfOneFindingAreCappedDeterministically() throws {
         let places = (0..<5000).map { ("dumps/combo\($0 / 100).txt", $0 % 100 + 1) }
         let inputs: [F.Input] = (places + places).map { .sighting(F.credential(path: $0.0, line: $0.1)) }
+        // `F.credential` puts line N at offset (N - 1) × 80.
         let expected = Array(
-            Set(places.map { Source(path: $0.0, line: $0.1, family: .ulp) }).sorted().prefix(Finding.maxListedSources)
+            Set(places.map { Source(path: $0.0, line: $0.1, offset: Int64($0.1 - 1) * 80, family: .ulp) }).sorted()
+                .prefix(Finding.maxListedSources)
         )
         #expect(Finding.maxListedSources == 100)
 
@@ -304,7 +306,7 @@ import Testing
     @Test func sourceSampleDoesNotDependOnArrivalOrder() {
         var generator = ReportShuffleGenerator(seed: 42)
         let sightings = (0..<400).map { _ in
-            Source(path: "p\(generator.next() % 40)", line: Int(generator.next() % 5), family: .ulp)
+            Source(path: "p\(generator.next() % 40)", line: Int(generator.next() % 5), offset: 0, family: .ulp)
         }
         let distinct = Set(sightings).sorted()
         let kept = Array(distinct.prefix(7))

@@ -78,7 +78,7 @@ enum ReportFixture {
             host: platform.map { "\($0.id).clinique-exemple.fr" },
             login: login,
             password: Self.password(password),
-            source: Source(path: path, line: line, family: family)
+            source: Source(path: path, line: line, offset: Int64(line - 1) * 80, family: family)
         )
         sighting.isPasswordCurrent = isCurrent
         sighting.passwordLastChange = lastChange
@@ -103,7 +103,7 @@ enum ReportFixture {
                 isSecure: true,
                 valueFingerprint: Self.password(value).fingerprint
             ),
-            source: Source(path: path, line: line, family: .cookies)
+            source: Source(path: path, line: line, offset: Int64(line - 1) * 80, family: .cookies)
         )
     }
 
@@ -128,7 +128,7 @@ enum ReportFixture {
         return MachineSighting(
             folder: folder,
             info: info,
-            source: Source(path: folder + "/" + file, line: 1, family: .lumma),
+            source: Source(path: folder + "/" + file, line: 1, offset: 0, family: .lumma),
             isOrganisationMachine: isOrganisation,
             evidence: isOrganisation ? ["ad-domain"] : [],
             account: account

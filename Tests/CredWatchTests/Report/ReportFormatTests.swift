@@ -81,6 +81,30 @@ import Testing
         #expect(positions == positions.sorted())
     }
 
+    /// Each source gives its line's byte offset, and says `line_ending: cr` only for a document
+    /// split at CR; the CSV has them in its last column, `sources_offset`, in the order of
+    /// `sources`.
+    @Test func sourcesCarryTheirOffsetAndCarriageReturnLineEnds() throws {
+        var mac = F.credential(path: "mac.txt", line: 3)
+        mac.source.lineEnding = .cr
+        let findings = F.aggregate([.sighting(F.credential(path: "combo.txt", line: 5)), .sighting(mac)])
+        #expect(findings.count == 1)
+        let json = ReportRenderer.render(findings, as: .jsonl, options: ReportOptions()).reportText
+        #expect(
+            json.contains(
+                #""sources":[{"path":"combo.txt","line":5,"offset":320,"family":"ulp"},"#
+                    + #"{"path":"mac.txt","line":3,"offset":160,"line_ending":"cr","family":"ulp"}]"#
+            )
+        )
+        let records = parseCSV(ReportRenderer.render(findings, as: .csv, options: ReportOptions()).reportText)
+        let header = try #require(records.first)
+        #expect(header.last == "sources_offset")
+        #expect(header.filter { $0 == "sources_offset" }.count == 1)
+        #expect(records.dropFirst().map(\.last) == ["320 | 160 (cr)"])
+        let sources = try #require(header.firstIndex(of: "sources"))
+        #expect(records[1][sources] == "combo.txt:5 (ulp) | mac.txt:3 (ulp)")
+    }
+
     @Test func firstSeenIsWrittenOnceSet() {
         var findings = F.aggregate([.sighting(F.credential())])
         #expect(
