@@ -18,7 +18,8 @@ struct Credwatch: ParsableCommand {
         // temporary file or changing the state.
         RunInterruption.install()
         do {
-            var command = try parseAsRoot()
+            // The arguments as given, bytes that are not UTF-8 included (`RawArguments`).
+            var command = try parseAsRoot(RawArguments.decoded.arguments)
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -28,10 +29,15 @@ struct Credwatch: ParsableCommand {
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             var stderr = StandardError()
-            // A message may quote a path or a line of a file: escaped like every other message.
-            let message = (error as? FatalError)?.description ?? fullMessage(for: error)
-            let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
-            stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
+            // A message may quote a path or a line of a file: escaped like every other message,
+            // newlines included, so that it stays one line. Usage messages are several lines of
+            // the parser's own text: each is escaped.
+            if let fatal = error as? FatalError {
+                stderr.write("credwatch: " + DisplayText.escaped(fatal.description) + "\n")
+            } else {
+                let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
+            }
             Foundation.exit(ExitStatus.fatal)
         }
     }

@@ -34,16 +34,60 @@ enum Terminal {
 }
 
 /// Command-line arguments as the bytes given. Swift's `CommandLine.arguments` turns bytes that
-/// are not UTF-8 into U+FFFD, so a path with a Latin-1 or CP866 name would not open.
+/// are not UTF-8 into U+FFFD, so a path with a Latin-1 or CP866 name would not open, and two such
+/// names would become one. Here each such byte (0x80–0xFF) becomes a private-use character
+/// (U+F780–U+F7FF) for the argument parser, and `path` turns it back into the byte.
 enum RawArguments {
-    /// The bytes of the argument that decodes to `argument` (itself when it is valid UTF-8).
-    static func path(_ argument: String) -> InputPath {
-        guard argument.unicodeScalars.contains("\u{FFFD}") else { return InputPath(argument) }
+    /// U+F700 + the byte.
+    static let escapeBase: UInt32 = 0xF700
+
+    /// The arguments (program name left out), and those that were not UTF-8, escaped.
+    static let decoded: (arguments: [String], escaped: Set<String>) = {
+        var arguments: [String] = []
+        var escaped = Set<String>()
         for index in 1..<Int(CommandLine.argc) {
             guard let pointer = CommandLine.unsafeArgv[index] else { continue }
-            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))
-            if String(decoding: bytes, as: UTF8.self) == argument { return InputPath(bytes: Array(bytes)) }
+            let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+            if let valid = String(validating: bytes, as: UTF8.self) {
+                arguments.append(valid)
+                continue
+            }
+            var text = String.UnicodeScalarView()
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes.makeIterator()
+            var offset = 0
+            loop: while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid(let encoded):
+                    text.append(Unicode.UTF8.decode(encoded))
+                    offset += encoded.count
+                case .error(let length):
+                    for byte in bytes[offset..<(offset + length)] {
+                        text.append(Unicode.Scalar(escapeBase + UInt32(byte))!)
+                    }
+                    offset += length
+                case .emptyInput:
+                    break loop
+                }
+            }
+            let argument = String(text)
+            arguments.append(argument)
+            escaped.insert(argument)
         }
-        return InputPath(argument)
+        return (arguments, escaped)
+    }()
+
+    /// The bytes of the argument `argument` came from.
+    static func path(_ argument: String) -> InputPath {
+        guard decoded.escaped.contains(argument) else { return InputPath(argument) }
+        var bytes: [UInt8] = []
+        for scalar in argument.unicodeScalars {
+            if scalar.value >= escapeBase + 0x80 && scalar.value <= escapeBase + 0xFF {
+                bytes.append(UInt8(scalar.value - escapeBase))
+            } else {
+                bytes += Array(String(scalar).utf8)
+            }
+        }
+        return InputPath(bytes: bytes)
     }
 }

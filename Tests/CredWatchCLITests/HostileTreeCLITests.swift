@@ -65,11 +65,11 @@ struct HostileTreeCLITests {
         }
         _ = try fixture.file("fan/d25/f.txt", Self.leaked)
 
-        let outcome = try scan([root.appendingPathComponent("d0").path], fixture)
+        let outcome = try scan([root.path], fixture)
 
         #expect(outcome.status == 1)
         #expect(credentialAccounts(outcome) == ["jdupont"])
-        #expect(outcome.stderr.contains("credwatch: inputs 1 (25 duplicate paths not read again)"))
+        #expect(outcome.stderr.contains("credwatch: inputs 1 (50 duplicate paths not read again)"))
     }
 
     /// A file name carrying terminal escapes and newlines (forging a clean summary line) is
@@ -143,5 +143,73 @@ struct HostileTreeCLITests {
         #expect(credentialAccounts(outcome) == ["jdupont"])
         let path = outcome.jsonLines.first.flatMap { ($0["sources"] as? [[String: Any]])?.first?["path"] as? String }
         #expect(path == top.path + String(repeating: "/d", count: 4000) + "/combo.txt")
+    }
+
+    /// A file's role is judged from its path inside the dump, never from the folders it was
+    /// saved under: a combolist in `~/Downloads`, `telegram/` or `cookies/` is read; a file named
+    /// on the command line is read whatever its name; inside a walked tree, a stealer's browser
+    /// history is skipped by name, and counted.
+    @Test func rolesComeFromThePathInsideTheDumpOnly() throws {
+        let fixture = try Fixture()
+        let other = Self.leaked.replacingOccurrences(of: "jdupont", with: "amartin")
+        for folder in ["Downloads", "telegram", "cookies"] {
+            try FileManager.default.createDirectory(
+                at: fixture.directory.appendingPathComponent(folder),
+                withIntermediateDirectories: true
+            )
+        }
+        let named = try fixture.file("Downloads/combolist.txt", Self.leaked)
+        let history = try fixture.file("history.txt", other)
+        _ = try fixture.file("telegram/c.txt", Self.leaked)
+        let walked = fixture.directory.appendingPathComponent("telegram").path
+        let bang = try fixture.file(
+            "Passwords (1)!.txt",
+            "URL: https://mediboard.clinique-exemple.fr/\nUsername: amartin\nPassword: Bang-1\n\n"
+        )
+
+        for input in [named, history, walked, bang] {
+            let outcome = try scan([input], fixture)
+            #expect(outcome.status == 1, "\(input): \(outcome.stderr)")
+            #expect(credentialAccounts(outcome).count == 1, "\(input)")
+        }
+
+        let tree = fixture.directory.appendingPathComponent("victim")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try Self.leaked.write(to: tree.appendingPathComponent("History.txt"), atomically: false, encoding: .utf8)
+        let skipped = try scan([tree.path], fixture)
+        #expect(skipped.status == 0)
+        #expect(skipped.stderr.contains("files skipped by name (history, screenshots, wallets…) 1"))
+    }
+
+    /// Two arguments that differ only in bytes that are not UTF-8 are two inputs.
+    @Test func argumentsThatAreNotUTF8StayDistinct() throws {
+        let fixture = try Fixture()
+        let other = Self.leaked.replacingOccurrences(of: "jdupont", with: "amartin")
+        let script = """
+            cd "$1" && printf '%s' "$2" > "$(printf 'in\\351.txt')" && printf '%s' "$3" > "$(printf 'in\\350.txt')" \
+            && exec "$CREDWATCH" scan "$(printf 'in\\351.txt')" "$(printf 'in\\350.txt')" \
+            --accounts "$4" --org "$5" --format jsonl
+            """
+        let outcome = try CLI.run(
+            ["-c", script, "sh", fixture.directory.path, Self.leaked, other, fixture.accounts, fixture.org],
+            program: URL(fileURLWithPath: "/bin/sh")
+        )
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(Set(credentialAccounts(outcome)) == ["jdupont", "amartin"])
+        #expect(!outcome.stderr.contains("duplicate"))
+    }
+
+    /// A fatal message quoting a path with a newline stays one line.
+    @Test func fatalMessagesStayOneLine() throws {
+        let fixture = try Fixture()
+        let outcome = try CLI.run(
+            [
+                "scan", "--accounts", fixture.directory.path + "/nothing\ncredwatch: errors 0, warnings 0 (all clean)",
+                "--org", fixture.org,
+            ]
+        )
+        #expect(outcome.status == 2)
+        #expect(!outcome.stderr.contains("\ncredwatch: errors 0"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
 }

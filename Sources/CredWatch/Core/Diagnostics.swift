@@ -15,10 +15,15 @@ public final class Diagnostics: Sendable {
 
     /// How many unread inputs the run summary lists by name: a hostile archive can hold millions.
     public static let maxListedUnread = 1000
+    /// How many messages `allMessages` keeps (all are written to the output).
+    public static let maxKeptMessages = 10_000
     /// Inputs given (files, stdin) or found while walking directories.
     public let inputs = Atomic<Int>(0)
     /// Paths that led to a file or folder already read (links, repeated arguments): not read again.
     public let duplicates = Atomic<Int>(0)
+    /// Documents not read because their name says they hold nothing of ours (a stealer's
+    /// browser history, screenshots, wallets…).
+    public let skippedByName = Atomic<Int>(0)
     /// Archive members (zip, tar) opened.
     public let members = Atomic<Int>(0)
     /// Bytes read from the file system or stdin, before decompression.
@@ -68,14 +73,15 @@ public final class Diagnostics: Sendable {
     /// `maxListedUnread`; `errors` counts them all).
     public var unread: [UnreadInput] { unreadList.withLock { $0 } }
 
-    /// Every message emitted so far, in order.
+    /// The messages emitted so far, in order (the first `maxKeptMessages`).
     public var allMessages: [String] { messages.withLock { $0 } }
 
     /// Every message passes here: names in it come from the dump, so they are escaped
     /// (`DisplayText.escaped`) and a message is always exactly one line.
     private func emit(_ line: String) {
         let text = "credwatch: " + DisplayText.escaped(line)
-        messages.withLock { $0.append(text) }
+        // Kept for `allMessages` up to a bound: a hostile archive can produce millions of them.
+        messages.withLock { if $0.count < Self.maxKeptMessages { $0.append(text) } }
         output.withLock { stream in
             if stream != nil { stream!.write(text + "\n") }
         }

@@ -29,20 +29,21 @@ public final class ContainerReader: Sendable {
         let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
         switch source {
         case .standardInput:
-            session.read(descriptor: STDIN_FILENO, ownsDescriptor: false, locator: InputSource.standardInputLocator)
+            session.read(descriptor: STDIN_FILENO, ownsDescriptor: false, name: StreamName(standardInput: ()))
         case .file(let file):
             do {
-                session.read(descriptor: try file.open(), ownsDescriptor: true, locator: file.locator)
+                session.read(descriptor: try file.open(), ownsDescriptor: true, name: StreamName(file))
             } catch {
                 diagnostics.error(file.locator, "cannot open: \(error)")
             }
         }
     }
 
-    /// Reads an open file to its end; the descriptor stays open (the caller closes it).
-    public func read(descriptor: Int32, locator: String) {
+    /// Reads `file`, opened as `descriptor`, to its end; the descriptor stays open (the caller
+    /// closes it).
+    public func read(descriptor: Int32, of file: InputFile) {
         let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
-        session.read(descriptor: descriptor, ownsDescriptor: false, locator: locator)
+        session.read(descriptor: descriptor, ownsDescriptor: false, name: StreamName(file))
     }
 
     /// Reads a stream that cannot seek, the way a pipe on standard input is read.
@@ -56,21 +57,51 @@ public final class ContainerReader: Sendable {
 /// judged from.
 struct StreamName {
     var locator: String
+    /// The path inside the dump (never the folders above what was named on the command line),
+    /// with `!` only between archive and member: what the document's role is judged from.
     var classification: String
+    /// The stream of a file named on the command line (or standard input): read whatever its
+    /// name says, never skipped as a stealer's browser history or screenshot.
+    var isNamedInput = false
 
+    /// A stream whose locator is also its name inside the dump (tests, nested streams).
     init(_ locator: String) {
         self.locator = locator
         self.classification = locator
     }
 
-    private init(locator: String, classification: String) {
+    private init(locator: String, classification: String, isNamedInput: Bool) {
         self.locator = locator
         self.classification = classification
+        self.isNamedInput = isNamedInput
+    }
+
+    /// A file to read: named by its locator, judged by its path inside the dump. A `!` in a
+    /// file name is not an archive's.
+    init(_ file: InputFile) {
+        self.init(
+            locator: file.locator,
+            classification: file.insideName.replacingAll("!", with: "_"),
+            isNamedInput: file.isNamedInput
+        )
+    }
+
+    init(standardInput: Void) {
+        self.init(
+            locator: InputSource.standardInputLocator,
+            classification: InputSource.standardInputLocator,
+            isNamedInput: true
+        )
     }
 
     /// An archive member: `a.zip!dir/file.txt`.
     func member(_ memberName: String) -> StreamName {
-        StreamName(Locator.member(memberName, of: locator))
+        let normalized = Locator.normalizedMemberName(memberName)
+        return StreamName(
+            locator: Locator.member(memberName, of: locator),
+            classification: classification + "!" + normalized.replacingAll("!", with: "_"),
+            isNamedInput: false
+        )
     }
 
     /// The content of a gzip or zlib layer: named like the compressed file (it has no members),
@@ -80,7 +111,11 @@ struct StreamName {
         let lowered = classification.lowercased()
         for (suffix, replacement) in StreamName.compressionSuffixes where lowered.hasSuffix(suffix) {
             let stem = classification.utf8.dropLast(suffix.utf8.count)
-            return StreamName(locator: locator, classification: String(decoding: stem, as: UTF8.self) + replacement)
+            return StreamName(
+                locator: locator,
+                classification: String(decoding: stem, as: UTF8.self) + replacement,
+                isNamedInput: isNamedInput
+            )
         }
         return self
     }
@@ -125,6 +160,12 @@ final class DecodeSession {
     /// Reads an open descriptor: a regular file through `pread` (so a zip is read through its
     /// central directory), anything else as a forward-only stream.
     func read(descriptor: Int32, ownsDescriptor: Bool, locator: String) {
+        read(descriptor: descriptor, ownsDescriptor: ownsDescriptor, name: StreamName(locator))
+    }
+
+    /// Reads an open descriptor as the stream `name`.
+    func read(descriptor: Int32, ownsDescriptor: Bool, name: StreamName) {
+        let locator = name.locator
         let file = OpenFile(
             descriptor: descriptor,
             locator: locator,
@@ -134,7 +175,7 @@ final class DecodeSession {
         )
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            process(ByteReader(SequentialFileStream(file), pool: pool), StreamName(locator), depth: 0)
+            process(ByteReader(SequentialFileStream(file), pool: pool), name, depth: 0)
             return
         }
         // Standard input redirected from a file may have been read partly already.
@@ -146,7 +187,7 @@ final class DecodeSession {
             _ = posix_fadvise(descriptor, off_t(offset), 0, POSIX_FADV_SEQUENTIAL)
         }
         let reader = ByteReader(WindowStream(window, locator: locator), pool: pool)
-        process(reader, StreamName(locator), depth: 0, seekable: window, sizeHint: window.length)
+        process(reader, name, depth: 0, seekable: window, sizeHint: window.length)
     }
 
     /// Reads a forward-only stream.
@@ -195,8 +236,16 @@ final class DecodeSession {
             case .unsupported(let formatName, let command):
                 diagnostics.error(name.locator, "\(formatName): not read (not supported), pipe it in with `\(command)`")
             case .document:
-                let role = options.classify(name.classification)
-                if role == .ignored { return }
+                var role = options.classify(name.classification)
+                if role == .ignored {
+                    // A stealer's browser history, screenshots or wallets: nothing of ours, skipped
+                    // by name (and counted). A file the operator named is read whatever its name.
+                    guard name.isNamedInput else {
+                        diagnostics.skippedByName.add(1, ordering: .relaxed)
+                        return
+                    }
+                    role = .combolist
+                }
                 let document = Document(locator: name.locator, role: role)
                 try decoder.decode(reader, document: document, sizeHint: sizeHint)
             }

@@ -19,7 +19,7 @@ public enum InputSource: Sendable, Equatable {
 
     /// A file named by a path (relative to the working directory, or absolute).
     public static func file(path: String, locator: String? = nil) -> InputSource {
-        .file(InputFile(directory: nil, name: Array(path.utf8), locator: locator ?? path))
+        .file(InputFile(namedInput: Array(path.utf8), locator: locator ?? path))
     }
 
     /// The name reports and messages use for this input.
@@ -62,11 +62,29 @@ public struct InputFile: Sendable, Equatable {
     public let name: [UInt8]
     /// How reports and messages name the file (see `InputPath.display`).
     public let locator: String
+    /// The file's path inside the dump, which its role is judged from: below the folder walked
+    /// for a file found there (`FR[…]/Chrome/Passwords.txt`), the name alone for a file named on
+    /// the command line. Never the folders above: a dump saved under `~/Downloads` or
+    /// `/srv/telegram` is not a stealer's `Downloads` or `Telegram` folder.
+    public let insideName: String
+    /// Named on the command line: read whatever its name says (never skipped as a stealer's
+    /// browser history or screenshot).
+    public var isNamedInput: Bool { directory == nil }
 
-    public init(directory: DirectoryHandle?, name: [UInt8], locator: String) {
+    public init(directory: DirectoryHandle, name: [UInt8], locator: String, insideName: String) {
         self.directory = directory
         self.name = name
         self.locator = locator
+        self.insideName = insideName
+    }
+
+    /// A file named on the command line (relative to the working directory, or absolute).
+    public init(namedInput path: [UInt8], locator: String) {
+        self.directory = nil
+        self.name = path
+        self.locator = locator
+        let base = path.split(separator: 0x2F, omittingEmptySubsequences: true).last.map(Array.init) ?? path
+        self.insideName = DisplayText.path(base)
     }
 
     /// Opens the file for reading. A file found by the walk is opened without blocking
@@ -106,6 +124,7 @@ public struct InputFile: Sendable, Equatable {
 
     public static func == (lhs: InputFile, rhs: InputFile) -> Bool {
         lhs.directory === rhs.directory && lhs.name == rhs.name && lhs.locator == rhs.locator
+            && lhs.insideName == rhs.insideName
     }
 }
 

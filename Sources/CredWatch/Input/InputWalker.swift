@@ -56,17 +56,18 @@ public final class InputWalker {
                     reportUnreadable(locator, errorNumber: errno)
                     continue
                 }
-                walkTree(DirectoryHandle(descriptor: descriptor), identity: DeviceInode(info), locator: locator, visit)
+                let root = DirectoryHandle(descriptor: descriptor)
+                walkTree(root, identity: DeviceInode(info), locator: locator, realPath: Self.realPath(of: root), visit)
             case .regular:
                 guard readFiles.insert(DeviceInode(info)).inserted else {
                     duplicate()
                     continue
                 }
                 if info.st_size == 0 { diagnostics.warning(locator, "empty file") }
-                found(.file(InputFile(directory: nil, name: argument.bytes, locator: locator)), visit)
+                found(.file(InputFile(namedInput: argument.bytes, locator: locator)), visit)
             case .other:
                 // Named explicitly: FIFOs and devices (`<(zcat …)`, /dev/stdin) are read too.
-                found(.file(InputFile(directory: nil, name: argument.bytes, locator: locator)), visit)
+                found(.file(InputFile(namedInput: argument.bytes, locator: locator)), visit)
             }
         }
     }
@@ -79,17 +80,31 @@ public final class InputWalker {
     /// One open directory of the walk and the entries of it still to visit.
     private struct Level {
         var handle: DirectoryHandle
-        var locator: String
+        /// This folder's name as shown (the argument as given for the root). Only the name: a
+        /// full path per level would cost the square of a deep chain's length.
+        var name: String
         /// Names, in byte order.
         var entries: [[UInt8]]
         var next = 0
     }
 
-    /// Visits the files below `root` depth-first in name order.
+    /// The path of `name` below the folders of `stack`: the locator from the root, and the
+    /// path inside the walked folder (what a document's role is judged from).
+    private static func paths(_ stack: [Level], _ name: String) -> (locator: String, inside: String) {
+        var inside = ""
+        for level in stack.dropFirst() { inside += level.name + "/" }
+        inside += name
+        return (joined(stack[0].name, inside), inside)
+    }
+
+    /// Visits the files below `root` depth-first in name order. A symbolic link is followed
+    /// only to what lies inside the walked folder (`realPath`): a dump that links to `/` or
+    /// `/proc/self` must not make a run read the host.
     private func walkTree(
         _ root: DirectoryHandle,
         identity: DeviceInode,
         locator: String,
+        realPath: [UInt8]?,
         _ visit: (InputSource) -> Void
     ) {
         guard walkedDirectories.insert(identity).inserted else {
@@ -97,7 +112,7 @@ public final class InputWalker {
             return
         }
         guard let entries = listDirectory(root, locator: locator) else { return }
-        var stack = [Level(handle: root, locator: locator, entries: entries)]
+        var stack = [Level(handle: root, name: locator, entries: entries)]
         while !stack.isEmpty {
             let top = stack.count - 1
             guard stack[top].next < stack[top].entries.count else {
@@ -106,15 +121,21 @@ public final class InputWalker {
             }
             let entry = stack[top].entries[stack[top].next]
             stack[top].next += 1
-            let parent = stack[top]
-            let path = Self.joined(parent.locator, DisplayText.path(entry))
+            let parent = stack[top].handle
+            let name = DisplayText.path(entry)
 
-            // One `stat` per entry (following links): the exact identity, where a `dirent`'s d_ino
-            // can disagree with it (overlay file systems), and a falsely equal one would drop a file.
+            // One `stat` per entry: the exact identity, where a `dirent`'s d_ino can disagree with
+            // it (overlay file systems), and a falsely equal one would drop a file.
             var info = stat()
-            guard InputFile.withCString(entry, { fstatat(parent.handle.descriptor, $0, &info, 0) }) == 0 else {
-                reportUnreadable(path, errorNumber: errno)
+            guard InputFile.withCString(entry, { fstatat(parent.descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0
+            else {
+                reportUnreadable(Self.paths(stack, name).locator, errorNumber: errno)
                 continue
+            }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                guard follows(entry, in: parent, within: realPath, stack: stack, name: name, into: &info) else {
+                    continue
+                }
             }
             switch FileKind(info) {
             case .regular:
@@ -122,17 +143,19 @@ public final class InputWalker {
                     duplicate()
                     continue
                 }
-                found(.file(InputFile(directory: parent.handle, name: entry, locator: path)), visit)
+                let (path, inside) = Self.paths(stack, name)
+                found(.file(InputFile(directory: parent, name: entry, locator: path, insideName: inside)), visit)
             case .directory:
                 guard stack.count < maxOpenDirectories else {
-                    diagnostics.error(path, "more than \(maxOpenDirectories) nested folders: skipped")
+                    let path = Self.paths(stack, name).locator
+                    diagnostics.error(path, "more than \(maxOpenDirectories) nested folders: not read")
                     continue
                 }
                 let descriptor = InputFile.withCString(entry) {
-                    openat(parent.handle.descriptor, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    openat(parent.descriptor, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 }
                 guard descriptor >= 0 else {
-                    reportUnreadable(path, errorNumber: errno)
+                    reportUnreadable(Self.paths(stack, name).locator, errorNumber: errno)
                     continue
                 }
                 let handle = DirectoryHandle(descriptor: descriptor)
@@ -141,12 +164,68 @@ public final class InputWalker {
                     duplicate()
                     continue
                 }
-                guard let children = listDirectory(handle, locator: path) else { continue }
-                stack.append(Level(handle: handle, locator: path, entries: children))
+                guard let children = listDirectory(handle, locator: Self.paths(stack, name).locator) else { continue }
+                stack.append(Level(handle: handle, name: name, entries: children))
             case .other:
+                let path = Self.paths(stack, name).locator
                 diagnostics.warning(path, "\(Self.describe(info)), not a regular file: skipped")
             }
         }
+    }
+
+    /// Whether to follow the symbolic link `entry`: only when it leads inside the walked folder
+    /// (`root`, a real path; links are not followed when it is unknown). Fills `info` with what
+    /// it leads to. A link that leads nowhere, or loops, is an error; one that leads outside is
+    /// named and skipped.
+    private func follows(
+        _ entry: [UInt8],
+        in parent: DirectoryHandle,
+        within root: [UInt8]?,
+        stack: [Level],
+        name: String,
+        into info: inout stat
+    ) -> Bool {
+        let target = InputFile.withCString(entry) { openat(parent.descriptor, $0, Self.openPathOnly | O_CLOEXEC) }
+        guard target >= 0 else {
+            reportUnreadable(Self.paths(stack, name).locator, errorNumber: errno)
+            return false
+        }
+        defer { close(target) }
+        guard fstat(target, &info) == 0 else {
+            reportUnreadable(Self.paths(stack, name).locator, errorNumber: errno)
+            return false
+        }
+        guard let root, let real = Self.realPath(ofDescriptor: target),
+            real == root || (real.starts(with: root) && (root == [0x2F] || real[root.count] == 0x2F))
+        else {
+            diagnostics.warning(
+                Self.paths(stack, name).locator,
+                "symbolic link to \(Self.realPath(ofDescriptor: target).map(DisplayText.path) ?? "?"), "
+                    + "outside the folder walked: not followed"
+            )
+            return false
+        }
+        return true
+    }
+
+    /// Linux's O_PATH (open to examine, not to read: also a FIFO without blocking), which
+    /// Glibc's Swift module does not export. The same value on x86-64 and arm64.
+    private static let openPathOnly: Int32 = 0o10000000
+
+    /// The real path of an open file or folder (symbolic links resolved), as bytes.
+    private static func realPath(of handle: DirectoryHandle) -> [UInt8]? {
+        realPath(ofDescriptor: handle.descriptor)
+    }
+
+    private static func realPath(ofDescriptor descriptor: Int32) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = "/proc/self/fd/\(descriptor)".withCString { link in
+            buffer.withUnsafeMutableBytes {
+                readlink(link, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+            }
+        }
+        guard length > 0, length < buffer.count, buffer[0] == 0x2F else { return nil }
+        return Array(buffer[0..<length])
     }
 
     private func found(_ source: InputSource, _ visit: (InputSource) -> Void) {

@@ -150,7 +150,7 @@ public final class ScanPipeline: Sendable {
                     continue
                 }
                 let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
-                reader.read(descriptor: descriptor, locator: file.locator)
+                reader.read(descriptor: descriptor, of: file)
                 // Only an input read without any error counts as scanned for later runs. An error
                 // of another reader in the meantime errs on the safe side: the input is read again.
                 guard let fingerprint, diagnostics.errors.load(ordering: .relaxed) == errorsBefore else { continue }

@@ -8,6 +8,7 @@ public struct RunSummary {
     private let lines: Int
     private let records: Int
     private let skippedLines: Int
+    private let skippedByName: Int
     private let errors: Int
     private let warnings: Int
     private let findingsByKind: [(FindingKind, Int)]
@@ -28,6 +29,7 @@ public struct RunSummary {
         lines = diagnostics.lines.load(ordering: .relaxed)
         records = diagnostics.records.load(ordering: .relaxed)
         skippedLines = diagnostics.skippedLines.load(ordering: .relaxed)
+        skippedByName = diagnostics.skippedByName.load(ordering: .relaxed)
         errors = diagnostics.errors.load(ordering: .relaxed)
         warnings = diagnostics.warnings.load(ordering: .relaxed)
         findingsByKind = FindingKind.allCases.map { kind in (kind, findings.count { $0.kind == kind }) }
@@ -48,7 +50,9 @@ public struct RunSummary {
         let summary = [
             "inputs \(inputs)\(duplicates > 0 ? " (\(duplicates) duplicate paths not read again)" : ""), archive members \(members), read \(Quantity.bytes(bytesRead)), "
                 + "decoded \(Quantity.bytes(bytesDecoded))",
-            "lines \(lines), records \(records), skipped lines \(skippedLines)",
+            "lines \(lines), records \(records), skipped lines \(skippedLines)"
+                + (skippedByName > 0
+                    ? ", files skipped by name (history, screenshots, wallets…) \(skippedByName)" : ""),
             "findings \(findingCount) (\(kinds)); \(severities)",
             "errors \(errors), warnings \(warnings), \(Quantity.decimal(elapsed)) s, \(rate) MB/s",
         ]
@@ -109,6 +113,7 @@ public struct RunSummary {
         number("lines", lines)
         number("records", records)
         number("skipped_lines", skippedLines)
+        number("files_skipped_by_name", skippedByName)
         number("findings", findingCount)
         counts("findings_by_kind", findingsByKind.map { ($0.0.rawValue, $0.1) })
         counts("findings_by_severity", findingsBySeverity.map { ($0.0.rawValue, $0.1) })

@@ -32,7 +32,7 @@ public struct InputFingerprint: Sendable, Hashable {
     /// anyway). Hashes at most 2 MiB, because a full-content hash would double the I/O of a
     /// multi-GB dump; the size and the modification time catch the changes the samples miss.
     public static func of(path: String) -> InputFingerprint? {
-        of(InputFile(directory: nil, name: Array(path.utf8), locator: path))
+        of(InputFile(namedInput: Array(path.utf8), locator: path))
     }
 
     /// The fingerprint of an input file, recorded under its locator.

@@ -113,6 +113,7 @@ struct HostileTreeTests {
             let tree = RawTree()
             var expectedFiles = 0
             var specials = 0
+            var outside = 0
             var folders: [(descriptor: Int32, path: String)] = [(tree.root, tree.path)]
             let folderCount = [1, 3, 20, 60][shape % 4]
             for index in 0..<folderCount {
@@ -137,8 +138,9 @@ struct HostileTreeTests {
                         tree.fifo(name, in: folder.descriptor)
                         specials += 1
                     case 97..<99:
+                        // Leads outside the tree: named, not followed.
                         tree.link(name, in: folder.descriptor, to: "/dev/null")
-                        specials += 1
+                        outside += 1
                     default:
                         tree.link(name, in: folder.descriptor, to: "missing-\(item)")
                     }
@@ -152,6 +154,8 @@ struct HostileTreeTests {
             #expect(files.count == expectedFiles)
             let skipped = diagnostics.allMessages.filter { $0.contains("not a regular file: skipped") }
             #expect(skipped.count == specials)
+            let notFollowed = diagnostics.allMessages.filter { $0.contains("outside the folder walked: not followed") }
+            #expect(notFollowed.count == outside)
             #expect(!diagnostics.allMessages.contains { $0.contains("\n") || $0.contains("\u{1B}") })
             for folder in folders.dropFirst() { close(folder.descriptor) }
             shape += 1
@@ -192,7 +196,8 @@ struct HostileTreeTests {
         #expect(diagnostics.allMessages.isEmpty)
     }
 
-    /// Folders d0…d25, each with two links to the next: 2^25 paths, one walk of each folder.
+    /// Folders d0…d25, each with two links to the next (what `tar x` of a hostile tarball leaves):
+    /// 2^25 paths, one walk of each folder.
     @Test func linkFanOutIsWalkedOncePerFolder() {
         let tree = RawTree()
         for level in 0...25 { _ = tree.folder(Array("d\(level)".utf8), in: tree.root) }
@@ -205,10 +210,43 @@ struct HostileTreeTests {
         let last = RawTree.withName(Array("d25".utf8)) { openat(tree.root, $0, O_RDONLY | O_DIRECTORY) }
         tree.file(Array("f.txt".utf8), in: last, "a@b.test:c\n")
         close(last)
-        let (files, diagnostics) = walk(tree.path + "/d0")
+        let (files, diagnostics) = walk(tree.path)
         #expect(files.map(\.locator) == [tree.path + "/d0" + String(repeating: "/x", count: 25) + "/f.txt"])
-        #expect(diagnostics.duplicates.load(ordering: .relaxed) == 25)
+        // Each `y`, then each of d1…d25 met again at the top: duplicates.
+        #expect(diagnostics.duplicates.load(ordering: .relaxed) == 50)
         #expect(diagnostics.errors.load(ordering: .relaxed) == 0)
+
+        // Walked from d0, the links lead outside the folder walked: named, not followed.
+        let (fromFirst, named) = walk(tree.path + "/d0")
+        #expect(fromFirst.isEmpty)
+        #expect(named.allMessages.count == 2)
+        #expect(named.allMessages.allSatisfy { $0.hasSuffix("outside the folder walked: not followed") })
+    }
+
+    /// Links that leave the folder walked (to `/`, `/proc/self`, a sibling) are named and not
+    /// followed: a dump must not make a run read the host.
+    @Test func linksLeavingTheTreeAreNotFollowed() {
+        let tree = RawTree()
+        let dump = tree.folder(Array("dump".utf8), in: tree.root)
+        tree.file(Array("combo.txt".utf8), in: dump, "a@b.test:c\n")
+        tree.link(Array("root".utf8), in: dump, to: "/")
+        tree.link(Array("self".utf8), in: dump, to: "/proc/self")
+        tree.link(Array("sibling.txt".utf8), in: dump, to: "../outside.txt")
+        tree.link(Array("inside.txt".utf8), in: dump, to: "combo.txt")
+        close(dump)
+        tree.file(Array("outside.txt".utf8), in: tree.root, "x@y.test:z\n")
+        let (files, diagnostics) = walk(tree.path + "/dump")
+        #expect(files.map(\.locator) == [tree.path + "/dump/combo.txt"])
+        #expect(diagnostics.duplicates.load(ordering: .relaxed) == 1)
+        #expect(
+            diagnostics.allMessages.sorted() == [
+                "credwatch: warning: \(tree.path)/dump/root: symbolic link to /, outside the folder walked: not followed",
+                "credwatch: warning: \(tree.path)/dump/self: symbolic link to /proc/\(getpid()), outside the folder "
+                    + "walked: not followed",
+                "credwatch: warning: \(tree.path)/dump/sibling.txt: symbolic link to \(tree.path)/outside.txt, outside "
+                    + "the folder walked: not followed",
+            ]
+        )
     }
 
     /// Hard links and links to files: one file, read once, under the first name in walk order.
