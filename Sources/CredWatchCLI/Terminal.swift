@@ -52,25 +52,9 @@ enum RawArguments {
                 arguments.append(valid)
                 continue
             }
-            var text = String.UnicodeScalarView()
-            var parser = Unicode.UTF8.ForwardParser()
-            var iterator = bytes.makeIterator()
-            var offset = 0
-            loop: while true {
-                switch parser.parseScalar(from: &iterator) {
-                case .valid(let encoded):
-                    text.append(Unicode.UTF8.decode(encoded))
-                    offset += encoded.count
-                case .error(let length):
-                    for byte in bytes[offset..<(offset + length)] {
-                        text.append(Unicode.Scalar(escapeBase + UInt32(byte))!)
-                    }
-                    offset += length
-                case .emptyInput:
-                    break loop
-                }
+            let argument = DisplayText.decoding(bytes) { byte in
+                String.UnicodeScalarView([Unicode.Scalar(escapeBase + UInt32(byte))!])
             }
-            let argument = String(text)
             arguments.append(argument)
             escaped.insert(argument)
         }

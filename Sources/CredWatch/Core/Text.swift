@@ -40,24 +40,33 @@ public enum Text {
 public enum DisplayText {
     /// `bytes` as text: valid UTF-8 as it is, each other byte as `\xNN`.
     public static func path(_ bytes: [UInt8]) -> String {
+        decoding(bytes) { hex($0).unicodeScalars }
+    }
+
+    /// `bytes` as text: valid UTF-8 as it is, each byte that is not part of valid UTF-8 as
+    /// `replacement` says (`path` writes `\xNN`; the CLI keeps the byte as a private-use
+    /// character).
+    public static func decoding(
+        _ bytes: [UInt8],
+        replacingInvalidByte replacement: (UInt8) -> String.UnicodeScalarView
+    ) -> String {
         if let valid = String(validating: bytes, as: UTF8.self) { return valid }
         var text = String.UnicodeScalarView()
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
-        loop: while true {
+        while true {
             switch parser.parseScalar(from: &iterator) {
             case .valid(let encoded):
                 text.append(Unicode.UTF8.decode(encoded))
                 offset += encoded.count
             case .error(let length):
-                for byte in bytes[offset..<(offset + length)] { text.append(contentsOf: hex(byte).unicodeScalars) }
+                for byte in bytes[offset..<(offset + length)] { text.append(contentsOf: replacement(byte)) }
                 offset += length
             case .emptyInput:
-                break loop
+                return String(text)
             }
         }
-        return String(text)
     }
 
     /// `text` with every unsafe character (see `isUnsafe`) written `\xNN` (or `\u{NNNN}`), so one
