@@ -169,6 +169,28 @@ struct OutputPathTests {
         #expect(bothStdout.stdout.isEmpty)
     }
 
+    /// A path that is not UTF-8 reaches credwatch with U+F780…U+F7FF standing for its bytes:
+    /// refused for every output, before anything is scanned, and nothing is created.
+    @Test(arguments: ["--output", "--reset-list", "--summary"])
+    func nonUTF8OutputIsRefused(option: String) throws {
+        let fixture = try Fixture()
+        let name = fixture.directory.appendingPathComponent("report-\u{F7E9}t\u{F7E9}.jsonl").path
+        let outcome = try Self.scan(fixture, [option, name])
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains(
+                "\(option) \(fixture.directory.path)/report-\\xE9t\\xE9.jsonl is not valid UTF-8: "
+                    + "name the output with a UTF-8 path"
+            )
+        )
+        #expect(outcome.stdout.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).sorted() == [
+                "accounts.csv", "dump.txt", "org.toml",
+            ]
+        )
+    }
+
     @Test func folderOrMissingFolderIsRefused() throws {
         let fixture = try Fixture()
         let folder = try Self.scan(fixture, ["--output", fixture.directory.path])

@@ -25,7 +25,9 @@ public struct OutputPathError: Error, CustomStringConvertible, Equatable {
 /// Refused, each with a message naming the path: a folder; a block device; a dangling symbolic
 /// link; a path through a missing folder or a file; a symbolic link in a sticky world-writable
 /// folder (`/tmp`) owned by neither the running user nor the folder's owner (the rule of Linux's
-/// `fs.protected_symlinks`, which a rename of the resolved path would otherwise get around).
+/// `fs.protected_symlinks`, which a rename of the resolved path would otherwise get around); a
+/// path holding characters U+F780…U+F7FF, which stand for the bytes of an argument that is not
+/// UTF-8 (the file named would not be the file written).
 public enum OutputTarget: Sendable, Equatable {
     case standardOutput
     /// A FIFO, character device or socket, opened at `path` when written.
@@ -55,6 +57,10 @@ public enum OutputTarget: Sendable, Equatable {
     public static func resolve(_ path: String) throws(OutputPathError) -> OutputTarget {
         if standardOutputNames.contains(path) { return .standardOutput }
         guard !path.isEmpty else { throw OutputPathError("the output path is empty") }
+        // Not the bytes that were named: writing there would write a different file.
+        if path.unicodeScalars.contains(where: isRawByte) {
+            throw OutputPathError("\(rawBytesShown(path)) is not valid UTF-8: name the output with a UTF-8 path")
+        }
         guard !path.hasSuffix("/") else { throw OutputPathError("\(path) names a folder: name a file") }
         var info = stat()
         if stat(path, &info) == 0 {
@@ -108,6 +114,26 @@ public enum OutputTarget: Sendable, Equatable {
         case .existing:
             throw OutputPathError("\(path) changed while it was being examined")
         }
+    }
+
+    /// The characters that stand for the bytes 0x80…0xFF of a command-line argument that is not
+    /// valid UTF-8 (one each, as Python's `surrogateescape`).
+    public static let rawByteCharacters: ClosedRange<UInt32> = 0xF780...0xF7FF
+
+    static func isRawByte(_ scalar: Unicode.Scalar) -> Bool { rawByteCharacters.contains(scalar.value) }
+
+    /// `path` for messages, each raw-byte character written `\xNN`.
+    static func rawBytesShown(_ path: String) -> String {
+        var shown = ""
+        for scalar in path.unicodeScalars {
+            if isRawByte(scalar) {
+                let byte = String(scalar.value - 0xF700, radix: 16, uppercase: true)
+                shown += "\\x" + byte
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
     }
 
     /// Writes `bytes` whole to the target (see the type's description for how).

@@ -117,6 +117,26 @@ import Testing
         }
     }
 
+    /// U+F780…U+F7FF stand for the raw bytes of an argument that is not UTF-8: writing the
+    /// path as text would write another file than the one named.
+    @Test func nonUTF8PathIsRefused() throws {
+        try Self.withFolder { folder in
+            #expect(
+                refusal(folder + "/report-\u{F7FF}\u{F780}.jsonl")
+                    == "\(folder)/report-\\xFF\\x80.jsonl is not valid UTF-8: name the output with a UTF-8 path"
+            )
+            #expect(refusal(folder + "/\u{F7C3}/report.jsonl")?.contains("is not valid UTF-8") == true)
+            // Just outside the range, and other non-ASCII names, are names like any other.
+            for name in ["r\u{F77F}.jsonl", "r\u{F800}.jsonl", "rapport-été.jsonl", "r\u{FFFD}.jsonl"] {
+                let path = folder + "/" + name
+                let target = try OutputTarget.resolve(path)
+                #expect(target == .regularFile(path: path, file: path))
+            }
+            let created = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(created.isEmpty)
+        }
+    }
+
     @Test(.enabled(if: geteuid() == 0, "creating a block device node needs root"))
     func blockDeviceIsRefused() throws {
         try Self.withFolder { folder in
