@@ -21,7 +21,27 @@ struct OutputPathTests {
         return info.st_mode & S_IFMT
     }
 
-    @Test(arguments: ["-", "/dev/stdout"])
+    /// Runs `credwatch scan dump.txt` (the fixture's) through `sh -c` with `redirection` (`$0`
+    /// is the executable), in the fixture's folder.
+    private static func shell(_ fixture: Fixture, _ extra: [String], redirection: String) throws -> CLI.Outcome {
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        return try CLI.run(
+            [
+                "-c", "exec \"$0\" \"$@\" \(redirection)", CLI.executable.path, "scan", dump, "--accounts",
+                fixture.accounts, "--org", fixture.org,
+            ] + extra,
+            directory: fixture.directory,
+            program: URL(fileURLWithPath: "/bin/sh")
+        )
+    }
+
+    private static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_mode)]
+    }
+
+    @Test(arguments: ["-", "/dev/stdout", "/dev/./stdout", "//dev/stdout", "/dev/../dev/stdout", "/dev/fd/../fd/1"])
     func standardOutputSpellings(name: String) throws {
         let fixture = try Fixture()
         let outcome = try Self.scan(fixture, ["--quiet", "--output", name])
@@ -33,6 +53,75 @@ struct OutputPathTests {
                 "accounts.csv", "dump.txt", "org.toml",
             ]
         )
+    }
+
+    /// Every spelling of standard output is standard output: with `--reset-list -` both would go
+    /// there.
+    @Test(arguments: ["/dev/./stdout", "//dev/stdout", "/dev/../dev/stdout", "/proc/self/fd/./1"])
+    func standardOutputSpellingsWithResetListToStandardOutput(name: String) throws {
+        let fixture = try Fixture()
+        let outcome = try Self.scan(fixture, ["--output", name, "--reset-list", "-"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--reset-list and --output both go to standard output"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    /// `--output` naming the file the shell opened as standard output is standard output: the
+    /// report is appended as `>>` asked, the file never replaced; with `--reset-list -` both
+    /// would go there.
+    @Test func fileThatIsStandardOutputIsWrittenThroughIt() throws {
+        let fixture = try Fixture()
+        let out = try fixture.file("out.jsonl", "earlier\n")
+        chmod(out, 0o644)
+        let before = Self.identity(out)
+        let appended = try Self.shell(fixture, ["--quiet", "--output", "out.jsonl"], redirection: ">> out.jsonl")
+        #expect(appended.status == 1, "\(appended.stderr)")
+        #expect(Self.identity(out) == before)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.hasPrefix("earlier\n{"))
+        #expect(text.contains("\"account\":\"jdupont\""))
+        let both = try Self.shell(fixture, ["--output", out, "--reset-list", "-"], redirection: ">> out.jsonl")
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("both go to standard output"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == text)
+    }
+
+    /// Standard error appended to a log (`2>>cron.log`): an output naming it, as a descriptor or
+    /// as the file, is refused, and the log keeps its inode, its mode and its earlier lines.
+    @Test(arguments: ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/$$/fd/2", "/dev/./stderr", "log-link"])
+    func standardErrorIsNeverReplaced(name: String) throws {
+        let fixture = try Fixture()
+        let log = try fixture.file("cron.log", "earlier run\n")
+        chmod(log, 0o644)
+        symlink("cron.log", fixture.directory.appendingPathComponent("log-link").path)
+        let before = Self.identity(log)
+        // `$$` is the shell's process, which `exec` turns into credwatch's: expanded by the shell.
+        let outcome =
+            name.contains("$")
+            ? try Self.shell(fixture, [], redirection: "--output \(name) 2>> cron.log")
+            : try Self.shell(fixture, ["--output", name], redirection: "2>> cron.log")
+        #expect(outcome.status == 2)
+        #expect(outcome.stdout.isEmpty)
+        #expect(Self.identity(log) == before)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.hasPrefix("earlier run\ncredwatch: "))
+        #expect(
+            text.contains("names one of credwatch's open descriptors; redirect with the shell instead")
+                || text.contains("is credwatch's standard error: refusing to replace it")
+        )
+        #expect(!text.contains("jdupont"))
+    }
+
+    @Test func standardErrorFileByNameIsRefused() throws {
+        let fixture = try Fixture()
+        let log = try fixture.file("cron.log", "earlier run\n")
+        let before = Self.identity(log)
+        let outcome = try Self.shell(fixture, ["--reset-list", log], redirection: "2>> cron.log")
+        #expect(outcome.status == 2)
+        #expect(Self.identity(log) == before)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.hasPrefix("earlier run\n"))
+        #expect(text.contains("--reset-list \(log) is credwatch's standard error: refusing to replace it"))
     }
 
     /// A FIFO is written in place: its reader gets the report, and it stays a FIFO.

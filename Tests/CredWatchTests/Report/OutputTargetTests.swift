@@ -29,9 +29,9 @@ import Testing
         return info.st_mode & 0o7777
     }
 
-    private func refusal(_ path: String) -> String? {
+    private func refusal(_ path: String, streams: StandardStreams = .current()) -> String? {
         do {
-            _ = try OutputTarget.resolve(path)
+            _ = try OutputTarget.resolve(path, streams: streams)
             return nil
         } catch {
             return error.message
@@ -39,8 +39,82 @@ import Testing
     }
 
     @Test func standardOutputSpellings() throws {
-        for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
-            #expect(try OutputTarget.resolve(name) == .standardOutput)
+        let pid = getpid()
+        for name in [
+            "-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/./stdout", "//dev/stdout", "/dev/../dev/stdout",
+            "/dev/fd/../fd/1", "/proc/\(pid)/fd/1", "/proc/thread-self/fd/1", "/proc/self/task/\(pid)/fd/1",
+        ] {
+            #expect(try OutputTarget.resolve(name) == .standardOutput, "\(name)")
+        }
+        try Self.withFolder { folder in
+            symlink("/dev/stdout", folder + "/out")
+            symlink("/dev/fd", folder + "/fd")
+            for name in [folder + "/out", folder + "/fd/1", folder + "/fd/../fd/1"] {
+                let target = try OutputTarget.resolve(name)
+                #expect(target == .standardOutput, "\(name)")
+            }
+        }
+    }
+
+    /// Every other descriptor of credwatch's, however spelled and whether open or not: the
+    /// file behind it is the shell's redirection (`2>>cron.log`, `< dump.txt`), never replaced.
+    @Test func otherDescriptorsAreRefused() throws {
+        let pid = getpid()
+        try Self.withFolder { folder in
+            symlink("/dev/stderr", folder + "/log")
+            symlink("/dev/stdin", folder + "/in")
+            symlink("/dev/fd", folder + "/fd")
+            symlink("/proc/self", folder + "/me")
+            let names = [
+                "/dev/stdin", "/dev/stderr", "/dev/fd/0", "/dev/fd/2", "/dev/fd/9", "/dev/fd/01", "/proc/self/fd/0",
+                "/proc/self/fd/2", "/proc/\(pid)/fd/2", "/proc/thread-self/fd/2", "/proc/\(pid)/task/\(pid)/fd/0",
+                "/dev/./stderr", "//dev/stdin", "/dev/../dev/stderr", "/dev/fd/../fd/0", "/proc/self/fd/./2",
+                folder + "/log", folder + "/in", folder + "/fd/2", folder + "/me/fd/0",
+            ]
+            for name in names {
+                #expect(
+                    refusal(name)
+                        == "\(name) names one of credwatch's open descriptors; redirect with the shell instead",
+                    "\(name)"
+                )
+            }
+            let created = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(created.sorted() == ["fd", "in", "log", "me"])
+        }
+    }
+
+    /// The file standard output is, by any other path, is standard output; the regular file
+    /// standard error is, by any path, is refused.
+    @Test func standardStreamsByIdentity() throws {
+        try Self.withFolder { folder in
+            #expect(FileManager.default.createFile(atPath: folder + "/cron.log", contents: Data("earlier\n".utf8)))
+            #expect(FileManager.default.createFile(atPath: folder + "/out.jsonl", contents: Data()))
+            try #require(mkfifo(folder + "/pipe", 0o600) == 0)
+            symlink("cron.log", folder + "/log-link")
+            link(folder + "/cron.log", folder + "/log-hard")
+            symlink("out.jsonl", folder + "/out-link")
+            let error = try #require(DeviceInode(path: folder + "/cron.log"))
+            let streams = StandardStreams(output: DeviceInode(path: folder + "/out.jsonl"), error: error)
+            for name in ["/cron.log", "/log-link", "/log-hard", "/./cron.log"] {
+                #expect(
+                    refusal(folder + name, streams: streams)
+                        == "\(folder + name) is credwatch's standard error: refusing to replace it"
+                )
+            }
+            #expect(try OutputTarget.resolve(folder + "/out.jsonl", streams: streams) == .standardOutput)
+            #expect(try OutputTarget.resolve(folder + "/out-link", streams: streams) == .standardOutput)
+            let piped = StandardStreams(output: DeviceInode(path: folder + "/pipe"))
+            #expect(try OutputTarget.resolve(folder + "/pipe", streams: piped) == .standardOutput)
+            // Other files are what they are.
+            #expect(
+                try OutputTarget.resolve(folder + "/pipe", streams: streams)
+                    == .special(path: folder + "/pipe", kind: .fifo)
+            )
+            #expect(
+                try OutputTarget.resolve(folder + "/out.jsonl", streams: piped)
+                    == .regularFile(path: folder + "/out.jsonl", file: folder + "/out.jsonl")
+            )
+            #expect(FileManager.default.contents(atPath: folder + "/cron.log") == Data("earlier\n".utf8))
         }
     }
 
