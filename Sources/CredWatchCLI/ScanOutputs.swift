@@ -35,7 +35,10 @@ struct ScanOutputs {
     /// The inputs and the configuration the run loads, and the state it keeps.
     private static func protectedFiles(of command: Scan) -> OutputGuard {
         var protected = OutputGuard()
-        for input in command.inputs.map(RawArguments.path) where !input.isStandardInput {
+        let inputs = command.inputs.map(RawArguments.path)
+        // No INPUT reads standard input too.
+        if inputs.isEmpty || inputs.contains(where: \.isStandardInput) { protected.protectStandardInput() }
+        for input in inputs where !input.isStandardInput {
             // Inputs are opened by their bytes (which need not be UTF-8): compared by identity.
             var info = stat()
             if input.status(&info) {

@@ -21,15 +21,18 @@ struct OutputPathTests {
         return info.st_mode & S_IFMT
     }
 
-    /// Runs `credwatch scan dump.txt` (the fixture's) through `sh -c` with `redirection` (`$0`
-    /// is the executable), in the fixture's folder.
-    private static func shell(_ fixture: Fixture, _ extra: [String], redirection: String) throws -> CLI.Outcome {
-        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+    /// Runs `credwatch scan dump.txt` (written afresh), or `credwatch scan INPUTS…`, through
+    /// `sh -c` with `redirection` (`$0` is the executable), in the fixture's folder.
+    private static func shell(
+        _ fixture: Fixture,
+        _ extra: [String],
+        inputs: [String]? = nil,
+        redirection: String
+    ) throws -> CLI.Outcome {
+        let inputs = try inputs ?? [fixture.file("dump.txt", ScanContractTests.combolist)]
         return try CLI.run(
-            [
-                "-c", "exec \"$0\" \"$@\" \(redirection)", CLI.executable.path, "scan", dump, "--accounts",
-                fixture.accounts, "--org", fixture.org,
-            ] + extra,
+            ["-c", "exec \"$0\" \"$@\" \(redirection)", CLI.executable.path, "scan"] + inputs
+                + ["--accounts", fixture.accounts, "--org", fixture.org] + extra,
             directory: fixture.directory,
             program: URL(fileURLWithPath: "/bin/sh")
         )
@@ -122,6 +125,40 @@ struct OutputPathTests {
         let text = try String(contentsOfFile: log, encoding: .utf8)
         #expect(text.hasPrefix("earlier run\n"))
         #expect(text.contains("--reset-list \(log) is credwatch's standard error: refusing to replace it"))
+    }
+
+    /// Standard input read as the input (`-`, or no INPUT) from a file: no output may name that
+    /// file, by its path or as a descriptor; the dump is left byte for byte, nothing scanned.
+    @Test(arguments: [
+        (["-"], "/dev/stdin"), ([], "/dev/stdin"), (["-"], "/dev/fd/0"), (["-"], "/proc/self/fd/0"),
+        ([], "dump.txt"), (["-"], "dump.txt"), ([], "./alias.txt"), (["-"], "/dev/./stdin"),
+    ])
+    func standardInputIsNeverReplaced(inputs: [String], output: String) throws {
+        let fixture = try Fixture()
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        symlink("dump.txt", fixture.directory.appendingPathComponent("alias.txt").path)
+        let before = Self.identity(dump)
+        let outcome = try Self.shell(fixture, ["--output", output], inputs: inputs, redirection: "< dump.txt")
+        #expect(outcome.status == 2)
+        #expect(outcome.stdout.isEmpty)
+        #expect(
+            outcome.stderr.contains("--output \(output) is the input (standard input): refusing to overwrite it")
+                || outcome.stderr.contains(
+                    "--output \(output) names one of credwatch's open descriptors; redirect with the shell instead"
+                )
+        )
+        #expect(Self.identity(dump) == before)
+        #expect(try String(contentsOfFile: dump, encoding: .utf8) == ScanContractTests.combolist)
+    }
+
+    /// Standard input still reads as an input, and another output is written.
+    @Test func standardInputFromAFileIsScanned() throws {
+        let fixture = try Fixture()
+        _ = try fixture.file("dump.txt", ScanContractTests.combolist)
+        let report = fixture.directory.appendingPathComponent("report.jsonl").path
+        let outcome = try Self.shell(fixture, ["--quiet", "--output", report], inputs: [], redirection: "< dump.txt")
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("\"account\":\"jdupont\""))
     }
 
     /// A FIFO is written in place: its reader gets the report, and it stays a FIFO.

@@ -57,6 +57,15 @@ public struct OutputGuard: Sendable {
         entries.append(Entry(role: role, path: path, location: .existing(identity), isFolder: isFolder))
     }
 
+    /// Protects the regular file that `descriptor` (standard input) is, for a run that reads it
+    /// (`credwatch scan - … < dump.txt`): an output naming that file by any path would replace the
+    /// input while it is read.
+    public mutating func protectStandardInput(descriptor: Int32 = STDIN_FILENO) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        protect(DeviceInode(info), path: "(standard input)", as: "the input", isFolder: false)
+    }
+
     /// Refuses an output that is a protected file, an existing file below a protected folder, or
     /// the same as another output (both standard output, or one file). `outputs` pairs each
     /// option (`--output`) with its target.

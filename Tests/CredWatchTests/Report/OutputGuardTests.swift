@@ -82,6 +82,34 @@ import Testing
         }
     }
 
+    /// The regular file standard input is, when the run reads it: by any path.
+    @Test func standardInputFile() throws {
+        try OutputTargetTests.withFolder { folder in
+            let dump = folder + "/dump.txt"
+            #expect(FileManager.default.createFile(atPath: dump, contents: Data("combo\n".utf8)))
+            symlink("dump.txt", folder + "/alias")
+            let descriptor = open(dump, O_RDONLY)
+            try #require(descriptor >= 0)
+            defer { close(descriptor) }
+            var protected = OutputGuard()
+            protected.protectStandardInput(descriptor: descriptor)
+            for path in [dump, folder + "/alias", folder + "/./dump.txt"] {
+                #expect(
+                    refusal(protected, path)
+                        == "--output \(path) is the input (standard input): refusing to overwrite it"
+                )
+            }
+            #expect(refusal(protected, folder + "/report.jsonl") == nil)
+            // A pipe or a terminal has no file to protect.
+            var pipeEnds: [Int32] = [0, 0]
+            try #require(pipe(&pipeEnds) == 0)
+            defer { for end in pipeEnds { close(end) } }
+            var piped = OutputGuard()
+            piped.protectStandardInput(descriptor: pipeEnds[0])
+            #expect(piped.entries.isEmpty)
+        }
+    }
+
     @Test func twoOutputsThatAreOne() throws {
         try OutputTargetTests.withFolder { folder in
             symlink(folder + "/report.csv", folder + "/alias.csv")
