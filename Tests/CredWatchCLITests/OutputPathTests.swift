@@ -282,6 +282,68 @@ struct OutputPathTests {
         }
     }
 
+    /// A new file in a folder of pattern packs the run loads (the shipped packs' folder, here a
+    /// copy named by CREDWATCH_PATTERNS; a `--patterns` folder) would be a broken pack for every
+    /// later run: refused, nothing created. Below an input folder a new file is still allowed.
+    @Test func newFileInALoadedPatternFolderIsRefused() throws {
+        let fixture = try Fixture()
+        let shipped = fixture.directory.appendingPathComponent("shipped")
+        try FileManager.default.createDirectory(at: shipped, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Patterns/health.toml"),
+            to: shipped.appendingPathComponent("health.toml")
+        )
+        let packs = fixture.directory.appendingPathComponent("packs")
+        try FileManager.default.createDirectory(
+            at: packs.appendingPathComponent("site"),
+            withIntermediateDirectories: true
+        )
+        let environment = ["CREDWATCH_PATTERNS": shipped.path]
+        func listing() throws -> [String] {
+            try FileManager.default.subpathsOfDirectory(atPath: fixture.directory.path).sorted()
+        }
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        let before = try listing()
+        for (option, output, extra) in [
+            ("--output", shipped.appendingPathComponent("x.toml").path, [String]()),
+            ("--summary", shipped.appendingPathComponent("run.json").path, []),
+            ("--reset-list", packs.appendingPathComponent("reset.csv").path, ["--patterns", packs.path]),
+            ("--output", packs.appendingPathComponent("site/report.toml").path, ["--patterns", packs.path]),
+        ] {
+            let outcome = try CLI.run(
+                ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, option, output] + extra,
+                environment: environment,
+                directory: fixture.directory
+            )
+            #expect(outcome.status == 2, "\(output)")
+            #expect(outcome.stderr.contains("\(option) \(output) lies inside the "), "\(output)")
+            #expect(outcome.stderr.contains("which every run loads: refusing to create a file there"))
+            #expect(outcome.stdout.isEmpty)
+            #expect(try listing() == before)
+        }
+        // The next run still loads its packs.
+        let next = try CLI.run(
+            ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--patterns", packs.path],
+            environment: environment
+        )
+        #expect(next.status == 1, "\(next.stderr)")
+        // Below an input folder, a new file is still allowed.
+        let dumps = fixture.directory.appendingPathComponent("dumps")
+        try FileManager.default.createDirectory(at: dumps, withIntermediateDirectories: false)
+        try ScanContractTests.combolist.write(
+            to: dumps.appendingPathComponent("combo.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let report = dumps.appendingPathComponent("report.jsonl").path
+        let inside = try CLI.run(
+            ["scan", dumps.path, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--output", report],
+            environment: environment
+        )
+        #expect(inside.status == 1, "\(inside.stderr)")
+        #expect(FileManager.default.fileExists(atPath: report))
+    }
+
     @Test func resetListSameAsOutputIsRefused() throws {
         let fixture = try Fixture()
         let report = fixture.directory.appendingPathComponent("report.csv").path

@@ -67,6 +67,38 @@ import Testing
         }
     }
 
+    /// A folder loaded whole (a pattern folder): no file below it, existing or new, at any depth
+    /// and through any link; an input folder still takes new files.
+    @Test func anyFileBelowALoadedFolder() throws {
+        try OutputTargetTests.withFolder { folder in
+            let packs = folder + "/packs"
+            try FileManager.default.createDirectory(atPath: packs + "/sub", withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: packs + "/clinical.toml", contents: Data()))
+            try #require(mkfifo(packs + "/pipe", 0o600) == 0)
+            symlink("packs/sub", folder + "/alias")
+            try FileManager.default.createDirectory(atPath: folder + "/dumps", withIntermediateDirectories: false)
+            var protected = OutputGuard()
+            protected.protect(packs, as: "the pattern pack", coversNewFiles: true)
+            protected.protect(folder + "/dumps", as: "the input", coversNewFiles: false)
+            #expect(
+                refusal(protected, packs + "/x.toml")
+                    == "--output \(packs)/x.toml lies inside the pattern pack folder \(packs), which every run "
+                    + "loads: refusing to create a file there"
+            )
+            #expect(refusal(protected, folder + "/alias/new.csv")?.contains("refusing to create a file there") == true)
+            #expect(refusal(protected, packs + "/sub/../y.toml") != nil)
+            #expect(
+                refusal(protected, packs + "/clinical.toml")
+                    == "--output \(packs)/clinical.toml lies inside the pattern pack folder \(packs): "
+                    + "refusing to overwrite it"
+            )
+            // Written in place, nothing created; and outside, or below an input folder, allowed.
+            #expect(refusal(protected, packs + "/pipe") == nil)
+            #expect(refusal(protected, folder + "/report.jsonl") == nil)
+            #expect(refusal(protected, folder + "/dumps/report.jsonl") == nil)
+        }
+    }
+
     @Test func protectedByIdentity() throws {
         try OutputTargetTests.withFolder { folder in
             let input = folder + "/input.txt"
