@@ -344,6 +344,67 @@ struct OutputPathTests {
         #expect(FileManager.default.fileExists(atPath: report))
     }
 
+    /// A folder the run cannot create files in fails at once (exit status 2), before the input
+    /// is even opened: the input is a FIFO nobody writes, which a scan would wait on. Run as
+    /// an unprivileged user (root may write in any folder).
+    @Test(arguments: ["--output", "--reset-list", "--summary"])
+    func unwritableFolderIsRefusedBeforeScanning(option: String) throws {
+        let fixture = try Fixture()
+        let locked = fixture.directory.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+        let existing = locked.appendingPathComponent("old.csv").path
+        #expect(FileManager.default.createFile(atPath: existing, contents: Data("old".utf8)))
+        chmod(existing, 0o666)
+        chmod(locked.path, 0o555)
+        let fifo = fixture.directory.appendingPathComponent("never.fifo").path
+        try #require(mkfifo(fifo, 0o666) == 0)
+        for output in [locked.appendingPathComponent("new.jsonl").path, existing] {
+            let arguments = ["scan", fifo, "--accounts", fixture.accounts, "--org", fixture.org, option, output]
+            let outcome =
+                geteuid() == 0
+                ? try CLI.run(
+                    ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable.path] + arguments,
+                    program: URL(fileURLWithPath: "/usr/bin/setpriv"),
+                    timeout: 30
+                )
+                : try CLI.run(arguments, timeout: 30)
+            #expect(outcome.status == 2, "\(outcome.stderr)")
+            #expect(
+                outcome.stderr.contains(
+                    "\(option) \(output): cannot create a file in the folder \(locked.path): Permission denied"
+                )
+            )
+            #expect(outcome.stdout.isEmpty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: locked.path) == ["old.csv"])
+        #expect(FileManager.default.contents(atPath: existing) == Data("old".utf8))
+    }
+
+    /// Root passes every permission check; a folder on a read-only file system (a read-only
+    /// tmpfs mounted in a private mount namespace) is refused all the same.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func readOnlyFileSystemIsRefusedBeforeScanning() throws {
+        let fixture = try Fixture()
+        let mounted = fixture.directory.appendingPathComponent("ro")
+        try FileManager.default.createDirectory(at: mounted, withIntermediateDirectories: false)
+        let fifo = fixture.directory.appendingPathComponent("never.fifo").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let output = mounted.appendingPathComponent("report.jsonl").path
+        let outcome = try CLI.run(
+            [
+                "--mount", "sh", "-c", "mount -t tmpfs -o ro tmpfs \"$0\" || exit 99; exec \"$@\"", mounted.path,
+                CLI.executable.path, "scan", fifo, "--accounts", fixture.accounts, "--org", fixture.org,
+                "--output", output,
+            ],
+            program: URL(fileURLWithPath: "/usr/bin/unshare"),
+            timeout: 30
+        )
+        try #require(outcome.status != 99, "no read-only mount possible here: \(outcome.stderr)")
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--output \(output): the folder \(mounted.path) is on a read-only file system"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
     @Test func resetListSameAsOutputIsRefused() throws {
         let fixture = try Fixture()
         let report = fixture.directory.appendingPathComponent("report.csv").path

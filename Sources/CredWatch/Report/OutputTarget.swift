@@ -106,14 +106,36 @@ public enum OutputTarget: Sendable, Equatable {
             case .special(let path, _): DeviceInode(path: path)
             case .regularFile(_, let file): DeviceInode(path: file)
             }
-        guard let identity else { return target }
+        guard let identity else {
+            if case .regularFile(_, let file) = target { try checkFolderTakesFiles(file, named: path) }
+            return target
+        }
         // Replacing it would take the file from under the shell's redirection (`2>>cron.log`).
         if identity == streams.error {
             throw OutputPathError("\(path) is credwatch's standard error: refusing to replace it")
         }
         // Written through the descriptor, as the shell opened it (`>>` appends).
         if identity == streams.output { return .standardOutput }
+        if case .regularFile(_, let file) = target { try checkFolderTakesFiles(file, named: path) }
         return target
+    }
+
+    /// The real folder of a regular-file output must take the temporary file and the rename:
+    /// found out now, not after hours of scanning. Root passes every permission check, so a
+    /// read-only file system is asked about too. (The delivery still handles a folder that
+    /// changes in the meantime: nothing written, exit status 2, the state untouched.)
+    private static func checkFolderTakesFiles(_ file: String, named path: String) throws(OutputPathError) {
+        let slash = file.lastIndex(of: "/") ?? file.startIndex
+        let folder = slash == file.startIndex ? "/" : String(file[..<slash])
+        var system = statvfs()
+        if statvfs(folder, &system) == 0 && system.f_flag & UInt(ST_RDONLY) != 0 {
+            throw OutputPathError("\(path): the folder \(folder) is on a read-only file system")
+        }
+        // The effective user's rights, as the write will have.
+        guard faccessat(AT_FDCWD, folder, W_OK | X_OK, AT_EACCESS) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw OutputPathError("\(path): cannot create a file in the folder \(folder): \(reason)")
+        }
     }
 
     /// Standard output for descriptor 1, refused for every other: replacing the file behind the

@@ -279,6 +279,25 @@ import Testing
         }
     }
 
+    /// A folder the user cannot create files in is found out when the path is resolved, not
+    /// after the scan. (Root passes the check: see the command-line tests.)
+    @Test(.enabled(if: geteuid() != 0, "root may create files in any folder"))
+    func unwritableFolderIsRefused() throws {
+        try Self.withFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder + "/locked", withIntermediateDirectories: false)
+            #expect(FileManager.default.createFile(atPath: folder + "/locked/old.csv", contents: Data()))
+            chmod(folder + "/locked/old.csv", 0o666)
+            chmod(folder + "/locked", 0o555)
+            defer { chmod(folder + "/locked", 0o755) }
+            for name in ["/locked/new.jsonl", "/locked/old.csv"] {
+                #expect(
+                    refusal(folder + name)
+                        == "\(folder + name): cannot create a file in the folder \(folder)/locked: Permission denied"
+                )
+            }
+        }
+    }
+
     /// Writing a regular file fails with the path as given and where it really is.
     @Test func writeFailureNamesBothPaths() throws {
         try Self.withFolder { folder in
