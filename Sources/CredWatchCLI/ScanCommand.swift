@@ -10,9 +10,9 @@ struct Scan: ParsableCommand {
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
             Exit status: 0 nothing found and every input read; 1 findings reported; 2 fatal (bad \
-            arguments, unreadable accounts/profile/patterns, an output path that is a folder or one of \
-            the run's own files: nothing scanned); 3 nothing found but some input could not be read \
-            completely.
+            arguments, unreadable accounts/profile/patterns, an output path that is a folder, one of \
+            the run's own files or descriptors, or in a folder it cannot write: nothing scanned); 3 \
+            nothing found but some input could not be read completely.
             """
     )
 

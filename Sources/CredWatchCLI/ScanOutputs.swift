@@ -35,7 +35,10 @@ struct ScanOutputs {
     /// The inputs and the configuration the run loads, and the state it keeps.
     private static func protectedFiles(of command: Scan) -> OutputGuard {
         var protected = OutputGuard()
-        for input in command.inputs.map(RawArguments.path) where !input.isStandardInput {
+        let inputs = command.inputs.map(RawArguments.path)
+        // No INPUT reads standard input too.
+        if inputs.isEmpty || inputs.contains(where: \.isStandardInput) { protected.protectStandardInput() }
+        for input in inputs where !input.isStandardInput {
             // Inputs are opened by their bytes (which need not be UTF-8): compared by identity.
             var info = stat()
             if input.status(&info) {
@@ -51,9 +54,10 @@ struct ScanOutputs {
         }
         protected.protect(command.accounts, as: "the accounts export")
         if let org = command.org { protected.protect(org, as: "the organisation profile") }
-        for pack in command.patterns { protected.protect(pack, as: "the pattern pack") }
+        // A pattern folder is loaded whole: a new file there would be a pack for every later run.
+        for pack in command.patterns { protected.protect(pack, as: "the pattern pack", coversNewFiles: true) }
         if !command.noDefaultPatterns, let shipped = MatchContext.defaultPatternDirectory() {
-            protected.protect(shipped, as: "the shipped pattern packs")
+            protected.protect(shipped, as: "the shipped pattern packs", coversNewFiles: true)
         }
         if let key = command.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }
         for export in command.hashes { protected.protect(export, as: "the hash export") }

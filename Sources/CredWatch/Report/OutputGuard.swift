@@ -10,7 +10,9 @@
 /// Files are compared by device and inode (through symbolic and hard links); a file that does not
 /// exist yet by where it would be created (its folder's real path and its name). A protected
 /// folder also protects every existing file below it (the input walk, or the pattern loader,
-/// would read it): an output's real folders are compared with it up to `/`.
+/// would read it): an output's real folders are compared with it up to `/`. A folder whose every
+/// file is loaded, new ones included (a pattern folder), refuses any file below it, existing or
+/// not: a report there would break every later run.
 ///
 /// Paths are plain strings and identities plain (device, inode) pairs, so callers that already
 /// hold an open input can protect it by identity.
@@ -25,6 +27,9 @@ public struct OutputGuard: Sendable {
         public var location: Location
         /// A folder: existing files below it are protected too.
         public var isFolder: Bool
+        /// A folder whose every file is loaded (a pattern folder): no file may be created below
+        /// it either.
+        public var coversNewFiles: Bool
     }
 
     /// Where a protected or output file is.
@@ -38,23 +43,50 @@ public struct OutputGuard: Sendable {
 
     public init() {}
 
-    /// Protects the file or folder at `path` as `role`. A path that does not exist is protected by
-    /// where it would be created; one that cannot be resolved at all cannot be overwritten either.
-    public mutating func protect(_ path: String, as role: String) {
+    /// Protects the file or folder at `path` as `role` (with `coversNewFiles`, a folder protects
+    /// the files not created yet below it too). A path that does not exist is protected by where
+    /// it would be created; one that cannot be resolved at all cannot be overwritten either.
+    public mutating func protect(_ path: String, as role: String, coversNewFiles: Bool = false) {
         var info = stat()
         if stat(path, &info) == 0 {
             let isFolder = info.st_mode & S_IFMT == S_IFDIR
-            protect(DeviceInode(info), path: path, as: role, isFolder: isFolder)
+            protect(DeviceInode(info), path: path, as: role, isFolder: isFolder, coversNewFiles: coversNewFiles)
             return
         }
         guard let location = Self.missingLocation(path) else { return }
-        entries.append(Entry(role: role, path: path, location: .missing(location), isFolder: false))
+        entries.append(
+            Entry(role: role, path: path, location: .missing(location), isFolder: false, coversNewFiles: false)
+        )
     }
 
-    /// Protects the file (or with `isFolder`, the folder and what is below it) `identity`, named
-    /// `path` in messages.
-    public mutating func protect(_ identity: DeviceInode, path: String, as role: String, isFolder: Bool) {
-        entries.append(Entry(role: role, path: path, location: .existing(identity), isFolder: isFolder))
+    /// Protects the file (or with `isFolder`, the folder and what is below it; with
+    /// `coversNewFiles`, the files not created yet below it too) `identity`, named `path` in
+    /// messages.
+    public mutating func protect(
+        _ identity: DeviceInode,
+        path: String,
+        as role: String,
+        isFolder: Bool,
+        coversNewFiles: Bool = false
+    ) {
+        entries.append(
+            Entry(
+                role: role,
+                path: path,
+                location: .existing(identity),
+                isFolder: isFolder,
+                coversNewFiles: isFolder && coversNewFiles
+            )
+        )
+    }
+
+    /// Protects the regular file that `descriptor` (standard input) is, for a run that reads it
+    /// (`credwatch scan - … < dump.txt`): an output naming that file by any path would replace the
+    /// input while it is read.
+    public mutating func protectStandardInput(descriptor: Int32 = STDIN_FILENO) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        protect(DeviceInode(info), path: "(standard input)", as: "the input", isFolder: false)
     }
 
     /// Refuses an output that is a protected file, an existing file below a protected folder, or
@@ -76,7 +108,8 @@ public struct OutputGuard: Sendable {
         }
     }
 
-    /// Refuses `target` when it is a protected file, or an existing file below a protected folder.
+    /// Refuses `target` when it is a protected file, an existing file below a protected folder,
+    /// or a new file below a folder whose new files are protected too.
     public func check(_ target: OutputTarget, option: String) throws(OutputPathError) {
         guard let location = Self.location(of: target) else { return }
         func refuse(_ entry: Entry, inside: Bool) -> OutputPathError {
@@ -84,16 +117,22 @@ public struct OutputGuard: Sendable {
             return OutputPathError("\(option) \(target.path) \(relation) \(entry.path): refusing to overwrite it")
         }
         for entry in entries where entry.location == location { throw refuse(entry, inside: false) }
-        // A FIFO or device below an input folder is not read by the walk; a regular file is.
-        guard case .regularFile(_, let file) = target, case .existing = location else { return }
-        let folders = entries.filter(\.isFolder)
+        // A FIFO or device below an input folder is not read by the walk; a regular file is, and
+        // a new one below a folder that is loaded whole would be by the next run.
+        guard case .regularFile(_, let file) = target else { return }
+        let isNew = if case .missing = location { true } else { false }
+        let folders = entries.filter { $0.isFolder && (!isNew || $0.coversNewFiles) }
         guard !folders.isEmpty else { return }
         var folder = file
         while let slash = folder.lastIndex(of: "/") {
             folder = slash == folder.startIndex ? "/" : String(folder[..<slash])
             if let identity = DeviceInode(path: folder) {
                 for entry in folders where entry.location == .existing(identity) {
-                    throw refuse(entry, inside: true)
+                    guard isNew else { throw refuse(entry, inside: true) }
+                    throw OutputPathError(
+                        "\(option) \(target.path) lies inside \(entry.role) folder \(entry.path), which every run "
+                            + "loads: refusing to create a file there"
+                    )
                 }
             }
             if folder == "/" { break }

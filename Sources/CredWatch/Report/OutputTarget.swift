@@ -13,9 +13,36 @@ public struct OutputPathError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
+/// What credwatch's standard output and standard error are, so that an output naming the same
+/// file by another path is recognised.
+public struct StandardStreams: Sendable, Equatable {
+    /// Standard output's file when it is a regular file, a FIFO or a character device.
+    public var output: DeviceInode?
+    /// Standard error's file when it is a regular file.
+    public var error: DeviceInode?
+
+    public init(output: DeviceInode? = nil, error: DeviceInode? = nil) {
+        self.output = output
+        self.error = error
+    }
+
+    /// The process's descriptors 1 and 2 as they are now.
+    public static func current() -> StandardStreams {
+        func identity(_ descriptor: Int32, _ kinds: [mode_t]) -> DeviceInode? {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, kinds.contains(info.st_mode & S_IFMT) else { return nil }
+            return DeviceInode(info)
+        }
+        return StandardStreams(output: identity(1, [S_IFREG, S_IFIFO, S_IFCHR]), error: identity(2, [S_IFREG]))
+    }
+}
+
 /// Where a report or a reset list goes, decided before anything is scanned.
 ///
-/// - `-`, `/dev/stdout`, `/dev/fd/1` and `/proc/self/fd/1` are standard output, written as is.
+/// - `-`, `/dev/stdout`, `/dev/fd/1` and `/proc/self/fd/1` are standard output, written as is;
+///   so is any other spelling of them (`/dev/./stdout`, `//dev/stdout`, `/dev/../dev/stdout`, a
+///   link to them) and any path to the file standard output is (a regular file, a FIFO or a
+///   character device).
 /// - A FIFO, a character device (`/dev/null`, a terminal) or a socket is opened and written in
 ///   place: never replaced, never created.
 /// - Anything else is a regular file, existing or not: written to an owner-only temporary file in
@@ -25,7 +52,12 @@ public struct OutputPathError: Error, CustomStringConvertible, Equatable {
 /// Refused, each with a message naming the path: a folder; a block device; a dangling symbolic
 /// link; a path through a missing folder or a file; a symbolic link in a sticky world-writable
 /// folder (`/tmp`) owned by neither the running user nor the folder's owner (the rule of Linux's
-/// `fs.protected_symlinks`, which a rename of the resolved path would otherwise get around).
+/// `fs.protected_symlinks`, which a rename of the resolved path would otherwise get around); a
+/// path holding characters U+F780…U+F7FF, which stand for the bytes of an argument that is not
+/// UTF-8 (the file named would not be the file written); any other of credwatch's own
+/// descriptors (`/dev/stdin`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, `/proc/<pid>/fd/N`,
+/// however spelled, open or not), whose file would be replaced from under the shell's
+/// redirection; the regular file standard error is, by any path.
 public enum OutputTarget: Sendable, Equatable {
     case standardOutput
     /// A FIFO, character device or socket, opened at `path` when written.
@@ -40,9 +72,6 @@ public enum OutputTarget: Sendable, Equatable {
         case socket = "socket"
     }
 
-    /// The spellings of standard output.
-    public static let standardOutputNames: Set<String> = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
-
     /// The path as given (`-` for standard output).
     public var path: String {
         switch self {
@@ -51,11 +80,77 @@ public enum OutputTarget: Sendable, Equatable {
         }
     }
 
-    /// Decides what `path` is, without creating, opening or changing anything.
-    public static func resolve(_ path: String) throws(OutputPathError) -> OutputTarget {
-        if standardOutputNames.contains(path) { return .standardOutput }
+    /// Decides what `path` is, without creating, opening or changing anything. `streams` says what
+    /// credwatch's standard output and standard error are, to recognise them by other names.
+    public static func resolve(
+        _ path: String,
+        streams: StandardStreams = .current()
+    ) throws(OutputPathError) -> OutputTarget {
+        if path == "-" { return .standardOutput }
         guard !path.isEmpty else { throw OutputPathError("the output path is empty") }
+        // Not the bytes that were named: writing there would write a different file.
+        if path.unicodeScalars.contains(where: isRawByte) {
+            throw OutputPathError("\(rawBytesShown(path)) is not valid UTF-8: name the output with a UTF-8 path")
+        }
         guard !path.hasSuffix("/") else { throw OutputPathError("\(path) names a folder: name a file") }
+        // `/dev/./stdout`, `//dev/fd/2`, `/dev/../dev/stderr`: a descriptor even when it is not open.
+        if let normalised = PathResolver.lexicallyNormalised(path),
+            let number = PathResolver.ownDescriptor(named: normalised)
+        {
+            return try descriptor(number, named: path)
+        }
+        let target = try examine(path)
+        let identity: DeviceInode? =
+            switch target {
+            case .standardOutput: nil
+            case .special(let path, _): DeviceInode(path: path)
+            case .regularFile(_, let file): DeviceInode(path: file)
+            }
+        guard let identity else {
+            if case .regularFile(_, let file) = target { try checkFolderTakesFiles(file, named: path) }
+            return target
+        }
+        // Replacing it would take the file from under the shell's redirection (`2>>cron.log`).
+        if identity == streams.error {
+            throw OutputPathError("\(path) is credwatch's standard error: refusing to replace it")
+        }
+        // Written through the descriptor, as the shell opened it (`>>` appends).
+        if identity == streams.output { return .standardOutput }
+        if case .regularFile(_, let file) = target { try checkFolderTakesFiles(file, named: path) }
+        return target
+    }
+
+    /// The real folder of a regular-file output must take the temporary file and the rename:
+    /// found out now, not after hours of scanning. Root passes every permission check, so a
+    /// read-only file system is asked about too. (The delivery still handles a folder that
+    /// changes in the meantime: nothing written, exit status 2, the state untouched.)
+    private static func checkFolderTakesFiles(_ file: String, named path: String) throws(OutputPathError) {
+        let slash = file.lastIndex(of: "/") ?? file.startIndex
+        let folder = slash == file.startIndex ? "/" : String(file[..<slash])
+        var system = statvfs()
+        if statvfs(folder, &system) == 0 && system.f_flag & UInt(ST_RDONLY) != 0 {
+            throw OutputPathError("\(path): the folder \(folder) is on a read-only file system")
+        }
+        // The effective user's rights, as the write will have.
+        guard faccessat(AT_FDCWD, folder, W_OK | X_OK, AT_EACCESS) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw OutputPathError("\(path): cannot create a file in the folder \(folder): \(reason)")
+        }
+    }
+
+    /// Standard output for descriptor 1, refused for every other: replacing the file behind the
+    /// descriptor would destroy what the shell redirected (`2>>cron.log`, `< dump.txt`).
+    private static func descriptor(_ number: String, named path: String) throws(OutputPathError) -> OutputTarget {
+        guard number == "1" else {
+            throw OutputPathError(
+                "\(path) names one of credwatch's open descriptors; redirect with the shell instead"
+            )
+        }
+        return .standardOutput
+    }
+
+    /// What the file at `path` is, its symbolic links followed.
+    private static func examine(_ path: String) throws(OutputPathError) -> OutputTarget {
         var info = stat()
         if stat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
@@ -65,9 +160,11 @@ public enum OutputTarget: Sendable, Equatable {
                 throw OutputPathError("\(path) is a block device: refusing to write a report onto it")
             case S_IFIFO, S_IFCHR, S_IFSOCK:
                 // Opened in place by its path (the kernel follows the links, `/dev/fd/N` included);
-                // only the symbolic-link rule is checked here.
-                if case .refused(let reason) = PathResolver.resolve(path, followingLinksSafely: true) {
-                    throw OutputPathError(reason)
+                // only the symbolic-link rule and the descriptors are checked here.
+                switch PathResolver.resolve(path, followingLinksSafely: true) {
+                case .refused(let reason): throw OutputPathError(reason)
+                case .descriptor(let number): return try descriptor(number, named: path)
+                default: break
                 }
                 let kind: SpecialKind =
                     switch info.st_mode & S_IFMT {
@@ -82,6 +179,8 @@ public enum OutputTarget: Sendable, Equatable {
                     return .regularFile(path: path, file: file)
                 case .existing, .missing:
                     throw OutputPathError("\(path) changed while it was being examined")
+                case .descriptor(let number):
+                    return try descriptor(number, named: path)
                 case .refused(let reason):
                     throw OutputPathError(reason)
                 case .failed(let failedPath, let code):
@@ -97,6 +196,8 @@ public enum OutputTarget: Sendable, Equatable {
         switch PathResolver.resolve(path, followingLinksSafely: true) {
         case .missing(let file):
             return .regularFile(path: path, file: file)
+        case .descriptor(let number):
+            return try descriptor(number, named: path)
         case .refused(let reason):
             throw OutputPathError(reason)
         case .failed(let failedPath, let code) where code == ENOENT:
@@ -108,6 +209,26 @@ public enum OutputTarget: Sendable, Equatable {
         case .existing:
             throw OutputPathError("\(path) changed while it was being examined")
         }
+    }
+
+    /// The characters that stand for the bytes 0x80…0xFF of a command-line argument that is not
+    /// valid UTF-8 (one each, as Python's `surrogateescape`).
+    public static let rawByteCharacters: ClosedRange<UInt32> = 0xF780...0xF7FF
+
+    static func isRawByte(_ scalar: Unicode.Scalar) -> Bool { rawByteCharacters.contains(scalar.value) }
+
+    /// `path` for messages, each raw-byte character written `\xNN`.
+    static func rawBytesShown(_ path: String) -> String {
+        var shown = ""
+        for scalar in path.unicodeScalars {
+            if isRawByte(scalar) {
+                let byte = String(scalar.value - 0xF700, radix: 16, uppercase: true)
+                shown += "\\x" + byte
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
     }
 
     /// Writes `bytes` whole to the target (see the type's description for how).
@@ -220,6 +341,9 @@ enum PathResolver {
         case failed(path: String, code: Int32)
         /// A symbolic link that must not be followed (see `OutputTarget`).
         case refused(String)
+        /// One of the process's own descriptors (`/proc/<pid>/fd/N`, reached through `/dev/stderr`,
+        /// `/dev/fd/N`…): its link names the file behind it, which is not the path named.
+        case descriptor(String)
     }
 
     /// Links followed before giving up, as Linux's `MAXSYMLINKS`.
@@ -249,6 +373,7 @@ enum PathResolver {
                 return .failed(path: candidate, code: code)
             }
             if info.st_mode & S_IFMT == S_IFLNK {
+                if isOwnDescriptorFolder(resolved) { return .descriptor(component) }
                 links += 1
                 guard links <= maxLinks else { return .failed(path: candidate, code: ELOOP) }
                 if followingLinksSafely, let reason = unsafeLink(candidate, info, in: folder) {
@@ -265,6 +390,61 @@ enum PathResolver {
             resolved.append(component)
         }
         return .existing(joined(resolved))
+    }
+
+    /// `/proc/<pid>/fd` or `/proc/<pid>/task/<tid>/fd` of this process (the real path of
+    /// `/proc/self/fd`, `/dev/fd`, `/proc/thread-self/fd`).
+    private static func isOwnDescriptorFolder(_ folder: [String]) -> Bool {
+        guard folder.count == 3 || folder.count == 5, folder[0] == "proc", folder[1] == String(getpid()),
+            folder.last == "fd"
+        else { return false }
+        return folder.count == 3 || (folder[2] == "task" && isNumber(folder[3]))
+    }
+
+    /// The descriptor that `path` (absolute, without `.`, `..` or empty components) names as one
+    /// of the process's own (`/dev/stdin`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`,
+    /// `/proc/<pid>/fd/N`, `/proc/thread-self/fd/N`, `/proc/<pid>/task/<tid>/fd/N`), open or not;
+    /// nil for any other path.
+    static func ownDescriptor(named path: String) -> String? {
+        let parts = components(path)
+        switch parts.count {
+        case 2 where parts[0] == "dev":
+            return ["stdin": "0", "stdout": "1", "stderr": "2"][parts[1]]
+        case 3 where parts[0] == "dev" && parts[1] == "fd":
+            return isNumber(parts[2]) ? parts[2] : nil
+        case 4 where parts[0] == "proc" && ["self", "thread-self", String(getpid())].contains(parts[1]):
+            return parts[2] == "fd" && isNumber(parts[3]) ? parts[3] : nil
+        case 6 where parts[0] == "proc" && ["self", String(getpid())].contains(parts[1]):
+            return parts[2] == "task" && isNumber(parts[3]) && parts[4] == "fd" && isNumber(parts[5]) ? parts[5] : nil
+        default:
+            return nil
+        }
+    }
+
+    private static func isNumber(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// `path` made absolute, without empty or `.` components, each `..` taken as the real parent
+    /// of what precedes it (as the kernel does: `/dev/fd/..` is `/proc/<pid>`); nil when a folder
+    /// before a `..` cannot be resolved.
+    static func lexicallyNormalised(_ path: String) -> String? {
+        var normalised: [String] = []
+        if !path.hasPrefix("/") {
+            guard let cwd = currentDirectory() else { return nil }
+            normalised = components(cwd)
+        }
+        for component in components(path) {
+            guard component == ".." else {
+                normalised.append(component)
+                continue
+            }
+            guard let real = realpath(joined(normalised), nil) else { return nil }
+            normalised = components(String(cString: real))
+            free(real)
+            _ = normalised.popLast()
+        }
+        return joined(normalised)
     }
 
     /// Why the link `path` in `folder` must not be followed, or nil.

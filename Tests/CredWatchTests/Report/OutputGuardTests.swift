@@ -67,6 +67,38 @@ import Testing
         }
     }
 
+    /// A folder loaded whole (a pattern folder): no file below it, existing or new, at any depth
+    /// and through any link; an input folder still takes new files.
+    @Test func anyFileBelowALoadedFolder() throws {
+        try OutputTargetTests.withFolder { folder in
+            let packs = folder + "/packs"
+            try FileManager.default.createDirectory(atPath: packs + "/sub", withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: packs + "/clinical.toml", contents: Data()))
+            try #require(mkfifo(packs + "/pipe", 0o600) == 0)
+            symlink("packs/sub", folder + "/alias")
+            try FileManager.default.createDirectory(atPath: folder + "/dumps", withIntermediateDirectories: false)
+            var protected = OutputGuard()
+            protected.protect(packs, as: "the pattern pack", coversNewFiles: true)
+            protected.protect(folder + "/dumps", as: "the input", coversNewFiles: false)
+            #expect(
+                refusal(protected, packs + "/x.toml")
+                    == "--output \(packs)/x.toml lies inside the pattern pack folder \(packs), which every run "
+                    + "loads: refusing to create a file there"
+            )
+            #expect(refusal(protected, folder + "/alias/new.csv")?.contains("refusing to create a file there") == true)
+            #expect(refusal(protected, packs + "/sub/../y.toml") != nil)
+            #expect(
+                refusal(protected, packs + "/clinical.toml")
+                    == "--output \(packs)/clinical.toml lies inside the pattern pack folder \(packs): "
+                    + "refusing to overwrite it"
+            )
+            // Written in place, nothing created; and outside, or below an input folder, allowed.
+            #expect(refusal(protected, packs + "/pipe") == nil)
+            #expect(refusal(protected, folder + "/report.jsonl") == nil)
+            #expect(refusal(protected, folder + "/dumps/report.jsonl") == nil)
+        }
+    }
+
     @Test func protectedByIdentity() throws {
         try OutputTargetTests.withFolder { folder in
             let input = folder + "/input.txt"
@@ -79,6 +111,34 @@ import Testing
                 isFolder: false
             )
             #expect(refusal(protected, input)?.contains("is the input input.txt") == true)
+        }
+    }
+
+    /// The regular file standard input is, when the run reads it: by any path.
+    @Test func standardInputFile() throws {
+        try OutputTargetTests.withFolder { folder in
+            let dump = folder + "/dump.txt"
+            #expect(FileManager.default.createFile(atPath: dump, contents: Data("combo\n".utf8)))
+            symlink("dump.txt", folder + "/alias")
+            let descriptor = open(dump, O_RDONLY)
+            try #require(descriptor >= 0)
+            defer { close(descriptor) }
+            var protected = OutputGuard()
+            protected.protectStandardInput(descriptor: descriptor)
+            for path in [dump, folder + "/alias", folder + "/./dump.txt"] {
+                #expect(
+                    refusal(protected, path)
+                        == "--output \(path) is the input (standard input): refusing to overwrite it"
+                )
+            }
+            #expect(refusal(protected, folder + "/report.jsonl") == nil)
+            // A pipe or a terminal has no file to protect.
+            var pipeEnds: [Int32] = [0, 0]
+            try #require(pipe(&pipeEnds) == 0)
+            defer { for end in pipeEnds { close(end) } }
+            var piped = OutputGuard()
+            piped.protectStandardInput(descriptor: pipeEnds[0])
+            #expect(piped.entries.isEmpty)
         }
     }
 

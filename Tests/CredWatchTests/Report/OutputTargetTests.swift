@@ -29,9 +29,9 @@ import Testing
         return info.st_mode & 0o7777
     }
 
-    private func refusal(_ path: String) -> String? {
+    private func refusal(_ path: String, streams: StandardStreams = .current()) -> String? {
         do {
-            _ = try OutputTarget.resolve(path)
+            _ = try OutputTarget.resolve(path, streams: streams)
             return nil
         } catch {
             return error.message
@@ -39,8 +39,82 @@ import Testing
     }
 
     @Test func standardOutputSpellings() throws {
-        for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
-            #expect(try OutputTarget.resolve(name) == .standardOutput)
+        let pid = getpid()
+        for name in [
+            "-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/./stdout", "//dev/stdout", "/dev/../dev/stdout",
+            "/dev/fd/../fd/1", "/proc/\(pid)/fd/1", "/proc/thread-self/fd/1", "/proc/self/task/\(pid)/fd/1",
+        ] {
+            #expect(try OutputTarget.resolve(name) == .standardOutput, "\(name)")
+        }
+        try Self.withFolder { folder in
+            symlink("/dev/stdout", folder + "/out")
+            symlink("/dev/fd", folder + "/fd")
+            for name in [folder + "/out", folder + "/fd/1", folder + "/fd/../fd/1"] {
+                let target = try OutputTarget.resolve(name)
+                #expect(target == .standardOutput, "\(name)")
+            }
+        }
+    }
+
+    /// Every other descriptor of credwatch's, however spelled and whether open or not: the
+    /// file behind it is the shell's redirection (`2>>cron.log`, `< dump.txt`), never replaced.
+    @Test func otherDescriptorsAreRefused() throws {
+        let pid = getpid()
+        try Self.withFolder { folder in
+            symlink("/dev/stderr", folder + "/log")
+            symlink("/dev/stdin", folder + "/in")
+            symlink("/dev/fd", folder + "/fd")
+            symlink("/proc/self", folder + "/me")
+            let names = [
+                "/dev/stdin", "/dev/stderr", "/dev/fd/0", "/dev/fd/2", "/dev/fd/9", "/dev/fd/01", "/proc/self/fd/0",
+                "/proc/self/fd/2", "/proc/\(pid)/fd/2", "/proc/thread-self/fd/2", "/proc/\(pid)/task/\(pid)/fd/0",
+                "/dev/./stderr", "//dev/stdin", "/dev/../dev/stderr", "/dev/fd/../fd/0", "/proc/self/fd/./2",
+                folder + "/log", folder + "/in", folder + "/fd/2", folder + "/me/fd/0",
+            ]
+            for name in names {
+                #expect(
+                    refusal(name)
+                        == "\(name) names one of credwatch's open descriptors; redirect with the shell instead",
+                    "\(name)"
+                )
+            }
+            let created = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(created.sorted() == ["fd", "in", "log", "me"])
+        }
+    }
+
+    /// The file standard output is, by any other path, is standard output; the regular file
+    /// standard error is, by any path, is refused.
+    @Test func standardStreamsByIdentity() throws {
+        try Self.withFolder { folder in
+            #expect(FileManager.default.createFile(atPath: folder + "/cron.log", contents: Data("earlier\n".utf8)))
+            #expect(FileManager.default.createFile(atPath: folder + "/out.jsonl", contents: Data()))
+            try #require(mkfifo(folder + "/pipe", 0o600) == 0)
+            symlink("cron.log", folder + "/log-link")
+            link(folder + "/cron.log", folder + "/log-hard")
+            symlink("out.jsonl", folder + "/out-link")
+            let error = try #require(DeviceInode(path: folder + "/cron.log"))
+            let streams = StandardStreams(output: DeviceInode(path: folder + "/out.jsonl"), error: error)
+            for name in ["/cron.log", "/log-link", "/log-hard", "/./cron.log"] {
+                #expect(
+                    refusal(folder + name, streams: streams)
+                        == "\(folder + name) is credwatch's standard error: refusing to replace it"
+                )
+            }
+            #expect(try OutputTarget.resolve(folder + "/out.jsonl", streams: streams) == .standardOutput)
+            #expect(try OutputTarget.resolve(folder + "/out-link", streams: streams) == .standardOutput)
+            let piped = StandardStreams(output: DeviceInode(path: folder + "/pipe"))
+            #expect(try OutputTarget.resolve(folder + "/pipe", streams: piped) == .standardOutput)
+            // Other files are what they are.
+            #expect(
+                try OutputTarget.resolve(folder + "/pipe", streams: streams)
+                    == .special(path: folder + "/pipe", kind: .fifo)
+            )
+            #expect(
+                try OutputTarget.resolve(folder + "/out.jsonl", streams: piped)
+                    == .regularFile(path: folder + "/out.jsonl", file: folder + "/out.jsonl")
+            )
+            #expect(FileManager.default.contents(atPath: folder + "/cron.log") == Data("earlier\n".utf8))
         }
     }
 
@@ -117,6 +191,26 @@ import Testing
         }
     }
 
+    /// U+F780…U+F7FF stand for the raw bytes of an argument that is not UTF-8: writing the
+    /// path as text would write another file than the one named.
+    @Test func nonUTF8PathIsRefused() throws {
+        try Self.withFolder { folder in
+            #expect(
+                refusal(folder + "/report-\u{F7FF}\u{F780}.jsonl")
+                    == "\(folder)/report-\\xFF\\x80.jsonl is not valid UTF-8: name the output with a UTF-8 path"
+            )
+            #expect(refusal(folder + "/\u{F7C3}/report.jsonl")?.contains("is not valid UTF-8") == true)
+            // Just outside the range, and other non-ASCII names, are names like any other.
+            for name in ["r\u{F77F}.jsonl", "r\u{F800}.jsonl", "rapport-été.jsonl", "r\u{FFFD}.jsonl"] {
+                let path = folder + "/" + name
+                let target = try OutputTarget.resolve(path)
+                #expect(target == .regularFile(path: path, file: path))
+            }
+            let created = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(created.isEmpty)
+        }
+    }
+
     @Test(.enabled(if: geteuid() == 0, "creating a block device node needs root"))
     func blockDeviceIsRefused() throws {
         try Self.withFolder { folder in
@@ -182,6 +276,25 @@ import Testing
             // The running user's own link is followed.
             lchown(shared + "/report.jsonl", 0, 0)
             #expect(try OutputTarget.resolve(shared + "/report.jsonl").path == shared + "/report.jsonl")
+        }
+    }
+
+    /// A folder the user cannot create files in is found out when the path is resolved, not
+    /// after the scan. (Root passes the check: see the command-line tests.)
+    @Test(.enabled(if: geteuid() != 0, "root may create files in any folder"))
+    func unwritableFolderIsRefused() throws {
+        try Self.withFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder + "/locked", withIntermediateDirectories: false)
+            #expect(FileManager.default.createFile(atPath: folder + "/locked/old.csv", contents: Data()))
+            chmod(folder + "/locked/old.csv", 0o666)
+            chmod(folder + "/locked", 0o555)
+            defer { chmod(folder + "/locked", 0o755) }
+            for name in ["/locked/new.jsonl", "/locked/old.csv"] {
+                #expect(
+                    refusal(folder + name)
+                        == "\(folder + name): cannot create a file in the folder \(folder)/locked: Permission denied"
+                )
+            }
         }
     }
 
