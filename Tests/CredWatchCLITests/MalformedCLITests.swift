@@ -59,6 +59,66 @@ struct MalformedCLITests {
         #expect(outcome.stderr.contains("credwatch: warning: \(empty): empty file"))
     }
 
+    /// A sparse file of 20 GB (`truncate -s 20G`: nothing on disk) was read for minutes and
+    /// ended as complete, having decoded nothing: NUL bytes are dropped from text. It stops
+    /// 16 MiB in, named as not read, and the run is incomplete (exit 3). Terminated after two
+    /// minutes, failing the test, should reading it to its end come back.
+    @Test func sparseFileEndsAtOnceAsIncomplete() throws {
+        let fixture = try Fixture()
+        let path = try fixture.file("sparse.txt", "")
+        #expect(truncate(path, 20_000_000_000) == 0)
+
+        let outcome = try CLI.run(["scan", path, "--accounts", fixture.accounts, "--org", fixture.org], timeout: 120)
+
+        #expect(outcome.status == 3)
+        #expect(
+            outcome.stderr.contains(
+                "credwatch: error: \(path): only NUL bytes from offset 0 for 16 MiB (a sparse or zero-filled file?): "
+                    + "the rest is not read"
+            )
+        )
+        #expect(outcome.jsonLines.isEmpty)
+    }
+
+    /// A credential, 20 MiB of NUL bytes, another credential: the first is found, the file is
+    /// named, and the second is not read — what follows such a run is not looked for (that would
+    /// mean reading the whole run, without bound); the error tells the SOC to look at the file.
+    @Test func credentialAfterALongNulRunIsNotReadAndTheFileIsNamed() throws {
+        let fixture = try Fixture()
+        let after = "https://mediboard.clinique-exemple.fr/index.php:amartin:Apres-la-nuit2\n"
+        let bytes = Data(Self.leaked.utf8) + Data(count: 20 << 20) + Data(after.utf8)
+        let path = try fixture.file("nul.txt", data: bytes)
+
+        let outcome = try CLI.run(["scan", path, "--accounts", fixture.accounts, "--org", fixture.org], timeout: 120)
+
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.stderr.contains(
+                "credwatch: error: \(path): only NUL bytes from offset \(Self.leaked.utf8.count) for 16 MiB "
+                    + "(a sparse or zero-filled file?): the rest is not read"
+            )
+        )
+        let accounts = outcome.jsonLines.compactMap { $0["account"] as? String }
+        #expect(accounts == ["jdupont"])
+    }
+
+    /// Short NUL runs are text as before: NUL-separated fields and zero padding between lines
+    /// (a 1 MiB run) are read, and nothing is named.
+    @Test func shortNulRunsAreReadAsBefore() throws {
+        let fixture = try Fixture()
+        let fields = "https://mediboard.clinique-exemple.fr/index.php\0:jdupont\0\0:Fuite-cli1\n"
+        let after = "https://mediboard.clinique-exemple.fr/index.php:amartin:Apres-la-nuit2\n"
+        let bytes = Data(fields.utf8) + Data(count: 1 << 20) + Data(after.utf8)
+        let path = try fixture.file("padded.txt", data: bytes)
+
+        let outcome = try CLI.run(["scan", path, "--accounts", fixture.accounts, "--org", fixture.org], timeout: 120)
+
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("credwatch: errors 0, warnings 0"))
+        let accounts = outcome.jsonLines.compactMap { $0["account"] as? String }.sorted()
+        #expect(accounts == ["amartin", "jdupont"])
+    }
+
     /// A link back to its own folder leads to a folder already walked: counted as a duplicate
     /// path, not an error, and the scan is complete.
     @Test func symbolicLinkLoopIsADuplicateBesideTheFindings() throws {

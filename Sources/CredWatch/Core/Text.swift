@@ -161,6 +161,43 @@ public enum Bytes {
         return nil
     }
 
+    /// First index in `view` of a byte other than `byte`, eight bytes at a time. Little-endian:
+    /// the lowest differing byte of a word is the first one in memory.
+    @inline(__always)
+    static func firstIndex(notEqualTo byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
+        guard let base = view.baseAddress else { return nil }
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        var offset = 0
+        while offset + 8 <= view.count {
+            let difference = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ pattern
+            if difference != 0 { return offset + difference.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        while offset < view.count {
+            if base.load(fromByteOffset: offset, as: UInt8.self) != byte { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
+    /// Last index in `view` of a byte other than `byte`, eight bytes at a time from the end.
+    @inline(__always)
+    static func lastIndex(notEqualTo byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
+        guard let base = view.baseAddress else { return nil }
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        var end = view.count
+        while end >= 8 {
+            let difference = base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) ^ pattern
+            if difference != 0 { return end - 8 + (63 - difference.leadingZeroBitCount) / 8 }
+            end -= 8
+        }
+        while end > 0 {
+            end -= 1
+            if base.load(fromByteOffset: end, as: UInt8.self) != byte { return end }
+        }
+        return nil
+    }
+
     /// The high bit of each byte of `word` that is zero, and no other: exact, as no borrow
     /// crosses from one byte to the next (XOR a word with a repeated byte to find that byte).
     @inline(__always)

@@ -200,17 +200,20 @@ final class DecodeSession {
     /// stream that meets it; containers see it as their reader's `failure` and stop quietly.
     ///
     /// `depth` counts the containers (archives and compression layers) around the stream;
-    /// `seekable` is the stream's window in a file when it can be read at random.
+    /// `seekable` is the stream's window in a file when it can be read at random. Returns false
+    /// when the stream was left unread past some point on purpose (a document that turned into
+    /// a run of NUL bytes; reported): its container need not read the rest either.
+    @discardableResult
     func process(
         _ reader: ByteReader,
         _ name: StreamName,
         depth: Int,
         seekable: FileWindow? = nil,
         sizeHint: Int64? = nil
-    ) {
+    ) -> Bool {
         do throws(DecodeFault) {
             let head = try reader.sample(ContainerFormat.sniffLength)
-            if head.isEmpty { return }
+            if head.isEmpty { return true }
             let format = ContainerFormat.detect(head)
             // What is skipped here is content not read: an error (the input is incomplete).
             if format.isContainer && depth >= limits.maxNestingDepth {
@@ -218,7 +221,7 @@ final class DecodeSession {
                     name.locator,
                     "\(format.name) nested more than \(limits.maxNestingDepth) containers deep: not read"
                 )
-                return
+                return true
             }
             switch format {
             case .gzip:
@@ -242,16 +245,17 @@ final class DecodeSession {
                     // by name (and counted). A file the operator named is read whatever its name.
                     guard name.isNamedInput else {
                         diagnostics.skippedByName.add(1, ordering: .relaxed)
-                        return
+                        return true
                     }
                     role = .combolist
                 }
                 let document = Document(locator: name.locator, role: role)
-                try decoder.decode(reader, document: document, sizeHint: sizeHint)
+                return try decoder.decode(reader, document: document, sizeHint: sizeHint)
             }
         } catch {
             diagnostics.error(error.locator, error.reason)
         }
+        return true
     }
 
     /// Reads one archive member through `process`; returns its reader, whose `failure` tells
@@ -289,8 +293,10 @@ final class DecodeSession {
     ) throws(DecodeFault) {
         let inflater = try inflate(reader, wrapper, locator: name.locator)
         let content = ByteReader(inflater, pool: pool)
-        process(content, name.decompressed, depth: depth + 1)
-        guard content.failure == nil, !expansion.isExhausted else { return }
+        // A document stopped on purpose (a run of NUL bytes) leaves the rest of the layer unread:
+        // inflating it only to check its CRC would cost what stopping saved.
+        let isReadOn = process(content, name.decompressed, depth: depth + 1)
+        guard isReadOn, content.failure == nil, !expansion.isExhausted else { return }
         try content.drain()
         if inflater.ignoredTrailingData {
             diagnostics.warning(name.locator, "data after the end of the \(wrapper.name) stream ignored")

@@ -10,6 +10,15 @@ final class DocumentDecoder {
     /// holds a CR and no LF. Deciding from the start keeps the text streamed: a document whose
     /// first LF comes later than this is still split at CR.
     static let lineEndWindow = 64 << 10
+    /// A document that goes this far without a single byte other than NUL stops there, the rest
+    /// named as not read. NUL bytes are dropped from text, so such a run is read for nothing: a
+    /// sparse file (`truncate -s 20G`), a zero-filled disk image or a tar member of a sparse
+    /// terabyte would be read for minutes or hours without a line, and end as if complete.
+    /// Text holds short runs only — UTF-16 padding, NUL-separated fields, the zeroed slack of a
+    /// preallocated log or of a file carved from a disk (a cluster, a few MiB at most) — far
+    /// below this; and reading 16 MiB costs milliseconds, the same grace the compression-ratio
+    /// guard gives a member before judging it.
+    static let maxNulRun: Int64 = 16 << 20
     private let options: DecodeOptions
     private let diagnostics: Diagnostics
     private let consumer: any ChunkConsumer
@@ -39,15 +48,18 @@ final class DocumentDecoder {
     }
 
     /// Reads `reader` to its end as `document`. On a fault, the text read so far is delivered
-    /// before the fault is thrown.
-    func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) {
+    /// before the fault is thrown. Returns false when the document was stopped on purpose
+    /// before its end (a run of `maxNulRun` NUL bytes), which is reported here: the rest of the
+    /// stream need not be read by anyone.
+    @discardableResult
+    func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) -> Bool {
         let start = reader.position
         let head = try reader.sample(DocumentDecoder.lineEndWindow + 4)
-        guard !head.isEmpty else { return }
+        guard !head.isEmpty else { return true }
         let (encoding, markLength) = TextEncoding.detect(head)
         if encoding == .eightBit && TextEncoding.looksBinary(head) {
             diagnostics.warning(document.locator, "binary data, not text: skipped")
-            return
+            return true
         }
         let lineEnding = encoding.lineEnding(of: UnsafeRawBufferPointer(rebasing: head[markLength...]))
         reader.consume(markLength)
@@ -62,10 +74,15 @@ final class DocumentDecoder {
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
+        var nulRun = NulRunMeter(limit: DocumentDecoder.maxNulRun)
         do throws(DecodeFault) {
             while true {
-                let block = try reader.available()
+                var block = try reader.available()
                 if block.isEmpty { break }
+                // Measured on the bytes as stored, before they are transcoded: one comparison for
+                // a block that ends in text.
+                let stop = nulRun.measure(block, at: reader.position - start)
+                if let stop { block = UnsafeRawBufferPointer(rebasing: block[0..<stop]) }
                 if transcoder != nil {
                     // Line by line, so that each line's start in the UTF-16 bytes is known.
                     var done = 0
@@ -85,6 +102,15 @@ final class DocumentDecoder {
                     assembler.append(block)
                 }
                 reader.consume(block.count)
+                if stop != nil {
+                    assembler.finish(isComplete: false)
+                    diagnostics.error(
+                        document.locator,
+                        "only NUL bytes from offset \(nulRun.runStart ?? 0) for \(DocumentDecoder.maxNulRun >> 20) MiB "
+                            + "(a sparse or zero-filled file?): the rest is not read"
+                    )
+                    return false
+                }
             }
             if transcoder != nil {
                 let count = transcoder!.finish(into: transcoded)
@@ -98,6 +124,42 @@ final class DocumentDecoder {
             assembler.finish(isComplete: false)
             throw error
         }
+        return true
+    }
+}
+
+/// Measures, block by block, the run of NUL bytes a document ends with so far, to stop a
+/// document at `limit` NUL bytes in a row. A block whose last byte is not NUL ends any run in one
+/// comparison, so text pays nothing; the blocks of a run are tested eight bytes at a time.
+struct NulRunMeter {
+    let limit: Int64
+    /// Where the run of NUL bytes the document ends with started (its offset in the document),
+    /// or nil when the last byte measured is not NUL.
+    private(set) var runStart: Int64?
+
+    init(limit: Int64) {
+        self.limit = max(1, limit)
+    }
+
+    /// Measures the document's next `block`, at `offset`: returns where in the block the run
+    /// reaches `limit` (the document stops there), or nil when it does not. Blocks are no longer
+    /// than `limit` (a reader's buffer, against 16 MiB): a run that starts and ends inside one
+    /// block is then shorter than the limit, and only the runs at its ends are measured.
+    mutating func measure(_ block: UnsafeRawBufferPointer, at offset: Int64) -> Int? {
+        assert(block.count <= limit, "blocks are measured whole: none may hold a run longer than the limit")
+        guard let last = block.last else { return nil }
+        if let runStart {
+            let end = runStart + limit - offset
+            let firstData = Bytes.firstIndex(notEqualTo: 0, in: block) ?? block.count
+            if Int64(firstData) >= end { return Int(max(0, end)) }
+            if firstData == block.count { return nil }
+            self.runStart = nil
+        }
+        guard last == 0 else { return nil }
+        let start = offset + Int64(Bytes.lastIndex(notEqualTo: 0, in: block).map { $0 + 1 } ?? 0)
+        runStart = start
+        let end = start + limit - offset
+        return Int64(block.count) >= end ? Int(end) : nil
     }
 }
 

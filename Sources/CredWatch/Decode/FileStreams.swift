@@ -137,15 +137,24 @@ final class WindowStream: ByteStream {
     private(set) var offset: Int64 = 0
     /// Names the data in a message when the file turns out shorter than the window.
     private let locator: String
+    /// Raised by a read past the window's end, when the data was declared longer than the
+    /// window could be (an archive member whose recorded size runs past the archive's data);
+    /// nil when the window's end is the data's.
+    private let pastEnd: DecodeFault?
 
-    init(_ window: FileWindow, locator: String) {
+    init(_ window: FileWindow, locator: String, pastEnd: DecodeFault? = nil) {
         self.window = window
         self.locator = locator
+        self.pastEnd = pastEnd
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
         let remaining = window.length - offset
-        guard remaining > 0, !buffer.isEmpty else { return 0 }
+        guard !buffer.isEmpty else { return 0 }
+        guard remaining > 0 else {
+            if let pastEnd { throw pastEnd }
+            return 0
+        }
         let wanted = Int(min(Int64(buffer.count), remaining))
         let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
         let read = try window.file.read(into: target, at: window.start + offset)

@@ -58,6 +58,14 @@ struct ZipEntry {
         )
     }
 
+    /// Why a member whose recorded data runs past the archive's data (into its central
+    /// directory, or past its end) is read only up to there: `available` bytes of the declared
+    /// compressed size lie in the archive's data.
+    func overrunReason(available: Int64) -> String {
+        "member data runs past the archive's data (declared \(compressedSize) bytes, \(available) available): "
+            + "read as a truncated member"
+    }
+
     /// Encryption flag (traditional or strong encryption).
     var isEncrypted: Bool { flags & 0x0041 != 0 }
     var hasDataDescriptor: Bool { flags & 0x0008 != 0 }
@@ -165,6 +173,29 @@ struct ZipDirectory {
             }
         }
         return nil
+    }
+
+    /// Where the central directory starts in `bytes`, the last bytes of a zip stream read
+    /// forward (end records included): the end record (or its zip64 form just before the
+    /// locator) less the directory's recorded size, where a directory record (or the end
+    /// record, for an empty directory) is found. nil when `bytes` do not end with end records.
+    static func impliedStart(in bytes: [UInt8]) -> Int? {
+        let tailStart = max(0, bytes.count - (22 + 0xFFFF))
+        guard let found = endRecord(in: Array(bytes[tailStart...])) else { return nil }
+        let record = tailStart + found
+        var directoryEnd = record
+        var directorySize = Int64(bytes.littleEndian32(at: record + 12))
+        let zip64Record = record - 20 - 56
+        if zip64Record >= 0 && bytes.littleEndian32(at: record - 20) == ZipSignature.zip64Locator
+            && bytes.littleEndian32(at: zip64Record) == ZipSignature.zip64EndOfDirectory
+        {
+            directoryEnd = zip64Record
+            directorySize = Int64(clamping: bytes.littleEndian64(at: zip64Record + 40))
+        }
+        guard directorySize <= Int64(directoryEnd) else { return nil }
+        let start = directoryEnd - Int(directorySize)
+        guard start == record || bytes.littleEndian32(at: start) == ZipSignature.centralDirectory else { return nil }
+        return start
     }
 
     /// The offset of the last end record in `tail` whose comment reaches exactly to the end
@@ -349,6 +380,7 @@ extension DecodeSession {
                 entry,
                 in: archive,
                 shift: directory.shift,
+                dataEnd: directory.start,
                 name,
                 depth: depth,
                 ledger: &ledger
@@ -378,11 +410,13 @@ extension DecodeSession {
 
     /// Reads one member located through the central directory; a fault is the member's alone.
     /// `ledger` holds what the archive's members have read so far: a member whose data lies
-    /// there is not read, and what this one reads is added.
+    /// there is not read, and what this one reads is added. Members' data ends at `dataEnd`
+    /// (where the central directory starts).
     private func readDirectoryMember(
         _ entry: ZipEntry,
         in archive: FileWindow,
         shift: Int64,
+        dataEnd: Int64,
         _ name: StreamName,
         depth: Int,
         ledger: inout ZipDataLedger
@@ -412,11 +446,28 @@ extension DecodeSession {
             }
             let dataOffset =
                 headerOffset + 30 + Int64(header.littleEndian16(at: 26)) + Int64(header.littleEndian16(at: 28))
-            let data = archive.window(offset: dataOffset, length: entry.compressedSize)
+            // The data lies before the central directory: a recorded size that runs past it would
+            // read the directory and the end records as the member's (binary junk, hiding the
+            // text before them). What lies inside is read, as a truncated member.
+            let available = min(entry.compressedSize, max(0, dataEnd - dataOffset))
+            let overrun =
+                available < entry.compressedSize
+                ? DecodeFault(locator: memberName.locator, reason: entry.overrunReason(available: available)) : nil
+            let data = archive.window(offset: dataOffset, length: available)
             let dataStart = data.start - archive.start
             let span = headerOffset..<(dataStart + data.length)
             if ledger.overlaps(span) { return .overlapping }
-            let window = WindowStream(data, locator: memberName.locator)
+            if let overrun, entry.method == 0 {
+                // Stored data is all content: it is known now to be cut short.
+                diagnostics.error(overrun.locator, overrun.reason)
+            }
+            // Deflate data ends by itself: only a decompressor that needs more than lies inside
+            // finds the member cut short.
+            let window = WindowStream(
+                data,
+                locator: memberName.locator,
+                pastEnd: entry.method == 0 ? nil : overrun
+            )
             dataRead = window
             let stream: any ByteStream
             var inflater: InflateStream?
@@ -431,7 +482,8 @@ extension DecodeSession {
             }
             let checked = ChecksumStream(
                 stream,
-                expected: ZipIntegrity(checksum: entry.checksum, size: entry.size),
+                expected: overrun != nil && entry.method == 0
+                    ? nil : ZipIntegrity(checksum: entry.checksum, size: entry.size),
                 locator: memberName.locator
             )
             // A stored member is a window of the file: a zip inside it is read at random too.
@@ -532,6 +584,8 @@ extension DecodeSession {
         var inflater: InflateStream?
         var delimited: DescriptorDelimitedStream?
         var limited: LimitedStream?
+        /// The member's data runs past the archive's data: it is read up to the central directory.
+        var isCutShort = false
         let data: any ByteStream
         if entry.method == 8 {
             let stream = try inflate(reader, .raw, locator: memberName.locator)
@@ -542,13 +596,20 @@ extension DecodeSession {
             delimited = stream
             data = stream
         } else {
-            let stream = LimitedStream(reader, length: entry.compressedSize, locator: memberName.locator)
+            var length = entry.compressedSize
+            if let available = try storedDataBeforeDirectory(reader, entry) {
+                diagnostics.error(memberName.locator, entry.overrunReason(available: available))
+                length = available
+                isCutShort = true
+            }
+            let stream = LimitedStream(reader, length: length, locator: memberName.locator)
             limited = stream
             data = stream
         }
         let checked = ChecksumStream(
             data,
-            expected: entry.hasDataDescriptor ? nil : ZipIntegrity(checksum: entry.checksum, size: entry.size),
+            expected: entry.hasDataDescriptor || isCutShort
+                ? nil : ZipIntegrity(checksum: entry.checksum, size: entry.size),
             locator: memberName.locator
         )
         // A folder entry holds nothing to read; its data, if any, is only passed over.
@@ -579,7 +640,8 @@ extension DecodeSession {
                 return .lost
             }
         }
-        if entry.hasDataDescriptor {
+        // A member cut short at the central directory has no descriptor after it.
+        if entry.hasDataDescriptor && !isCutShort {
             let compressed = inflater?.compressedCount ?? delimited?.delivered ?? limited?.delivered ?? 0
             let descriptor = try readDataDescriptor(reader, entry: entry, compressedSize: compressed, memberName)
             if member.failure == nil,
@@ -589,6 +651,20 @@ extension DecodeSession {
             }
         }
         return .next
+    }
+
+    /// In a forward pass, the bytes of a stored member's declared data that come before the
+    /// archive's central directory, when the data runs past it: the stream then ends within the
+    /// declared size, and its last bytes are the directory and the end records. nil when the
+    /// data lies inside, or when that cannot be told (a member larger than a reader buffer is
+    /// found cut short only at the stream's end, as a truncated member).
+    private func storedDataBeforeDirectory(_ reader: ByteReader, _ entry: ZipEntry) throws(DecodeFault) -> Int64? {
+        let wanted = Int(min(entry.compressedSize, Int64(BufferPool.bufferSize)))
+        // `sample`: a stream that fails here fails for the member's reader too, after the bytes
+        // before the failure were delivered.
+        let view = try reader.sample(wanted)
+        guard view.count < wanted, reader.failure == nil else { return nil }
+        return ZipDirectory.impliedStart(in: Array(view)).map { Int64($0) }
     }
 
     /// Moves past the data of a member that is not read (encrypted, unsupported method).

@@ -257,6 +257,8 @@ struct ZipFixture {
         var hasWrongChecksum = false
         /// A compressed size the central directory records instead of the data's (a lie).
         var recordedCompressedSize: UInt32?
+        /// A compressed size the local header records instead of the data's (a lie).
+        var recordedLocalCompressedSize: UInt32?
 
         init(_ name: String, _ data: [UInt8], method: UInt16 = 8) {
             self.name = name
@@ -300,7 +302,10 @@ struct ZipFixture {
             out.append(member.method)
             out.append(UInt32(0x0021_0000))  // time, date
             out.append(descriptorOnly ? 0 : checksum)
-            out.append(member.isZip64 ? saturated : descriptorOnly ? 0 : UInt32(payload.count))
+            out.append(
+                member.isZip64
+                    ? saturated : descriptorOnly ? 0 : member.recordedLocalCompressedSize ?? UInt32(payload.count)
+            )
             out.append(member.isZip64 ? saturated : descriptorOnly ? 0 : UInt32(member.data.count))
             out.append(UInt16(name.count))
             out.append(UInt16(member.isZip64 ? 20 : 0))

@@ -187,6 +187,59 @@ struct ZipTests {
         #expect(harness.errors == ["credwatch: " + expected])
     }
 
+    /// A stored member whose recorded size runs past the archive's data (here into the central
+    /// directory and past the end) used to read the directory as its own data, be judged binary
+    /// junk and skipped with a warning: the credential in it was lost and the run complete.
+    /// What lies inside the archive's data is read, as a truncated member, and the member is
+    /// named (an error): through the directory, and in a forward pass, where the stream ends
+    /// inside the declared data and its last bytes show where the directory starts.
+    @Test(arguments: ZipReadMode.allCases, [false, true])
+    func storedMemberRunningPastTheArchivesDataIsReadUpToIt(mode: ZipReadMode, zip64EndRecords: Bool) {
+        var overrun = ZipFixture.Member("victim/Passwords.txt", passwords, method: 0)
+        let declared = UInt32(passwords.utf8.count + 100_000)
+        overrun.recordedCompressedSize = declared
+        overrun.recordedLocalCompressedSize = declared
+        var zip = ZipFixture([.init("before.txt", "a:1\n", method: 0), overrun])
+        zip.hasZip64EndRecords = zip64EndRecords
+        let harness = DecodeHarness()
+        mode.read(zip.build(), as: "over.zip", into: harness)
+        #expect(harness.collector.text(of: "over.zip!before.txt") == "a:1\n")
+        #expect(harness.collector.text(of: "over.zip!victim/Passwords.txt") == passwords)
+        #expect(
+            harness.errors == [
+                "credwatch: error: over.zip!victim/Passwords.txt: member data runs past the archive's data "
+                    + "(declared \(declared) bytes, \(passwords.utf8.count) available): read as a truncated member"
+            ]
+        )
+        #expect(harness.warnings.isEmpty)
+    }
+
+    /// Deflate data ends by itself: a deflated member whose recorded compressed size runs past
+    /// the archive's data is read whole without a word when its stream ends inside, and named
+    /// like a stored one when the decompressor needs more than lies inside (what it produced
+    /// until then is read). Through the directory: a forward pass never uses that size.
+    @Test(arguments: [ZipReadMode.centralDirectory, .centralDirectoryReadInPlace], InflateBackend.allCases)
+    func deflatedMemberRunningPastTheArchivesData(mode: ZipReadMode, backend: InflateBackend) {
+        let text = String(repeating: combo, count: 40)
+        var whole = ZipFixture.Member("whole.txt", passwords, method: 8)
+        whole.recordedCompressedSize = 1_000_000
+        var cut = ZipFixture.Member("cut.txt", text, method: 8)
+        let deflated = DecodeCompression.raw(Array(text.utf8))
+        cut.payload = Array(deflated.prefix(deflated.count / 2))
+        cut.recordedCompressedSize = 1_000_000
+        let harness = DecodeHarness(backend: backend)
+        mode.read(ZipFixture([whole, cut]).build(), as: "over.zip", into: harness)
+        #expect(harness.collector.text(of: "over.zip!whole.txt") == passwords)
+        let partial = harness.collector.text(of: "over.zip!cut.txt") ?? ""
+        #expect(!partial.isEmpty && text.hasPrefix(partial))
+        #expect(
+            harness.errors == [
+                "credwatch: error: over.zip!cut.txt: member data runs past the archive's data "
+                    + "(declared 1000000 bytes, \(deflated.count / 2) available): read as a truncated member"
+            ]
+        )
+    }
+
     @Test(arguments: InflateBackend.allCases)
     func truncatedZipFallsBackToTheForwardPass(backend: InflateBackend) {
         var zip = ZipFixture([.init("one.txt", "first:member\n"), .init("two.txt", combo)])

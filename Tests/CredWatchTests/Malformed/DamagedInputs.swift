@@ -230,13 +230,15 @@ extension MalformedCorpus {
         }
         let archive = ZipFixture(members).build()
         write(name, archive)
-        // Each member reads from its data to the archive's end, at most a buffer.
+        // Each member reads from its data to the central directory (where the archive's data
+        // ends), at most a buffer.
+        let directoryStart = members.reduce(0) { $0 + 30 + $1.name.utf8.count + 2 }
         var offset = 0
         var readSoFar = 0
         var read = 0
         for member in members where readSoFar <= archive.count + BufferPool.bufferSize {
             let dataOffset = offset + 30 + member.name.utf8.count
-            readSoFar += min(BufferPool.bufferSize, archive.count - dataOffset)
+            readSoFar += min(BufferPool.bufferSize, directoryStart - dataOffset)
             offset = dataOffset + 2
             read += 1
         }
