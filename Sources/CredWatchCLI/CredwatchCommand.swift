@@ -17,6 +17,7 @@ struct Credwatch: ParsableCommand {
         // Before any other thread starts: SIGINT/SIGTERM/SIGHUP end a run without leaving a
         // temporary file or changing the state.
         RunInterruption.install()
+        Terminal.reopenClosedStandardDescriptors()
         do {
             // The arguments as given, bytes that are not UTF-8 included (`RawArguments`).
             var command = try parseAsRoot(RawArguments.decoded.arguments)

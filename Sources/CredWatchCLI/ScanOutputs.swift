@@ -10,6 +10,9 @@ struct ScanOutputs {
 
     init(command: Scan) throws {
         report = try command.output.map { try Self.resolve($0, option: "--output") } ?? .standardOutput
+        if report == .standardOutput && Terminal.standardOutputWasClosed {
+            throw FatalError("standard output is closed: name the report's file with --output")
+        }
         resetList = try command.resetList.map { try Self.resolve($0, option: "--reset-list") }
         summary = try command.summary.map { try Self.resolve($0, option: "--summary") }
         var outputs: [(option: String, target: OutputTarget)] = [

@@ -3,6 +3,23 @@ import Foundation
 
 /// The few terminal facts the CLI needs.
 enum Terminal {
+    /// Standard output was closed when credwatch started (`>&-`): the report cannot go there.
+    nonisolated(unsafe) private(set) static var standardOutputWasClosed = false
+
+    /// Opens /dev/null on standard input, output or error when one is closed, before anything
+    /// else is opened: otherwise the first file credwatch opens (the state's lock) would take
+    /// descriptor 1, and the report would be written into it.
+    static func reopenClosedStandardDescriptors() {
+        for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            let opened = open("/dev/null", O_RDWR)
+            if opened >= 0 && opened != descriptor {
+                dup2(opened, descriptor)
+                close(opened)
+            }
+            if descriptor == 1 { standardOutputWasClosed = true }
+        }
+    }
+
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
     /// Columns of the terminal on `descriptor`, else $COLUMNS, else 120.

@@ -40,9 +40,13 @@ struct DeliveryGuaranteeTests {
     }()
 
     /// A good run after a failed one reports everything (the failed run recorded nothing).
-    private func expectNothingWasMarkedSeen(state: String, after failed: CLI.Outcome) throws {
+    private func expectNothingWasMarkedSeen(
+        state: String,
+        after failed: CLI.Outcome,
+        saysStateUnchanged: Bool = true
+    ) throws {
         #expect(failed.status == 2, "\(failed.stderr)")
-        #expect(failed.stderr.contains("the state was not changed"))
+        if saysStateUnchanged { #expect(failed.stderr.contains("the state was not changed")) }
         let next = try CLI.run(Self.scanArguments(state: state, ["--format", "jsonl"]))
         #expect(next.status == 1)
         #expect(Self.exposureKeys(next.stdoutText) == Self.allExposures)
@@ -81,6 +85,21 @@ struct DeliveryGuaranteeTests {
         #expect(failed.stderr.contains("cannot deliver the report to standard output"))
         #expect(failed.stderr.contains("No space left on device"))
         try expectNothingWasMarkedSeen(state: state, after: failed)
+    }
+
+    /// Standard output closed (`>&-`): the first file opened would have taken descriptor 1 (the
+    /// state's lock file got the report); the run refuses instead, and the state is not made.
+    @Test func closedStandardOutputIsRefused() throws {
+        let folder = try CLI.temporaryDirectory()
+        let state = folder.appendingPathComponent("state.db").path
+        let failed = try CLI.run(
+            ["-c", "exec \"$CREDWATCH\" \"$@\" >&-", "sh"] + Self.scanArguments(state: state, []),
+            program: URL(fileURLWithPath: "/bin/sh")
+        )
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("standard output is closed"))
+        #expect(!FileManager.default.fileExists(atPath: state))
+        try expectNothingWasMarkedSeen(state: state, after: failed, saysStateUnchanged: false)
     }
 
     /// A reader that closed the pipe (`| head -1` on a report larger than the pipe's buffer).

@@ -85,7 +85,9 @@ public func fuzzMatchContext(profile: OrganisationProfile, patternPaths: [String
     for (url, login) in records {
         Array(url.utf8).withUnsafeBytes { url in
             Array(login.utf8).withUnsafeBytes { login in
-                worker.credential(RawCredential(url: url, login: login, password: url, line: 1, offset: 0, family: .ulp))
+                worker.credential(
+                    RawCredential(url: url, login: login, password: url, line: 1, offset: 0, family: .ulp)
+                )
             }
         }
     }

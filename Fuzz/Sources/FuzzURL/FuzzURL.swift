@@ -54,7 +54,9 @@ public func fuzzURL(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         login.withUnsafeBytes { login in
             password.withUnsafeBytes { password in
                 var sink = MatchingSink(firstLine: 1, lineCount: 1)
-                sink.credential(RawCredential(url: raw, login: login, password: password, line: 1, offset: 0, family: .ulp))
+                sink.credential(
+                    RawCredential(url: raw, login: login, password: password, line: 1, offset: 0, family: .ulp)
+                )
                 sink.finish()
             }
         }

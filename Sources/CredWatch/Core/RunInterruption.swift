@@ -17,6 +17,10 @@ import Synchronization
 public enum RunInterruption {
     private static let finalStep = Mutex<Void>(())
     private static let installed = Atomic<Bool>(false)
+    /// Set once a deferred step completed: the run has delivered and committed, so a signal
+    /// that arrives now must not turn its exit status into 128 + N (which says "nothing was
+    /// recorded"); the run ends with its own status.
+    private static let completed = Atomic<Bool>(false)
 
     /// The signals that interrupt a run.
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
@@ -35,6 +39,7 @@ public enum RunInterruption {
             var received: Int32 = 0
             while sigwait(&waited, &received) != 0 {}
             finalStep.withLock { _ in
+                guard !completed.load(ordering: .acquiring) else { return }
                 SecureFile.removeStaged()
                 _exit(128 + received)
             }
@@ -47,6 +52,10 @@ public enum RunInterruption {
     public static func deferring<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure)
         -> Result
     {
-        try finalStep.withLock { (_) throws(Failure) -> Result in try body() }
+        try finalStep.withLock { (_) throws(Failure) -> Result in
+            let result = try body()
+            completed.store(true, ordering: .releasing)
+            return result
+        }
     }
 }

@@ -172,8 +172,10 @@ enum ComboLineParser {
             hasQuery = true
             break
         }
+        let inQueryValue = hasQuery && isInCredentialValue(line, colon: firstColon, from: urlPathStart)
         var candidate = firstColon
         var firstPlausible: Int?
+        var lastPlausible: Int?
         while let loginEnd = Bytes.index(of: ParseText.colon, in: line, from: candidate + 1) {
             // A login and a password must follow this colon for it to end the URL.
             guard loginEnd > candidate + 1, loginEnd + 1 < count else { break }
@@ -182,17 +184,46 @@ enum ComboLineParser {
             case .plausible:
                 if !hasQuery { return candidate }
                 if firstPlausible == nil { firstPlausible = candidate }
+                lastPlausible = candidate
                 if urlNames(login, in: Bytes.slice(line, 0..<candidate)) { return candidate }
             case .continuesURL:
                 break
             case .notInURL:
                 // No URL goes on past this colon: it is the last one that can end it.
-                return firstPlausible ?? candidate
+                return (inQueryValue ? lastPlausible : firstPlausible) ?? candidate
             }
             candidate = loginEnd
         }
-        return firstPlausible ?? firstColon
+        // A first colon inside a credential parameter's value (`login=alice:secret`) is the URL's
+        // own: the login is the last plausible field. With no plausible field at all, what follows the URL's
+        // colons stays in the URL rather than become a "login" (which would show a password).
+        return (inQueryValue ? lastPlausible : firstPlausible) ?? candidate
     }
+
+    /// Whether the colon at `colon` lies inside the value of a query parameter that carries
+    /// credentials (`?login=alice:secret`, Mediboard's form; `user=`, `pass=`…): such a colon is
+    /// the URL's own, whatever follows it.
+    private static func isInCredentialValue(_ line: UnsafeRawBufferPointer, colon: Int, from start: Int) -> Bool {
+        var index = colon - 1
+        while index >= start {
+            switch line[index] {
+            case 0x3D:
+                var nameStart = index
+                while nameStart > start && ![0x26, 0x3F, 0x23, 0x3B].contains(line[nameStart - 1]) { nameStart -= 1 }
+                let name = Bytes.slice(line, nameStart..<index)
+                return credentialParameters.contains { known in
+                    known.withUnsafeBytes { Bytes.equalsIgnoringASCIICase(name, $0) }
+                }
+            case 0x26, 0x3F, 0x23, ParseText.slash: return false
+            default: index -= 1
+            }
+        }
+        return false
+    }
+
+    private static let credentialParameters: [[UInt8]] = [
+        "login", "user", "username", "usr", "email", "mail", "pass", "password", "passwd", "pwd", "mdp",
+    ].map { Array($0.utf8) }
 
     private enum LoginShape { case plausible, continuesURL, notInURL }
 
@@ -204,7 +235,7 @@ enum ComboLineParser {
         for byte in field {
             switch byte {
             case ParseText.space, ParseText.tab, ParseText.pipe: return .notInURL
-            case ParseText.slash, 0x3F, 0x26, 0x3D: shape = .continuesURL
+            case ParseText.slash, 0x3F, 0x26, 0x3D, 0x23: shape = .continuesURL
             default: continue
             }
         }

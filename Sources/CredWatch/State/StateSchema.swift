@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// The state's tables, and the migrations that bring an older state up to date.
 enum StateSchema {
     /// Marks the SQLite file as a credwatch state ("CWST"), so that a state path pointing at
@@ -47,6 +53,32 @@ enum StateSchema {
         CREATE INDEX exposure_identities_by_identity ON exposure_identities(identity COLLATE NOCASE);
         """,
     ]
+
+    /// Refuses a file that is not a credwatch state by its first 100 bytes, before SQLite opens
+    /// it: opening is not read-only (switching the journal mode, or merely closing, would fold
+    /// another application's write-ahead log into its database). An empty file is a new state.
+    static func checkHeader(_ path: String) throws(ConfigurationError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }  // SQLite names the failure
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 100)
+        let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 100) }
+        guard count > 0 else { return }
+        let magic = Array("SQLite format 3".utf8) + [0]
+        guard count == 100, Array(header[0..<16]) == magic else {
+            throw ConfigurationError(
+                file: path,
+                message: "not a credwatch state file (not an SQLite database); refusing to modify it"
+            )
+        }
+        let application = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard application == UInt32(bitPattern: applicationID) else {
+            throw ConfigurationError(
+                file: path,
+                message: "not a credwatch state file (another SQLite database?); refusing to modify it"
+            )
+        }
+    }
 
     /// Inside the open transaction: refuses a database that is not a credwatch state, then
     /// applies the migrations it lacks, recording each in `schema_version`.

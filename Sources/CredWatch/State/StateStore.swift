@@ -83,6 +83,7 @@ public final class StateStore: Sendable {
         let timeout = options.lockTimeout.isFinite ? min(max(options.lockTimeout, 0), 86_400) : 0
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
         try PrivateFile.create(path)
+        try StateSchema.checkHeader(path)
         let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: Int32(timeout * 1000))
         try database.execute(
             """

@@ -198,6 +198,25 @@ struct ComboListTests {
         }
     }
 
+    /// A Mediboard URL carries `login=user:password`; whatever follows it on the line, the
+    /// password of the query never becomes the record's login (found by a probe: it was shown
+    /// in every report as an unknown account's login).
+    @Test(arguments: [
+        "https://dpi.example.test/mediboard/index.php?login=agarnier:S3cretQ7&m=dPhospi::",
+        "https://dpi.example.test/mediboard/index.php?login=agarnier:S3cretQ7&m=a:b",
+        "https://dpi.example.test/mediboard/index.php?login=agarnier:S3cretQ7#x:y",
+        "https://dpi.example.test/mediboard/index.php?login=agarnier:S3cretQ7:cmartin:pw2",
+    ])
+    func queryPasswordNeverBecomesTheLogin(line: String) {
+        let result = ParseFixture.parse(line + "\n", locator: "combo.txt")
+        #expect(!result.credentials.contains { $0.login.contains("S3cretQ7") })
+        if line.hasSuffix("cmartin:pw2") {
+            #expect(result.credentials.map(\.login) == ["cmartin"])
+            #expect(result.credentials.map(\.password) == ["pw2"])
+            #expect(result.credentials.first?.url.hasSuffix("login=agarnier:S3cretQ7") == true)
+        }
+    }
+
     @Test("A chunk: line numbers from firstLine, CRLF and LF mixed, junk counted")
     func chunk() {
         let text = "# header\r\nhttps://a.example.test/x:alice:pw1\r\n\nbob@mail.example:pw2\njunk line\n"

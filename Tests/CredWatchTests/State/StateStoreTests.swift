@@ -244,6 +244,20 @@ import Testing
         let error = #expect(throws: ConfigurationError.self) { try Self.openState(other) }
         #expect(error?.message.contains("not a credwatch state") == true)
         #expect(try Self.scalar(other, "SELECT count(*) FROM sqlite_master WHERE name = 'exposures'") == 0)
+
+        // Another application's database in write-ahead-log mode, with a log not yet folded in:
+        // refused from its header, before SQLite opens it (which would fold the log in).
+        let wal = folder.path + "/wal.db"
+        do {
+            _ = folder.file("wal.db", bytes: [])
+            let database = try SQLiteDatabase(path: wal, busyTimeoutMilliseconds: 1000)
+            try database.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+            let before = FileManager.default.contents(atPath: wal)
+            let logBefore = FileManager.default.contents(atPath: wal + "-wal")
+            #expect(throws: ConfigurationError.self) { try Self.openState(wal) }
+            #expect(FileManager.default.contents(atPath: wal) == before)
+            #expect(FileManager.default.contents(atPath: wal + "-wal") == logBefore)
+        }
     }
 
     @Test func theSchemaVersionIsRecordedAndANewerOneRefused() throws {
