@@ -115,13 +115,19 @@ public enum Bytes {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
-    /// `view` without leading and trailing ASCII whitespace and NUL bytes.
+    /// `view` without leading and trailing ASCII whitespace and NUL bytes, nor a leading UTF-8
+    /// byte-order mark.
     @inline(__always)
     public static func trimmed(_ view: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = view.baseAddress, !view.isEmpty else { return view }
         var start = 0
         var end = view.count
         while start < end && (isSpace(view[start]) || view[start] == 0) { start += 1 }
+        // A byte-order mark where a file's text was joined to another's (`cat a.txt b.txt` of
+        // files that start with one) is no part of the value.
+        if end - start >= 3 && view[start] == 0xEF && view[start + 1] == 0xBB && view[start + 2] == 0xBF {
+            start += 3
+        }
         while end > start && (isSpace(view[end - 1]) || view[end - 1] == 0) { end -= 1 }
         return UnsafeRawBufferPointer(start: base + start, count: end - start)
     }

@@ -239,6 +239,17 @@ final class DecodeSession {
             case .unsupported(let formatName, let command):
                 diagnostics.error(name.locator, "\(formatName): not read (not supported), pipe it in with `\(command)`")
             case .document:
+                // A zip with data before it (a self-extractor's stub, an advert, `cat x a.zip`):
+                // its first bytes are not a zip's, but its end record lies where a zip's does. The
+                // archive is read, then the bytes before it, as the document they are.
+                if depth == 0, let seekable, depth < limits.maxNestingDepth,
+                    let directory = try ZipDirectory.locate(in: seekable), directory.shift > 0
+                {
+                    try readZip(seekable, name, depth: depth)
+                    let before = seekable.window(offset: 0, length: directory.shift)
+                    let prefix = ByteReader(WindowStream(before, locator: name.locator), pool: pool)
+                    return process(prefix, name, depth: depth + 1, seekable: nil, sizeHint: before.length)
+                }
                 var role = options.classify(name.classification)
                 if role == .ignored {
                     // A stealer's browser history, screenshots or wallets: nothing of ours, skipped

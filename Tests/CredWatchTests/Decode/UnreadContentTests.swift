@@ -45,4 +45,23 @@ struct UnreadContentTests {
         #expect(harness.collector.locators == ["x.zip!a.txt"])
         #expect(harness.errors == ["credwatch: error: x.zip: 34 bytes after the end of the zip archive: not read"])
     }
+
+    /// Data before a zip (a self-extractor's stub, an advert line): the archive is still read
+    /// through its central directory, and the text before it too.
+    @Test(arguments: [ZipReadMode.centralDirectory, .centralDirectoryReadInPlace])
+    func zipAfterOtherDataIsReadWithIt(mode: ZipReadMode) {
+        let zip = ZipFixture([.init("in.txt", "inside@example.test:1\n")]).build()
+        for prefix in [
+            [0x58], Array("before@example.test:2\n".utf8), [0x4D, 0x5A] + [UInt8](repeating: 0x90, count: 600),
+        ] {
+            let harness = DecodeHarness()
+            mode.read(prefix + zip, as: "x.zip", into: harness)
+            #expect(harness.collector.locators.contains("x.zip!in.txt"))
+            #expect(harness.collector.text(of: "x.zip!in.txt") == "inside@example.test:1\n")
+            if prefix.count > 1 && prefix[0] == 0x62 {
+                #expect(harness.collector.text(of: "x.zip") == "before@example.test:2\n")
+            }
+            #expect(harness.errors.isEmpty)
+        }
+    }
 }

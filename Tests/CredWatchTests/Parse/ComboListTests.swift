@@ -198,6 +198,18 @@ struct ComboListTests {
         }
     }
 
+    /// Files that start with a byte-order mark, joined with `cat`: the marks inside the text are
+    /// no part of the lines they start.
+    @Test func byteOrderMarksOfJoinedFilesAreNoPartOfTheirLines() {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let bytes =
+            bom + Array("https://a.example.test/:first:one\r\n".utf8) + bom
+            + Array("https://b.example.test/:second:two\r\n".utf8)
+        let result = ParseFixture.parse(bytes: bytes, locator: "joined.txt")
+        #expect(result.credentials.map(\.url) == ["https://a.example.test/", "https://b.example.test/"])
+        #expect(result.credentials.map(\.login) == ["first", "second"])
+    }
+
     /// A Mediboard URL carries `login=user:password`; whatever follows it on the line, the
     /// password of the query never becomes the record's login (found by a probe: it was shown
     /// in every report as an unknown account's login).
