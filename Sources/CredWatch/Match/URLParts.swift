@@ -248,16 +248,24 @@ enum QuerySecret: Equatable {
     /// Parameter names whose value is a password or a bearer secret.
     static func isSecretName(_ name: UnsafeRawBufferPointer) -> Bool {
         switch name.count {
-        case 3: Bytes.equalsLowercased(name, "pwd") || Bytes.equalsLowercased(name, "mdp")
-        case 4: Bytes.equalsLowercased(name, "pass")
+        case 3:
+            Bytes.equalsLowercased(name, "pwd") || Bytes.equalsLowercased(name, "mdp")
+                || Bytes.equalsLowercased(name, "sid")
+        // `code`: an OAuth authorisation code; `ticket`: a CAS service ticket (both bearer secrets).
+        case 4: Bytes.equalsLowercased(name, "pass") || Bytes.equalsLowercased(name, "code")
         case 5: Bytes.equalsLowercased(name, "token")
         case 6:
             Bytes.equalsLowercased(name, "passwd") || Bytes.equalsLowercased(name, "secret")
-                || Bytes.equalsLowercased(name, "apikey")
-        case 7: Bytes.equalsLowercased(name, "api_key")
+                || Bytes.equalsLowercased(name, "apikey") || Bytes.equalsLowercased(name, "ticket")
+                || Bytes.equalsLowercased(name, "sessid")
+        case 7: Bytes.equalsLowercased(name, "api_key") || Bytes.equalsLowercased(name, "session")
         case 8: Bytes.equalsLowercased(name, "password") || Bytes.equalsLowercased(name, "id_token")
-        case 9: Bytes.equalsLowercased(name, "phpsessid") || Bytes.equalsLowercased(name, "sessionid")
-        case 10: Bytes.equalsLowercased(name, "motdepasse") || Bytes.equalsLowercased(name, "jsessionid")
+        case 9:
+            Bytes.equalsLowercased(name, "phpsessid") || Bytes.equalsLowercased(name, "sessionid")
+                || Bytes.equalsLowercased(name, "authtoken")
+        case 10:
+            Bytes.equalsLowercased(name, "motdepasse") || Bytes.equalsLowercased(name, "jsessionid")
+                || Bytes.equalsLowercased(name, "auth_token")
         case 12: Bytes.equalsLowercased(name, "mot_de_passe") || Bytes.equalsLowercased(name, "access_token")
         case 13: Bytes.equalsLowercased(name, "user_password") || Bytes.equalsLowercased(name, "refresh_token")
         default: false

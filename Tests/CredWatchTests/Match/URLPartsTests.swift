@@ -77,6 +77,11 @@ import Testing
             "https://h.example.test/cb?access_token=abc&state=1",
             "https://h.example.test/cb?access_token=[REDACTED]&state=1"
         ),
+        (
+            "https://sso.example.test/cas/login?ticket=ST-1-abc&service=x&sid=9f&code=oauth1&auth_token=t&session=s",
+            "https://sso.example.test/cas/login?ticket=[REDACTED]&service=x&sid=[REDACTED]&code=[REDACTED]"
+                + "&auth_token=[REDACTED]&session=[REDACTED]"
+        ),
         ("https://h.example.test/?password=", "https://h.example.test/?password="),
         ("android://hash==@com.example.pro/", "android://com.example.pro/"),
         ("https://h.example.test\\a\\b", "https://h.example.test/a/b"),
