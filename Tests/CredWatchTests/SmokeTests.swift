@@ -4,5 +4,6 @@ import Testing
 
 @Test func locatorParents() {
     #expect(Locator.parent(of: "a.zip!v/Passwords.txt") == "a.zip!v")
-    #expect(Locator.ancestors(of: "a.zip!v/P.txt") == ["a.zip!v", "a.zip", ""])
+    #expect(Locator.parent(of: "a.zip!P.txt") == "a.zip")
+    #expect(Locator.parent(of: "P.txt") == "")
 }

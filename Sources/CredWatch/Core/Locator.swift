@@ -27,16 +27,6 @@ public enum Locator {
         return String(locator[locator.index(after: cut)...])
     }
 
-    /// The folders holding `locator`, nearest first, ending with `` (the root).
-    public static func ancestors(of locator: String) -> [String] {
-        var result: [String] = []
-        var current = locator
-        while !current.isEmpty {
-            current = parent(of: current)
-            result.append(current)
-        }
-        return result
-    }
 }
 
 extension String {

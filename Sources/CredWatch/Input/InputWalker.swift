@@ -239,13 +239,13 @@ public final class InputWalker {
 
     /// The entries of the open directory (without `.` and `..`) sorted by name bytes; nil when it
     /// cannot be listed (reported).
-    private func listDirectory(_ directory: DirectoryHandle, locator: String) -> [[UInt8]]? {
+    private func listDirectory(_ directory: DirectoryHandle, locator: @autoclosure () -> String) -> [[UInt8]]? {
         // fdopendir takes the descriptor it is given: hand it a duplicate, the handle keeps its own.
         let copy = fcntl(directory.descriptor, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0, let stream = fdopendir(copy) else {
             let reason = errno
             if copy >= 0 { close(copy) }
-            reportUnreadable(locator, errorNumber: reason)
+            reportUnreadable(locator(), errorNumber: reason)
             return nil
         }
         defer { closedir(stream) }
@@ -253,7 +253,7 @@ public final class InputWalker {
         while true {
             errno = 0
             guard let entry = readdir(stream) else {
-                if errno != 0 { reportUnreadable(locator, errorNumber: errno) }
+                if errno != 0 { reportUnreadable(locator(), errorNumber: errno) }
                 break
             }
             let name = Self.name(of: entry)

@@ -283,10 +283,21 @@ private struct MachineDirectory {
         }
     }
 
-    /// The machine of the nearest folder that holds `path`.
+    /// How many folders up from a file its victim's system information is looked for. A
+    /// stealer's files sit a few levels below the victim folder (`FR[…]/Browsers/Chrome/Default/
+    /// Passwords.txt`); looking further would cost, for a file below a chain of thousands of
+    /// folders, a copy of its path per level.
+    static let maxFolderLevels = 32
+
+    /// The machine of the nearest folder that holds `path` (at most `maxFolderLevels` up).
     func machine(holding path: String) -> VictimMachine? {
-        for folder in Locator.ancestors(of: path) {
-            if let found = machineOfFolder[folder] { return found.machine }
+        var current = Substring(path)
+        for _ in 0..<Self.maxFolderLevels {
+            guard let cut = current.lastIndex(where: { $0 == "/" || $0 == "!" }) else {
+                return machineOfFolder[""]?.machine
+            }
+            current = current[..<cut]
+            if let found = machineOfFolder[String(current)] { return found.machine }
         }
         return nil
     }
