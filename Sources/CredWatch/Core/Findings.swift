@@ -287,9 +287,14 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
-    public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
+    /// `file:line` or `file`, as messages name a place.
+    public var location: String { Self.location(file: file, line: line) }
+
+    public var description: String { "\(location): \(message)" }
+
+    /// One spelling of a place in a configuration file, for errors and warnings alike.
+    static func location(file: String, line: Int?) -> String {
+        line.map { "\(file):\($0)" } ?? file
     }
 }
 
@@ -307,7 +312,7 @@ public struct ConfigurationWarning: Sendable, CustomStringConvertible, Equatable
     }
 
     /// `file:line` or `file`, as messages name a place.
-    public var location: String { line.map { "\(file):\($0)" } ?? file }
+    public var location: String { ConfigurationError.location(file: file, line: line) }
 
     public var description: String { "\(location): \(message)" }
 }
