@@ -59,7 +59,7 @@ struct ScanOutputs {
         if let org = command.org { protected.protect(org, as: "the organisation profile") }
         // A pattern folder is loaded whole: a new file there would be a pack for every later run.
         for pack in command.patterns { protected.protect(pack, as: "the pattern pack", coversNewFiles: true) }
-        if !command.noDefaultPatterns, let shipped = MatchContext.defaultPatternDirectory() {
+        if !command.noDefaultPatterns, let shipped = command.shippedPatternDirectory {
             protected.protect(shipped, as: "the shipped pattern packs", coversNewFiles: true)
         }
         if let key = command.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }

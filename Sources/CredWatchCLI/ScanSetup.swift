@@ -22,7 +22,7 @@ struct ScanSetup {
 
         var patternPaths: [String] = []
         if !command.noDefaultPatterns {
-            if let shipped = MatchContext.defaultPatternDirectory() {
+            if let shipped = command.shippedPatternDirectory {
                 patternPaths.append(shipped)
             } else {
                 diagnostics.note(
@@ -102,5 +102,12 @@ struct ScanSetup {
                 + "using a random key, so password fingerprints are not comparable across runs"
         )
         return PasswordFingerprinter.ephemeral()
+    }
+}
+
+extension Scan {
+    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
+    var shippedPatternDirectory: String? {
+        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
     }
 }

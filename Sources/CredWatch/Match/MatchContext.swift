@@ -47,20 +47,7 @@ public final class MatchContext: Sendable {
         checker: (any PasswordChecking)?,
         options: Options
     ) throws(ConfigurationError) {
-        var definitions = profile.platforms
-        for file in try Self.patternFiles(patternPaths) { definitions += try Self.loadPack(file) }
-        var firstDefinitions: [String: PlatformDefinition] = [:]
-        for definition in definitions {
-            if let first = firstDefinitions[definition.platform.id] {
-                let firstPlace = first.platform.origin + (first.line.map { ":\($0)" } ?? "")
-                throw ConfigurationError(
-                    file: definition.platform.origin,
-                    line: definition.line,
-                    message: "duplicate platform id '\(definition.platform.id)' (first defined at \(firstPlace))"
-                )
-            }
-            firstDefinitions[definition.platform.id] = definition
-        }
+        let definitions = try PatternPacks.definitions(profile: profile, packPaths: patternPaths)
 
         let profileFile = profilePath ?? "organisation profile"
         var machineName: CompiledRegex?
@@ -100,65 +87,5 @@ public final class MatchContext: Sendable {
             organisationName: profile.name,
             origin: profileFile
         )
-    }
-
-    /// Top-level keys a pack may have besides `[[platform]]` tables.
-    static let packKeys = ["platform", "description", "version"]
-
-    private static func loadPack(_ path: String) throws(ConfigurationError) -> [PlatformDefinition] {
-        let file = try TOMLFile(path: path)
-        try TOMLTableReader(file: file, table: file.root, scope: .root).rejectUnknownKeys(allowed: packKeys)
-        return try PlatformDefinition.readAll(from: file, isOrganisation: false)
-    }
-
-    /// `paths` with each folder replaced by the `*.toml` files in it, sorted by name.
-    static func patternFiles(_ paths: [String]) throws(ConfigurationError) -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ConfigurationError(file: path, message: "no such pattern file or folder")
-            }
-            guard isDirectory.boolValue else {
-                files.append(path)
-                continue
-            }
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: path)
-            } catch {
-                throw ConfigurationError(file: path, message: "cannot list the folder")
-            }
-            let folder = path.hasSuffix("/") ? path : path + "/"
-            files += names.filter { $0.hasSuffix(".toml") }.sorted().map { folder + $0 }
-        }
-        return files
-    }
-
-    /// Where the shipped packs are: `$CREDWATCH_PATTERNS` if set, else
-    /// `<executable's folder>/../share/credwatch/patterns`, else the repository's `Patterns/`
-    /// (found from this source file's path at build time); nil if none exists.
-    public static func defaultPatternDirectory() -> String? {
-        if let configured = ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"], !configured.isEmpty {
-            return configured
-        }
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            candidates.append(
-                executable.deletingLastPathComponent().appendingPathComponent("../share/credwatch/patterns")
-                    .standardized
-            )
-        }
-        var repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        for _ in 0..<4 { repository.deleteLastPathComponent() }
-        candidates.append(repository.appendingPathComponent("Patterns"))
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue
-            {
-                return candidate.path
-            }
-        }
-        return nil
     }
 }

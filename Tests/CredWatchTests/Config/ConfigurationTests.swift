@@ -192,7 +192,7 @@ import Testing
     @Test func missingPatternPathAndUnreadableFiles() {
         #expect(packError("").error == nil)
         let missing = MatchFixture.configurationError {
-            _ = try MatchContext.patternFiles(["/nonexistent/credwatch-patterns"])
+            _ = try PatternPacks.files(["/nonexistent/credwatch-patterns"])
         }
         #expect(missing?.file == "/nonexistent/credwatch-patterns")
         #expect(
@@ -206,13 +206,13 @@ import Testing
             folder.file("b.toml", "[[platform]]\nid = \"b\"\nseverity = \"low\"\nmatch = [\"b.example\"]\n")
             folder.file("a.toml", "[[platform]]\nid = \"a\"\nseverity = \"low\"\nmatch = [\"a.example\"]\n")
             folder.file("notes.txt", "not a pack")
-            let files = try MatchContext.patternFiles([folder.path])
+            let files = try PatternPacks.files([folder.path])
             #expect(files == [folder.path + "/a.toml", folder.path + "/b.toml"])
         }
     }
 
     @Test func defaultPatternDirectoryFindsTheRepositoryPacks() throws {
-        let directory = try #require(MatchContext.defaultPatternDirectory())
-        #expect(try MatchContext.patternFiles([directory]).contains { $0.hasSuffix("/health.toml") })
+        let directory = try #require(PatternPacks.shippedDirectory(configured: nil))
+        #expect(try PatternPacks.files([directory]).contains { $0.hasSuffix("/health.toml") })
     }
 }
