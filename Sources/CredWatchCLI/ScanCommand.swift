@@ -183,7 +183,11 @@ struct Scan: ParsableCommand {
         if showProgress { Terminal.clearProgress() }
 
         do {
-            try session.deliver(outcome, to: rendered(outcome.findings, to: outputs), summary: outputs.summary)
+            try session.deliver(
+                outcome,
+                to: rendered(outcome.findings, to: outputs, profile: setup.context.profile),
+                summary: outputs.summary
+            )
         } catch {
             // Nothing of this run was recorded as seen: the next run reports it again.
             throw FatalError("\(error); the state was not changed")
@@ -205,7 +209,7 @@ struct Scan: ParsableCommand {
     }
 
     /// The report (in the chosen format) and the reset list, rendered for delivery.
-    private func rendered(_ findings: [Finding], to outputs: ScanOutputs) -> [RunOutput] {
+    private func rendered(_ findings: [Finding], to outputs: ScanOutputs, profile: OrganisationProfile) -> [RunOutput] {
         let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
@@ -224,7 +228,7 @@ struct Scan: ParsableCommand {
                 RunOutput(
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
-                    bytes: ReportRenderer.resetList(findings)
+                    bytes: ReportRenderer.resetList(findings, serviceAccounts: profile.serviceAccounts)
                 )
             )
         }

@@ -11,6 +11,7 @@ import TOMLKit
 /// ad_domains = ["ad.groupe-exemple.fr"]        # user@ad-domain resolves by sAMAccountName
 /// machine_name = '^GEX-(PAR|LYO)-PC[0-9]{4}$'  # PCRE2, case-insensitive: the organisation's hostnames
 /// date_order = "dmy"                           # optional: PasswordLastSet dates dd/MM/yyyy ("dmy") or M/d/yyyy ("mdy")
+/// service_accounts = ["svc-*", "accueil.*"]    # optional: rotated by hand, never reset by the script
 /// [[platform]]                                 # see PlatformDefinition; isOrganisation = true
 /// ```
 public struct OrganisationProfile: Sendable {
@@ -26,9 +27,12 @@ public struct OrganisationProfile: Sendable {
     public var dateOrder: DateOrder?
     /// The profile's own `[[platform]]` tables.
     public var platforms: [PlatformDefinition]
+    /// Service and shared accounts (`service_accounts`): the reset list says to handle them by hand.
+    public var serviceAccounts: ServiceAccounts = .none
 
     static let keys = [
         "name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "date_order", "platform",
+        "service_accounts",
     ]
 
     public init(
@@ -88,6 +92,20 @@ public struct OrganisationProfile: Sendable {
             }
             profile.dateOrder = parsed
         }
+        var servicePatterns: [String] = []
+        for pattern in try reader.strings("service_accounts") {
+            let trimmed = pattern.trimmingASCIIWhitespace
+            guard !trimmed.isEmpty, trimmed.utf8.contains(where: { $0 != UInt8(ascii: "*") }) else {
+                throw reader.error(
+                    "service_accounts pattern '\(pattern)' would match every account: name the service accounts "
+                        + "(such as 'svc-*')",
+                    key: "service_accounts",
+                    value: pattern
+                )
+            }
+            servicePatterns.append(trimmed)
+        }
+        profile.serviceAccounts = ServiceAccounts(patterns: servicePatterns)
         profile.platforms = try PlatformDefinition.readAll(from: file, isOrganisation: true)
         return profile
     }

@@ -189,6 +189,17 @@ import Testing
         #expect(error?.message.hasPrefix("invalid date_order 'ymd'") == true)
     }
 
+    @Test func serviceAccountsAreReadAndChecked() throws {
+        let text = "name = \"X\"\nservice_accounts = [\"svc-*\", \" Accueil.* \"]\n"
+        let profile = try MatchFixture.withFile("org.toml", text) { try OrganisationProfile.load(path: $0) }
+        #expect(profile.serviceAccounts.patterns == ["svc-*", "accueil.*"])
+        #expect(profile.serviceAccounts.contains(Account(sam: "SVC-Backup")))
+        #expect(!profile.serviceAccounts.contains(Account(sam: "jdupont")))
+        let (_, error) = profileError("name = \"X\"\nservice_accounts = [\"**\"]\n")
+        #expect(error?.line == 2)
+        #expect(error?.message.contains("would match every account") == true)
+    }
+
     @Test func missingPatternPathAndUnreadableFiles() {
         #expect(packError("").error == nil)
         let missing = MatchFixture.configurationError {

@@ -221,11 +221,61 @@ import Testing
             .sighting(F.credential(account: F.disabledUser, login: "ancien.interne")),
         ])
         let text = ReportRenderer.resetList(findings).reportText
+        // The disabled account is listed too (its password must not come back when it is
+        // re-enabled); the account whose password changed since the theft is not.
         #expect(
-            text == "Identity,SamAccountName,UserPrincipalName,Mail,Severity,Reasons\r\n"
-                + "jdupont,jdupont,jean.dupont@clinique-exemple.fr,jean.dupont@clinique-exemple.fr,critical,"
+            text == "Identity,SamAccountName,UserPrincipalName,Mail,Enabled,Severity,Action,Reasons\r\n"
+                + "jdupont,jdupont,jean.dupont@clinique-exemple.fr,jean.dupont@clinique-exemple.fr,True,critical,reset,"
                 + "mediboard credential in 2 sources; webmail credential in 1 source; "
                 + "infected org machine GEX-PAR-PC0042\r\n"
+                + "\(F.accounts[F.disabledUser].identifier),\(F.accounts[F.disabledUser].sam ?? ""),"
+                + "\(F.accounts[F.disabledUser].upn ?? ""),\(F.accounts[F.disabledUser].mail ?? ""),False,"
+                + "\(findings.first { $0.directoryAccount == F.accounts[F.disabledUser] }?.severity.rawValue ?? "?"),"
+                + "reset-disabled,mediboard credential in 1 source\r\n"
+        )
+    }
+
+    /// The user of an infected organisation machine must change every password typed on it,
+    /// even when no credential of theirs was matched.
+    @Test func resetListNamesTheUserOfAnInfectedOrganisationMachine() {
+        let findings = F.aggregate([.machine(F.machine(folder: "logs.zip!FR[9]"))])
+        let text = ReportRenderer.resetList(findings).reportText
+        #expect(
+            text.hasSuffix(
+                "jdupont,jdupont,jean.dupont@clinique-exemple.fr,jean.dupont@clinique-exemple.fr,True,critical,reset,"
+                    + "infected org machine GEX-PAR-PC0042\r\n"
+            )
+        )
+    }
+
+    /// Service and shared accounts are listed for manual rotation, never for the script's reset.
+    @Test func serviceAccountsAreListedForManualHandling() {
+        let findings = F.aggregate([.sighting(F.credential(path: "dumps/combo.txt", line: 3))])
+        let byMail = ReportRenderer.resetList(findings, serviceAccounts: ServiceAccounts(patterns: ["JEAN.*@*"]))
+        #expect(byMail.reportText.contains(",True,high,manual,mediboard credential in 1 source"))
+        let other = ReportRenderer.resetList(findings, serviceAccounts: ServiceAccounts(patterns: ["svc-*"]))
+        #expect(other.reportText.contains(",True,high,reset,mediboard credential in 1 source"))
+    }
+
+    @Test func serviceAccountPatternsMatchWholeNames() {
+        let cases: [(String, String, Bool)] = [
+            ("svc-*", "svc-backup", true), ("svc-*", "xsvc-backup", false), ("*-adm", "jdupont-adm", true),
+            ("a?c", "abc", true), ("a?c", "ac", false), ("*a*b*c*", "xxaxxbxxcxx", true), ("*a*b*c", "abcb", false),
+            ("exact", "exact", true), ("exact", "exactly", false), ("**", "", true),
+        ]
+        for (pattern, name, expected) in cases {
+            #expect(
+                ServiceAccounts.glob(Array(pattern.utf8), matches: Array(name.utf8)) == expected,
+                "\(pattern) ~ \(name)"
+            )
+        }
+        // Linear, not exponential, on a hostile pattern.
+        let long = String(repeating: "a", count: 20_000)
+        #expect(
+            !ServiceAccounts.glob(
+                Array(String(repeating: "*a", count: 50).utf8) + [UInt8(ascii: "b")],
+                matches: Array(long.utf8)
+            )
         )
     }
 
@@ -236,7 +286,7 @@ import Testing
         let text = ReportRenderer.resetList(aggregator.findings()).reportText
         #expect(
             text.hasSuffix(
-                "'=cmd@clinique-exemple.fr,,'=cmd@clinique-exemple.fr,,critical,"
+                "'=cmd@clinique-exemple.fr,,'=cmd@clinique-exemple.fr,,True,critical,reset,"
                     + "mediboard credential in 1 source (password still current)\r\n"
             )
         )

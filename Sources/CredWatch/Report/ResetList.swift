@@ -1,0 +1,139 @@
+/// What the reset list (`--reset-list`) tells the operator to do with one account.
+public enum ResetAction: String, Sendable {
+    /// Set a random password, require a change at logon, end the sessions: the leaked password
+    /// stops working now, not at the next logon (which the attacker may be first to).
+    case reset
+    /// A disabled account: a random password only, so that re-enabling it later does not bring
+    /// the leaked password back.
+    case resetDisabled = "reset-disabled"
+    /// A service or shared account (the profile's `service_accounts`): resetting it would break
+    /// what runs with it, so its owner rotates the secret by hand.
+    case manual
+}
+
+extension ReportRenderer {
+    /// The accounts whose password must change, one row each with what to do and why (CSV ready
+    /// for PowerShell `Import-Csv`, read by `Samples/reset-accounts.ps1`):
+    /// - every account of a `force-reset` finding;
+    /// - a disabled account with a `credential` finding (`reset-disabled`);
+    /// - the user of an infected organisation machine (everything typed on it is exposed);
+    /// - accounts matching `serviceAccounts` get `manual` instead of a reset.
+    ///
+    /// `Identity` is the sAMAccountName when the export has it (what `Set-ADUser -Identity`
+    /// accepts), else the UPN or mail, which the script resolves with a filter.
+    public static func resetList(_ findings: [Finding], serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
+        let ordered = findings.sorted(by: Finding.reportOrder)
+        var rows: [Account: ResetRow] = [:]
+        for finding in ordered {
+            guard let account = finding.directoryAccount else { continue }
+            let listed =
+                finding.action == .forceReset || finding.kind == .infectedMachine
+                || (finding.kind == .credential && !account.isEnabled)
+            guard listed else { continue }
+            rows[account, default: ResetRow(account: account, severity: finding.severity)].add(finding)
+        }
+        var output: [UInt8] = []
+        CSV.appendRow(
+            ["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Enabled", "Severity", "Action", "Reasons"],
+            to: &output
+        )
+        let sorted = rows.values.sorted {
+            $0.severity != $1.severity ? $0.severity > $1.severity : $0.account.identifier < $1.account.identifier
+        }
+        for row in sorted {
+            let action: ResetAction =
+                serviceAccounts.contains(row.account)
+                ? .manual : row.account.isEnabled ? .reset : .resetDisabled
+            CSV.appendRow(
+                [
+                    row.account.identifier, row.account.sam ?? "", row.account.upn ?? "", row.account.mail ?? "",
+                    row.account.isEnabled ? "True" : "False", row.severity.rawValue, action.rawValue, row.reasons,
+                ],
+                to: &output
+            )
+        }
+        return output
+    }
+}
+
+/// One account of the reset list and why it is there.
+private struct ResetRow {
+    let account: Account
+    var severity: Severity
+    private var exposureReasons: [String] = []
+    private var machineLabels = Set<String>()
+
+    init(account: Account, severity: Severity) {
+        self.account = account
+        self.severity = severity
+    }
+
+    mutating func add(_ finding: Finding) {
+        severity = max(severity, finding.severity)
+        for machine in finding.machines where machine.isOrganisationMachine { machineLabels.insert(machine.label) }
+        guard finding.kind != .infectedMachine else { return }
+        let subject: String
+        switch finding.kind {
+        case .reuse: subject = "password reused on \(finding.host ?? "another site")"
+        case .credential, .cookie, .infectedMachine, .unknownAccount:
+            subject = finding.platform.map { "\($0) credential" } ?? "credential without URL"
+        }
+        let sources = finding.placesSeen == 1 ? "1 source" : "\(finding.placesSeen) sources"
+        let current = finding.passwordCurrent == true ? " (password still current)" : ""
+        exposureReasons.append("\(subject) in \(sources)\(current)")
+    }
+
+    /// Exposures in report order, then infected organisation machines by name.
+    var reasons: String {
+        (exposureReasons + machineLabels.sorted().map { "infected org machine \($0)" }).joined(separator: "; ")
+    }
+}
+
+/// The service and shared accounts of the profile (`service_accounts`): patterns with `*` and
+/// `?`, matched without regard to case against an account's sAMAccountName, UPN, mail and
+/// aliases. They are listed for manual handling, never reset by the script.
+public struct ServiceAccounts: Sendable, Equatable {
+    public let patterns: [String]
+
+    public static let none = ServiceAccounts(patterns: [])
+
+    public init(patterns: [String]) {
+        self.patterns = patterns.map { $0.lowercased() }
+    }
+
+    public func contains(_ account: Account) -> Bool {
+        guard !patterns.isEmpty else { return false }
+        let names = ([account.sam, account.upn, account.mail].compactMap { $0 } + account.aliases).map {
+            $0.lowercased()
+        }
+        return patterns.contains { pattern in names.contains { Self.glob(Array(pattern.utf8), matches: Array($0.utf8)) }
+        }
+    }
+
+    /// `*` any run of bytes, `?` one byte. Only the last `*` is retried, so the cost is at most
+    /// pattern × name, never exponential.
+    static func glob(_ pattern: [UInt8], matches name: [UInt8]) -> Bool {
+        var p = 0
+        var n = 0
+        var star: Int?
+        var resume = 0
+        while n < name.count {
+            if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == name[n]) {
+                p += 1
+                n += 1
+            } else if p < pattern.count && pattern[p] == UInt8(ascii: "*") {
+                star = p
+                p += 1
+                resume = n
+            } else if let star {
+                p = star + 1
+                resume += 1
+                n = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}
