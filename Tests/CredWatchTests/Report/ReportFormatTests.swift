@@ -173,12 +173,48 @@ import Testing
         let findings = F.aggregate(F.mixedRun)
         let text = ReportRenderer.render(findings, as: .table, options: options).reportText
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(lines.count == findings.count + 2)
+        // Header, rows, totals by severity and by action, the legend of the marks.
+        #expect(lines.count == findings.count + 4)
         for line in lines { #expect(line.count <= width, "\(line)") }
-        #expect(lines.first?.hasPrefix("SEVERITY") == true)
+        #expect(lines.first?.hasPrefix("SEV") == true)
         #expect(
-            lines.last.map(String.init) == Table.fitted("8 findings: 2 critical, 1 high, 3 medium, 2 low", width: width)
+            lines.dropLast(2).last.map(String.init)
+                == Table.fitted("8 findings: 2 critical, 1 high, 3 medium, 2 low", width: width)
         )
+        #expect(lines.dropLast().last.map(String.init) == Table.fitted(Table.todo(findings), width: width))
+        // Words of the fixed vocabulary are never cut: full or short, whole.
+        for line in lines.dropFirst().dropLast(3) {
+            let action = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
+            #expect(action.map { !$0.contains("…") } == true, "\(line)")
+        }
+    }
+
+    /// At 80 columns the table keeps what tells rows apart: whole actions, the tail of the
+    /// source path, disabled accounts marked, the reason, and a summary by action.
+    @Test func tableAtEightyColumnsShowsWhatTellsRowsApart() {
+        var options = ReportOptions()
+        options.terminalWidth = 80
+        let findings = F.aggregate(F.mixedRun + [.sighting(F.credential(account: F.disabledUser, login: "ancien"))])
+        let text = ReportRenderer.render(findings, as: .table, options: options).reportText
+        #expect(text.contains("reset    jdupont"))
+        #expect(text.contains("  !\(F.accounts[F.disabledUser].identifier.prefix(5))"))
+        #expect(text.contains("!account = disabled in the export"))
+        #expect(!text.contains("Samples…") && !text.contains("logs.z…"))
+        #expect(text.contains("to do: reset "))
+        var wide = ReportOptions()
+        wide.terminalWidth = 250
+        let full = ReportRenderer.render(findings, as: .table, options: wide).reportText
+        #expect(full.contains("force-reset"))
+        #expect(full.contains("account disabled"))
+        #expect(full.contains("infected org machine"))
+    }
+
+    @Test func todoCountsAccountsSessionsAndMachines() {
+        let findings = F.aggregate(F.mixedRun)
+        let todo = Table.todo(findings)
+        let resetAccounts = Set(findings.filter { $0.action == .forceReset }.compactMap(\.account)).count
+        #expect(todo.hasPrefix("to do: reset \(resetAccounts) account"))
+        #expect(todo.contains("review \(findings.count { $0.action == .review })"))
     }
 
     @Test func tableHasNoEscapesWithoutColourEvenFromHostileText() {
@@ -204,7 +240,12 @@ import Testing
         let csv = ReportRenderer.render([], as: .csv, options: ReportOptions()).reportText
         #expect(csv.split(separator: "\r\n").count == 1)
         let table = ReportRenderer.render([], as: .table, options: ReportOptions()).reportText
-        #expect(table.hasSuffix("0 findings: 0 critical, 0 high, 0 medium, 0 low\n"))
+        #expect(
+            table.hasSuffix(
+                "0 findings: 0 critical, 0 high, 0 medium, 0 low\n"
+                    + "to do: reset 0 accounts, revoke 0 sessions, reimage 0 machines, review 0\n"
+            )
+        )
     }
 
     // MARK: Reset list
