@@ -216,6 +216,12 @@ def build_logs(rng, ledger: Ledger, out: str) -> None:
         Cookie(f"www.{ORG_DOMAIN}", "/", False, 1767225600, "_ga", "GA1.2.1402938475.1730625734"),
     ]
     with_filler(rng, camille, "Camille", "Martin", 14, 25)
+    # Added after the filler is shuffled in, so the other victims' files stay as they were.
+    microsoft = Credential("https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+                           f"camille.martin@{ORG_DOMAIN}", "Teams-Bloc#2024")
+    microsoft_stranger = Credential("https://login.microsoftonline.com/common/login",
+                                    "leurre.m365@boite.example", "Stranger365!")
+    camille.credentials += [microsoft, microsoft_stranger]
     folder = sl.redline_folder_name(camille)
     ledger.plant("credential", "cmartin", "mediboard", mediboard_pw.login,
                  "RedLine Passwords.txt (UTF-8 BOM, CRLF), login is the account's mail", mediboard_pw,
@@ -226,6 +232,12 @@ def build_logs(rng, ledger: Ledger, out: str) -> None:
                  url_only, host=f"dpi.{ORG_DOMAIN}", password="Garnier77bloc", password_length=13)
     ledger.plant("cookie", None, "mediboard", None, "Session cookie (expiry 0, #HttpOnly_) in a RedLine cookie file",
                  session, host=MEDIBOARD, cookie_name="PHPSESSID")
+    ledger.plant("credential", "cmartin", "entra-id", microsoft.login,
+                 "Microsoft 365 (Entra ID) sign-in with the account's mail: the shipped identity pack makes it "
+                 "critical, force-reset (the profile names no identity_providers, so every provider counts as used)",
+                 microsoft, host="login.microsoftonline.com", severity="critical")
+    ledger.decoy("A stranger's login on the Microsoft 365 sign-in, shared by every tenant: nothing, never an "
+                 "unknown account", login=microsoft_stranger.login)
     ledger.decoy("Look-alike cookie domain (hyphen instead of dot)", cookie_domain=".clinique-exemple-fr.example",
                  host="clinique-exemple-fr.example")
     ledger.decoy("Cookie for a host that merely starts with the platform's name",

@@ -7,7 +7,7 @@ import Testing
 /// failed run had found and not delivered.
 @Suite("delivery before state")
 struct DeliveryGuaranteeTests {
-    /// The bundled samples: 21 exposures of every kind.
+    /// The bundled samples: 22 exposures of every kind.
     static let samples = CLI.samples.appendingPathComponent("logs").path
 
     private static func scanArguments(state: String, _ extra: [String]) -> [String] {

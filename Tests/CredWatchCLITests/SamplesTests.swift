@@ -24,7 +24,7 @@ struct SamplesTests {
         #expect(!expected.isEmpty)
         for planted in expected {
             let found = findings.contains { finding in
-                for key in ["kind", "account", "platform", "login"] {
+                for key in ["kind", "account", "platform", "login", "severity"] {
                     guard let want = planted[key] as? String else { continue }
                     guard let have = finding[key] as? String, have.lowercased() == want.lowercased() else {
                         return false

@@ -12,6 +12,7 @@ import TOMLKit
 /// machine_name = '^GEX-(PAR|LYO)-PC[0-9]{4}$'  # PCRE2, case-insensitive: the organisation's hostnames
 /// date_order = "dmy"                           # optional: PasswordLastSet dates dd/MM/yyyy ("dmy") or M/d/yyyy ("mdy")
 /// service_accounts = ["svc-*", "accueil.*"]    # optional: rotated by hand, never reset by the script
+/// identity_providers = ["entra", "okta"]       # optional: the identity providers it uses (else all)
 /// [[platform]]                                 # see PlatformDefinition; isOrganisation = true
 /// ```
 public struct OrganisationProfile: Sendable {
@@ -25,14 +26,17 @@ public struct OrganisationProfile: Sendable {
     /// How the account export writes dates with the year last (`date_order`); nil: as the
     /// export's own values show.
     public var dateOrder: DateOrder?
+    /// The identity providers the organisation uses (`identity_providers`); nil: every one is
+    /// assumed used. A credential on a provider left out is lowered to high (see `TriageRules`).
+    public var identityProviders: Set<IdentityProvider>?
     /// The profile's own `[[platform]]` tables.
     public var platforms: [PlatformDefinition]
     /// Service and shared accounts (`service_accounts`): the reset list says to handle them by hand.
     public var serviceAccounts: ServiceAccounts = .none
 
     static let keys = [
-        "name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "date_order", "platform",
-        "service_accounts",
+        "name", "email_domains", "netbios_domains", "ad_domains", "machine_name", "date_order", "identity_providers",
+        "platform", "service_accounts",
     ]
 
     public init(
@@ -42,6 +46,7 @@ public struct OrganisationProfile: Sendable {
         adDomains: [String] = [],
         machineNamePattern: String? = nil,
         dateOrder: DateOrder? = nil,
+        identityProviders: Set<IdentityProvider>? = nil,
         platforms: [PlatformDefinition] = []
     ) {
         self.name = name
@@ -50,6 +55,7 @@ public struct OrganisationProfile: Sendable {
         self.adDomains = adDomains
         self.machineNamePattern = machineNamePattern
         self.dateOrder = dateOrder
+        self.identityProviders = identityProviders
         self.platforms = platforms
     }
 
@@ -106,6 +112,21 @@ public struct OrganisationProfile: Sendable {
             servicePatterns.append(trimmed)
         }
         profile.serviceAccounts = ServiceAccounts(patterns: servicePatterns)
+        if reader.table["identity_providers"] != nil {
+            var providers: Set<IdentityProvider> = []
+            for name in try reader.strings("identity_providers") {
+                guard let provider = IdentityProvider(name: name) else {
+                    throw reader.error(
+                        "unknown identity provider '\(name)' in identity_providers (expected one of: "
+                            + "\(IdentityProvider.names))",
+                        key: "identity_providers",
+                        value: name
+                    )
+                }
+                providers.insert(provider)
+            }
+            profile.identityProviders = providers
+        }
         profile.platforms = try PlatformDefinition.readAll(from: file, isOrganisation: true)
         return profile
     }

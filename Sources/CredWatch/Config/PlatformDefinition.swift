@@ -13,7 +13,9 @@ import TOMLKit
 ///          "*/dana-na/", "android:com.example.pro"]
 /// regex = ['^https?://[^/]+/mediboard/index\.php']
 /// confidence = "high"              # optional: high | medium | low (of the pattern itself)
-/// category = "patient-data"        # optional, free text
+/// category = "patient-data"        # optional, free text; "identity" marks an identity provider
+/// provider = "entra"               # with category = "identity" only, and then required:
+///                                  # one of IdentityProvider's names
 /// source = "where the pattern comes from"   # optional, free text
 /// ```
 public struct PlatformDefinition: Sendable {
@@ -31,7 +33,7 @@ public struct PlatformDefinition: Sendable {
     var matchEntries: [MatchEntry]
     var regexes: [CompiledRegex]
 
-    static let keys = ["id", "name", "severity", "match", "regex", "confidence", "category", "source"]
+    static let keys = ["id", "name", "severity", "match", "regex", "confidence", "category", "provider", "source"]
 
     /// Reads every `[[platform]]` table of `file`; `isOrganisation` for the profile's own.
     static func readAll(from file: TOMLFile, isOrganisation: Bool) throws(ConfigurationError) -> [PlatformDefinition] {
@@ -82,7 +84,8 @@ public struct PlatformDefinition: Sendable {
             name: name,
             severity: severity,
             origin: reader.file.path,
-            isOrganisation: isOrganisation
+            isOrganisation: isOrganisation,
+            identityProvider: try Self.identityProvider(id: id, category: category, reader: reader)
         )
 
         matchEntries = []
@@ -104,6 +107,36 @@ public struct PlatformDefinition: Sendable {
         if matchEntries.isEmpty && regexes.isEmpty {
             throw reader.error("platform '\(id)' has no 'match' or 'regex' entry")
         }
+    }
+
+    /// The platform's `provider`: required with `category = "identity"`, refused without it,
+    /// and one of the known names.
+    private static func identityProvider(id: String, category: String?, reader: TOMLTableReader)
+        throws(ConfigurationError) -> IdentityProvider?
+    {
+        let isIdentity = category?.trimmingASCIIWhitespace.lowercased() == IdentityProvider.category
+        guard let name = try reader.string("provider") else {
+            guard !isIdentity else {
+                throw reader.error(
+                    "platform '\(id)' has category \"identity\" but no 'provider' (one of: \(IdentityProvider.names))",
+                    key: "category"
+                )
+            }
+            return nil
+        }
+        guard isIdentity else {
+            throw reader.error(
+                "'provider' is only for identity providers: platform '\(id)' needs category = \"identity\"",
+                key: "provider"
+            )
+        }
+        guard let provider = IdentityProvider(name: name) else {
+            throw reader.error(
+                "unknown identity provider '\(name)' (expected one of: \(IdentityProvider.names))",
+                key: "provider"
+            )
+        }
+        return provider
     }
 
     private static func isValidID(_ id: String) -> Bool {

@@ -91,14 +91,32 @@ public struct Platform: Sendable, Hashable {
     public var origin: String
     /// Defined by the organisation profile (wins over shipped packs when both match).
     public var isOrganisation: Bool
+    /// The identity provider this platform is a sign-in page of (`provider`), nil for others.
+    public var identityProvider: IdentityProvider?
+    /// False when the profile's `identity_providers` leaves this platform's provider out.
+    public var isIdentityProviderInUse: Bool
 
-    public init(id: String, name: String, severity: Severity, origin: String, isOrganisation: Bool) {
+    public init(
+        id: String,
+        name: String,
+        severity: Severity,
+        origin: String,
+        isOrganisation: Bool,
+        identityProvider: IdentityProvider? = nil,
+        isIdentityProviderInUse: Bool = true
+    ) {
         self.id = id
         self.name = name
         self.severity = severity
         self.origin = origin
         self.isOrganisation = isOrganisation
+        self.identityProvider = identityProvider
+        self.isIdentityProviderInUse = isIdentityProviderInUse
     }
+
+    /// For an identity provider's platform, whether the organisation uses that provider; nil
+    /// for every other platform.
+    public var identityProviderInUse: Bool? { identityProvider == nil ? nil : isIdentityProviderInUse }
 }
 
 /// Which identity key resolved a login to an account.

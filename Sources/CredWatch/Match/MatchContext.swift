@@ -47,7 +47,14 @@ public final class MatchContext: Sendable {
         checker: (any PasswordChecking)?,
         options: Options
     ) throws(ConfigurationError) {
-        let definitions = try PatternPacks.definitions(profile: profile, packPaths: patternPaths)
+        var definitions = try PatternPacks.definitions(profile: profile, packPaths: patternPaths)
+        if let used = profile.identityProviders {
+            for index in definitions.indices {
+                if let provider = definitions[index].platform.identityProvider, !used.contains(provider) {
+                    definitions[index].platform.isIdentityProviderInUse = false
+                }
+            }
+        }
 
         let profileFile = profilePath ?? "organisation profile"
         var machineName: CompiledRegex?

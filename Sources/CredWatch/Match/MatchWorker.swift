@@ -6,8 +6,11 @@
 /// * platform + account → `.credential`;
 /// * platform + unknown login → `.unknownAccount`, when the platform is the organisation's
 ///   (its profile's, or any platform on a host under its domains): a shipped pack's platform
-///   on somebody else's host says nothing about the organisation, and a host under its domains
+///   on somebody else's host says nothing about the organisation (an identity provider's
+///   sign-in host, shared by millions of tenants, least of all), and a host under its domains
 ///   that no platform names (its public site) is not a platform for strangers' logins;
+/// * a bare login (`jdupont`) on a shipped identity provider's host outside the organisation's
+///   domains is judged as off the platforms: such hosts serve every tenant's users;
 /// * account without platform → `.credential` for `email:password` lines (no URL), else
 ///   `.reuse` (when `reportReuse`) for a login that names the organisation (an address,
 ///   `DOMAIN\user`, `user@ad-domain`); a bare login there (`jdupont`) is as likely a
@@ -108,7 +111,15 @@ public struct MatchWorker: RecordSink {
         // Every host under the organisation's domains that no entry names is a platform of its
         // own ("org-domain"): an account's credential there is a credential, a login that
         // resolves to no account an unknown account.
-        let best = platforms.best(of: matches, includingOrganisationDomain: true)
+        var best = platforms.best(of: matches, includingOrganisationDomain: true)
+        // A shipped identity provider's sign-in host is shared by millions of tenants: a bare
+        // login there (`jdupont`) is as likely a stranger's as on any other site, so it is judged
+        // as it would be off the platforms.
+        if let found = best, let resolved, found.platform.identityProvider != nil, !isOrganisational,
+            Self.isBareLogin(login, rule: resolved.rule)
+        {
+            best = nil
+        }
         switch (best, resolved) {
         case (let best?, let resolved?):
             emit(.credential, record, url: url, login: login, resolved: resolved, best: best)

@@ -45,6 +45,9 @@ struct PlatformIndex: Sendable {
         var regex: CompiledRegex?
         /// From the organisation profile.
         var isOrganisation: Bool
+        /// A shipped pack's identity provider (a sign-in host shared by every tenant): its
+        /// cookies are every victim's, whatever their employer, so they are not matched.
+        var isSharedSignIn: Bool
         /// Lower is more specific (see the type's documentation).
         var rank: UInt64
     }
@@ -85,6 +88,7 @@ struct PlatformIndex: Sendable {
                     pathPrefix: path.map { Array($0.utf8) },
                     regex: regex,
                     isOrganisation: organisation,
+                    isSharedSignIn: !organisation && platforms[platform].identityProvider != nil,
                     rank: rank
                 )
             )
@@ -209,8 +213,9 @@ struct PlatformIndex: Sendable {
     /// by the browser's rules: never a substring, `.example.test.evil.example` is not under
     /// `example.test`. A cookie on a parent domain counts for the organisation profile's rules
     /// only: shipped packs name third-party services whose parent domains also carry their
-    /// public sites' cookies. A cookie for a host under the organisation's domains is marked
-    /// `isInOrganisation`, like a URL.
+    /// public sites' cookies. A shipped identity provider's cookies are not matched at all: its
+    /// sign-in hosts serve every tenant, so nearly every victim has some. A cookie for a host
+    /// under the organisation's domains is marked `isInOrganisation`, like a URL.
     func matchCookie(
         domain rawDomain: UnsafeRawBufferPointer,
         includeSubdomains: Bool,
@@ -229,7 +234,9 @@ struct PlatformIndex: Sendable {
         walkHost(domain, isIPLiteral: isIPLiteral) { key, isWholeHost in
             if isOrganisationDomain[key] { matches.isInOrganisation = true }
             for rule in isWholeHost ? exactRules[key] : subdomainRules[key]
-            where rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true {
+            where !rules[Int(rule)].isSharedSignIn
+                && rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true
+            {
                 matches.rules.append(rule)
             }
             guard isWholeHost, withSubdomains, !isIPLiteral else { return }

@@ -218,6 +218,7 @@ private struct Exposure {
         let facts = TriageRules.Facts(
             kind: representative.kind,
             platformSeverity: representative.platform?.severity,
+            identityProviderInUse: representative.platform?.identityProviderInUse,
             fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
             isPasswordCurrent: isPasswordCurrent,
             changedAfterTheft: changedAfterTheft,

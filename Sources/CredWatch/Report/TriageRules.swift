@@ -8,6 +8,8 @@ public enum TriageRules {
     enum Condition: Sendable {
         case always
         case onPlatform
+        case onIdentityProvider
+        case onIdentityProviderNotInUse
         case withoutPlatform
         case organisationMachine
         case passwordNotCurrent
@@ -19,6 +21,8 @@ public enum TriageRules {
             switch self {
             case .always: "always"
             case .onPlatform: "on a platform"
+            case .onIdentityProvider: "on an identity provider (`category = \"identity\"`)"
+            case .onIdentityProviderNotInUse: "on an identity provider the profile's `identity_providers` leaves out"
             case .withoutPlatform: "no URL (`email:password`)"
             case .organisationMachine: "a source is an organisation machine"
             case .passwordNotCurrent: "password verified not current"
@@ -60,6 +64,8 @@ public enum TriageRules {
     struct Facts {
         var kind: FindingKind
         var platformSeverity: Severity?
+        /// On an identity provider's platform: whether the organisation uses that provider.
+        var identityProviderInUse: Bool?
         var fromOrganisationMachine = false
         var isPasswordCurrent: Bool?
         var changedAfterTheft: Bool?
@@ -69,6 +75,8 @@ public enum TriageRules {
             switch condition {
             case .always: true
             case .onPlatform: platformSeverity != nil
+            case .onIdentityProvider: identityProviderInUse != nil
+            case .onIdentityProviderNotInUse: identityProviderInUse == false
             case .withoutPlatform: platformSeverity == nil
             case .organisationMachine: fromOrganisationMachine
             case .passwordNotCurrent: isPasswordCurrent == false
@@ -89,6 +97,23 @@ public enum TriageRules {
             severity: .platform,
             action: .forceReset,
             reason: "a working login to a platform of the organisation"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .onIdentityProvider,
+            severity: .fixed(.critical),
+            action: .forceReset,
+            reason: "the organisation's single sign-on password (Entra ID / Microsoft 365, Google Workspace, Okta…): "
+                + "it opens mail, Teams, SharePoint and OneDrive (where patient-list exports live) and, through "
+                + "federation, often the VPN and the clinical portals"
+        ),
+        Rule(
+            kinds: [.credential],
+            condition: .onIdentityProviderNotInUse,
+            severity: .fixed(.high),
+            action: nil,
+            reason: "a provider the organisation says it does not use: likely a personal or third-party account "
+                + "under the organisation's address, whose password may still be the organisation's"
         ),
         Rule(
             kinds: [.credential],
