@@ -541,6 +541,7 @@ enum SystemInfoParser {
                     }
                     if title.isRuled {
                         collector.readBanner(trimmed)
+                        if ParseText.isAdvert(trimmed) { skipped += 1 }
                         return
                     }
                 }

@@ -52,3 +52,38 @@ struct NotCredentialListTests {
         )
     }
 }
+
+@Suite("System-information sections")
+struct SystemInfoSectionTests {
+    @Test("A ruled advert is counted as skipped; a ruled title names no machine")
+    func ruledAdvert() {
+        let text =
+            "-------https://t.me/example_shop-------\n=== Processor ===\nName: Intel(R) Core(TM) i5\nIP: 192.0.2.1\n"
+        let result = ParseFixture.parse(text, locator: "v/system_info.txt")
+        #expect(result.skipped == 1)
+        #expect(result.machines.first?.info.hostname == nil)
+        #expect(result.machines.first?.info.ip == "192.0.2.1")
+    }
+
+    @Test("A Computer System label section ends at a blank line")
+    func labelSectionEnds() {
+        let ended = ParseFixture.parse(
+            "IP: 192.0.2.1\nComputer System:\nManufacturer: HP\n\nName: Generic PnP Monitor\n",
+            locator: "v/system_info.txt"
+        )
+        #expect(ended.machines.count == 1)
+        #expect(ended.machines.first?.info.hostname == nil)
+        let open = ParseFixture.parse(
+            "IP: 192.0.2.1\nComputer System:\nManufacturer: HP\nName: CLIN-PC0001\n",
+            locator: "v/system_info.txt"
+        )
+        #expect(open.machines.first?.info.hostname == "CLIN-PC0001")
+    }
+
+    @Test("A dotted host name gives way to the machine name whatever the order")
+    func dottedHostname() {
+        let text = "\"hostname\": \"7.113.0.203.example.net\",\nComputer: CLIN-PC0001\n"
+        let result = ParseFixture.parse(text, locator: "v/System.txt")
+        #expect(result.machines.first?.info.hostname == "CLIN-PC0001")
+    }
+}
