@@ -22,7 +22,7 @@ enum CredentialLine {
                 self = .field(word, split)
             } else if LabelText.isAdvertLabel(split.label) {
                 self = .advert(trimmed)
-            } else if split.isSpaced {
+            } else if split.isColon && split.isSpaced {
                 self = .ignoredLabel
             } else {
                 self = .text(trimmed)

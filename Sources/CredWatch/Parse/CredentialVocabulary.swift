@@ -26,7 +26,8 @@ enum CredentialWord: Int, CaseIterable {
         }
     }
 
-    /// Spellings, lower-case and without filler (`User Name` → `username`).
+    /// Spellings, lower-case and without filler (`User Name` → `username`). Re-packs translate
+    /// the labels (French, Russian, Portuguese, Spanish): the translations spell the same words.
     static let table: [(StaticString, CredentialWord)] = [
         ("soft", .soft), ("software", .soft), ("browser", .browser), ("application", .application),
         ("storage", .storage), ("profile", .profile),
@@ -36,6 +37,14 @@ enum CredentialWord: Int, CaseIterable {
         ("u53rn4m3", .u53rn4m3), ("email", .email), ("mail", .mail), ("account", .account),
         ("userpassword", .userPassword), ("password", .password), ("pass", .pass), ("p455w0rd", .p455w0rd),
         ("pwd", .pwd), ("passwords", .passwords),
+        // Translations.
+        ("navigateur", .browser), ("браузер", .browser), ("navegador", .browser),
+        ("siteweb", .site), ("сайт", .site), ("ссылка", .link), ("адрес", .url), ("endereço", .url),
+        ("sitio", .site), ("identifiant", .login), ("utilisateur", .user), ("nomdutilisateur", .username),
+        ("логин", .login), ("пользователь", .user), ("имяпользователя", .username), ("usuário", .user),
+        ("usuario", .user), ("utilizador", .user), ("nomedeusuário", .username), ("nombredeusuario", .username),
+        ("correo", .email), ("courriel", .email), ("почта", .mail), ("motdepasse", .password),
+        ("пароль", .password), ("senha", .password), ("contraseña", .password), ("contrasena", .password),
     ]
 }
 

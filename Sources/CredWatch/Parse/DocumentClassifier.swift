@@ -14,18 +14,19 @@ public enum DocumentClassifier {
         if binaryExtensions.contains(fileExtension) { return .ignored }
         if folders.contains("cookies") { return .cookies }
         if folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
-        if ignoredNames.contains(key) || key.hasPrefix("screenshot") { return .ignored }
+        // Steam's `ssfn…` sentry files have no extension.
+        if ignoredNames.contains(key) || key.hasPrefix("screenshot") || key.hasPrefix("ssfn") { return .ignored }
 
         if fileExtension == "json" {
             if key.contains("password") { return .credentialsJSON }
-            if systemInfoNames.contains(key) { return .systemInfoJSON }
+            if isSystemInfoName(stem) { return .systemInfoJSON }
             return .ignored  // autofills, cookies, wallets, tokens: no credential of ours
         }
         // `Passwords.txt`, `All Passwords.txt`, `_AllPasswords_list.txt`, `Password.txt`, DCRat's
         // `Browsers/…Passwords…`. A combolist misnamed so is still read: the credential parser
         // reads URL lines outside label records as combolist lines.
         if key.contains("password") && (fileExtension == "txt" || fileExtension.isEmpty) { return .credentials }
-        if systemInfoNames.contains(key) && fileExtension == "txt" { return .systemInfo }
+        if fileExtension == "txt" && isSystemInfoName(stem) { return .systemInfo }
         if key.contains("cookies") && fileExtension == "txt" { return .cookies }
         return .combolist
     }
@@ -49,10 +50,44 @@ public enum DocumentClassifier {
         String(decoding: text.utf8.filter { $0 != 0x20 && $0 != 0x5F && $0 != 0x2D && $0 != 0x2E }, as: UTF8.self)
     }
 
-    /// System-information files of every family (normalized stems).
+    /// Whether a stem names a system-information file, with the locale, place or copy number
+    /// re-packs add (`Information [pt-BR]`, `Information [US, North Charleston]`, `System_Info
+    /// (2)`, `information_fr`), in any word order (`info_system`).
+    static func isSystemInfoName(_ stem: String) -> Bool {
+        var words: [Substring] = []
+        var depth = 0
+        var wordStart: String.Index?
+        for index in stem.indices {
+            let character = stem[index]
+            if character == "[" || character == "(" {
+                depth += 1
+            } else if character == "]" || character == ")" {
+                depth = max(0, depth - 1)
+            }
+            let isWordCharacter = depth == 0 && (character.isLetter || character.isNumber)
+            if isWordCharacter {
+                if wordStart == nil { wordStart = index }
+            } else if let start = wordStart {
+                words.append(stem[start..<index])
+                wordStart = nil
+            }
+        }
+        if let start = wordStart { words.append(stem[start...]) }
+        // Copy numbers and locales (`2`, `fr`, `pt`, `br`, `en`, `us`) at the end.
+        while words.count > 1, let last = words.last, last.allSatisfy(\.isNumber) || last.count == 2 {
+            words.removeLast()
+        }
+        return systemInfoNames.contains(words.joined())
+    }
+
+    /// System-information files of every family (lower-case words joined).
     private static let systemInfoNames: Set<String> = [
-        "userinformation", "information", "systeminfo", "system", "systeminformation", "userinfo", "pcinfo",
-        "info",
+        "userinformation", "information", "informations", "systeminfo", "system", "systeminformation",
+        "userinfo", "pcinfo", "info", "infosystem", "informationsystem", "sysinfo", "infosys", "machineinfo",
+        "computerinfo", "deviceinfo", "victiminfo", "identification", "systemsummary", "pcinformation",
+        "informationssysteme", "informationssystème", "infossysteme", "infossystème", "informação", "informações",
+        "informacoes", "informacion", "información", "informacióndelsistema", "informaciondelsistema",
+        "informaçõesdosistema", "informacoesdosistema", "информация", "системнаяинформация", "информацияосистеме",
     ]
 
     /// Siblings that hold nothing credwatch needs (normalized stems). `.log` files are read:
@@ -69,8 +104,11 @@ public enum DocumentClassifier {
         "creditcards", "plugins", "downloads", "screenshots",
     ]
 
+    /// Binary files, and applications' own configuration and data formats (Steam's `.vdf` and
+    /// `.acf` key-value files that StealC copies to `soft/Steam/`): none is a list of
+    /// credentials, whatever TABs or colons their lines hold.
     private static let binaryExtensions: Set<String> = [
         "jpg", "jpeg", "png", "bmp", "gif", "webp", "ico", "exe", "dll", "db", "sqlite", "sqlite3", "ldb",
-        "sys", "lnk", "pdf", "dat", "wallet",
+        "sys", "lnk", "pdf", "dat", "wallet", "vdf", "acf",
     ]
 }

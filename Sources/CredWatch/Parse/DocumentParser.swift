@@ -65,7 +65,7 @@ enum ComboListParser {
         var skipped = 0
         var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
-            guard let fields = ComboLineParser.parse(line) else {
+            guard let fields = ComboLineParser.parse(line), !isKeyValueRow(fields) else {
                 skipped += 1
                 continue
             }
@@ -82,5 +82,14 @@ enum ComboListParser {
             )
         }
         if skipped > 0 { sink.skippedLines(skipped) }
+    }
+
+    /// `key<TAB>value` with neither a URL nor an e-mail: a row of a table or of a configuration
+    /// file (Steam's `"AccountName"\t\t"alice"`), not a credential. A line is a credential by its
+    /// structure, never only because it holds a TAB.
+    @inline(__always)
+    static func isKeyValueRow(_ fields: ComboFields) -> Bool {
+        fields.separator == ParseText.tab && fields.url.isEmpty
+            && Bytes.index(of: ParseText.at, in: fields.login) == nil
     }
 }

@@ -18,12 +18,18 @@ enum LogDate {
         if let named = tokens.month {
             guard numbers.count >= 2 else { return nil }
             month = named
+            next = 2
             if numbers[0].digits == 4 {
                 (year, day) = (numbers[0].value, numbers[1].value)
+            } else if numbers.count >= 4, numbers[2].separatorBefore == ParseText.colon,
+                let yearNumber = numbers.dropFirst(3).first(where: { $0.digits == 4 })
+            {
+                // C's asctime (RisePro, Predator): `Sat Jul 06 3:43:57 2024`, the year after the time.
+                (day, year) = (numbers[0].value, yearNumber.value)
+                next = 1
             } else {
                 (day, year) = (numbers[0].value, numbers[1].value)
             }
-            next = 2
         } else {
             guard numbers.count >= 3 else { return nil }
             let (a, b, c) = (numbers[0], numbers[1], numbers[2])

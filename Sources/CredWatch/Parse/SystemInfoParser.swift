@@ -20,6 +20,11 @@ enum MachineValueForm {
     case countryFirst
     /// Atomic's `ProductVersion:`, appended to `ProductName:`.
     case productVersion
+    /// RL Stealer's `IP Geolocation: 203.0.113.7 [France]`.
+    case ipAndCountry
+    /// WMI's `Name:`: the machine's name inside a `Computer System` section only (elsewhere the
+    /// name of a CPU, a disk, an account or a process).
+    case computerSystemName
 }
 
 /// What a system-information label means: a field with a rank (lower wins when several
@@ -37,7 +42,9 @@ struct MachineLabel {
         self.marker = marker
     }
 
-    /// Every template of the reference's §2 table (lower-case, without filler).
+    /// Every template of the reference's §2 table and of the long tail (lower-case, without
+    /// filler), with the synonyms re-packs and smaller families use in English, French,
+    /// Russian, Portuguese and Spanish. One vocabulary: a family is never a branch of its own.
     static let table: [(StaticString, MachineLabel)] = [
         ("machinename", MachineLabel(.hostname, marks: .redline)),
         ("computername", MachineLabel(.hostname, 0, .computerAndDomain)),
@@ -101,6 +108,125 @@ struct MachineLabel {
         ("traffic", MachineLabel(.build, 1, marks: .rhadamanthys)),
         ("version", MachineLabel(.build, 1, marks: .vidar)),
         ("lid", MachineLabel(.build, 2, marks: .lumma)),
+        // The long tail: machine.
+        ("compname", MachineLabel(.hostname, 1)),
+        ("clientname", MachineLabel(.hostname, 1)),
+        ("dnshostname", MachineLabel(.hostname, 1)),
+        ("machine", MachineLabel(.hostname, 1)),
+        ("workstation", MachineLabel(.hostname, 1)),
+        ("workstationname", MachineLabel(.hostname, 1)),
+        ("device", MachineLabel(.hostname, 2)),
+        ("host", MachineLabel(.hostname, 2)),
+        ("name", MachineLabel(.hostname, 3, .computerSystemName)),
+        ("nomdelordinateur", MachineLabel(.hostname)),
+        ("nomdelamachine", MachineLabel(.hostname)),
+        ("nomduposte", MachineLabel(.hostname)),
+        ("ordinateur", MachineLabel(.hostname, 1)),
+        ("postedetravail", MachineLabel(.hostname, 1)),
+        ("nomdhôte", MachineLabel(.hostname, 1)),
+        ("nomdelappareil", MachineLabel(.hostname, 1)),
+        ("poste", MachineLabel(.hostname, 2)),
+        ("appareil", MachineLabel(.hostname, 2)),
+        ("имякомпьютера", MachineLabel(.hostname)),
+        ("имямашины", MachineLabel(.hostname)),
+        ("компьютер", MachineLabel(.hostname, 1)),
+        ("имяпк", MachineLabel(.hostname, 1)),
+        ("пк", MachineLabel(.hostname, 1)),
+        ("имяхоста", MachineLabel(.hostname, 1)),
+        ("машина", MachineLabel(.hostname, 1)),
+        ("рабочаястанция", MachineLabel(.hostname, 1)),
+        ("хост", MachineLabel(.hostname, 2)),
+        ("устройство", MachineLabel(.hostname, 2)),
+        ("nomedocomputador", MachineLabel(.hostname)),
+        ("nomedamáquina", MachineLabel(.hostname)),
+        ("nomedamaquina", MachineLabel(.hostname)),
+        ("computador", MachineLabel(.hostname, 1)),
+        ("máquina", MachineLabel(.hostname, 1)),
+        ("maquina", MachineLabel(.hostname, 1)),
+        ("nomedohost", MachineLabel(.hostname, 1)),
+        ("nomedodispositivo", MachineLabel(.hostname, 1)),
+        ("estaçãodetrabalho", MachineLabel(.hostname, 1)),
+        ("dispositivo", MachineLabel(.hostname, 2)),
+        ("nombredelequipo", MachineLabel(.hostname)),
+        ("nombredelordenador", MachineLabel(.hostname)),
+        ("nombredelacomputadora", MachineLabel(.hostname)),
+        ("nombredelamáquina", MachineLabel(.hostname)),
+        ("equipo", MachineLabel(.hostname, 1)),
+        ("ordenador", MachineLabel(.hostname, 1)),
+        ("computadora", MachineLabel(.hostname, 1)),
+        ("nombredehost", MachineLabel(.hostname, 1)),
+        ("nombredeldispositivo", MachineLabel(.hostname, 1)),
+        ("estacióndetrabajo", MachineLabel(.hostname, 1)),
+        // User.
+        ("pcusername", MachineLabel(.user)),
+        ("pcuser", MachineLabel(.user)),
+        ("windowsusername", MachineLabel(.user)),
+        ("windowsuser", MachineLabel(.user, 1)),
+        ("currentuser", MachineLabel(.user, 1)),
+        ("loginname", MachineLabel(.user, 1)),
+        ("login", MachineLabel(.user, 2)),
+        ("userinfo", MachineLabel(.user, 2)),
+        ("accountname", MachineLabel(.user, 2)),
+        ("nomdutilisateur", MachineLabel(.user)),
+        ("nomdelutilisateur", MachineLabel(.user)),
+        ("utilisateur", MachineLabel(.user, 1)),
+        ("identifiant", MachineLabel(.user, 2)),
+        ("имяпользователя", MachineLabel(.user)),
+        ("пользователь", MachineLabel(.user, 1)),
+        ("юзер", MachineLabel(.user, 1)),
+        ("логин", MachineLabel(.user, 2)),
+        ("учетнаязапись", MachineLabel(.user, 2)),
+        ("nomedousuário", MachineLabel(.user)),
+        ("nomedeusuário", MachineLabel(.user)),
+        ("nomedousuario", MachineLabel(.user)),
+        ("nomedeusuario", MachineLabel(.user)),
+        ("nomedeutilizador", MachineLabel(.user)),
+        ("usuário", MachineLabel(.user, 1)),
+        ("usuario", MachineLabel(.user, 1)),
+        ("utilizador", MachineLabel(.user, 1)),
+        ("nombredeusuario", MachineLabel(.user)),
+        ("nombredelusuario", MachineLabel(.user)),
+        // IP.
+        ("publicipaddress", MachineLabel(.ip, 1)),
+        ("externalipaddress", MachineLabel(.ip, 1)),
+        ("wanip", MachineLabel(.ip, 1)),
+        ("ipgeolocation", MachineLabel(.ip, 1, .ipAndCountry)),
+        ("adresseip", MachineLabel(.ip)),
+        ("ipexterne", MachineLabel(.ip, 1)),
+        ("ippublique", MachineLabel(.ip, 1)),
+        ("adresseippublique", MachineLabel(.ip, 1)),
+        ("ipадрес", MachineLabel(.ip)),
+        ("адресip", MachineLabel(.ip)),
+        ("внешнийip", MachineLabel(.ip, 1)),
+        ("айпи", MachineLabel(.ip, 1)),
+        ("endereçoip", MachineLabel(.ip)),
+        ("enderecoip", MachineLabel(.ip)),
+        ("ippúblico", MachineLabel(.ip, 1)),
+        ("ippublico", MachineLabel(.ip, 1)),
+        ("direcciónip", MachineLabel(.ip)),
+        ("direccionip", MachineLabel(.ip)),
+        ("ippública", MachineLabel(.ip, 1)),
+        ("ippublica", MachineLabel(.ip, 1)),
+        // Country.
+        ("countryname", MachineLabel(.country, 1)),
+        ("pays", MachineLabel(.country)),
+        ("codepays", MachineLabel(.country)),
+        ("страна", MachineLabel(.country)),
+        ("país", MachineLabel(.country)),
+        ("pais", MachineLabel(.country)),
+        // Log date.
+        ("fulldate", MachineLabel(.logDate, 1)),
+        ("datetime", MachineLabel(.logDate, 1)),
+        ("logtime", MachineLabel(.logDate, 1)),
+        ("savetime", MachineLabel(.logDate, 1)),
+        ("launchtime", MachineLabel(.logDate, 1)),
+        ("currenttime", MachineLabel(.logDate, 2)),
+        ("systemdate", MachineLabel(.logDate, 2)),
+        ("datedulog", MachineLabel(.logDate)),
+        ("dateheure", MachineLabel(.logDate, 1)),
+        ("дата", MachineLabel(.logDate, 1)),
+        ("data", MachineLabel(.logDate, 1)),
+        ("fecha", MachineLabel(.logDate, 1)),
         ("networkinfo", MachineLabel(nil, marks: .stealc)),
         ("systemsummary", MachineLabel(nil, marks: .stealc)),
         ("wallpaperhash", MachineLabel(nil, marks: .rhadamanthys)),
@@ -143,6 +269,8 @@ struct MachineInfoCollector {
     private var markers: [Family] = []
     private var banner: Family?
     private var bannerLinesSearched = 0
+    /// Inside a WMI or `systeminfo` `Computer System` section, where `Name:` is the machine's.
+    var isInComputerSystem = false
     /// Line of the first recognised label, and that line's offset in the member.
     private(set) var firstLine: Int?
     private(set) var firstOffset: Int64?
@@ -162,10 +290,22 @@ struct MachineInfoCollector {
             firstOffset = offset
         }
         guard let field = meaning.field else { return true }
-        let rank = meaning.rank
+        var rank = meaning.rank
+        // A dotted name is a DNS name (ipinfo's reverse-DNS `hostname`), not the Windows
+        // machine name every other label gives.
+        if field == .hostname && Bytes.index(of: 0x2E, in: value) != nil { rank += Self.dottedHostnamePenalty }
         switch meaning.form {
         case .plain:
             self[field].offer(value, rank: rank)
+        case .computerSystemName:
+            if isInComputerSystem { hostname.offer(value, rank: rank) }
+        case .ipAndCountry:
+            ip.offer(value, rank: rank)
+            if let open = Bytes.index(of: 0x5B, in: value), let last = value.last, last == 0x5D,
+                open + 1 < value.count - 1
+            {
+                country.offer(Bytes.trimmed(Bytes.slice(value, (open + 1)..<(value.count - 1))), rank: 1)
+            }
         case .computerAndDomain:
             if let open = value.lastIndex(of: 0x5B), let last = value.last, last == 0x5D, open > 0 {
                 markers.append(.risepro)
@@ -203,11 +343,21 @@ struct MachineInfoCollector {
         return true
     }
 
-    /// Reads a line that is not a label: banners name the family.
+    /// Ranks below every label: what a banner or a DNS name says is a last resort.
+    private static let bannerRank = 8
+    private static let dottedHostnamePenalty = 10
+
+    /// Reads a line that is not a label of the vocabulary: banners name the family, and some
+    /// name the victim only there (`New log: jdupont@CLIN-PC0042`, `CLIN-PC0042\jdupont`).
     mutating func readBanner(_ trimmed: UnsafeRawBufferPointer) {
-        guard banner == nil && bannerLinesSearched < BannerFamily.linesToSearch else { return }
+        guard bannerLinesSearched < BannerFamily.linesToSearch else { return }
         bannerLinesSearched += 1
-        banner = BannerFamily.detect(trimmed)
+        if banner == nil { banner = BannerFamily.detect(trimmed) }
+        guard user.value == nil, !ParseText.isAdvert(trimmed),
+            let (name, computer) = BannerVictim.find(in: trimmed)
+        else { return }
+        user.offer(name, rank: Self.bannerRank)
+        hostname.offer(computer, rank: Self.bannerRank)
     }
 
     /// The victim's information; nil when nothing was found. `defaultFamily` names the format
@@ -217,13 +367,9 @@ struct MachineInfoCollector {
         info.family = family ?? defaultFamily
         info.hostname = hostname.value.map(Text.string)
         if let value = user.value {
-            // Phemedrone's `MACHINE\user`.
-            if let cut = value.lastIndex(of: 0x5C), cut > 0, cut + 1 < value.count {
-                info.user = Text.string(Bytes.slice(value, (cut + 1)..<value.count))
-                if info.hostname == nil { info.hostname = Text.string(Bytes.slice(value, 0..<cut)) }
-            } else {
-                info.user = Text.string(value)
-            }
+            let (name, computer) = Self.splitUser(value)
+            info.user = Text.string(name)
+            if info.hostname == nil, let computer { info.hostname = Text.string(computer) }
         }
         if let value = domain.value, !Bytes.equalsLowercased(value, "workgroup") { info.domain = Text.string(value) }
         info.ip = ip.value.map { Text.string(Self.leadingAddress($0)) }
@@ -285,6 +431,31 @@ struct MachineInfoCollector {
             || Bytes.equalsLowercased(value, "-")
     }
 
+    /// A user value that carries more: Phemedrone's `MACHINE\user`, RL Stealer's
+    /// `MACHINE/user`, PXA's `user[MACHINE]`, and macOS's `Full Name (short)`, whose short name
+    /// is the account.
+    private static func splitUser(
+        _ value: UnsafeRawBufferPointer
+    ) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) {
+        let count = value.count
+        if Bytes.index(of: ParseText.space, in: value) == nil,
+            let cut = value.lastIndex(where: { $0 == 0x5C || $0 == ParseText.slash }), cut > 0, cut + 1 < count
+        {
+            return (Bytes.slice(value, (cut + 1)..<count), Bytes.slice(value, 0..<cut))
+        }
+        if let last = value.last, last == 0x5D, let open = value.lastIndex(of: 0x5B), open > 0, open + 1 < count - 1 {
+            return (
+                Bytes.trimmed(Bytes.slice(value, 0..<open)), Bytes.trimmed(Bytes.slice(value, (open + 1)..<(count - 1)))
+            )
+        }
+        if let last = value.last, last == 0x29, let open = value.lastIndex(of: 0x28), open > 0, open + 1 < count - 1,
+            value[open - 1] == ParseText.space
+        {
+            return (Bytes.trimmed(Bytes.slice(value, (open + 1)..<(count - 1))), nil)
+        }
+        return (value, nil)
+    }
+
     /// `user (HOST)`, `user [HOST]`, or `user   HOST`.
     private static func splitUserAndComputer(
         _ value: UnsafeRawBufferPointer
@@ -312,16 +483,33 @@ struct MachineInfoCollector {
         return end >= 3 ? Bytes.slice(value, 0..<end) : value
     }
 
-    /// `Colombia [CO]` or `Colombia (CO)` → `CO`; anything else as written.
+    /// `Colombia [CO]`, `Colombia (CO)`, `US (United States)`, `BR - Brazil`, `US / United
+    /// States`, `🇧🇷 BR - Brazil` → the ISO code; anything else as written (without a flag).
     private static func countryCode(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        let count = value.count
-        if count >= 4, value[count - 1] == 0x5D || value[count - 1] == 0x29,
-            value[count - 4] == 0x5B || value[count - 4] == 0x28
+        var start = 0
+        while start + 3 < value.count && value[start] == 0xF0 { start += 4 }  // flag emoji
+        let view = Bytes.trimmed(Bytes.slice(value, start..<value.count))
+        let count = view.count
+        if count >= 4, view[count - 1] == 0x5D || view[count - 1] == 0x29,
+            view[count - 4] == 0x5B || view[count - 4] == 0x28,
+            isUpper(view[count - 3]), isUpper(view[count - 2])
         {
-            return Bytes.slice(value, (count - 3)..<(count - 1))
+            return Bytes.slice(view, (count - 3)..<(count - 1))
         }
-        return value
+        if count >= 4, isUpper(view[0]), isUpper(view[1]), view[2] == ParseText.space || view[2] == 0x2C {
+            var next = 2
+            while next < count && view[next] == ParseText.space { next += 1 }
+            if next < count
+                && (view[next] == 0x2D || view[next] == ParseText.slash || view[next] == 0x28 || view[2] == 0x2C)
+            {
+                return Bytes.slice(view, 0..<2)
+            }
+        }
+        return view
     }
+
+    @inline(__always)
+    private static func isUpper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
 }
 
 /// Reads a stealer's system-information file into one `VictimInfo`.
@@ -334,12 +522,30 @@ enum SystemInfoParser {
     ) {
         var collector = MachineInfoCollector()
         var skipped = 0
+        /// A section opened by a `Computer System:` label line ends at a blank line; one opened
+        /// by a ruled title (`=== Computer System ===`, `[Computer System]`) at the next title.
+        var sectionEndsAtBlank = false
         var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         while let (line, number) = lines.next() {
             forEachSegment(of: line) { segment in
                 let trimmed = Bytes.trimmed(segment)
-                guard !trimmed.isEmpty else { return }
-                if let split = LabelText.split(trimmed) {
+                guard !trimmed.isEmpty else {
+                    if sectionEndsAtBlank { collector.isInComputerSystem = false }
+                    return
+                }
+                let split = LabelText.split(trimmed)
+                if let title = SectionTitle.read(trimmed, split: split) {
+                    if title.isRuled || title.isComputerSystem {
+                        collector.isInComputerSystem = title.isComputerSystem
+                        sectionEndsAtBlank = !title.isRuled
+                    }
+                    if title.isRuled {
+                        collector.readBanner(trimmed)
+                        if ParseText.isAdvert(trimmed) { skipped += 1 }
+                        return
+                    }
+                }
+                if let split {
                     if LabelText.isAdvertLabel(split.label) {
                         skipped += 1
                     } else if !collector.read(
@@ -347,10 +553,9 @@ enum SystemInfoParser {
                         value: split.value,
                         line: number,
                         offset: lines.offset
-                    )
-                        && ParseText.isAdvert(trimmed)
-                    {
-                        skipped += 1
+                    ) {
+                        collector.readBanner(trimmed)
+                        if ParseText.isAdvert(trimmed) { skipped += 1 }
                     }
                 } else {
                     collector.readBanner(trimmed)
@@ -385,5 +590,106 @@ enum SystemInfoParser {
             index += 1
         }
         body(Bytes.slice(line, start..<line.count))
+    }
+}
+
+/// A section title of a system-information file: ruled (`=== Computer System Information ===`,
+/// `--- [ Hardware ] ---`, `[Machine]`, `*NETWORK INFORMATION*`) or a label without a value
+/// (`Computer System:`). It tells whether WMI's `Name:` lines that follow name the machine.
+struct SectionTitle {
+    /// Set off by rules or brackets on both sides.
+    var isRuled: Bool
+    var isComputerSystem: Bool
+
+    /// Nil when the line is no title.
+    static func read(_ trimmed: UnsafeRawBufferPointer, split: LabelSplit?) -> SectionTitle? {
+        if let split {
+            guard split.value.isEmpty, split.isColon else { return nil }
+            return SectionTitle(isRuled: false, isComputerSystem: isComputerSystem(split.label))
+        }
+        var start = 0
+        var end = trimmed.count
+        var leading = 0
+        var trailing = 0
+        while start < end, isRule(trimmed[start]) {
+            start += 1
+            leading += 1
+        }
+        while end > start, isRule(trimmed[end - 1]) || trimmed[end - 1] == ParseText.colon {
+            if trimmed[end - 1] != ParseText.colon { trailing += 1 }
+            end -= 1
+        }
+        guard leading > 0, trailing > 0, end > start else { return nil }
+        let title = Bytes.trimmed(Bytes.slice(trimmed, start..<end))
+        guard let first = title.first, ParseText.isLetter(first), title.count <= LabelText.maximumLabelLength else {
+            return nil
+        }
+        return SectionTitle(isRuled: true, isComputerSystem: isComputerSystem(title))
+    }
+
+    /// `=`, `-`, `#`, `*`, `[`, `]`, `<`, `>`, `_`, `~` and spaces around a title.
+    @inline(__always)
+    private static func isRule(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x3D, 0x2D, 0x23, 0x2A, 0x5B, 0x5D, 0x3C, 0x3E, 0x5F, 0x7E, ParseText.space, ParseText.tab: true
+        default: false
+        }
+    }
+
+    private static func isComputerSystem(_ title: UnsafeRawBufferPointer) -> Bool {
+        LabelText.lookup(title, in: computerSystemTitles) != nil
+    }
+
+    /// Titles of the sections about the machine itself (WMI's `Win32_ComputerSystem`).
+    private static let computerSystemTitles: [(StaticString, Bool)] = [
+        ("computersystem", true), ("computersysteminformation", true), ("computersysteminfo", true),
+        ("win32computersystem", true), ("computer", true), ("computerinfo", true), ("computerinformation", true),
+        ("machine", true), ("machineinfo", true), ("machineinformation", true), ("ordinateur", true),
+        ("компьютер", true), ("computador", true), ("equipo", true),
+    ]
+}
+
+/// The victim named in a banner line: `user@MACHINE` (a prompt, not an e-mail: the machine has
+/// no dot) or `MACHINE\user`.
+enum BannerVictim {
+    static func find(in line: UnsafeRawBufferPointer) -> (
+        user: UnsafeRawBufferPointer, machine: UnsafeRawBufferPointer
+    )? {
+        let count = line.count
+        var index = 0
+        while index < count {
+            let byte = line[index]
+            if byte == ParseText.at || byte == 0x5C {
+                var before = index
+                while before > 0 && isNameByte(line[before - 1]) { before -= 1 }
+                var after = index + 1
+                while after < count && isNameByte(line[after]) { after += 1 }
+                let left = Bytes.slice(line, before..<index)
+                let right = Bytes.slice(line, (index + 1)..<after)
+                let endsToken = after == count || !isTokenByte(line[after])
+                let startsToken = before == 0 || !isTokenByte(line[before - 1])
+                if !left.isEmpty && !right.isEmpty && endsToken && startsToken {
+                    let (user, machine) = byte == ParseText.at ? (left, right) : (right, left)
+                    if Bytes.index(of: 0x2E, in: machine) == nil && machine.contains(where: ParseText.isLetter) {
+                        return (user, machine)
+                    }
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Letters, digits, `-`, `_`, `.` and `$`: what user and machine names are made of.
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+            || byte == 0x24
+    }
+
+    /// Bytes that would make the name part of something longer (a path, a URL, an address).
+    @inline(__always)
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        isNameByte(byte) || byte == ParseText.slash || byte == ParseText.at || byte == 0x5C || byte == ParseText.colon
     }
 }

@@ -21,7 +21,6 @@ struct DocumentClassifierTests {
             ("a.zip!b.zip!v\\Passwords.txt", .credentials),
             ("v/Passwords.json", .credentialsJSON),
             ("v/Browser_Chrome_Default/Passwords.json", .credentialsJSON),
-            ("v/Info.json", .systemInfoJSON),
             // System information.
             ("v/UserInformation.txt", .systemInfo),
             ("v/information.txt", .systemInfo),
@@ -33,6 +32,25 @@ struct DocumentClassifierTests {
             ("v/UserInfo.txt", .systemInfo),
             ("v/PC_info.txt", .systemInfo),
             ("v/_Information.txt", .systemInfo),
+            // … with a locale, a place or a copy number, in any word order, in subfolders.
+            ("v/Information [pt-BR].txt", .systemInfo),
+            ("v/Information [US, North Charleston].txt", .systemInfo),
+            ("v/System_Info.txt", .systemInfo),
+            ("v/info_system.txt", .systemInfo),
+            ("v/System Info (2).txt", .systemInfo),
+            ("v/information_fr.txt", .systemInfo),
+            ("v/user_info.txt", .systemInfo),
+            ("v/system_information.txt", .systemInfo),
+            ("v/identification.txt", .systemInfo),
+            ("v/Info/UserInformation.txt", .systemInfo),
+            ("v/sys/info_system.txt", .systemInfo),
+            ("v/Информация.txt", .systemInfo),
+            ("v/Info.json", .systemInfoJSON),
+            ("v/Information [fr-FR].json", .systemInfoJSON),
+            // Applications' configuration files are never credential lists.
+            ("v/soft/Steam/loginusers.vdf", .ignored),
+            ("v/soft/Steam/appmanifest_730.acf", .ignored),
+            ("v/soft/Steam/ssfn0123456789", .ignored),
             // Cookies.
             ("v/Cookies/Google_[Chrome]_Default Network.txt", .cookies),
             ("v/cookies/Google Chrome_Default Network.txt", .cookies),
