@@ -31,7 +31,7 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
     var noDefaultPatterns = false
 
-    @Option(help: "Report format: jsonl, csv or table (default: table on a terminal, else jsonl).")
+    @Option(help: "Report format: jsonl, csv, table, ecs or cef (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
     @Option(
@@ -182,8 +182,13 @@ struct Scan: ParsableCommand {
         let outcome = session.scan(progress: showProgress ? { Terminal.showProgress($0) } : nil)
         if showProgress { Terminal.clearProgress() }
 
+        let options = reportOptions(outputs, reportedAt: outcome.now)
         do {
-            try session.deliver(outcome, to: rendered(outcome.findings, to: outputs), summary: outputs.summary)
+            try session.deliver(
+                outcome,
+                to: rendered(outcome.findings, to: outputs, options: options),
+                summary: outputs.summary
+            )
         } catch {
             // Nothing of this run was recorded as seen: the next run reports it again.
             throw FatalError("\(error); the state was not changed")
@@ -204,13 +209,21 @@ struct Scan: ParsableCommand {
         Foundation.exit(session.exitStatus(outcome))
     }
 
-    /// The report (in the chosen format) and the reset list, rendered for delivery.
-    private func rendered(_ findings: [Finding], to outputs: ScanOutputs) -> [RunOutput] {
+    /// How the report and the syslog messages are rendered.
+    private func reportOptions(_ outputs: ScanOutputs, reportedAt: Date) -> ReportOptions {
         let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
+        options.reportedAt = reportedAt
+        options.productVersion = Credwatch.configuration.version
+        return options
+    }
+
+    /// The report (in the chosen format) and the reset list, rendered for delivery.
+    private func rendered(_ findings: [Finding], to outputs: ScanOutputs, options: ReportOptions) -> [RunOutput] {
+        let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         let chosen = format ?? (toTerminal ? .table : .jsonl)
         var delivered = [
             RunOutput(
