@@ -55,6 +55,18 @@ struct Scan: ParsableCommand {
     )
     var summary: String?
 
+    @Option(
+        help: """
+            Also send each finding as an RFC 5424 message (structured data and a CEF body) to \
+            udp://HOST[:PORT], tcp://HOST[:PORT], tls://HOST[:PORT] (with --syslog-ca) or unix:PATH \
+            (/dev/log). A message that cannot be sent fails the delivery: exit status 2, the state unchanged.
+            """
+    )
+    var syslog: String?
+
+    @Option(help: "With --syslog tls://: the CA certificates (PEM) the server's certificate must chain to.")
+    var syslogCa: String?
+
     // `.unconditional`: `--threads -5` is a value out of range, not a missing value.
     @Option(
         parsing: .unconditional,
@@ -183,10 +195,20 @@ struct Scan: ParsableCommand {
         if showProgress { Terminal.clearProgress() }
 
         let options = reportOptions(outputs, reportedAt: outcome.now)
+        var sent: [SentOutput] = []
+        if let destination = outputs.syslog {
+            let messages = Syslog.messages(outcome.findings, options: options)
+            sent.append(
+                SentOutput(name: "--syslog \(destination.url)") {
+                    try SyslogTransport.send(messages, to: destination)
+                }
+            )
+        }
         do {
             try session.deliver(
                 outcome,
                 to: rendered(outcome.findings, to: outputs, options: options),
+                sending: sent,
                 summary: outputs.summary
             )
         } catch {
