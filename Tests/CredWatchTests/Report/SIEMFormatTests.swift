@@ -202,3 +202,22 @@ import Testing
         #expect(revealed.contains(" flexString1Label=password flexString1=Cardio2024!"))
     }
 }
+
+/// The README's table of ECS fields is the list kept in the repository: it names exactly the
+/// fields the ECS documents have.
+@Suite struct ECSFieldListTests {
+    @Test func theReadmeListsExactlyTheECSFieldsWritten() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("| ECS field | type | value |") })
+        var listed: [String] = []
+        for line in lines[(header + 2)...] {
+            guard line.hasPrefix("| `") else { break }
+            let name = line.dropFirst(3).prefix { $0 != "`" }
+            listed.append(String(name))
+        }
+        #expect(listed == ["@timestamp"] + ECSFields.all.map(\.name) + ["credwatch.*"])
+    }
+}
