@@ -226,6 +226,38 @@ struct SyslogDeliveryTests {
         #expect(cef.contains { $0.contains("flexString1=") })
     }
 
+    /// Hostile logins, URLs and file names reach rsyslog as one message each, and read back
+    /// as the report has them (the characters that could disguise them shown as text).
+    @Test func hostileValuesArriveEscapedAndIntact() throws {
+        let receiver = try RsyslogReceiver()
+        defer { receiver.stop() }
+        let fixture = try ScanContractTests.Fixture()
+        let hostile = "ev\\il]x\u{1B}[31m\u{202E}gpj.exe\u{7F}z"
+        let dump = try fixture.file(
+            "dump|=\\\"]\n\u{202E}txt.exe",
+            "https://mediboard.clinique-exemple.fr/a=b\\c\u{202E}/x.php:\(hostile)@clinique-exemple.fr:Pw-hostile-1!\n"
+        )
+        let arguments = ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet"]
+        let outcome = try CLI.run(
+            arguments + ["--format", "jsonl", "--syslog", "tcp://127.0.0.1:\(receiver.tcpPort)"],
+            timeout: 60
+        )
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        let finding = try #require(outcome.jsonLines.first)
+        let received = receiver.lines("tcp", count: 1)
+        #expect(received.count == 1)
+        let line = try #require(received.first)
+        #expect(!line.unicodeScalars.contains { DisplayText.isUnsafe($0) })
+        let message = try #require(SIEMReading.parseSyslog(line))
+        let login = try #require(finding["login"] as? String)
+        #expect(login == hostile + "@clinique-exemple.fr")
+        #expect(message.parameters["login"] == SIEMReading.shown(login, keepingLineBreaks: false))
+        let event = try #require(SIEMReading.parseCEF(message.message))
+        #expect(event.pairs["cs2"] == SIEMReading.shown(login, keepingLineBreaks: true))
+        #expect(event.pairs["request"] == SIEMReading.shown(finding["url"] as? String ?? "", keepingLineBreaks: true))
+        #expect(event.pairs["cs5"] == SIEMReading.shown(dump, keepingLineBreaks: true) + ":1")
+    }
+
     /// Nothing listens: a clear error, exit status 2, no report file, and the state unchanged
     /// (the next run reports everything again).
     @Test(arguments: ["tcp", "udp"])
