@@ -1,24 +1,38 @@
 # credwatch — the README's two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
 # Debian packages the build needs: PCRE2 and zlib (and SQLite for --state), found through pkg-config;
-# ISA-L inflates gzip more than twice as fast as zlib (optional: the build uses it when installed).
-DEPS := libpcre2-dev zlib1g-dev libsqlite3-dev libisal-dev pkg-config
+# ISA-L inflates gzip more than twice as fast as zlib (optional: the build uses it when installed);
+# OpenSSL for `--syslog tls://`.
+DEPS := libpcre2-dev zlib1g-dev libsqlite3-dev libisal-dev libssl-dev pkg-config
 BIN := .build/release/credwatch
 DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org.toml
 # Seconds each fuzz target runs in `make fuzz` and in the smoke run of `make test`.
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: deps build release demo test test-asan lint format fuzz fuzz-smoke bench samples clean
+.PHONY: deps test-deps build release demo test test-asan lint format fuzz fuzz-smoke bench samples clean
 
-## Install the system libraries when missing (as root, or through sudo).
-deps:
-	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
+# TLS driver) for `--syslog`, and the openssl tool that makes its test certificate.
+TEST_DEPS := rsyslog rsyslog-openssl openssl
+
+# Installs the Debian packages $(1) that are missing (as root, or through sudo).
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+## Install the system libraries when missing (as root, or through sudo).
+deps:
+	$(call install-missing,$(DEPS))
+
+## Install what the end-to-end tests run against when missing.
+test-deps:
+	$(call install-missing,$(TEST_DEPS))
 
 build: deps
 	$(SWIFT) build
@@ -37,7 +51,7 @@ demo: release
 
 ## Unit and end-to-end tests, then the format lint; then the tests again under AddressSanitizer
 ## and a short run of every fuzz target (the Fuzz package is linted too).
-test: deps
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift

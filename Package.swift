@@ -39,6 +39,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // TLS for `--syslog tls://` (RFC 5425).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The whole pipeline: input → decode → parse → match → report.
         .target(
             name: "CredWatch",
@@ -46,6 +52,7 @@ let package = Package(
                 "CPCRE2",
                 "CZlib",
                 "CSQLite",
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ] + (usesISAL ? ["CISAL"] : []),

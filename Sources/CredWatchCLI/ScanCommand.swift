@@ -31,7 +31,7 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
     var noDefaultPatterns = false
 
-    @Option(help: "Report format: jsonl, csv or table (default: table on a terminal, else jsonl).")
+    @Option(help: "Report format: jsonl, csv, table, ecs or cef (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
     @Option(
@@ -54,6 +54,18 @@ struct Scan: ParsableCommand {
             """
     )
     var summary: String?
+
+    @Option(
+        help: """
+            Also send each finding as an RFC 5424 message (structured data and a CEF body) to \
+            udp://HOST[:PORT], tcp://HOST[:PORT], tls://HOST[:PORT] (with --syslog-ca) or unix:PATH \
+            (/dev/log). A message that cannot be sent fails the delivery: exit status 2, the state unchanged.
+            """
+    )
+    var syslog: String?
+
+    @Option(help: "With --syslog tls://: the CA certificates (PEM) the server's certificate must chain to.")
+    var syslogCa: String?
 
     // `.unconditional`: `--threads -5` is a value out of range, not a missing value.
     @Option(
@@ -182,10 +194,21 @@ struct Scan: ParsableCommand {
         let outcome = session.scan(progress: showProgress ? { Terminal.showProgress($0) } : nil)
         if showProgress { Terminal.clearProgress() }
 
+        let options = reportOptions(outputs, reportedAt: outcome.now)
+        var sent: [SentOutput] = []
+        if let destination = outputs.syslog {
+            let messages = Syslog.messages(outcome.findings, options: options)
+            sent.append(
+                SentOutput(name: "--syslog \(destination.url)") {
+                    try SyslogTransport.send(messages, to: destination)
+                }
+            )
+        }
         do {
             try session.deliver(
                 outcome,
-                to: rendered(outcome.findings, to: outputs, profile: setup.context.profile),
+                to: rendered(outcome.findings, to: outputs, options: options, profile: setup.context.profile),
+                sending: sent,
                 summary: outputs.summary
             )
         } catch {
@@ -208,13 +231,26 @@ struct Scan: ParsableCommand {
         Foundation.exit(session.exitStatus(outcome))
     }
 
-    /// The report (in the chosen format) and the reset list, rendered for delivery.
-    private func rendered(_ findings: [Finding], to outputs: ScanOutputs, profile: OrganisationProfile) -> [RunOutput] {
+    /// How the report and the syslog messages are rendered.
+    private func reportOptions(_ outputs: ScanOutputs, reportedAt: Date) -> ReportOptions {
         let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         var options = ReportOptions()
         options.revealPasswords = revealPasswords
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
+        options.reportedAt = reportedAt
+        options.productVersion = Credwatch.configuration.version
+        return options
+    }
+
+    /// The report (in the chosen format) and the reset list, rendered for delivery.
+    private func rendered(
+        _ findings: [Finding],
+        to outputs: ScanOutputs,
+        options: ReportOptions,
+        profile: OrganisationProfile
+    ) -> [RunOutput] {
+        let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
         let chosen = format ?? (toTerminal ? .table : .jsonl)
         var delivered = [
             RunOutput(

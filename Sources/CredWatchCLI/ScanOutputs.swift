@@ -7,6 +7,7 @@ struct ScanOutputs {
     let report: OutputTarget
     let resetList: OutputTarget?
     let summary: OutputTarget?
+    let syslog: SyslogDestination?
 
     init(command: Scan) throws {
         report = try command.output.map { try Self.resolve($0, option: "--output") } ?? .standardOutput
@@ -15,6 +16,19 @@ struct ScanOutputs {
         }
         resetList = try command.resetList.map { try Self.resolve($0, option: "--reset-list") }
         summary = try command.summary.map { try Self.resolve($0, option: "--summary") }
+        do {
+            if let url = command.syslog {
+                let destination = try SyslogDestination.parse(url, caFile: command.syslogCa)
+                try SyslogTransport.check(destination)
+                syslog = destination
+            } else if command.syslogCa != nil {
+                throw SyslogError("--syslog-ca needs --syslog tls://HOST[:PORT]")
+            } else {
+                syslog = nil
+            }
+        } catch {
+            throw FatalError("--syslog \(error)")
+        }
         var outputs: [(option: String, target: OutputTarget)] = [
             (command.output == nil ? "the report (no --output)" : "--output", report)
         ]
@@ -63,6 +77,7 @@ struct ScanOutputs {
             protected.protect(shipped, as: "the shipped pattern packs", coversNewFiles: true)
         }
         if let key = command.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }
+        if let ca = command.syslogCa { protected.protect(ca, as: "the syslog CA file") }
         for export in command.hashes { protected.protect(export, as: "the hash export") }
         if let state = command.state {
             for file in StateStore.files(path: state) { protected.protect(file, as: "the state") }

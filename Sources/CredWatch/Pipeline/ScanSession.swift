@@ -85,15 +85,18 @@ public final class ScanSession {
         )
     }
 
-    /// Writes every output (`Delivery`), then commits the run to the state in one transaction.
+    /// Writes (and sends) every output (`Delivery`), then commits the run to the state in one transaction.
     /// On any failure the state is left as it was.
     ///
     /// `summary`, when given, receives the run summary as JSON (`RunSummary.json`): delivered
     /// with the other outputs, or, when the delivery fails, written on its own (as far as it can
     /// be) saying what failed.
-    public func deliver(_ outcome: Outcome, to outputs: [RunOutput], summary: OutputTarget? = nil)
-        throws(DeliveryError)
-    {
+    public func deliver(
+        _ outcome: Outcome,
+        to outputs: [RunOutput],
+        sending sent: [SentOutput] = [],
+        summary: OutputTarget? = nil
+    ) throws(DeliveryError) {
         let report = RunSummary(diagnostics: diagnostics, findings: outcome.findings, elapsed: outcome.elapsed)
         var all = outputs
         if let summary {
@@ -101,7 +104,7 @@ public final class ScanSession {
             all.append(RunOutput(name: "--summary \(summary.path)", target: summary, bytes: bytes))
         }
         do {
-            try Delivery.deliver(all) { () throws(DeliveryError) in
+            try Delivery.deliver(all, sending: sent) { () throws(DeliveryError) in
                 guard let store else { return }
                 do {
                     try store.commit(

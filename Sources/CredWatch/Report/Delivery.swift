@@ -12,6 +12,20 @@ public struct RunOutput: Sendable {
     }
 }
 
+/// An output of a run that is sent, not written: the findings as syslog messages.
+public struct SentOutput: Sendable {
+    /// How messages name it (`--syslog tcp://siem.example:6514`).
+    public var name: String
+    /// Sends everything, or throws saying why not (part may have been sent: the state then
+    /// stays as it was, and the next run sends it all again).
+    public var send: @Sendable () throws -> Void
+
+    public init(name: String, send: @escaping @Sendable () throws -> Void) {
+        self.name = name
+        self.send = send
+    }
+}
+
 /// An output of the run could not be written: nothing the run found was marked as delivered.
 public struct DeliveryError: Error, CustomStringConvertible {
     public var output: String
@@ -24,14 +38,15 @@ public struct DeliveryError: Error, CustomStringConvertible {
 /// only then lets the run's bookkeeping (the state) follow.
 ///
 /// Files are staged first (written and flushed beside their targets), then streams (standard
-/// output, FIFOs, devices, sockets) are written whole, then the staged files are renamed into
-/// place and `commit` runs — that last step with signals deferred (`RunInterruption`). A
+/// output, FIFOs, devices, sockets) are written whole, then the sent outputs (syslog) are sent,
+/// then the staged files are renamed into place and `commit` runs — that last step with signals deferred (`RunInterruption`). A
 /// failure before it removes every staged file, so no output is half-written and `commit` does
 /// not run; a failure while renaming stops there, and `commit` does not run either. So an
 /// exposure is marked as reported only once every output holds it ("at least once").
 public enum Delivery {
     public static func deliver(
         _ outputs: [RunOutput],
+        sending sent: [SentOutput] = [],
         commit: () throws(DeliveryError) -> Void
     ) throws(DeliveryError) {
         var staged: [(output: RunOutput, file: StagedFile)] = []
@@ -49,6 +64,14 @@ public enum Delivery {
             if case .regularFile = output.target { continue }
             do {
                 try output.target.write(output.bytes)
+            } catch {
+                abandon()
+                throw DeliveryError(output: output.name, reason: "\(error)")
+            }
+        }
+        for output in sent {
+            do {
+                try output.send()
             } catch {
                 abandon()
                 throw DeliveryError(output: output.name, reason: "\(error)")

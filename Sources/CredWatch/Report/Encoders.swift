@@ -1,10 +1,17 @@
 /// Hand-written JSON: strings escaped per RFC 8259, non-ASCII kept as UTF-8.
 enum JSON {
     /// Appends `text` as a JSON string: `"` and `\` escaped, control characters U+0000–U+001F
-    /// written as their short forms or `\u00XX`.
+    /// written as their short forms or `\u00XX`; DEL, the C1 controls, the line and paragraph
+    /// separators and the marks and overrides that reorder text (`DisplayText.isUnsafe`) as
+    /// `\uXXXX`, so that a report shown in a terminal or a SIEM cannot be disguised by a hostile
+    /// value (a JSON reader gets the same text back).
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(0x22)
-        for byte in text.utf8 {
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
             switch byte {
             case 0x22: output += [0x5C, 0x22]
             case 0x5C: output += [0x5C, 0x5C]
@@ -13,12 +20,31 @@ enum JSON {
             case 0x0A: output += [0x5C, 0x6E]
             case 0x0C: output += [0x5C, 0x66]
             case 0x0D: output += [0x5C, 0x72]
-            case 0x00..<0x20:
-                output += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            case 0x00..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte), to: &output)
+            case 0xC2, 0xE2:
+                // Two- and three-byte forms of the unsafe scalars (U+0080–U+009F, U+2xxx).
+                let length = byte == 0xC2 ? 2 : 3
+                if index + length - 1 <= utf8.count {
+                    var scalar = UInt32(byte & (length == 2 ? 0x1F : 0x0F))
+                    for offset in 0..<(length - 1) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
+                    if let unicode = Unicode.Scalar(scalar), DisplayText.isUnsafe(unicode) {
+                        appendUnicodeEscape(scalar, to: &output)
+                        index += length - 1
+                        continue
+                    }
+                }
+                output.append(byte)
             default: output.append(byte)
             }
         }
         output.append(0x22)
+    }
+
+    private static func appendUnicodeEscape(_ scalar: UInt32, to output: inout [UInt8]) {
+        output += [0x5C, 0x75]
+        for shift in stride(from: 12, through: 0, by: -4) {
+            output.append(hexDigits[Int(scalar >> UInt32(shift) & 0xF)])
+        }
     }
 
     /// Appends one finding as a JSON object with the fields of `ReportField.all`, in order.
@@ -26,7 +52,7 @@ enum JSON {
         appendObject(ReportField.all, of: finding, revealPasswords: revealPasswords, to: &output)
     }
 
-    private static func appendObject(
+    static func appendObject(
         _ fields: [ReportField],
         of finding: Finding,
         revealPasswords: Bool,
@@ -61,7 +87,7 @@ enum JSON {
         output.append(0x7D)
     }
 
-    private static func appendValue(_ value: ReportValue, to output: inout [UInt8]) {
+    static func appendValue(_ value: ReportValue, to output: inout [UInt8]) {
         switch value {
         case .text(let text):
             appendString(text, to: &output)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The report formats credwatch writes.
 public enum ReportFormat: String, Sendable, CaseIterable {
     /// One JSON object per finding per line: for SIEMs, scripts and `diff`.
@@ -6,6 +8,11 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case csv
     /// Aligned columns for a terminal.
     case table
+    /// One Elastic Common Schema 8.x document per finding per line (NDJSON), for Elasticsearch
+    /// and OpenSearch.
+    case ecs
+    /// One ArcSight CEF:0 event per finding per line, for QRadar, ArcSight and Sentinel.
+    case cef
 }
 
 /// How a report is rendered; the CLI decides colour (a terminal and no `NO_COLOR`) and width.
@@ -16,6 +23,11 @@ public struct ReportOptions: Sendable {
     public var useColor = false
     /// Columns the table must fit in.
     public var terminalWidth = 120
+    /// When the run reported (ECS `@timestamp`, CEF `rt`, the syslog timestamp). The CLI sets
+    /// the run's; the default keeps renderings of the same findings byte-identical.
+    public var reportedAt = Date(timeIntervalSince1970: 0)
+    /// credwatch's version (CEF's Device Version).
+    public var productVersion = "0"
 
     public init() {}
 }
@@ -39,6 +51,16 @@ public enum ReportRenderer {
             }
         case .table:
             output = Array(Table.render(ordered, options: options).utf8)
+        case .ecs:
+            for finding in ordered {
+                ECS.appendDocument(finding, options: options, to: &output)
+                output.append(0x0A)
+            }
+        case .cef:
+            for finding in ordered {
+                CEF.appendEvent(finding, options: options, to: &output)
+                output.append(0x0A)
+            }
         }
         return output
     }

@@ -206,6 +206,28 @@ public enum TriageRules {
         return (severity, action)
     }
 
+    /// The number (as in the README's table, from 1) of the rule that gave `finding` its
+    /// action: the last matching rule that has one. What a rule looks at is all in the finding
+    /// (a platform, its machines, the password's state, the account), so it is found again
+    /// without being stored.
+    static func actionRule(of finding: Finding) -> Int? {
+        let facts = Facts(
+            kind: finding.kind,
+            // Only whether there is a platform matters to the conditions, not its severity.
+            platformSeverity: finding.platform == nil ? nil : .low,
+            fromOrganisationMachine: finding.machines.contains(where: \.isOrganisationMachine),
+            isPasswordCurrent: finding.passwordCurrent,
+            changedAfterTheft: finding.changedAfterTheft,
+            isAccountDisabled: finding.accountDisabled ?? false
+        )
+        var number: Int?
+        for (index, rule) in table.enumerated()
+        where rule.action != nil && rule.kinds.contains(facts.kind) && facts.satisfies(rule.condition) {
+            number = index + 1
+        }
+        return number
+    }
+
     /// The rules as a Markdown table, for the README.
     public static var markdownTable: String {
         var lines = [
