@@ -4,6 +4,12 @@ enum JSON {
     /// written as their short forms or `\u00XX`.
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(0x22)
+        // Most strings need no escape: copied whole rather than byte by byte.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output.append(contentsOf: text.utf8)
+            output.append(0x22)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 0x22: output += [0x5C, 0x22]
@@ -66,9 +72,9 @@ enum JSON {
         case .text(let text):
             appendString(text, to: &output)
         case .integer(let number):
-            output += Array(String(number).utf8)
+            output.append(contentsOf: String(number).utf8)
         case .flag(let flag):
-            output += Array((flag ? "true" : "false").utf8)
+            output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .texts(let texts):
             output.append(0x5B)
             for (index, text) in texts.enumerated() {

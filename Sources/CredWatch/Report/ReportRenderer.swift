@@ -24,21 +24,22 @@ public struct ReportOptions: Sendable {
 /// the same findings give the same bytes whatever order the caller holds them in.
 public enum ReportRenderer {
     public static func render(_ findings: [Finding], as format: ReportFormat, options: ReportOptions) -> [UInt8] {
-        let ordered = findings.sorted(by: Finding.reportOrder)
+        // Positions, not copies: a report of a million findings is sorted without moving them.
+        let order = Finding.reportOrderIndices(findings)
         var output: [UInt8] = []
         switch format {
         case .jsonl:
-            for finding in ordered {
-                JSON.appendFinding(finding, revealPasswords: options.revealPasswords, to: &output)
+            for index in order {
+                JSON.appendFinding(findings[index], revealPasswords: options.revealPasswords, to: &output)
                 output.append(0x0A)
             }
         case .csv:
             CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &output)
-            for finding in ordered {
-                CSV.appendRow(CSV.cells(of: finding, revealPasswords: options.revealPasswords), to: &output)
+            for index in order {
+                CSV.appendRow(CSV.cells(of: findings[index], revealPasswords: options.revealPasswords), to: &output)
             }
         case .table:
-            output = Array(Table.render(ordered, options: options).utf8)
+            output = Array(Table.render(order.map { findings[$0] }, options: options).utf8)
         }
         return output
     }
@@ -47,16 +48,16 @@ public enum ReportRenderer {
     /// `Import-Csv`): `Identity` is the sAMAccountName when the export has it (what
     /// `Set-ADUser -Identity` accepts), else the UPN or mail.
     public static func resetList(_ findings: [Finding]) -> [UInt8] {
-        let ordered = findings.sorted(by: Finding.reportOrder)
+        let order = Finding.reportOrderIndices(findings)
         var rows: [Account: ResetRow] = [:]
-        for finding in ordered where finding.action == .forceReset {
-            guard let account = finding.directoryAccount else { continue }
-            rows[account, default: ResetRow(account: account, severity: finding.severity)].add(finding)
+        for index in order where findings[index].action == .forceReset {
+            guard let account = findings[index].directoryAccount else { continue }
+            rows[account, default: ResetRow(account: account, severity: findings[index].severity)].add(findings[index])
         }
         // An infected organisation machine of the user is a reason, not a row of its own.
-        for finding in ordered where finding.kind == .infectedMachine {
-            guard let account = finding.directoryAccount else { continue }
-            rows[account]?.addMachines(finding.machines)
+        for index in order where findings[index].kind == .infectedMachine {
+            guard let account = findings[index].directoryAccount else { continue }
+            rows[account]?.addMachines(findings[index].machines)
         }
         var output: [UInt8] = []
         CSV.appendRow(["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Severity", "Reasons"], to: &output)
