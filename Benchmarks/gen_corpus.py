@@ -9,6 +9,7 @@ Samples/synthlogs.py); the organisation's platforms and domains come from an org
     gen_corpus.py accounts --count 100000 --seed 1 --plain > accounts.txt      # one mail per line, for grep -f
     gen_corpus.py ulp --bytes 1G --seed 1 --accounts accounts.csv --plant 200 --manifest ulp.json > ulp.txt
     gen_corpus.py stealer-tree --victims 2000 --seed 1 --accounts accounts.csv --out tree/
+    gen_corpus.py org-combo --accounts accounts.csv --passwords 5 --seed 1 > org-combo.txt
 
 Sizes take K, M, G, T suffixes (powers of 1000, like the MB/s the benchmark reports).
 
@@ -201,6 +202,36 @@ def cmd_ulp(args) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# org-combo
+# ---------------------------------------------------------------------------------------------
+
+def cmd_org_combo(args) -> None:
+    """The organisation's own user table leaked: every account of the export on one of its
+    platforms, `--passwords` distinct passwords each (the last digit tells them apart), in a random order:
+    every line is a finding."""
+    rng = random.Random(f"org-combo/{args.seed}")
+    org = Organisation(args.org)
+    accounts = load_accounts(args.accounts)
+    platform = args.platform or org.platforms[0][0]
+    urls = [url for id_, url in org.platforms if id_ == platform]
+    if not urls:
+        sys.exit(f"{args.org}: no platform {platform!r}")
+    count = len(accounts) * args.passwords
+    passwords = sl.passwords(rng, count)
+    lines = [
+        f"{urls[i % len(urls)]}:{account.mail or account.sam}:{passwords[i]}{i % args.passwords}\n"
+        for i, account in enumerate(a for a in accounts for _ in range(args.passwords))
+    ]
+    rng.shuffle(lines)
+    data = "".join(lines).encode()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    if args.manifest:
+        write_json(args.manifest, {"kind": "org-combo", "seed": args.seed, "bytes": len(data), "lines": count,
+                                   "accounts": len(accounts), "passwords": args.passwords, "platform": platform})
+
+
+# ---------------------------------------------------------------------------------------------
 # stealer-tree
 # ---------------------------------------------------------------------------------------------
 
@@ -289,6 +320,15 @@ def main() -> None:
     ulp.add_argument("--org", default=DEFAULT_ORG, help="org profile naming the platforms to plant on")
     ulp.add_argument("--manifest", help="write size, line count and planted credentials here (JSON)")
     ulp.set_defaults(run=cmd_ulp)
+
+    combo = commands.add_parser("org-combo", help="every account on a platform, several passwords each, to stdout")
+    combo.add_argument("--accounts", required=True, help="AD export whose accounts are leaked")
+    combo.add_argument("--passwords", type=int, default=5, help="distinct passwords per account")
+    combo.add_argument("--seed", type=int, default=1)
+    combo.add_argument("--org", default=DEFAULT_ORG)
+    combo.add_argument("--platform", help="platform id of the org profile (default: its first)")
+    combo.add_argument("--manifest", help="write size, line count and parameters here (JSON)")
+    combo.set_defaults(run=cmd_org_combo)
 
     tree = commands.add_parser("stealer-tree", help="one zip per victim, in several family layouts")
     tree.add_argument("--victims", type=int, default=2000)

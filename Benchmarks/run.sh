@@ -78,6 +78,11 @@ if [[ "$(cat "$W/corpus.key" 2>/dev/null)" != "$corpus_key" ]]; then
     if has pigz; then pigz -6 -c "$W/ulp.txt" >"$W/ulp.txt.gz"; else gzip -6 -c "$W/ulp.txt" >"$W/ulp.txt.gz"; fi
     head -c 100000000 "$W/ulp.txt" >"$W/ulp-100M.txt"
     "${GEN[@]}" stealer-tree --victims "$VICTIMS" --seed 1 --accounts "$W/accounts.csv" --out "$W/tree"
+    # Findings-heavy: the organisation's user table leaked (every account on a platform, five
+    # passwords each: one finding a line), and a findings-free combolist of the same size.
+    "${GEN[@]}" org-combo --accounts "$W/accounts.csv" --passwords 5 --seed 1 --manifest "$W/org-combo.manifest.json" \
+        >"$W/org-combo.txt"
+    "${GEN[@]}" ulp --bytes "$(stat -c %s "$W/org-combo.txt")" --seed 3 >"$W/ulp-same-size.txt"
     : >"$W/empty.txt"
     echo "$corpus_key" >"$W/corpus.key"
 fi
@@ -85,6 +90,8 @@ ulp_bytes=$(stat -c %s "$W/ulp.txt")
 gz_bytes=$(stat -c %s "$W/ulp.txt.gz")
 tree_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"])' "$W/tree.manifest.json")
 small_bytes=$(stat -c %s "$W/ulp-100M.txt")
+combo_bytes=$(stat -c %s "$W/org-combo.txt")
+combo_findings=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lines"])' "$W/org-combo.manifest.json")
 
 # --- measuring -------------------------------------------------------------------------------
 # Each row is a small script run under GNU time (peak RSS, user+sys CPU of every process in it,
@@ -186,6 +193,15 @@ if ((have_credwatch)); then
     bench cw-empty memory none 0 "credwatch, empty input, Samples/accounts.csv" \
         "$(printf '%q ' "$CREDWATCH" scan "$W/empty.txt" --accounts "$root/Samples/accounts.csv" "${CW_ARGS[@]}" \
             --format jsonl --quiet) > /dev/null"
+fi
+
+# Findings-heavy: every line a finding (sorting, merging and writing findings), against a
+# findings-free file of the same size (parsing alone), both on two threads.
+if ((have_credwatch)); then
+    bench cw-findings findings org-combo "$combo_bytes" "credwatch, $combo_findings findings (org-combo)" \
+        "$(cw "$W/org-combo.txt" --threads 2) > /dev/null"
+    bench cw-findings-free findings same-size "$combo_bytes" "credwatch, findings-free file of the same size" \
+        "$(cw "$W/ulp-same-size.txt" --threads 2) > /dev/null"
 fi
 
 # --- the big stream (one run: it is bounded by the generator) --------------------------------
@@ -291,7 +307,8 @@ for id_, group, input_, size, wall, cpu, rss, status, label in rows:
         shown = f"{rate:,.0f}" if rate >= 100 else f"{rate:,.1f}"
     ratio = f"{best[input_] / rate:.2f}×" if input_ in best and rate > 0 and status == "ok" and group != "memory" else ""
     cores = f"{float(cpu) / float(wall):.2f}" if float(wall) > 0 else ""
-    tag = {"ulp": "plain" if input_ == "plain" else "gz", "tree": "zips", "memory": "memory"}[group]
+    tag = {"ulp": "plain" if input_ == "plain" else "gz", "tree": "zips", "memory": "memory",
+           "findings": "finding"}[group]
     lines.append(f"{tag:<7} {label:<44} {shown:>8} {cores:>6} {int(rss)/1024:>7.1f} MB {ratio:>12}"
                  + ("  (timed out)" if status == "timeout" else ""))
 if not any(r[0].startswith("cw-") for r in rows):
@@ -339,6 +356,9 @@ if s1 and s2:
 target("gzip, --threads 2 / pigz -dc", ratio(rate_of("cw-gz-t2"), rate_of("pigz")), ">= 0.9", lambda v: v >= 0.9, "x")
 target("stealer tree, --threads 2 / one core", ratio(rate_of("cw-tree-t2"), rate_of("cw-tree-t1")), ">= 1.8",
        lambda v: v >= 1.8, "x")
+target("findings-heavy / findings-free file of the same size (wall)",
+       ratio(wall_of("cw-findings"), wall_of("cw-findings-free")), "<= 10", lambda v: v <= 10, "x")
+target("peak RSS, findings-heavy, MB", rss_mb("cw-findings"), "<= 400", lambda v: v <= 400)
 target("peak RSS, 100 MB file, MB", rss_mb("cw-100M"), "<= 200", lambda v: v <= 200)
 if stream_rss.isdigit():
     target("peak RSS, streamed input, MB", int(stream_rss) / 1024, "<= 200", lambda v: v <= 200)

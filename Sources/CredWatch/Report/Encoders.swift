@@ -7,6 +7,15 @@ enum JSON {
     /// value (a JSON reader gets the same text back).
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(0x22)
+        // Most strings need no escape: copied whole rather than byte by byte (0xC2 and 0xE2 lead
+        // the unsafe scalars below).
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+        }) {
+            output.append(contentsOf: text.utf8)
+            output.append(0x22)
+            return
+        }
         let utf8 = Array(text.utf8)
         var index = 0
         while index < utf8.count {
@@ -92,9 +101,9 @@ enum JSON {
         case .text(let text):
             appendString(text, to: &output)
         case .integer(let number):
-            output += Array(String(number).utf8)
+            output.append(contentsOf: String(number).utf8)
         case .flag(let flag):
-            output += Array((flag ? "true" : "false").utf8)
+            output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .texts(let texts):
             output.append(0x5B)
             for (index, text) in texts.enumerated() {

@@ -151,33 +151,60 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// The report order: severity (critical first), account, kind, platform, login,
     /// fingerprint, URL, first source, then the exposure key so that the order is total.
     static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
-        let left = lhs.orderKey
-        let right = rhs.orderKey
-        if left.account != right.account { return left.account < right.account }
-        if left.kind != right.kind { return left.kind < right.kind }
-        if left.platform != right.platform { return left.platform < right.platform }
-        if left.login != right.login { return left.login < right.login }
-        if left.fingerprint != right.fingerprint { return left.fingerprint < right.fingerprint }
-        if left.url != right.url { return left.url < right.url }
-        if left.source != right.source { return left.source < right.source }
-        return lhs.exposureKey < rhs.exposureKey
+        ReportOrderKey(lhs).precedes(ReportOrderKey(rhs))
     }
 
-    private var orderKey:
-        (
-            account: String, kind: Int, platform: String, login: String, fingerprint: String, url: String,
-            source: String
-        )
-    {
-        // Findings with an account come before those without one ("\u{1}" sorts before any name).
-        let accountKey = account.map { "\u{1}" + $0 } ?? "\u{2}"
-        let kindRank = FindingKind.allCases.firstIndex(of: kind) ?? 0
-        let firstSource = sources.first.map { "\($0.path)\u{0}\($0.line)\u{0}\($0.family.rawValue)" } ?? ""
-        return (
-            accountKey, kindRank, platform ?? "", login ?? "", passwordFingerprint ?? "", url ?? "",
-            firstSource
-        )
+    /// `findings` in report order. Each finding's key is built once (not once per comparison)
+    /// and indices are sorted, so that a large report never moves or copies whole findings
+    /// while it sorts.
+    static func inReportOrder(_ findings: [Finding]) -> [Finding] {
+        reportOrderIndices(findings).map { findings[$0] }
+    }
+
+    /// The positions of `findings` in report order (stable, as `sorted(by: reportOrder)`).
+    static func reportOrderIndices(_ findings: [Finding]) -> [Int] {
+        let keys = findings.indices.map { ReportOrderKey(findings[$0]) }
+        // Compared in place through the buffer: a subscript of the array would copy (and retain)
+        // every string of both keys at each comparison.
+        return keys.withUnsafeBufferPointer { keys in keys.indices.sorted { keys[$0].precedes(keys[$1]) } }
+    }
+}
+
+/// What the report order compares, built once per finding.
+struct ReportOrderKey {
+    let severity: Severity
+    // Findings with an account come before those without one ("\u{1}" sorts before any name).
+    let account: String
+    let kind: Int
+    let platform: String
+    let login: String
+    let fingerprint: String
+    let url: String
+    let source: String
+    let exposureKey: String
+
+    init(_ finding: Finding) {
+        severity = finding.severity
+        account = finding.account.map { "\u{1}" + $0 } ?? "\u{2}"
+        kind = FindingKind.allCases.firstIndex(of: finding.kind) ?? 0
+        platform = finding.platform ?? ""
+        login = finding.login ?? ""
+        fingerprint = finding.passwordFingerprint ?? ""
+        url = finding.url ?? ""
+        source = finding.sources.first.map { "\($0.path)\u{0}\($0.line)\u{0}\($0.family.rawValue)" } ?? ""
+        exposureKey = finding.exposureKey
+    }
+
+    func precedes(_ other: ReportOrderKey) -> Bool {
+        if severity != other.severity { return severity > other.severity }
+        if account != other.account { return account < other.account }
+        if kind != other.kind { return kind < other.kind }
+        if platform != other.platform { return platform < other.platform }
+        if login != other.login { return login < other.login }
+        if fingerprint != other.fingerprint { return fingerprint < other.fingerprint }
+        if url != other.url { return url < other.url }
+        if source != other.source { return source < other.source }
+        return exposureKey < other.exposureKey
     }
 }
 

@@ -67,8 +67,7 @@ public struct FindingAggregator {
             result.append(exposure.finding(machines: machines))
         }
         result += directory.infectedMachineFindings()
-        result.sort(by: Finding.reportOrder)
-        return result
+        return Finding.inReportOrder(result)
     }
 
     /// The account at `index` of the export; nil for no index or one out of range.

@@ -36,29 +36,30 @@ public struct ReportOptions: Sendable {
 /// the same findings give the same bytes whatever order the caller holds them in.
 public enum ReportRenderer {
     public static func render(_ findings: [Finding], as format: ReportFormat, options: ReportOptions) -> [UInt8] {
-        let ordered = findings.sorted(by: Finding.reportOrder)
+        // Positions, not copies: a report of a million findings is sorted without moving them.
+        let order = Finding.reportOrderIndices(findings)
         var output: [UInt8] = []
         switch format {
         case .jsonl:
-            for finding in ordered {
-                JSON.appendFinding(finding, revealPasswords: options.revealPasswords, to: &output)
+            for index in order {
+                JSON.appendFinding(findings[index], revealPasswords: options.revealPasswords, to: &output)
                 output.append(0x0A)
             }
         case .csv:
             CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &output)
-            for finding in ordered {
-                CSV.appendRow(CSV.cells(of: finding, revealPasswords: options.revealPasswords), to: &output)
+            for index in order {
+                CSV.appendRow(CSV.cells(of: findings[index], revealPasswords: options.revealPasswords), to: &output)
             }
         case .table:
-            output = Array(Table.render(ordered, options: options).utf8)
+            output = Array(Table.render(order.map { findings[$0] }, options: options).utf8)
         case .ecs:
-            for finding in ordered {
-                ECS.appendDocument(finding, options: options, to: &output)
+            for index in order {
+                ECS.appendDocument(findings[index], options: options, to: &output)
                 output.append(0x0A)
             }
         case .cef:
-            for finding in ordered {
-                CEF.appendEvent(finding, options: options, to: &output)
+            for index in order {
+                CEF.appendEvent(findings[index], options: options, to: &output)
                 output.append(0x0A)
             }
         }

@@ -22,9 +22,9 @@ extension ReportRenderer {
     /// `Identity` is the sAMAccountName when the export has it (what `Set-ADUser -Identity`
     /// accepts), else the UPN or mail, which the script resolves with a filter.
     public static func resetList(_ findings: [Finding], serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
-        let ordered = findings.sorted(by: Finding.reportOrder)
         var rows: [Account: ResetRow] = [:]
-        for finding in ordered {
+        for index in Finding.reportOrderIndices(findings) {
+            let finding = findings[index]
             guard let account = finding.directoryAccount else { continue }
             let listed =
                 finding.action == .forceReset || finding.kind == .infectedMachine

@@ -32,10 +32,16 @@ public struct RunSummary {
         skippedByName = diagnostics.skippedByName.load(ordering: .relaxed)
         errors = diagnostics.errors.load(ordering: .relaxed)
         warnings = diagnostics.warnings.load(ordering: .relaxed)
-        findingsByKind = FindingKind.allCases.map { kind in (kind, findings.count { $0.kind == kind }) }
-        findingsBySeverity = Severity.allCases.reversed().map { severity in
-            (severity, findings.count { $0.severity == severity })
+        // One pass reading two fields of each finding in place (a closure per kind and severity
+        // copied every finding nine times).
+        var kinds = [FindingKind: Int]()
+        var severities = [Severity: Int]()
+        for index in findings.indices {
+            kinds[findings[index].kind, default: 0] += 1
+            severities[findings[index].severity, default: 0] += 1
         }
+        findingsByKind = FindingKind.allCases.map { ($0, kinds[$0] ?? 0) }
+        findingsBySeverity = Severity.allCases.reversed().map { ($0, severities[$0] ?? 0) }
         findingCount = findings.count
         self.elapsed = elapsed
         self.accounts = accounts
