@@ -116,9 +116,8 @@ public final class HashDirectory: PasswordChecking {
         guard !stored.isEmpty else { return nil }
         var encodings = PasswordEncodings(password)
         var ntHash: [UInt8]?
-        let accountChange = PasswordDate.normalized(account.passwordLastSet)
-        func lastChange(_ hash: StoredHash) -> String? {
-            hash.lastChange ?? (hash.scheme == .nt ? accountChange : nil)
+        func lastChange(_ hash: StoredHash) -> Timestamp? {
+            hash.lastChange ?? (hash.scheme == .nt ? account.passwordLastSet : nil)
         }
         for hash in stored where Self.matches(hash, &encodings, ntHash: &ntHash) {
             return PasswordCheck(isCurrent: true, lastChange: lastChange(hash))
