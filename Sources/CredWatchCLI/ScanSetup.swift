@@ -80,8 +80,7 @@ struct ScanSetup {
             guard key.count >= 16 else {
                 throw FatalError("\(keyFile): the fingerprint key must be at least 16 bytes")
             }
-            var info = stat()
-            if stat(keyFile, &info) == 0 && info.st_mode & 0o077 != 0 {
+            if let access = FileAccess(path: keyFile), access.isOpenToOthers {
                 diagnostics.note("warning: \(keyFile): the fingerprint key is readable by others (chmod 600 it)")
             }
             return PasswordFingerprinter(keyBytes: key)
