@@ -5,6 +5,8 @@ import Foundation
 struct ScanSetup {
     let context: MatchContext
     let store: StateStore?
+    /// `CREDWATCH_INFLATE`'s library, else the fastest.
+    let inflateBackend: InflateBackend
 
     init(command: Scan, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
@@ -46,7 +48,10 @@ struct ScanSetup {
             checker: checker,
             options: options
         )
-        if let warning = DecodeOptions.environmentWarning { diagnostics.note("warning: \(warning)") }
+        inflateBackend = Self.inflateBackend(
+            named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
+            diagnostics: diagnostics
+        )
         if command.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }
@@ -63,6 +68,19 @@ struct ScanSetup {
         } else {
             store = nil
         }
+    }
+
+    /// The library `CREDWATCH_INFLATE` names (zlib, to compare or to rule ISA-L out); the
+    /// fastest, with a warning, when this build has none of that name.
+    private static func inflateBackend(named name: String?, diagnostics: Diagnostics) -> InflateBackend {
+        guard let name, !name.isEmpty else { return .fastest }
+        if let backend = InflateBackend(rawValue: name) { return backend }
+        let names = InflateBackend.allCases.map(\.rawValue).joined(separator: ", ")
+        diagnostics.note(
+            "warning: CREDWATCH_INFLATE=\(name) names no inflate library of this build (\(names)): "
+                + "using \(InflateBackend.fastest.name)"
+        )
+        return .fastest
     }
 
     /// The organisation's fingerprint key from a file or the environment; a random one (with a
