@@ -178,11 +178,12 @@ struct Scan: ParsableCommand {
         limits.maxMemberSize = maxMemberSize
         limits.maxCompressionRatio = maxRatio
         limits.maxNestingDepth = maxDepth
-        let configuration = ScanConfiguration(
+        var configuration = ScanConfiguration(
             inputs: inputs.map(RawArguments.path),
             limits: limits,
             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
         )
+        configuration.inflateBackend = setup.inflateBackend
         let session = ScanSession(
             configuration: configuration,
             context: setup.context,

@@ -5,6 +5,8 @@ import Foundation
 struct ScanSetup {
     let context: MatchContext
     let store: StateStore?
+    /// `CREDWATCH_INFLATE`'s library, else the fastest.
+    let inflateBackend: InflateBackend
 
     init(command: Scan, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
@@ -46,7 +48,10 @@ struct ScanSetup {
             checker: checker,
             options: options
         )
-        if let warning = DecodeOptions.environmentWarning { diagnostics.note("warning: \(warning)") }
+        inflateBackend = Self.inflateBackend(
+            named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
+            diagnostics: diagnostics
+        )
         if command.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }
@@ -65,6 +70,19 @@ struct ScanSetup {
         }
     }
 
+    /// The library `CREDWATCH_INFLATE` names (zlib, to compare or to rule ISA-L out); the
+    /// fastest, with a warning, when this build has none of that name.
+    private static func inflateBackend(named name: String?, diagnostics: Diagnostics) -> InflateBackend {
+        guard let name, !name.isEmpty else { return .fastest }
+        if let backend = InflateBackend(rawValue: name) { return backend }
+        let names = InflateBackend.allCases.map(\.rawValue).joined(separator: ", ")
+        diagnostics.note(
+            "warning: CREDWATCH_INFLATE=\(name) names no inflate library of this build (\(names)): "
+                + "using \(InflateBackend.fastest.name)"
+        )
+        return .fastest
+    }
+
     /// The organisation's fingerprint key from a file or the environment; a random one (with a
     /// warning) when neither is given, unless `needsStableKey` (`--state`): then that is fatal,
     /// before any key is drawn or announced.
@@ -80,8 +98,7 @@ struct ScanSetup {
             guard key.count >= 16 else {
                 throw FatalError("\(keyFile): the fingerprint key must be at least 16 bytes")
             }
-            var info = stat()
-            if stat(keyFile, &info) == 0 && info.st_mode & 0o077 != 0 {
+            if let access = FileAccess(path: keyFile), access.isOpenToOthers {
                 diagnostics.note("warning: \(keyFile): the fingerprint key is readable by others (chmod 600 it)")
             }
             return PasswordFingerprinter(keyBytes: key)

@@ -207,6 +207,26 @@ struct ScanContractTests {
         #expect(outcome.jsonLines.contains { $0["account"] as? String == "jdupont" })
     }
 
+    /// `CREDWATCH_INFLATE` reaches the decode stage: each library words a corrupt block its own
+    /// way (zlib "invalid block type", ISA-L "invalid block header").
+    @Test func inflateLibraryIsTheOneTheEnvironmentNames() throws {
+        let fixture = try Fixture()
+        // A gzip header, then deflate data whose first block has the reserved type.
+        let damaged = Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03] + [UInt8](repeating: 0xFF, count: 64))
+        func run(_ library: String) throws -> String {
+            try CLI.run(
+                ["scan", "-", "--accounts", fixture.accounts, "--org", fixture.org],
+                stdin: damaged,
+                environment: ["CREDWATCH_INFLATE": library]
+            ).stderr
+        }
+        #expect(try run("zlib").contains("corrupt gzip data after 0 bytes: invalid block type"))
+        let isal = try run("isal")
+        if !isal.contains("names no inflate library of this build") {
+            #expect(isal.contains("corrupt gzip data after 0 bytes: invalid block header"))
+        }
+    }
+
     @Test func outputFileIsOwnerOnlyAndResetListWritten() throws {
         let fixture = try Fixture()
         let dump = try fixture.file("dump.txt", Self.combolist)

@@ -14,8 +14,8 @@ public func fuzzSystemInfo(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fuzzParse(input.payload, role: .systemInfoJSON, locator: "FR[0A1B]/Info.json")
     }
     input.payload.withUnsafeBytes { text in
-        if let date = LogDate.iso8601(text, dayFirst: input.selector & 2 != 0) {
-            FuzzCheck.require(date.utf8.count <= 25, "log date '\(date)' longer than ISO 8601")
+        if let date = LogDate.read(text, dayFirst: input.selector & 2 != 0) {
+            FuzzCheck.require(date.iso8601.utf8.count <= 25, "log date '\(date)' longer than ISO 8601")
         }
     }
     return 0

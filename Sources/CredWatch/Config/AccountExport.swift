@@ -240,9 +240,8 @@ enum AccountExport {
         /// The first date that is a date only day first, and only month first.
         var dayFirst: Sample?
         var monthFirst: Sample?
-        /// Accounts whose date reads both ways (its text is kept in `passwordLastSet` until the
-        /// order is known).
-        var ambiguous: [Int] = []
+        /// Accounts whose date reads both ways, and its text (read when the order is known).
+        var ambiguous: [(account: Int, text: String)] = []
 
         struct Sample: Equatable {
             var line: Int
@@ -259,7 +258,7 @@ enum AccountExport {
 
         /// Appends the rows read after these.
         mutating func append(_ next: Rows) {
-            ambiguous += next.ambiguous.map { $0 + accounts.count }
+            ambiguous += next.ambiguous.map { ($0.account + accounts.count, $0.text) }
             accounts += next.accounts
             lines += next.lines
             reachedTheEnd = next.reachedTheEnd
@@ -315,18 +314,15 @@ enum AccountExport {
             order = rows.dayFirst != nil ? .dayMonthYear : rows.monthFirst != nil ? .monthDayYear : nil
         }
         if let first = rows.ambiguous.first {
-            let sample = Rows.Sample(line: rows.lines[first], value: rows.accounts[first].passwordLastSet ?? "")
-            for index in rows.ambiguous {
-                let text = read.accounts[index].passwordLastSet ?? ""
-                var date: String?
+            let sample = Rows.Sample(line: rows.lines[first.account], value: first.text)
+            for (index, text) in rows.ambiguous {
                 if let order,
                     case .date(let parsed, _) = Array(text.utf8).withUnsafeBytes({
                         PasswordDate.read($0, order: order)
                     })
                 {
-                    date = parsed
+                    read.accounts[index].passwordLastSet = parsed
                 }
-                read.accounts[index].passwordLastSet = date
             }
             if order == nil {
                 let count = rows.ambiguous.count
@@ -453,7 +449,7 @@ enum AccountExport {
             // FILETIME (`pwdLastSet`), the common case, without the general reader's copies.
             let reading: PasswordDate.Reading =
                 if let ticks = integer(passwordLastSet) {
-                    ticks == 0 ? .never : fileTimeAsISO8601(ticks).map { .date($0, proves: nil) } ?? .unreadable
+                    ticks == 0 ? .never : FileTime.timestamp(ticks).map { .date($0, proves: nil) } ?? .unreadable
                 } else {
                     PasswordDate.read(passwordLastSet, order: layout.dateOrder)
                 }
@@ -467,8 +463,7 @@ enum AccountExport {
                     rows.monthFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
                 }
             case .ambiguous:
-                account.passwordLastSet = Text.string(passwordLastSet)
-                rows.ambiguous.append(rows.accounts.count)
+                rows.ambiguous.append((rows.accounts.count, Text.string(passwordLastSet)))
             case .unreadable:
                 rows.note(.passwordLastSet, line, passwordLastSet)
             }
@@ -536,50 +531,6 @@ enum AccountExport {
             number = number * 10 + Int64(byte - UInt8(ascii: "0"))
         }
         return number
-    }
-
-    /// An AD FILETIME (100 ns ticks since 1601) as `YYYY-MM-DDTHH:MM:SSZ`; nil for anything
-    /// else, including 0 ("must change at next logon") and the "never" sentinel.
-    static func fileTimeAsISO8601(_ ticks: Int64) -> String? {
-        let unixSeconds = ticks / 10_000_000 - 11_644_473_600
-        guard unixSeconds > 0, unixSeconds < 253_402_300_800 else { return nil }  // 1970 – 9999
-        let (year, month, day) = civilDate(daysSince1970: unixSeconds / 86_400)
-        let seconds = unixSeconds % 86_400
-        // Written into the string's own storage: one allocation per account of the export.
-        return String(unsafeUninitializedCapacity: 20) { text in
-            var length = 0
-            func append(_ number: Int64, digits: Int, then separator: Unicode.Scalar) {
-                var divisor: Int64 = 1
-                for _ in 1..<digits { divisor *= 10 }
-                while divisor > 0 {
-                    text[length] = UInt8(ascii: "0") + UInt8(number / divisor % 10)
-                    length += 1
-                    divisor /= 10
-                }
-                text[length] = UInt8(ascii: separator)
-                length += 1
-            }
-            append(year, digits: 4, then: "-")
-            append(month, digits: 2, then: "-")
-            append(day, digits: 2, then: "T")
-            append(seconds / 3600, digits: 2, then: ":")
-            append(seconds / 60 % 60, digits: 2, then: ":")
-            append(seconds % 60, digits: 2, then: "Z")
-            return length
-        }
-    }
-
-    /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
-    private static func civilDate(daysSince1970 days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = shifted / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// One login per line (see `AccountDirectory`). A line holding `,`, `;`, `|`, TAB or `"`

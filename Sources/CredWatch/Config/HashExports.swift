@@ -11,8 +11,8 @@ struct StoredHash: Sendable {
 
     var scheme: Scheme
     var digest: [UInt8]
-    /// When the password was set (ISO 8601), when the export records it.
-    var lastChange: String?
+    /// When the password was set, when the export records it.
+    var lastChange: Timestamp?
 }
 
 /// Collects the hashes of every export, keyed by case-folded account name.

@@ -155,8 +155,8 @@ public struct VictimInfo: Sendable, Equatable, Hashable {
     public var os: String?
     /// The log date as written.
     public var logDateRaw: String?
-    /// The log date parsed leniently, as ISO 8601 (`2024-11-03T10:22:14Z`, or a date alone).
-    public var logDate: String?
+    /// The log date parsed leniently: a UTC date-time (`2024-11-03T10:22:14Z`), or a date alone.
+    public var logDate: Timestamp?
     /// Build id, build name, affiliate or traffic tag.
     public var build: String?
     public var family: Family?

@@ -54,9 +54,9 @@ public struct Account: Sendable, Hashable {
     public var displayName: String?
     public var department: String?
     public var isEnabled: Bool
-    /// Last password change (`pwdLastSet`, `PasswordLastSet`) in ISO 8601, as the export's
-    /// reader normalised it (nil: never set, or not a date it could read).
-    public var passwordLastSet: String?
+    /// Last password change (`pwdLastSet`, `PasswordLastSet`), as the export's reader read it
+    /// (nil: never set, or not a date it could read).
+    public var passwordLastSet: Timestamp?
 
     public init(
         sam: String? = nil,
@@ -66,7 +66,7 @@ public struct Account: Sendable, Hashable {
         displayName: String? = nil,
         department: String? = nil,
         isEnabled: Bool = true,
-        passwordLastSet: String? = nil
+        passwordLastSet: Timestamp? = nil
     ) {
         self.sam = sam
         self.upn = upn
@@ -229,9 +229,8 @@ public struct Sighting: Sendable {
     public var isAmbiguous: Bool
     /// Whether the leaked password is still the account's current one (nil: unknown, no hash).
     public var isPasswordCurrent: Bool?
-    /// When the account's password was last changed (ISO 8601), from a hash export or the
-    /// accounts file.
-    public var passwordLastChange: String?
+    /// When the account's password was last changed, from a hash export or the accounts file.
+    public var passwordLastChange: Timestamp?
 
     public init(
         kind: FindingKind,

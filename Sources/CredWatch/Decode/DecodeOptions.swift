@@ -7,7 +7,7 @@ public struct DecodeOptions: Sendable {
     /// classified by their inner name: `x.txt.gz` as `x.txt`, `x.tgz` as `x.tar`.
     public var classify: @Sendable (String) -> DocumentRole
     /// The library that inflates gzip, zlib and zip deflate data.
-    var inflateBackend = InflateBackend.preferred
+    public var inflateBackend: InflateBackend
     /// Files up to this size are read into memory with one call: a zip is read at a dozen
     /// offsets (its directory, then each member's header and data), and a stealer tree is
     /// thousands of small zips, where those calls cost more than reading.
@@ -16,14 +16,12 @@ public struct DecodeOptions: Sendable {
     public init(
         limits: ScanLimits = ScanLimits(),
         chunkSize: Int = 4 << 20,
+        inflateBackend: InflateBackend = .fastest,
         classify: @escaping @Sendable (String) -> DocumentRole
     ) {
         self.limits = limits
         self.chunkSize = max(1, chunkSize)
+        self.inflateBackend = inflateBackend
         self.classify = classify
     }
-
-    /// A warning for the run when the environment asks for a decompression library this build
-    /// does not have (`CREDWATCH_INFLATE`); nil when there is nothing to say.
-    public static var environmentWarning: String? { InflateBackend.requestWarning }
 }

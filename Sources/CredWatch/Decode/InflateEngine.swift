@@ -1,36 +1,24 @@
 import CZlib
 import Foundation
 
-/// The decompression libraries `InflateStream` can run on. ISA-L, when built in (see
-/// Package.swift), inflates more than twice as fast as zlib; zlib is always there.
-enum InflateBackend: String, CaseIterable, Sendable {
+/// The decompression libraries `InflateStream` can run on, by the names `CREDWATCH_INFLATE`
+/// gives them. ISA-L, when built in (see Package.swift), inflates more than twice as fast as
+/// zlib; zlib is always there.
+public enum InflateBackend: String, CaseIterable, Sendable {
     case zlib
     #if CREDWATCH_ISAL
         case isal
     #endif
 
-    /// The fastest backend built in, unless `CREDWATCH_INFLATE=zlib` (or `isal`) names one.
-    static let preferred: InflateBackend = requested.flatMap(InflateBackend.init(rawValue:)) ?? fastest
-
-    private static let requested = ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"].flatMap {
-        $0.isEmpty ? nil : $0
-    }
-
-    /// Says so when `CREDWATCH_INFLATE` names no backend of this build (the default is used).
-    static var requestWarning: String? {
-        guard let requested, InflateBackend(rawValue: requested) == nil else { return nil }
-        let names = allCases.map(\.rawValue).joined(separator: ", ")
-        return
-            "CREDWATCH_INFLATE=\(requested) names no inflate library of this build (\(names)): using \(preferred.name)"
-    }
-
+    /// The fastest backend built in: what a scan uses unless told otherwise.
     #if CREDWATCH_ISAL
-        private static let fastest = InflateBackend.isal
+        public static let fastest = InflateBackend.isal
     #else
-        private static let fastest = InflateBackend.zlib
+        public static let fastest = InflateBackend.zlib
     #endif
 
-    var name: String {
+    /// The library's name in messages.
+    public var name: String {
         switch self {
         case .zlib: "zlib"
         #if CREDWATCH_ISAL

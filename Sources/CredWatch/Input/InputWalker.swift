@@ -329,11 +329,3 @@ enum OpenFileLimit {
         return Int(clamping: limit.rlim_cur)
     }
 }
-
-/// Text for `errno` values in messages.
-enum SystemError {
-    static func describe(_ errorNumber: Int32) -> String {
-        guard let text = strerror(errorNumber) else { return "error \(errorNumber)" }
-        return String(cString: text)
-    }
-}

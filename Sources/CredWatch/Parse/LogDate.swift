@@ -4,11 +4,11 @@
 /// (`26/6/2025 13:22:47`, `30.07.2025`), StealC's unpadded `2024/6/22 15:49:7`, Raccoon v1's
 /// `1970.01.01 - 00:00:00 GMT`, month names (`23 Oct 24 00:36 UTC`, `03 September 2024`) and
 /// JavaScript's `Thu Oct 10 2024 17:21:27 GMT+0200 (…)`. A written offset is applied, giving
-/// UTC; a time without an offset is kept as written.
+/// UTC; a time without an offset is kept as written (and taken as UTC).
 enum LogDate {
-    /// `YYYY-MM-DDTHH:MM:SSZ`, or `YYYY-MM-DD` when the text has no time; nil when no date
-    /// can be read. `dayFirst` settles `1/2/2024` (false for RedLine's US dates).
-    static func iso8601(_ text: UnsafeRawBufferPointer, dayFirst: Bool) -> String? {
+    /// A UTC date-time, or a date alone when the text has no time; nil when no date can be
+    /// read. `dayFirst` settles `1/2/2024` (false for RedLine's US dates).
+    static func read(_ text: UnsafeRawBufferPointer, dayFirst: Bool) -> Timestamp? {
         let tokens = DateTokens(text)
         let numbers = tokens.numbers
         var day: Int
@@ -47,8 +47,9 @@ enum LogDate {
             next = 3
         }
         if year < 100 { year += 2000 }
-        guard (1970...2200).contains(year), (1...12).contains(month), (1...daysIn(month, year)).contains(day)
-        else { return nil }
+        guard (1970...2200).contains(year), let date = CivilDate(year: year, month: month, day: day) else {
+            return nil
+        }
 
         // Time: up to three numbers joined by `:`, the first right after the date.
         var clock: [Int] = []
@@ -59,15 +60,15 @@ enum LogDate {
             clock.append(number.value)
             index += 1
         }
-        guard clock.count >= 2 else { return format(year, month, day, nil) }
+        guard clock.count >= 2 else { return Timestamp(date: date) }
         var hour = clock[0]
         let minute = clock[1]
         let second = clock.count > 2 ? clock[2] : 0
         if let meridiem = tokens.meridiem {
-            guard (1...12).contains(hour) else { return format(year, month, day, nil) }
+            guard (1...12).contains(hour) else { return Timestamp(date: date) }
             hour = hour % 12 + (meridiem == .pm ? 12 : 0)
         }
-        guard hour < 24, minute < 60, second < 61 else { return format(year, month, day, nil) }
+        guard hour < 24, minute < 60, second < 61 else { return Timestamp(date: date) }
 
         // Offset: a signed number after the time (`+0200`, `+02:00`, `-5`, `GMT+1`).
         var offsetMinutes = 0
@@ -83,56 +84,11 @@ enum LogDate {
                     offsetMinutes += numbers[index + 1].value
                 }
             }
-            guard offsetMinutes <= 14 * 60 else { return format(year, month, day, nil) }
+            guard offsetMinutes <= 14 * 60 else { return Timestamp(date: date) }
             offsetMinutes *= sign
         }
-        var seconds = (daysSinceEpoch(year, month, day) * 86_400) + hour * 3600 + minute * 60 + second
-        seconds -= offsetMinutes * 60
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let (y, m, d) = civil(fromDays: days)
-        let remainder = seconds - days * 86_400
-        return format(y, m, d, (remainder / 3600, (remainder % 3600) / 60, remainder % 60))
-    }
-
-    private static func format(_ year: Int, _ month: Int, _ day: Int, _ time: (Int, Int, Int)?) -> String {
-        let date = "\(year)-\(pad(month))-\(pad(day))"
-        guard let (hour, minute, second) = time else { return date }
-        return date + "T\(pad(hour)):\(pad(minute)):\(pad(second))Z"
-    }
-
-    private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-
-    private static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
-
-    private static func daysIn(_ month: Int, _ year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    private static func daysSinceEpoch(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The calendar date `days` after 1970-01-01 (`civil_from_days`).
-    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let seconds = date.daysSinceEpoch * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+        return Timestamp(epochSeconds: seconds)
     }
 }
 

@@ -382,7 +382,7 @@ struct MachineInfoCollector {
         }
         if let value = logDate.value {
             info.logDateRaw = Text.string(value)
-            info.logDate = LogDate.iso8601(value, dayFirst: family != .redline && family != .meta)
+            info.logDate = LogDate.read(value, dayFirst: family != .redline && family != .meta)
         }
         info.build = build.value.map(Text.string)
         return info.isEmpty ? nil : info

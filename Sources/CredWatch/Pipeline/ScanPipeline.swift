@@ -14,6 +14,8 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize: Int
     /// Chunks that may wait between readers and workers (with `chunkSize`, the memory bound).
     public var queueDepth: Int
+    /// The library that inflates deflate data (the CLI's `CREDWATCH_INFLATE`).
+    public var inflateBackend = InflateBackend.fastest
     /// With `--skip-seen-inputs`: whether a file with this fingerprint was read completely by an
     /// earlier run. When set, every file is fingerprinted from its open descriptor before it is
     /// read, skipped when seen, and its fingerprint kept only if the file read completely and
@@ -101,6 +103,7 @@ public final class ScanPipeline: Sendable {
         let decodeOptions = DecodeOptions(
             limits: configuration.limits,
             chunkSize: configuration.chunkSize,
+            inflateBackend: configuration.inflateBackend,
             classify: { DocumentClassifier.role(forLocator: $0) }
         )
 

@@ -71,7 +71,7 @@ public final class ScanSession {
             )
         }
         let known = store.firstSeen(result.findings.map(\.exposureKey))
-        let stamp = UTCTimestamp.string(from: now)
+        let stamp = Timestamp(now).iso8601
         var marked = result.findings
         for index in marked.indices {
             marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp

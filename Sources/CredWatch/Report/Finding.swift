@@ -23,8 +23,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var passwordEvidence: PasswordEvidence?
     /// Whether the leaked password is still current (nil: no hash to compare with).
     public var passwordCurrent: Bool?
-    /// Latest password change known for the account (ISO 8601).
-    public var passwordLastChange: String?
+    /// Latest password change known for the account.
+    public var passwordLastChange: Timestamp?
     /// True when the password was changed after the last theft; nil when a date is missing.
     public var changedAfterTheft: Bool?
     public var cookie: CookieEvidence?
@@ -36,8 +36,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// Number of sightings merged (a record read twice in one file counts twice).
     public var count: Int
     /// Earliest and latest log date of the victim machines of its sources.
-    public var firstLogDate: String?
-    public var lastLogDate: String?
+    public var firstLogDate: Timestamp?
+    public var lastLogDate: Timestamp?
     /// The distinct victim machines (by identity) of its listed sources, most relevant first
     /// (organisation machines, then the most recent theft): at most `maxListedMachines`;
     /// `machine` is the first.
@@ -65,14 +65,14 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         login: String? = nil,
         passwordEvidence: PasswordEvidence? = nil,
         passwordCurrent: Bool? = nil,
-        passwordLastChange: String? = nil,
+        passwordLastChange: Timestamp? = nil,
         changedAfterTheft: Bool? = nil,
         cookie: CookieEvidence? = nil,
         sources: [Source],
         sourcesOmitted: Int = 0,
         count: Int,
-        firstLogDate: String? = nil,
-        lastLogDate: String? = nil,
+        firstLogDate: Timestamp? = nil,
+        lastLogDate: Timestamp? = nil,
         machines: [VictimMachine] = [],
         machinesOmitted: Int = 0,
         ambiguous: Bool = false,
@@ -219,8 +219,8 @@ public struct VictimMachine: Sendable, Hashable {
     public var ip: String?
     public var country: String?
     public var hwid: String?
-    /// When the log was taken (ISO 8601), the date of the theft.
-    public var logDate: String?
+    /// When the log was taken, the date of the theft.
+    public var logDate: Timestamp?
     public var isOrganisationMachine: Bool
     /// Why it is judged an organisation machine (`ad-domain`, `machine-name`, `user`), sorted.
     public var evidence: [String]
@@ -233,7 +233,7 @@ public struct VictimMachine: Sendable, Hashable {
         ip: String? = nil,
         country: String? = nil,
         hwid: String? = nil,
-        logDate: String? = nil,
+        logDate: Timestamp? = nil,
         isOrganisationMachine: Bool = false,
         evidence: [String] = []
     ) {
@@ -256,7 +256,10 @@ public struct VictimMachine: Sendable, Hashable {
     /// other field, so that the order is total and does not depend on arrival.
     static func relevanceOrder(_ lhs: VictimMachine, _ rhs: VictimMachine) -> Bool {
         if lhs.isOrganisationMachine != rhs.isOrganisationMachine { return lhs.isOrganisationMachine }
-        if lhs.logDate != rhs.logDate { return (lhs.logDate ?? "") > (rhs.logDate ?? "") }
+        if lhs.logDate != rhs.logDate {
+            guard let theft = lhs.logDate else { return false }  // a machine without a date last
+            return rhs.logDate.map { theft > $0 } ?? true
+        }
         return lhs.orderFields.lexicographicallyPrecedes(rhs.orderFields)
     }
 

@@ -141,7 +141,7 @@ private struct Exposure {
     private var alsoMatched: Set<String>
     private var isAmbiguous: Bool
     private var isPasswordCurrent: Bool?
-    private var passwordLastChange: String?
+    private var passwordLastChange: Timestamp?
     private var latestCookieExpiry: Int64?
 
     init(key: ExposureKey, first: Sighting, account: Account?) {
@@ -168,7 +168,7 @@ private struct Exposure {
         alsoMatched.formUnion(other.alsoMatched)
         isAmbiguous = isAmbiguous || other.isAmbiguous
         if let verdict = other.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
-        if let change = other.passwordLastChange, change > (passwordLastChange ?? "") {
+        if let change = other.passwordLastChange, passwordLastChange.map({ change > $0 }) ?? true {
             passwordLastChange = change
         }
         if let expiry = other.latestCookieExpiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
@@ -187,7 +187,7 @@ private struct Exposure {
         isAmbiguous = isAmbiguous || sighting.isAmbiguous
         // A verified-current verdict wins over "not current", which wins over "unknown".
         if let verdict = sighting.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
-        if let change = sighting.passwordLastChange, change > (passwordLastChange ?? "") {
+        if let change = sighting.passwordLastChange, passwordLastChange.map({ change > $0 }) ?? true {
             passwordLastChange = change
         }
         if let expiry = sighting.cookie?.expiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
@@ -208,7 +208,7 @@ private struct Exposure {
         let lastLogDate = logDates.max()
         var changedAfterTheft: Bool?
         if representative.password != nil, let change = passwordLastChange, let lastLogDate {
-            changedAfterTheft = Timestamp.isAfter(change, lastLogDate)
+            changedAfterTheft = change.isCertainlyAfter(lastLogDate)
         }
         // Verification is authoritative: a password that still works was not changed.
         if isPasswordCurrent == true { changedAfterTheft = false }
@@ -355,7 +355,7 @@ private struct MachineDirectory {
         info.ip = first(\.ip)
         info.country = first(\.country)
         info.hwid = first(\.hwid)
-        info.logDate = first(\.logDate)
+        info.logDate = sightings.lazy.compactMap(\.info.logDate).first
         let machine = VictimMachine(
             identity: ExposureKey.machineIdentity(of: info, folder: folder),
             hostname: info.hostname,

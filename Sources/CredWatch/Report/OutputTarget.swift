@@ -133,7 +133,7 @@ public enum OutputTarget: Sendable, Equatable {
         }
         // The effective user's rights, as the write will have.
         guard faccessat(AT_FDCWD, folder, W_OK | X_OK, AT_EACCESS) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.last
             throw OutputPathError("\(path): cannot create a file in the folder \(folder): \(reason)")
         }
     }
@@ -184,7 +184,7 @@ public enum OutputTarget: Sendable, Equatable {
                 case .refused(let reason):
                     throw OutputPathError(reason)
                 case .failed(let failedPath, let code):
-                    throw OutputPathError("\(path): \(failedPath): \(String(cString: strerror(code)))")
+                    throw OutputPathError("\(path): \(failedPath): \(SystemError.describe(code))")
                 }
             }
         }
@@ -205,7 +205,7 @@ public enum OutputTarget: Sendable, Equatable {
         case .failed(let failedPath, let code) where code == ENOTDIR:
             throw OutputPathError("\(path): \(failedPath) is not a folder")
         case .failed(let failedPath, let code):
-            throw OutputPathError("\(path): \(failedPath): \(String(cString: strerror(code)))")
+            throw OutputPathError("\(path): \(failedPath): \(SystemError.describe(code))")
         case .existing:
             throw OutputPathError("\(path) changed while it was being examined")
         }

@@ -55,7 +55,7 @@ enum ReportField: Sendable {
         .value("password_length") { $0.passwordLength.map { .integer(Int64($0)) } },
         .secret("password") { $0.passwordEvidence?.cleartext.map(ReportValue.text) },
         .value("password_current") { $0.passwordCurrent.map(ReportValue.flag) },
-        .value("password_last_change") { $0.passwordLastChange.map(ReportValue.text) },
+        .value("password_last_change") { $0.passwordLastChange.map { .text($0.iso8601) } },
         .value("changed_after_theft") { $0.changedAfterTheft.map(ReportValue.flag) },
         .object(
             "cookie",
@@ -74,8 +74,8 @@ enum ReportField: Sendable {
         .value("sources") { .sources($0.sources) },
         .value("sources_omitted") { $0.sourcesOmitted > 0 ? .integer(Int64($0.sourcesOmitted)) : nil },
         .value("count") { .integer(Int64($0.count)) },
-        .value("first_log_date") { $0.firstLogDate.map(ReportValue.text) },
-        .value("last_log_date") { $0.lastLogDate.map(ReportValue.text) },
+        .value("first_log_date") { $0.firstLogDate.map { .text($0.iso8601) } },
+        .value("last_log_date") { $0.lastLogDate.map { .text($0.iso8601) } },
         // `machine` is the first of `machines`, kept for the readers written before `machines`.
         .object(
             "machine",
@@ -101,7 +101,7 @@ enum ReportField: Sendable {
         ("ip", { $0.ip.map(ReportValue.text) }),
         ("country", { $0.country.map(ReportValue.text) }),
         ("hwid", { $0.hwid.map(ReportValue.text) }),
-        ("log_date", { $0.logDate.map(ReportValue.text) }),
+        ("log_date", { $0.logDate.map { .text($0.iso8601) } }),
         ("org_machine", { .flag($0.isOrganisationMachine) }),
         ("evidence", { .texts($0.evidence) }),
     ]

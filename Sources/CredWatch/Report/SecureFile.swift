@@ -24,7 +24,7 @@ public struct SecureFileError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        "cannot write \(path): \(operation): \(String(cString: strerror(code)))"
+        "cannot write \(path): \(operation): \(SystemError.describe(code))"
     }
 }
 

@@ -13,31 +13,26 @@ enum PrivateFile {
         if descriptor >= 0 {
             defer { close(descriptor) }
             guard fchmod(descriptor, 0o600) == 0 else {
-                throw ConfigurationError(file: path, message: "cannot restrict the state file: \(lastError())")
+                throw ConfigurationError(file: path, message: "cannot restrict the state file: \(SystemError.last)")
             }
             return
         }
         guard errno == EEXIST else {
-            throw ConfigurationError(file: path, message: "cannot create the state file: \(lastError())")
+            throw ConfigurationError(file: path, message: "cannot create the state file: \(SystemError.last)")
         }
         descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
-            throw ConfigurationError(file: path, message: "cannot open the state file: \(lastError())")
+            throw ConfigurationError(file: path, message: "cannot open the state file: \(SystemError.last)")
         }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        guard let access = FileAccess(descriptor: descriptor), access.isRegularFile else {
             throw ConfigurationError(file: path, message: "the state is not a regular file")
         }
-        let mode = status.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
+        guard !access.isOpenToOthers else {
             throw ConfigurationError(
                 file: path,
-                message: "the state file is accessible by group or others (mode 0\(String(mode, radix: 8))); "
-                    + "run `chmod 600 \(path)`"
+                message: "the state file is accessible by group or others (\(access.modeText)); run `chmod 600 \(path)`"
             )
         }
     }
-
-    private static func lastError() -> String { String(cString: strerror(errno)) }
 }

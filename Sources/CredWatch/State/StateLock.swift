@@ -29,7 +29,7 @@ final class StateLock {
         guard descriptor >= 0 else {
             throw ConfigurationError(
                 file: lockPath,
-                message: "cannot create the state lock file: \(String(cString: strerror(errno)))"
+                message: "cannot create the state lock file: \(SystemError.last)"
             )
         }
         let lock = StateLock(descriptor: descriptor)
@@ -40,7 +40,7 @@ final class StateLock {
             guard failure == EWOULDBLOCK else {
                 throw ConfigurationError(
                     file: lockPath,
-                    message: "cannot lock the state: \(String(cString: strerror(failure)))"
+                    message: "cannot lock the state: \(SystemError.describe(failure))"
                 )
             }
             guard monotonicSeconds() < deadline else {

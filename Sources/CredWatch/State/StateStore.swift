@@ -93,9 +93,9 @@ public final class StateStore: Sendable {
             PRAGMA foreign_keys = ON;
             """
         )
-        let cutoff = UTCTimestamp.string(from: now.addingTimeInterval(-Double(options.retentionDays) * 86_400))
+        let cutoff = Timestamp(now.addingTimeInterval(-Double(options.retentionDays) * 86_400)).iso8601
         let expired = try database.transaction { () throws(ConfigurationError) -> Int in
-            try StateSchema.prepare(database, now: UTCTimestamp.string(from: now))
+            try StateSchema.prepare(database, now: Timestamp(now).iso8601)
             guard let keyID else { return 0 }
             try checkKey(database, keyID: keyID, now: now)
             let count = try database.prepare("SELECT count(*) FROM exposures WHERE last_seen < ?1")
@@ -127,7 +127,7 @@ public final class StateStore: Sendable {
     private static func checkKey(_ database: SQLiteDatabase, keyID: String, now: Date) throws(ConfigurationError) {
         guard let stored = try meta(database, "key_id") else {
             try setMeta(database, "key_id", keyID)
-            try setMeta(database, "created", UTCTimestamp.string(from: now))
+            try setMeta(database, "created", Timestamp(now).iso8601)
             return
         }
         guard stored == keyID else {
@@ -234,7 +234,7 @@ public final class StateStore: Sendable {
     private static func insert(_ exposures: [StateExposure], into database: SQLiteDatabase, now: Date)
         throws(ConfigurationError)
     {
-        let seen = UTCTimestamp.string(from: now)
+        let seen = Timestamp(now).iso8601
         let upsert = try database.prepare(
             """
             INSERT INTO exposures(key, account, platform, fingerprint, first_seen, last_seen, kind)
@@ -300,7 +300,7 @@ public final class StateStore: Sendable {
     private static func insert(_ inputs: [InputFingerprint], into database: SQLiteDatabase, now: Date)
         throws(ConfigurationError)
     {
-        let seen = UTCTimestamp.string(from: now)
+        let seen = Timestamp(now).iso8601
         let upsert = try database.prepare(
             """
             INSERT INTO inputs(path, size, mtime, digest, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)

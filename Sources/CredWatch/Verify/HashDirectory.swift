@@ -48,19 +48,17 @@ public final class HashDirectory: PasswordChecking {
         guard descriptor >= 0 else {
             throw ConfigurationError(
                 file: path,
-                message: "cannot open hash export: \(String(cString: strerror(errno)))"
+                message: "cannot open hash export: \(SystemError.last)"
             )
         }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        guard let access = FileAccess(descriptor: descriptor), access.isRegularFile else {
             throw ConfigurationError(file: path, message: "hash export is not a regular file")
         }
-        let mode = status.st_mode & 0o777
-        if mode & 0o044 != 0 && !allowInsecure {
+        if access.isReadableByOthers && !allowInsecure {
             throw ConfigurationError(
                 file: path,
-                message: "password-hash export is readable by group or others (mode 0\(String(mode, radix: 8))); "
+                message: "password-hash export is readable by group or others (\(access.modeText)); "
                     + "it is as sensitive as the passwords: run `chmod 600 \(path)`, or pass --allow-insecure-hashes"
             )
         }
@@ -116,9 +114,8 @@ public final class HashDirectory: PasswordChecking {
         guard !stored.isEmpty else { return nil }
         var encodings = PasswordEncodings(password)
         var ntHash: [UInt8]?
-        let accountChange = PasswordDate.normalized(account.passwordLastSet)
-        func lastChange(_ hash: StoredHash) -> String? {
-            hash.lastChange ?? (hash.scheme == .nt ? accountChange : nil)
+        func lastChange(_ hash: StoredHash) -> Timestamp? {
+            hash.lastChange ?? (hash.scheme == .nt ? account.passwordLastSet : nil)
         }
         for hash in stored where Self.matches(hash, &encodings, ntHash: &ntHash) {
             return PasswordCheck(isCurrent: true, lastChange: lastChange(hash))

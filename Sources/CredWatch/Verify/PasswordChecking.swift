@@ -7,10 +7,10 @@ public protocol PasswordChecking: Sendable {
 /// The verdict of a `PasswordChecking`.
 public struct PasswordCheck: Sendable, Equatable {
     public var isCurrent: Bool
-    /// Last password change (ISO 8601), when the export records it.
-    public var lastChange: String?
+    /// Last password change, when the export records it.
+    public var lastChange: Timestamp?
 
-    public init(isCurrent: Bool, lastChange: String? = nil) {
+    public init(isCurrent: Bool, lastChange: Timestamp? = nil) {
         self.isCurrent = isCurrent
         self.lastChange = lastChange
     }

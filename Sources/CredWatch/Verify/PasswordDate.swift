@@ -1,5 +1,3 @@
-import Foundation
-
 /// The order of day and month in dates written with the year last (`08/11/2024`): PowerShell
 /// writes `PasswordLastSet` in the exporting machine's culture, `dd/MM/yyyy` in fr-FR and
 /// en-GB, `M/d/yyyy` in en-US. The organisation profile's `date_order` names it.
@@ -10,8 +8,8 @@ public enum DateOrder: String, Sendable, CaseIterable {
     case monthDayYear = "mdy"
 }
 
-/// Normalises the "password last changed" dates that exports write in many shapes to
-/// ISO 8601, so reports can compare them with the date of the theft.
+/// Reads the "password last changed" dates that exports write in many shapes, so reports can
+/// compare them with the date of the theft.
 ///
 /// Understood: Active Directory FILETIME integers (`pwdLastSet`, 100 ns ticks since 1601,
 /// UTC), ISO-like date-times (`2024-03-15 10:22:14`, `2024-03-15T10:22:14.5+01:00`,
@@ -20,16 +18,16 @@ public enum DateOrder: String, Sendable, CaseIterable {
 /// `3/15/2024 10:22:14 AM`). A date without a zone stays without one (it is the exporting
 /// server's local time); FILETIME becomes UTC (`Z`).
 enum PasswordDate {
-    /// The ISO 8601 form of `raw`, or nil when it is empty, a "never" marker, or unreadable.
+    /// The date `raw` says, or nil when it is empty, a "never" marker, or unreadable.
     /// A date with the year last is read day first unless a 12-hour clock says en-US, or only
     /// the other order makes a date (hash exports, where no order is configured).
-    static func normalized(_ raw: String?) -> String? {
+    static func normalized(_ raw: String?) -> Timestamp? {
         guard let raw else { return nil }
         var scanner = DateScanner(Array(raw.utf8))
         scanner.skipSpaces()
         if scanner.isAtEnd { return nil }
         if let ticks = scanner.wholeNumber() {
-            return ticks.digits >= 15 && ticks.digits <= 19 ? fileTime(ticks.value) : nil
+            return ticks.digits >= 15 && ticks.digits <= 19 ? FileTime.timestamp(ticks.value) : nil
         }
         return scanner.dateTime()
     }
@@ -39,9 +37,9 @@ enum PasswordDate {
         /// Never set: empty, `0` (must change at next logon), the FILETIME "never" value, or
         /// the words `never` / `jamais`.
         case never
-        /// The date in ISO 8601; `proves` is the order the value itself shows (a day or a
+        /// The date; `proves` is the order the value itself shows (a day or a
         /// month above 12, when no order was given), nil when it does not depend on one.
-        case date(String, proves: DateOrder?)
+        case date(Timestamp, proves: DateOrder?)
         /// Year last, day and month both 12 or less and different, and no order given.
         case ambiguous
         case unreadable
@@ -57,7 +55,9 @@ enum PasswordDate {
         if scanner.isAtEnd { return .never }
         if let ticks = scanner.wholeNumber() {
             if ticks.value == 0 || ticks.value == Int64.max { return .never }
-            guard ticks.digits >= 15 && ticks.digits <= 19, let date = fileTime(ticks.value) else { return .unreadable }
+            guard ticks.digits >= 15 && ticks.digits <= 19, let date = FileTime.timestamp(ticks.value) else {
+                return .unreadable
+            }
             return .date(date, proves: nil)
         }
         if scanner.isNeverWord { return .never }
@@ -79,79 +79,6 @@ enum PasswordDate {
         case (nil, let monthFirst?): return .date(monthFirst, proves: .monthDayYear)
         case (nil, nil): return .unreadable
         }
-    }
-
-    /// FILETIME ticks to UTC; 0 ("must change at next logon") and Int64.max ("never") are nil.
-    static func fileTime(_ ticks: Int64) -> String? {
-        guard ticks > 0, ticks != Int64.max else { return nil }
-        let unixSeconds = ticks / 10_000_000 - 11_644_473_600
-        guard unixSeconds >= 0 else { return nil }
-        return UTCTimestamp.string(epochSeconds: unixSeconds)
-    }
-}
-
-/// ISO 8601 UTC date-times (`2024-03-15T10:22:14Z`), without Foundation's formatters.
-enum UTCTimestamp {
-    static func string(from date: Date) -> String {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        guard seconds.isFinite, abs(seconds) < 1e15 else { return string(epochSeconds: 0) }
-        return string(epochSeconds: Int64(seconds))
-    }
-
-    static func string(epochSeconds: Int64) -> String {
-        let (days, secondOfDay) = epochSeconds.floorDivided(by: 86_400)
-        let date = CivilDate(daysSinceEpoch: days)
-        return date.iso8601 + "T" + CivilDate.pad(Int(secondOfDay / 3600), 2) + ":"
-            + CivilDate.pad(Int(secondOfDay / 60 % 60), 2) + ":" + CivilDate.pad(Int(secondOfDay % 60), 2) + "Z"
-    }
-}
-
-/// A proleptic Gregorian calendar date.
-struct CivilDate: Equatable {
-    var year: Int
-    var month: Int
-    var day: Int
-
-    init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// Howard Hinnant's `civil_from_days`.
-    init(daysSinceEpoch days: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
-    }
-
-    var isValid: Bool {
-        guard (1601...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
-        let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
-    }
-
-    var iso8601: String { CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2) + "-" + CivilDate.pad(day, 2) }
-
-    static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-}
-
-extension Int64 {
-    /// Floor division with a non-negative remainder (dates before 1970 stay correct).
-    fileprivate func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let quotient = self / divisor
-        let remainder = self % divisor
-        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }
 
@@ -217,8 +144,8 @@ private struct DateScanner {
         return rest == Array("never".utf8) || rest == Array("jamais".utf8)
     }
 
-    /// The normalised text of a date, or a date-time, that fills the rest of the string.
-    mutating func dateTime() -> String? {
+    /// The date, or date-time, that fills the rest of the string.
+    mutating func dateTime() -> Timestamp? {
         guard let fields = fields() else { return nil }
         guard fields.isYearLast else { return fields.components(dayFirst: true) }
         // Day first (fr-FR, en-GB, de-DE) unless the 12-hour clock says en-US; swapped when
@@ -240,22 +167,20 @@ private struct DateScanner {
         /// `dd/mm/yyyy` or `mm/dd/yyyy` (else `yyyy-mm-dd`).
         var isYearLast: Bool { first.digits != 4 }
 
-        /// The ISO 8601 text, reading a year-last date day first or month first; nil when that
-        /// is no valid date.
-        func components(dayFirst: Bool) -> String? {
-            let date: CivilDate
-            if !isYearLast {
-                date = CivilDate(year: first.value, month: second, day: third.value)
-            } else {
-                date =
-                    dayFirst
-                    ? CivilDate(year: third.value, month: second, day: first.value)
-                    : CivilDate(year: third.value, month: first.value, day: second)
-            }
-            guard date.isValid else { return nil }
-            guard time.hasTime else { return date.iso8601 }
-            return date.iso8601 + "T" + CivilDate.pad(time.hour, 2) + ":" + CivilDate.pad(time.minute, 2) + ":"
-                + CivilDate.pad(time.second, 2) + time.zone
+        /// The date, reading a year-last date day first or month first; nil when that is no
+        /// valid date.
+        func components(dayFirst: Bool) -> Timestamp? {
+            let date: CivilDate? =
+                if !isYearLast {
+                    CivilDate(year: first.value, month: second, day: third.value)
+                } else if dayFirst {
+                    CivilDate(year: third.value, month: second, day: first.value)
+                } else {
+                    CivilDate(year: third.value, month: first.value, day: second)
+                }
+            guard let date else { return nil }
+            guard time.hasTime else { return Timestamp(date: date) }
+            return Timestamp(date: date, hour: time.hour, minute: time.minute, second: time.second, zone: time.zone)
         }
     }
 
@@ -264,8 +189,7 @@ private struct DateScanner {
         var hour = 0
         var minute = 0
         var second = 0
-        /// `Z`, `+01:00`, or empty (local time).
-        var zone = ""
+        var zone = Timestamp.Zone.local
     }
 
     /// The date's fields, when the rest of the string is a date (and time) in one of the
@@ -339,7 +263,7 @@ private struct DateScanner {
         let start = position
         skipSpaces()
         if accept(UInt8(ascii: "Z")) || accept(UInt8(ascii: "z")) {
-            result.zone = "Z"
+            result.zone = .utc
             return true
         }
         if let sign = current, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
@@ -350,15 +274,14 @@ private struct DateScanner {
                 guard let value = number(maxDigits: 2), value.digits == 2, value.value < 60 else { return false }
                 minutes = value.value
             }
-            result.zone =
-                hours.value == 0 && minutes == 0
-                ? "Z" : String(UnicodeScalar(sign)) + CivilDate.pad(hours.value, 2) + ":" + CivilDate.pad(minutes, 2)
+            let offset = hours.value * 60 + minutes
+            result.zone = .offset(minutes: sign == UInt8(ascii: "-") ? -offset : offset)
             return true
         }
         let rest = bytes[position...].map(Bytes.lower)
         if rest == Array("utc".utf8) || rest == Array("gmt".utf8) {
             position = bytes.count
-            result.zone = "Z"
+            result.zone = .utc
             return true
         }
         position = start

@@ -54,7 +54,7 @@ enum SecretFileLines {
             let count = read(descriptor, buffer.baseAddress! + end, capacity - end)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ConfigurationError(file: path, message: "cannot read: \(String(cString: strerror(errno)))")
+                throw ConfigurationError(file: path, message: "cannot read: \(SystemError.last)")
             }
             if count == 0 { break }
             var scanFrom = end

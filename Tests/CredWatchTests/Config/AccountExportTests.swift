@@ -181,7 +181,7 @@ import Testing
     )
     func passwordLastSetFormats(_ value: String, _ expected: String?) throws {
         let directory = try load("sAMAccountName,PasswordLastSet\na,\(value)\n")
-        #expect(directory.accounts[0].passwordLastSet == expected)
+        #expect(directory.accounts[0].passwordLastSet?.iso8601 == expected)
         #expect(directory.warnings.isEmpty)
     }
 

@@ -55,7 +55,7 @@ struct DecodeHarness {
     let collector = DecodeChunkCollector()
     var options: DecodeOptions
 
-    init(limits: ScanLimits = ScanLimits(), chunkSize: Int = 4 << 20, backend: InflateBackend = .preferred) {
+    init(limits: ScanLimits = ScanLimits(), chunkSize: Int = 4 << 20, backend: InflateBackend = .fastest) {
         options = DecodeOptions(limits: limits, chunkSize: chunkSize, classify: DecodeHarness.classify)
         options.inflateBackend = backend
     }

@@ -108,7 +108,7 @@ extension MalformedCorpus {
             lost: [hidden],
             messages: [
                 "credwatch: error: \(path)!b.txt: corrupt deflate data after 0 bytes: "
-                    + InflateBackend.preferred.invalidBlockTypeDetail
+                    + InflateBackend.fastest.invalidBlockTypeDetail
             ]
         )
     }

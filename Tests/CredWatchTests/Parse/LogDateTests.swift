@@ -30,8 +30,8 @@ struct LogDateTests {
         ]
     )
     func parses(text: String, dayFirst: Bool, expected: String) {
-        let result = Array(text.utf8).withUnsafeBytes { LogDate.iso8601($0, dayFirst: dayFirst) }
-        #expect(result == expected)
+        let result = Array(text.utf8).withUnsafeBytes { LogDate.read($0, dayFirst: dayFirst) }
+        #expect(result?.iso8601 == expected)
     }
 
     @Test(
@@ -39,7 +39,7 @@ struct LogDateTests {
         arguments: ["", "Disabled", "31/02/2024", "13/13/2024", "99999999999999999999/1/1", "1/2", "2024", "Oct"]
     )
     func rejects(text: String) {
-        let result = Array(text.utf8).withUnsafeBytes { LogDate.iso8601($0, dayFirst: true) }
+        let result = Array(text.utf8).withUnsafeBytes { LogDate.read($0, dayFirst: true) }
         #expect(result == nil)
     }
 }

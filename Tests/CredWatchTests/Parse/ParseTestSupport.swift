@@ -111,7 +111,7 @@ enum ParseFixture {
         hwid: String? = nil,
         os: String? = nil,
         logDateRaw: String? = nil,
-        logDate: String? = nil,
+        logDate: Timestamp? = nil,
         build: String? = nil,
         family: Family?
     ) -> VictimInfo {

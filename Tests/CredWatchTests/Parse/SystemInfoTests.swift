@@ -397,7 +397,7 @@ struct SystemInfoTests {
         #expect(parsed?.info.hostname == "CLIN-PC3")
         #expect(parsed?.info.user == "dmercier")
         #expect(parsed?.info.os == "Windows 10")
-        #expect(parsed?.info.logDate == logDate)
+        #expect(parsed?.info.logDate?.iso8601 == logDate)
         #expect(parsed?.info.family == .cryptbot)
     }
 

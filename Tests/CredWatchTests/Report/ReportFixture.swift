@@ -67,7 +67,7 @@ enum ReportFixture {
         family: Family = .ulp,
         kind: FindingKind = .credential,
         isCurrent: Bool? = nil,
-        lastChange: String? = nil
+        lastChange: Timestamp? = nil
     ) -> Sighting {
         var sighting = Sighting(
             kind: kind,
@@ -112,7 +112,7 @@ enum ReportFixture {
         hostname: String? = "GEX-PAR-PC0042",
         user: String? = "jdupont",
         hwid: String? = nil,
-        logDate: String? = "2024-11-03T10:22:14Z",
+        logDate: Timestamp? = "2024-11-03T10:22:14Z",
         isOrganisation: Bool = true,
         account: Int? = jdupont,
         file: String = "System.txt"

@@ -13,7 +13,7 @@ import Testing
         var platform: Platform? = ReportFixture.mediboard
         var organisationMachine = false
         var isCurrent: Bool?
-        var lastChange: String?
+        var lastChange: Timestamp?
         var severity: Severity
         var action: Action
         var changedAfterTheft: Bool?
@@ -143,6 +143,8 @@ import Testing
         #expect(TriageRules.markdownTable.contains("`force-reset`"))
     }
 
+    /// Dates as the readers of exports and logs give them (`PasswordDate`, which also reads
+    /// MySQL's `2024-11-03 12:00:00.123`).
     @Test(arguments: [
         ("2024-11-04", "2024-11-03T23:59:59Z", true),
         ("2024-11-03T12:00:00Z", "2024-11-03T10:22:14Z", true),
@@ -153,13 +155,20 @@ import Testing
         ("2024-11-03T23:00:00", "2024-11-03T10:00:00Z", false),
         ("2024-11-03 12:00:00.123", "2024-11-03 11:59:59", true),
     ])
-    func timestampOrder(_ later: String, _ earlier: String, _ expected: Bool) {
-        #expect(Timestamp.isAfter(later, earlier) == expected)
+    func timestampOrder(_ later: String, _ earlier: String, _ expected: Bool) throws {
+        let late = try #require(PasswordDate.normalized(later))
+        let early = try #require(PasswordDate.normalized(earlier))
+        #expect(late.isCertainlyAfter(early) == expected)
     }
 
-    @Test(arguments: ["", "yesterday", "2024-1-3", "133755012340000000", "2024/11/03", "2024-11-0"])
-    func unparsableTimestampIsUnknown(_ text: String) {
-        #expect(Timestamp.isAfter(text, "2024-11-03") == nil)
-        #expect(Timestamp.isAfter("2024-11-03", text) == nil)
+    /// A change date that cannot be read is no date, so whether the password changed after the
+    /// theft is unknown (dates are typed: nothing unreadable reaches the comparison).
+    @Test(arguments: ["", "yesterday", "2024-11-0", "2024-13-03", "03/11/24"])
+    func unparsableTimestampIsUnknown(_ text: String) throws {
+        #expect(PasswordDate.normalized(text) == nil)
+        let sighting = F.credential(path: "logs.zip!victim/Passwords.txt", lastChange: PasswordDate.normalized(text))
+        let findings = F.aggregate([.sighting(sighting), .machine(F.machine(folder: "logs.zip!victim"))])
+        let finding = try #require(findings.first { $0.kind == .credential })
+        #expect(finding.changedAfterTheft == nil)
     }
 }

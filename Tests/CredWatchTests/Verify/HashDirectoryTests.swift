@@ -67,7 +67,7 @@ import Testing
         // The header, the garbage line and the line with a bad hash.
         #expect(directory.skippedLines == 3)
 
-        let jdupont = Account(sam: "JDupont", passwordLastSet: "133516545000000000")
+        let jdupont = Account(sam: "JDupont", passwordLastSet: FileTime.timestamp(133_516_545_000_000_000))
         #expect(
             Self.check(directory, jdupont, "Hôpital2024!")
                 == PasswordCheck(isCurrent: true, lastChange: "2024-02-10T08:15:00")
@@ -84,7 +84,7 @@ import Testing
 
     @Test func twoFieldLinesFallBackToTheAccountsPasswordLastSet() throws {
         let (_, directory) = try Self.load(["hashcat.txt": Self.activeDirectoryExport])
-        let agarcia = Account(sam: "agarcia", passwordLastSet: "133516545000000000")
+        let agarcia = Account(sam: "agarcia", passwordLastSet: FileTime.timestamp(133_516_545_000_000_000))
         #expect(
             Self.check(directory, agarcia, "password")
                 == PasswordCheck(isCurrent: true, lastChange: "2024-02-06T00:55:00Z")
