@@ -55,7 +55,7 @@ struct ExpectedMachine: Equatable, Sendable {
             ip: info.ip,
             country: info.country,
             logDateRaw: info.logDateRaw,
-            logDate: info.logDate
+            logDate: info.logDate?.iso8601
         )
     }
 }
