@@ -86,7 +86,9 @@ final class DocumentDecoder {
             options: options,
             sizeHint: sizeHint.map { $0 - Int64(markLength) },
             lineEnding: lineEnding,
-            sourceOffset: sourceOffset + Int64(markLength)
+            sourceOffset: sourceOffset + Int64(markLength),
+            // Line 1 starts on the BOM (as `grep -b` says); a range's first line where it is.
+            firstLineOffset: sourceOffset
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
