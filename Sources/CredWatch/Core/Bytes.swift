@@ -44,6 +44,17 @@ public enum Bytes {
         return UnsafeRawPointer(hit) - base
     }
 
+    /// How many times `byte` occurs in `view` (`memchr` from one to the next).
+    public static func count(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var from = 0
+        while let found = index(of: byte, in: view, from: from) {
+            count += 1
+            from = found + 1
+        }
+        return count
+    }
+
     /// Last index of `byte` in `view`, eight bytes at a time from the end (glibc's `memrchr`
     /// is not visible from Swift). Little-endian: the highest matching byte of a word is the
     /// last one in memory.

@@ -21,6 +21,15 @@ public struct ScanConfiguration: Sendable {
     /// read, skipped when seen, and its fingerprint kept only if the file read completely and
     /// was still the same at the end.
     public var seenInput: (@Sendable (InputFingerprint) -> Bool)?
+    /// `--range`: the one input is read from this byte range only.
+    public var range: InputRange?
+    /// `--stdin-name`: what standard input is named.
+    public var standardInputName: StandardInputName?
+    /// `--shard`: only the files of this shard are read.
+    public var shard: InputShard?
+    /// `--emit partial`: the sightings are kept for a partial result (`ScanResult.partial`)
+    /// instead of being merged into findings.
+    public var collectsPartial = false
 
     /// The worker counts `--threads` accepts: 1 to 8 per core, never above 256 (each worker
     /// holds parsers, match data and caches; more than that only costs memory).
@@ -72,6 +81,22 @@ public struct ScanResult: Sendable {
     /// With `seenInput`: fingerprints of the files skipped as read by an earlier run.
     public var skippedInputs: [InputFingerprint]
     public var elapsed: Double
+    /// With `collectsPartial`: the sightings, reduced, and the victim machines.
+    public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
+
+    public init(
+        findings: [Finding],
+        completedInputs: [InputFingerprint],
+        skippedInputs: [InputFingerprint],
+        elapsed: Double,
+        partial: (sightings: [PartialSighting], machines: [MachineSighting])? = nil
+    ) {
+        self.findings = findings
+        self.completedInputs = completedInputs
+        self.skippedInputs = skippedInputs
+        self.elapsed = elapsed
+        self.partial = partial
+    }
 }
 
 /// Connects the stages: input walker → reader/decompressor threads → bounded chunk queue →
@@ -100,17 +125,22 @@ public final class ScanPipeline: Sendable {
         let findingCount = Atomic<Int>(0)
         let showsProgress = progress != nil
 
-        let decodeOptions = DecodeOptions(
-            limits: configuration.limits,
-            chunkSize: configuration.chunkSize,
-            inflateBackend: configuration.inflateBackend,
-            classify: { DocumentClassifier.role(forLocator: $0) }
-        )
+        let decodeOptions = {
+            var options = DecodeOptions(
+                limits: configuration.limits,
+                chunkSize: configuration.chunkSize,
+                inflateBackend: configuration.inflateBackend,
+                classify: { DocumentClassifier.role(forLocator: $0) }
+            )
+            options.range = configuration.range
+            options.standardInputName = configuration.standardInputName
+            return options
+        }()
 
         // Walker: expands directories lazily, so a tree of millions of files never sits in memory.
         let walker = startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
             let arguments = configuration.inputs.isEmpty ? [InputPath("-")] : configuration.inputs
-            InputWalker(diagnostics: diagnostics).walk(arguments) { source in
+            InputWalker(diagnostics: diagnostics, shard: configuration.shard).walk(arguments) { source in
                 // The total is for the progress line only: one `stat` per file is not free in a
                 // tree of tens of thousands.
                 if showsProgress {
@@ -188,7 +218,18 @@ public final class ScanPipeline: Sendable {
         }
 
         let aggregate = Mutex<[Finding]>([])
-        let collector = startThreads(count: 1, name: "collector") { [context] _ in
+        let partial = Mutex<(sightings: [PartialSighting], machines: [MachineSighting])?>(nil)
+        let collector = startThreads(count: 1, name: "collector") { [context, configuration] _ in
+            if configuration.collectsPartial {
+                var collector = PartialCollector(accounts: context.accounts.accounts)
+                while let output = results.pop() {
+                    for sighting in output.sightings { collector.add(sighting) }
+                    for machine in output.machines { collector.add(machine) }
+                }
+                let reduced = (collector.entries, collector.machines)
+                partial.withLock { $0 = reduced }
+                return
+            }
             var aggregator = FindingAggregator(accounts: context.accounts.accounts)
             while let output = results.pop() {
                 for sighting in output.sightings { aggregator.add(sighting) }
@@ -232,7 +273,8 @@ public final class ScanPipeline: Sendable {
             findings: aggregate.withLock { $0 },
             completedInputs: completed.withLock { $0 },
             skippedInputs: skipped.withLock { $0 },
-            elapsed: Date().timeIntervalSince(start)
+            elapsed: Date().timeIntervalSince(start),
+            partial: partial.withLock { $0 }
         )
     }
 }

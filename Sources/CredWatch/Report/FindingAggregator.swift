@@ -13,13 +13,15 @@ public struct FindingAggregator {
         self.accounts = accounts
     }
 
-    public mutating func add(_ sighting: Sighting) {
+    /// Adds `count` sightings identical to `sighting` (a partial result replays the sightings
+    /// it reduced; see `PartialCollector`).
+    public mutating func add(_ sighting: Sighting, count: Int = 1) {
         let account = account(at: sighting.account)
         let key = ExposureKey(sighting, account: account)
         if let index = exposures.index(forKey: key) {
-            exposures.values[index].merge(sighting)
+            exposures.values[index].merge(sighting, count: count)
         } else {
-            exposures[key] = Exposure(key: key, first: sighting, account: account)
+            exposures[key] = Exposure(key: key, first: sighting, count: count, account: account)
         }
     }
 
@@ -144,11 +146,11 @@ private struct Exposure {
     private var passwordLastChange: Timestamp?
     private var latestCookieExpiry: Int64?
 
-    init(key: ExposureKey, first: Sighting, account: Account?) {
+    init(key: ExposureKey, first: Sighting, count: Int, account: Account?) {
         self.key = key
         self.account = account
         representative = first
-        sources.add(first.source)
+        sources.add(first.source, sightings: count)
         alsoMatched = Set(first.alsoMatched)
         isAmbiguous = first.isAmbiguous
         isPasswordCurrent = first.isPasswordCurrent
@@ -156,8 +158,8 @@ private struct Exposure {
         latestCookieExpiry = first.cookie?.expiry
     }
 
-    mutating func merge(_ sighting: Sighting) {
-        sources.add(sighting.source)
+    mutating func merge(_ sighting: Sighting, count: Int) {
+        sources.add(sighting.source, sightings: count)
         mergeFacts(of: sighting)
     }
 
