@@ -106,7 +106,7 @@ struct AccountIndex: Sendable {
     /// The first slot of `hash`: its low half scaled to the table (any size, no modulo).
     @inline(__always)
     private func home(_ hash: UInt64) -> Int {
-        Int(truncatingIfNeeded: (hash & 0xFFFF_FFFF) &* UInt64(slots.count) >> 32)
+        Int(truncatingIfNeeded: ((hash & 0xFFFF_FFFF) &* UInt64(slots.count)) >> 32)
     }
 
     /// The slot that holds `key` (finalized hash `hash`) and its first owner, or the empty slot

@@ -316,10 +316,12 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
 
         /// Appends an account read from an export (its values need not be valid UTF-8).
         mutating func append(_ row: Row) {
-            let values = [row.sam, row.upn, row.mail, row.displayName, row.department, row.passwordLastSet]
-            guard values.allSatisfy({ $0.map(Bytes.isASCII) ?? true }), row.aliases.allSatisfy(Bytes.isASCII)
+            func isValid(_ value: UnsafeRawBufferPointer?) -> Bool { value.map(Bytes.isValidUTF8) ?? true }
+            guard isValid(row.sam), isValid(row.upn), isValid(row.mail), isValid(row.displayName),
+                isValid(row.department), isValid(row.passwordLastSet), row.aliases.allSatisfy(Bytes.isValidUTF8)
             else {
-                // Rare: decoded once into valid UTF-8, as the `String`s would hold it.
+                let values = [row.sam, row.upn, row.mail, row.displayName, row.department, row.passwordLastSet]
+                // Rare: decoded once (as Windows-1252) into valid UTF-8, as the `String`s hold it.
                 func decoded(_ view: UnsafeRawBufferPointer?) -> [UInt8]? {
                     view.map { Array(Text.asciiFastString($0).utf8) }
                 }
