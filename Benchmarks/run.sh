@@ -6,6 +6,7 @@
 #   BENCH_DIR        corpora and scratch files, generated once and reused    [/tmp/credwatch-bench]
 #   BENCH_MB         ULP combolist size, MB (10^6 B)                         [1000]
 #   BENCH_ACCOUNTS   accounts in the AD export                               [100000]
+#   BENCH_BIG_ACCOUNTS  accounts in the large export (load time); 0 skips it    [1000000]
 #   BENCH_VICTIMS    victims (zips) in the stealer tree                      [10000]
 #   BENCH_PLANT      org credentials planted in the combolist                [200]
 #   BENCH_RUNS       timed runs per row, after one warm-up; median reported  [3]
@@ -21,6 +22,8 @@ root=$(dirname "$here")
 W=${BENCH_DIR:-/tmp/credwatch-bench}
 MB=${BENCH_MB:-1000}
 ACCOUNTS=${BENCH_ACCOUNTS:-100000}
+BIG_ACCOUNTS=${BENCH_BIG_ACCOUNTS:-1000000}
+export BENCH_ACCOUNTS=$ACCOUNTS BENCH_BIG_ACCOUNTS=$BIG_ACCOUNTS  # for the table's labels
 VICTIMS=${BENCH_VICTIMS:-10000}
 PLANT=${BENCH_PLANT:-200}
 RUNS=${BENCH_RUNS:-3}
@@ -65,12 +68,13 @@ BENCH_STAT_BEFORE=$(head -1 /proc/stat 2>/dev/null || true)
 # --- corpora (generated once per parameter set) ----------------------------------------------
 mkdir -p "$W/cmd" "$W/stats"
 generators=$(cat "$here/gen_corpus.py" "$root/Samples/synthlogs.py" "$root/Samples/org.toml" | sha256sum | cut -c1-16)
-corpus_key="mb=$MB accounts=$ACCOUNTS victims=$VICTIMS plant=$PLANT generators=$generators"
+corpus_key="mb=$MB accounts=$ACCOUNTS big=$BIG_ACCOUNTS victims=$VICTIMS plant=$PLANT generators=$generators"
 if [[ "$(cat "$W/corpus.key" 2>/dev/null)" != "$corpus_key" ]]; then
     say "generating corpora in $W ($corpus_key)"
     rm -rf "$W/tree" "$W"/ulp* "$W"/accounts* "$W/corpus.key"
     "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 >"$W/accounts.csv"
     "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 --plain >"$W/accounts.txt"
+    if ((BIG_ACCOUNTS > 0)); then "${GEN[@]}" accounts --count "$BIG_ACCOUNTS" --seed 2 >"$W/accounts-big.csv"; fi
     start=$(date +%s.%N)
     "${GEN[@]}" ulp --bytes "${MB}M" --seed 1 --accounts "$W/accounts.csv" --plant "$PLANT" \
         --manifest "$W/ulp.manifest.json" >"$W/ulp.txt"
@@ -203,6 +207,21 @@ if ((have_credwatch)); then
     bench cw-findings-free findings same-size "$combo_bytes" "credwatch, findings-free file of the same size" \
         "$(cw "$W/ulp-same-size.txt" --threads 2) > /dev/null"
 fi
+# Loading account exports, against Python's csv module reading the same file (every row, nothing
+# else): the load is a scan of an empty input.
+py_csv='import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as handle:
+    for row in csv.reader(handle):
+        pass'
+csv_rows() {  # csv_rows ID FILE COUNT
+    bench "py-csv-$1" memory none 0 "python3 csv.reader, $3 accounts" "$(printf '%q ' python3 -c "$py_csv" "$2")"
+    if ((have_credwatch)); then
+        bench "cw-load-$1" memory none 0 "credwatch, load $3 accounts, empty input" \
+            "$(printf '%q ' "$CREDWATCH" scan "$W/empty.txt" --accounts "$2" "${CW_ARGS[@]}" --format jsonl --quiet) > /dev/null"
+    fi
+}
+csv_rows small "$W/accounts.csv" "$ACCOUNTS"
+if ((BIG_ACCOUNTS > 0)); then csv_rows big "$W/accounts-big.csv" "$BIG_ACCOUNTS"; fi
 
 # --- the big stream (one run: it is bounded by the generator) --------------------------------
 stream_line=""
@@ -364,6 +383,18 @@ if stream_rss.isdigit():
     target("peak RSS, streamed input, MB", int(stream_rss) / 1024, "<= 200", lambda v: v <= 200)
 target("start-up with the account export (empty input), s", startup, "< 0.5", lambda v: v < 0.5, "s")
 target("empty input, small export, s", wall_of("cw-empty"), "< 0.2", lambda v: v < 0.2, "s")
+big = os.environ.get("BENCH_BIG_ACCOUNTS", "1000000")
+target(f"load {big} accounts / python csv.reader reading them", ratio(wall_of("cw-load-big"), wall_of("py-csv-big")),
+       "<= 0.5", lambda v: v <= 0.5, "x")
+target(f"load {big} accounts, peak RSS, MB", rss_mb("cw-load-big"), "<= 250", lambda v: v <= 250)
+target(f"load {os.environ.get('BENCH_ACCOUNTS', '100000')} accounts (empty input), s", wall_of("cw-load-small"),
+       "<= 0.1", lambda v: v <= 0.1, "s")
+load_alone = (wall_of("cw-load-small") - wall_of("cw-empty")) if wall_of("cw-load-small") and wall_of("cw-empty") else None
+target("  the same less the start-up with a small export, s", load_alone, "<= 0.1", lambda v: v <= 0.1, "s")
+small_ratio = ratio(wall_of("cw-load-small"), wall_of("py-csv-small"))
+if small_ratio:
+    lines.append(f"    (load {os.environ.get('BENCH_ACCOUNTS', '100000')} accounts / python csv.reader reading them: "
+                 f"{small_ratio:.2f}x)")
 target("plain, --threads 2 / python str.split", ratio(rate_of("cw-plain-t2"), rate_of("py-split")), ">= 20",
        lambda v: v >= 20, "x")
 target("plain, --threads 2 / grep -F -f", ratio(rate_of("cw-plain-t2"), rate_of("grep")), ">= 8",

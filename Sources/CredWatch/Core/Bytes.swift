@@ -119,6 +119,20 @@ public enum Bytes {
         ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
     }
 
+    /// Whether `view` is valid UTF-8 (ASCII checked eight bytes at a time first).
+    public static func isValidUTF8(_ view: UnsafeRawBufferPointer) -> Bool {
+        if isASCII(view) { return true }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = view.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
     /// Whether every byte of `view` is ASCII, eight at a time.
     @inline(__always)
     public static func isASCII(_ view: UnsafeRawBufferPointer) -> Bool {

@@ -49,7 +49,7 @@ public final class ScanSession {
     /// `--new-only` and the delivery are the same as a scan's, applied once, here.
     public init(
         merging merge: PartialMerge,
-        accounts: [Account],
+        accounts: AccountList,
         diagnostics: Diagnostics,
         store: StateStore?,
         policy: Policy = Policy()

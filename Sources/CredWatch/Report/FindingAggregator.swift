@@ -4,17 +4,20 @@
 /// Runs on the collector thread. Every merge is order-independent (sets, minimums, "any"), so
 /// the findings do not depend on the order in which parse workers delivered the sightings.
 public struct FindingAggregator {
-    private let accounts: [Account]
+    private let accounts: AccountList
     private var exposures: [ExposureKey: Exposure] = [:]
     /// System-information sightings by the folder (or archive) that holds them.
     private var machineSightings: [String: [MachineSighting]] = [:]
 
-    public init(accounts: [Account]) {
+    public init(accounts: AccountList) {
         self.accounts = accounts
     }
 
-    /// Adds `count` sightings identical to `sighting` (a partial result replays the sightings
-    /// it reduced; see `PartialCollector`).
+    public init(accounts: [Account]) {
+        self.init(accounts: AccountList(accounts))
+    }
+
+    /// `count`: how many sightings `sighting` stands for (a partial result folds repeats).
     public mutating func add(_ sighting: Sighting, count: Int = 1) {
         let account = account(at: sighting.account)
         let key = ExposureKey(sighting, account: account)
@@ -279,7 +282,7 @@ private struct MachineDirectory {
 
     private var machineOfFolder: [String: FolderMachine] = [:]
 
-    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: [Account]) {
+    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: AccountList) {
         for (folder, sightings) in sightingsByFolder {
             machineOfFolder[folder] = Self.merge(sightings.sorted { $0.source < $1.source }, folder, accounts)
         }
@@ -344,7 +347,7 @@ private struct MachineDirectory {
 
     /// Merges the system-information sightings of one folder, smallest source first: each
     /// field comes from the first file that has it.
-    private static func merge(_ sightings: [MachineSighting], _ folder: String, _ accounts: [Account])
+    private static func merge(_ sightings: [MachineSighting], _ folder: String, _ accounts: AccountList)
         -> FolderMachine
     {
         func first(_ field: KeyPath<VictimInfo, String?>) -> String? {

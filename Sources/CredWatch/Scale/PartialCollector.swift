@@ -14,11 +14,11 @@
 ///
 /// `PartialMergeTests` checks this against one aggregator on random partitions and orders.
 struct PartialCollector {
-    private let accounts: [Account]
+    private let accounts: AccountList
     private var exposures: [ExposureKey: ReducedExposure] = [:]
     private(set) var machines: [MachineSighting] = []
 
-    init(accounts: [Account]) {
+    init(accounts: AccountList) {
         self.accounts = accounts
     }
 

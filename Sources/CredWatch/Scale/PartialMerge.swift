@@ -55,7 +55,7 @@ public struct PartialMerge {
     /// to `diagnostics` (each unread input named again); a file whose ranges leave a gap is
     /// named there too, and the ranges after the gap are left out (their lines cannot be
     /// numbered).
-    public func findings(accounts: [Account], diagnostics: Diagnostics) -> [Finding] {
+    public func findings(accounts: AccountList, diagnostics: Diagnostics) -> [Finding] {
         var aggregator = FindingAggregator(accounts: accounts)
         func replay(_ partial: PartialResult, lineShift: Int) {
             for entry in partial.sightings {

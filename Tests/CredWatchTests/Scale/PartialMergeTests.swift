@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Scale: partial results merge into the findings of one scan")
 struct PartialMergeTests {
-    static let accounts = [
+    static let accounts: AccountList = [
         Account(sam: "agarnier", mail: "a.garnier@clinique-exemple.fr"),
         Account(sam: "tmoreau", mail: "t.moreau@clinique-exemple.fr", isEnabled: false),
     ]
