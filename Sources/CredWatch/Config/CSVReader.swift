@@ -162,6 +162,25 @@ struct CSVReader {
         return nil
     }
 
+    /// Calls `body(index, field)` for the fields of the one record `record` holds (quotes and
+    /// doubled quotes resolved as in every record), until it returns false; the runaway quote
+    /// the record has, if any.
+    func forEachField(
+        ofRecord record: UnsafeRawBufferPointer,
+        _ body: (_ index: Int, _ field: UnsafeRawBufferPointer) -> Bool
+    ) -> RunawayQuote? {
+        forEachRecord(in: record) { fields, _, _ in
+            for (index, field) in fields.enumerated() where !body(index, field) { break }
+            return false
+        }
+    }
+
+    /// True when `line` ends inside a quoted field (an odd number of quotes): the record goes
+    /// on on the next line.
+    static func hasOpenQuote(_ line: UnsafeRawBufferPointer) -> Bool {
+        quoteCount(line) & 1 == 1
+    }
+
     /// Checks the lines after the first of a quoted field that spans lines (`content`, between
     /// its quotes, opened on `openLine`): none may hold a whole row's delimiters.
     private func runOver(_ bytes: UnsafeRawBufferPointer, _ content: Range<Int>, _ openLine: Int)
