@@ -118,6 +118,11 @@ struct Scan: ParsableCommand {
     @Option(parsing: .unconditional, help: "Skip archives nested deeper than this (0 to 64).")
     var maxDepth: Int = ScanLimits().maxNestingDepth
 
+    /// Sends every combolist line through the full parser and matcher: the tests compare the
+    /// reports with and without candidate-first scanning, which must be the same.
+    @Flag(help: .hidden)
+    var noCandidateFirst = false
+
     /// Numeric options outside their range are usage errors (exit status 2), before anything is
     /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
