@@ -15,6 +15,7 @@
 #   CREDWATCH        the binary                                              [.build/release/credwatch]
 #   CREDWATCH_ARGS   extra arguments for every scan                          [--org Samples/org.toml]
 #   BENCH_RESULTS    where the table is also written                         [Benchmarks/results-latest.txt]
+#   PARSE_C_SOURCE   the C anchor parser, built with the system cc           [../shared/anchors/parse_c.c]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,6 +43,7 @@ command -v hyperfine >/dev/null || missing+=(hyperfine)
 command -v pigz >/dev/null || missing+=(pigz)
 command -v rg >/dev/null || missing+=(ripgrep)
 [[ -x /usr/bin/time ]] || missing+=(time)
+command -v igzip >/dev/null || missing+=(isal)
 if ((${#missing[@]})) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
     apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
@@ -57,6 +59,20 @@ else
     have_credwatch=0
     say "credwatch binary not found at $CREDWATCH (build it: swift build -c release)."
     say "Running the anchors only; credwatch rows and the memory check are skipped."
+fi
+
+# The C anchor (shared/anchors/parse_c.c, a measuring stick, not project code): a plain native
+# ULP parser, built here with the system's cc. Without it (no source, no cc, no ISA-L or PCRE2
+# headers) its rows and the targets quoted against it are skipped.
+PARSE_C_SOURCE=${PARSE_C_SOURCE:-$(dirname "$root")/shared/anchors/parse_c.c}
+parse_c=""
+mkdir -p "$W"
+if [[ ! -f "$PARSE_C_SOURCE" ]]; then
+    say "C anchor not found at $PARSE_C_SOURCE: its rows are skipped"
+elif cc -O2 -march=native -pthread -o "$W/parse_c" "$PARSE_C_SOURCE" -lz -lisal -lpcre2-8 2>"$W/parse_c.log"; then
+    parse_c="$W/parse_c"
+else
+    say "C anchor could not be built (cc -O2 -march=native -pthread parse_c.c -lz -lisal -lpcre2-8; see $W/parse_c.log): its rows are skipped"
 fi
 
 # What else ran: the load before this script added its own, and /proc/stat to tell how much
@@ -170,12 +186,20 @@ bench grep ulp plain "$ulp_bytes" "grep -F -c -f accounts.txt" \
     "timeout $TIMEOUT grep -F -c -f $accounts_txt $ulp | cat > /dev/null"
 has rg && bench rg ulp plain "$ulp_bytes" "rg -F -c -f accounts.txt" \
     "timeout $TIMEOUT rg -F -c -f $accounts_txt $ulp | cat > /dev/null"
+if [[ -n "$parse_c" ]]; then
+    printf -v parse_c_q '%q' "$parse_c"
+    bench c-plain ulp plain "$ulp_bytes" "C anchor parse_c.c, one core" \
+        "${one_core}$parse_c_q $accounts_txt plain $ulp > /dev/null 2>&1"
+fi
 if ((have_credwatch)); then
     cw_rows cw-plain ulp plain "$ulp_bytes" "$W/ulp.txt"
 fi
 
 # The same combolist, gzip'd.
 has pigz && bench pigz ulp gz "$ulp_bytes" "pigz -dc > /dev/null" "pigz -dc $ulp_gz > /dev/null"
+has igzip && bench igzip ulp gz "$ulp_bytes" "igzip -dc > /dev/null" "igzip -dc $ulp_gz > /dev/null"
+[[ -n "$parse_c" ]] && bench c-gz ulp gz "$ulp_bytes" "C anchor parse_c.c, ISA-L on a 2nd thread" \
+    "$parse_c_q $accounts_txt isal2t $ulp_gz > /dev/null 2>&1"
 bench gzip ulp gz "$ulp_bytes" "gzip -dc > /dev/null" "gzip -dc $ulp_gz > /dev/null"
 bench py-split-gz ulp gz "$ulp_bytes" "python3 baseline_split.py (gzip module)" "$(baseline "$W/ulp.txt.gz") > /dev/null"
 if ((have_credwatch)); then
@@ -365,6 +389,12 @@ def stage_rate(id_, size):
     wall = wall_of(id_)
     return int(size) / 1e6 / (wall - startup) if wall and startup is not None and wall > startup else None
 lines += ["", "targets (2 cores):"]
+target("plain, --threads 1 / C anchor on one core", ratio(rate_of("cw-plain-t1"), rate_of("c-plain")), ">= 1.0",
+       lambda v: v >= 1.0, "x")
+target("plain, --threads 2 / C anchor on one core", ratio(rate_of("cw-plain-t2"), rate_of("c-plain")), ">= 1.8",
+       lambda v: v >= 1.8, "x")
+target("gzip, --threads 2 / igzip -dc", ratio(rate_of("cw-gz-t2"), rate_of("igzip")), ">= 0.85",
+       lambda v: v >= 0.85, "x")
 target("plain, --threads 2, MB/s", rate_of("cw-plain-t2"), ">= 1000", lambda v: v >= 1000)
 target("plain, --threads 2 / one core", ratio(rate_of("cw-plain-t2"), rate_of("cw-plain-t1")), ">= 1.8",
        lambda v: v >= 1.8, "x")

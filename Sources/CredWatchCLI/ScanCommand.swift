@@ -155,6 +155,10 @@ struct Scan: ParsableCommand {
 
     @Option(help: "With --stdin-name: the file was found by walking this folder (judged as found there).")
     var stdinFoundIn: String?
+    /// Sends every combolist line through the full parser and matcher: the tests compare the
+    /// reports with and without candidate-first scanning, which must be the same.
+    @Flag(help: .hidden)
+    var noCandidateFirst = false
 
     /// Numeric options outside their range are usage errors (exit status 2), before anything is
     /// allocated: a billion threads or a negative limit never reaches the pipeline.

@@ -43,6 +43,7 @@ struct ScanSetup {
         options.reportReuse = !command.noReuse
         options.reportBareLoginReuse = command.reuseBareLogins
         options.revealPasswords = command.revealPasswords
+        options.candidateFirst = !command.noCandidateFirst
         context = try MatchContext(
             profile: profile,
             profilePath: command.org,
