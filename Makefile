@@ -13,8 +13,9 @@ FUZZ_SMOKE_SECONDS ?= 10
 .PHONY: deps test-deps build release demo test test-asan lint format fuzz fuzz-smoke bench samples clean
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
-# TLS driver) for `--syslog`, and the openssl tool that makes its test certificate.
-TEST_DEPS := rsyslog rsyslog-openssl openssl
+# TLS driver) for `--syslog`, the openssl tool that makes its test certificate, and a headless
+# browser that opens the `--format html` report.
+TEST_DEPS := rsyslog rsyslog-openssl openssl chromium
 
 # Installs the Debian packages $(1) that are missing (as root, or through sudo).
 define install-missing
