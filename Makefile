@@ -44,10 +44,11 @@ release: deps
 ## Build, then scan the bundled synthetic samples and show the report. Findings are the
 ## expected outcome here (exit status 1), so only 2 (fatal) and 3 (incomplete) fail the demo.
 demo: release
-	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv"
-	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv; \
+	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html"
+	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html; \
 	status=$$?; echo "== exit status $$status (1 = findings reported)"; \
 	echo "== accounts to force-reset (.build/demo-reset.csv):"; cat .build/demo-reset.csv 2>/dev/null; \
+	echo "== the page for people: .build/demo-report.html (open it in a browser)"; \
 	[ $$status -le 1 ]
 
 ## Unit and end-to-end tests, then the format lint; then the tests again under AddressSanitizer

@@ -115,6 +115,9 @@ struct HTMLReportCLITests {
 
     static let browserAvailable = Chromium.executable != nil || Chromium.isRequired
 
+    // Each browser test takes about 5 s on its own; their time limit only catches a hang, with
+    // room for a CI whose two cores run the rest of the suite at the same time.
+
     /// The samples' page in headless Chromium: the only request is the page itself (a control
     /// page proves that requests are seen), no error is logged (a script or style refused by the
     /// policy would be), the script ran (it writes the count of rows shown), the DOM holds every
@@ -125,7 +128,7 @@ struct HTMLReportCLITests {
             if: browserAvailable,
             "chromium is not installed (`make test-deps` installs it; under CI=true this test fails instead)"
         ),
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(3))
     )
     func samplesPageInChromium() throws {
         try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
@@ -300,7 +303,7 @@ struct HTMLReportCLITests {
             if: browserAvailable,
             "chromium is not installed (`make test-deps` installs it; under CI=true this test fails instead)"
         ),
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(3))
     )
     func hostilePageInChromium() throws {
         let fixture = try Fixture()

@@ -57,9 +57,11 @@ enum HTMLReport {
         page.raw("<nav aria-label=\"Sections\" class=\"noprint\"><a href=\"#summary\">Summary</a> · ")
         page.raw("<a href=\"#charts\">Charts</a> · <a href=\"#reset\">Accounts to reset</a> · ")
         page.raw("<a href=\"#findings\">All findings</a> · <a href=\"#run\">The run</a></nav>\n</header>\n<main>\n")
-        summary(findings, options: options, into: &page)
+        // The reset list's own rows, built once for the summary and the table.
+        let resetEntries = ReportRenderer.resetEntries(findings, serviceAccounts: options.serviceAccounts)
+        summary(findings, resetEntries: resetEntries, run: options.run, into: &page)
         charts(findings, into: &page)
-        resetTable(findings, options: options, into: &page)
+        resetTable(resetEntries, into: &page)
         findingsTable(findings, into: &page)
         runFacts(options: options, reported: reported, into: &page)
         page.raw("</main>\n<script>")
@@ -70,7 +72,12 @@ enum HTMLReport {
 
     // MARK: Summary
 
-    private static func summary(_ findings: [Finding], options: ReportOptions, into page: inout HTMLWriter) {
+    private static func summary(
+        _ findings: [Finding],
+        resetEntries: [ResetEntry],
+        run: RunFacts?,
+        into page: inout HTMLWriter
+    ) {
         var bySeverity = [Severity: Int]()
         var byKind = [FindingKind: Int]()
         for finding in findings {
@@ -84,7 +91,7 @@ enum HTMLReport {
         page.number(findings.count)
         page.raw(findings.count == 1 ? " exposure" : " exposures")
         page.raw("</strong> of the organisation's accounts, sessions and machines.</p>\n")
-        if let run = options.run, run.summary.errors > 0 {
+        if let run, run.summary.errors > 0 {
             page.raw("<p class=\"notice\" id=\"incomplete\"><strong>The run is incomplete:</strong> ")
             page.number(run.summary.errors)
             page.raw(
@@ -121,16 +128,19 @@ enum HTMLReport {
             page.raw("</td></tr>\n")
         }
         page.raw("</tbody>\n</table>\n</div>\n")
-        whatToDoFirst(findings, options: options, into: &page)
+        whatToDoFirst(findings, resetEntries: resetEntries, into: &page)
         page.raw("</section>\n")
     }
 
     /// The actions in the order they end the exposure: passwords first (a leaked password
     /// works until it changes), then the machines the stealer had, then live sessions, then
     /// what needs a person to judge.
-    private static func whatToDoFirst(_ findings: [Finding], options: ReportOptions, into page: inout HTMLWriter) {
+    private static func whatToDoFirst(
+        _ findings: [Finding],
+        resetEntries entries: [ResetEntry],
+        into page: inout HTMLWriter
+    ) {
         let totals = ActionTotals(findings)
-        let entries = ReportRenderer.resetEntries(findings, serviceAccounts: options.serviceAccounts)
         page.raw("<h3 id=\"todo-title\">What to do first</h3>\n<ol id=\"todo\" aria-labelledby=\"todo-title\">\n")
         var steps = 0
         let reset = entries.filter { $0.action != .manual }
@@ -199,8 +209,7 @@ enum HTMLReport {
 
     // MARK: Accounts to reset
 
-    private static func resetTable(_ findings: [Finding], options: ReportOptions, into page: inout HTMLWriter) {
-        let entries = ReportRenderer.resetEntries(findings, serviceAccounts: options.serviceAccounts)
+    private static func resetTable(_ entries: [ResetEntry], into page: inout HTMLWriter) {
         page.raw(
             "<section id=\"reset\" aria-labelledby=\"reset-title\">\n<h2 id=\"reset-title\">Accounts to reset</h2>\n"
         )
