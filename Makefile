@@ -13,8 +13,9 @@ FUZZ_SMOKE_SECONDS ?= 10
 .PHONY: deps test-deps build release demo test test-asan test-spark lint format fuzz fuzz-smoke bench samples clean
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
-# TLS driver) for `--syslog`, and the openssl tool that makes its test certificate.
-TEST_DEPS := rsyslog rsyslog-openssl openssl
+# TLS driver) for `--syslog`, the openssl tool that makes its test certificate, and a headless
+# browser that opens the `--format html` report.
+TEST_DEPS := rsyslog rsyslog-openssl openssl chromium
 
 # Installs the Debian packages $(1) that are missing (as root, or through sudo).
 define install-missing
@@ -43,10 +44,11 @@ release: deps
 ## Build, then scan the bundled synthetic samples and show the report. Findings are the
 ## expected outcome here (exit status 1), so only 2 (fatal) and 3 (incomplete) fail the demo.
 demo: release
-	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv"
-	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv; \
+	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html"
+	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html; \
 	status=$$?; echo "== exit status $$status (1 = findings reported)"; \
 	echo "== accounts to force-reset (.build/demo-reset.csv):"; cat .build/demo-reset.csv 2>/dev/null; \
+	echo "== the page for people: .build/demo-report.html (open it in a browser)"; \
 	[ $$status -le 1 ]
 
 ## Unit and end-to-end tests, then the format lint; then the tests again under AddressSanitizer

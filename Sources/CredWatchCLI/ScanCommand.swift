@@ -37,7 +37,7 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
     var noDefaultPatterns = false
 
-    @Option(help: "Report format: jsonl, csv, table, ecs or cef (default: table on a terminal, else jsonl).")
+    @Option(help: "Report format: jsonl, csv, table, ecs, cef or html (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
     @Option(
@@ -52,6 +52,15 @@ struct Scan: ParsableCommand {
         help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser); same rules as --output."
     )
     var resetList: String?
+
+    @Option(
+        help: """
+            Also write the HTML report to this file, whatever --format says: one self-contained page \
+            (counts, charts, accounts to reset, every finding, the run's facts) that makes no request \
+            and never holds a password (same rules as --output).
+            """
+    )
+    var html: String?
 
     @Option(
         help: """
@@ -307,7 +316,20 @@ struct Scan: ParsableCommand {
             Foundation.exit(session.exitStatus(outcome))
         }
 
-        let options = reportOptions(outputs, reportedAt: outcome.now)
+        let summary = RunSummary(
+            diagnostics: diagnostics,
+            findings: outcome.findings,
+            elapsed: outcome.elapsed,
+            accounts: setup.context.accounts.census
+        )
+        var options = reportOptions(outputs, reportedAt: outcome.now)
+        let profile = setup.context.profile
+        options.run = RunFacts(
+            summary: summary,
+            inputs: inputs.map { RawArguments.path($0).display },
+            organisation: profile.name.isEmpty ? nil : profile.name
+        )
+        options.serviceAccounts = profile.serviceAccounts
         var sent: [SentOutput] = []
         if let destination = outputs.syslog {
             let messages = Syslog.messages(outcome.findings, options: options)
@@ -330,12 +352,6 @@ struct Scan: ParsableCommand {
         }
         if !quiet {
             var stderr = StandardError()
-            let summary = RunSummary(
-                diagnostics: diagnostics,
-                findings: outcome.findings,
-                elapsed: outcome.elapsed,
-                accounts: setup.context.accounts.census
-            )
             stderr.write(summary.render())
         }
         // Exit with the account index, the pattern tables and the findings still allocated:
@@ -356,7 +372,7 @@ struct Scan: ParsableCommand {
         return options
     }
 
-    /// The report (in the chosen format) and the reset list, rendered for delivery.
+    /// The report (in the chosen format), the reset list and the HTML page, rendered for delivery.
     private func rendered(
         _ findings: [Finding],
         to outputs: ScanOutputs,
@@ -378,6 +394,15 @@ struct Scan: ParsableCommand {
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
                     bytes: ReportRenderer.resetList(findings, serviceAccounts: profile.serviceAccounts)
+                )
+            )
+        }
+        if let html = outputs.html {
+            delivered.append(
+                RunOutput(
+                    name: "--html \(html.path)",
+                    target: html,
+                    bytes: ReportRenderer.render(findings, as: .html, options: options)
                 )
             )
         }

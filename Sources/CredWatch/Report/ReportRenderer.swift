@@ -13,6 +13,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case ecs
     /// One ArcSight CEF:0 event per finding per line, for QRadar, ArcSight and Sentinel.
     case cef
+    /// One self-contained page for people (the CISO, the DPO): counts, charts, the accounts to
+    /// reset, every finding, the run's facts. Never a password, even when revealing them.
+    case html
 }
 
 /// How a report is rendered; the CLI decides colour (a terminal and no `NO_COLOR`) and width.
@@ -28,6 +31,12 @@ public struct ReportOptions: Sendable {
     public var reportedAt = Date(timeIntervalSince1970: 0)
     /// credwatch's version (CEF's Device Version).
     public var productVersion = "0"
+    /// The run the HTML report records (inputs, counters, what could not be read); nil: the
+    /// page says it was not given.
+    public var run: RunFacts?
+    /// The profile's service and shared accounts, which the HTML report's accounts to reset
+    /// list for manual rotation (as `--reset-list` does).
+    public var serviceAccounts: ServiceAccounts = .none
 
     public init() {}
 }
@@ -62,6 +71,8 @@ public enum ReportRenderer {
                 CEF.appendEvent(findings[index], options: options, to: &output)
                 output.append(0x0A)
             }
+        case .html:
+            output = HTMLReport.render(order.map { findings[$0] }, options: options)
         }
         return output
     }
