@@ -5,7 +5,7 @@ import Foundation
 extension ReportFormat: ExpressibleByArgument {}
 
 /// `credwatch scan`: the scan contract (see the README).
-struct Scan: ParsableCommand {
+struct Scan: ParsableCommand, SetupArguments {
     static let configuration = CommandConfiguration(
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
@@ -149,6 +149,15 @@ struct Scan: ParsableCommand {
         }
     }
 
+    /// What the matcher reports, from the flags.
+    var matchOptions: MatchContext.Options {
+        var options = MatchContext.Options()
+        options.reportReuse = !noReuse
+        options.reportBareLoginReuse = reuseBareLogins
+        options.revealPasswords = revealPasswords
+        return options
+    }
+
     private static func check<Value: BinaryInteger>(
         _ value: Value,
         _ range: ClosedRange<Value>,
@@ -195,7 +204,7 @@ struct Scan: ParsableCommand {
         let outcome = session.scan(progress: showProgress ? { Terminal.showProgress($0) } : nil)
         if showProgress { Terminal.clearProgress() }
 
-        let options = reportOptions(outputs, reportedAt: outcome.now)
+        let options = reportOptions(outputs, reportedAt: ReportTime.fixed ?? outcome.now)
         var sent: [SentOutput] = []
         if let destination = outputs.syslog {
             let messages = Syslog.messages(outcome.findings, options: options)
@@ -240,7 +249,7 @@ struct Scan: ParsableCommand {
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
         options.reportedAt = reportedAt
-        options.productVersion = Credwatch.configuration.version
+        options.productVersion = CredWatchVersion.number
         return options
     }
 

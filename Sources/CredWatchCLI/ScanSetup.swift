@@ -1,24 +1,54 @@
 import CredWatch
 import Foundation
 
+/// The configuration options `scan` and `check` share: what `ScanSetup` loads.
+protocol SetupArguments {
+    var accounts: String { get }
+    var org: String? { get }
+    var patterns: [String] { get }
+    var noDefaultPatterns: Bool { get }
+    var fingerprintKeyFile: String? { get }
+    var hashes: [String] { get }
+    var allowInsecureHashes: Bool { get }
+    /// The state to open (nil: none, as for `check`).
+    var state: String? { get }
+    var retention: Int { get }
+    var matchOptions: MatchContext.Options { get }
+}
+
+extension SetupArguments {
+    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
+    var shippedPatternDirectory: String? {
+        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
+    }
+}
+
 /// Everything a scan loads before it reads a byte of input; any failure here is fatal (exit 2).
+/// `check` loads the same, with the same messages, and describes it.
 struct ScanSetup {
     let context: MatchContext
     let store: StateStore?
     /// `CREDWATCH_INFLATE`'s library, else the fastest.
     let inflateBackend: InflateBackend
+    /// The password-hash exports loaded (`--hashes`), nil without any.
+    let hashes: HashDirectory?
+    /// The pattern files and folders loaded, shipped packs first.
+    let patternPaths: [String]
+    /// Whether the fingerprint key was drawn at random (no key file, no environment variable).
+    let hasEphemeralKey: Bool
 
-    init(command: Scan, diagnostics: Diagnostics) throws {
+    init(command: some SetupArguments, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
             keyFile: command.fingerprintKeyFile,
             needsStableKey: command.state != nil,
             diagnostics: diagnostics
         )
+        hasEphemeralKey = fingerprinter.isEphemeral
         // The profile first: it says how the export writes its dates.
         let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
         let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
         for warning in accounts.warnings { diagnostics.warning(warning.location, warning.message) }
-        let checker: (any PasswordChecking)? =
+        hashes =
             command.hashes.isEmpty
             ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)
 
@@ -34,25 +64,23 @@ struct ScanSetup {
             }
         }
         patternPaths += command.patterns
+        self.patternPaths = patternPaths
 
-        var options = MatchContext.Options()
-        options.reportReuse = !command.noReuse
-        options.reportBareLoginReuse = command.reuseBareLogins
-        options.revealPasswords = command.revealPasswords
+        let options = command.matchOptions
         context = try MatchContext(
             profile: profile,
             profilePath: command.org,
             patternPaths: patternPaths,
             accounts: accounts,
             fingerprinter: fingerprinter,
-            checker: checker,
+            checker: hashes,
             options: options
         )
         inflateBackend = Self.inflateBackend(
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics
         )
-        if command.revealPasswords {
+        if options.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }
 
@@ -119,12 +147,5 @@ struct ScanSetup {
                 + "using a random key, so password fingerprints are not comparable across runs"
         )
         return PasswordFingerprinter.ephemeral()
-    }
-}
-
-extension Scan {
-    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
-    var shippedPatternDirectory: String? {
-        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
     }
 }
