@@ -22,6 +22,7 @@ public final class ScanSession {
     }
 
     private let pipeline: ScanPipeline
+    private let context: MatchContext
     private let diagnostics: Diagnostics
     private let store: StateStore?
     private let policy: Policy
@@ -38,6 +39,7 @@ public final class ScanSession {
             configuration.seenInput = { store.hasSeenInput($0) }
         }
         self.pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
+        self.context = context
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -59,8 +61,9 @@ public final class ScanSession {
 
     /// Scans every input. Changes nothing in the state.
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
-        let result = pipeline.run(progress: progress)
+        var result = pipeline.run(progress: progress)
         let now = Date()
+        Self.identify(&result.findings, fingerprinter: context.fingerprinter)
         guard let store else {
             return Outcome(
                 findings: result.findings,
@@ -119,6 +122,17 @@ public final class ScanSession {
         } catch {
             try? summary?.write(report.json(exitStatus: 2, delivery: .failed(error.description)))
             throw error
+        }
+    }
+
+    /// Gives each finding its `id`, and a finding without a log date its `inputModified`.
+    static func identify(_ findings: inout [Finding], fingerprinter: PasswordFingerprinter) {
+        var dates = InputDates()
+        for index in findings.indices {
+            findings[index].id = fingerprinter.exposureID(findings[index].exposureKey)
+            if findings[index].firstLogDate == nil {
+                findings[index].inputModified = findings[index].sources.compactMap { dates.modified($0.path) }.min()
+            }
         }
     }
 
