@@ -113,6 +113,7 @@ summarise() {
       def rank: {"critical": 3, "high": 2, "medium": 1, "low": 0}[.] // 0;
       def who: .account // (if .kind == "infected_machine" then "machine " + (.machine.hostname // "?")
                             elif .kind == "cookie" then "session on " + (.host // "?")
+                              + (if .machine_account then " of " + .machine_account else "" end)
                             else "unknown login " + (.login // "?") end);
       group_by(who)
       | map({
@@ -122,13 +123,15 @@ summarise() {
           what: (map(.kind + (if .platform then "@" + .platform else "" end)) | unique | join(", ")),
           actions: (map(.action) | unique | join(", ")),
           machines: (map(.machine.hostname // empty) | unique | join(", ")),
-          sources: (map(.sources | length) | add)
+          sources: (map(.sources | length) | add),
+          ids: (map(.id // empty) | unique | join(" "))
         })
       | sort_by(-(.severity | rank), .who)
       | .[]
       | "\(.severity | ascii_upcase)  \(.who)\(if .disabled then " (disabled)" else "" end)\n"
         + "    \(.what); action: \(.actions)"
         + (if .machines != "" then "; machine: \(.machines)" else "" end) + "; \(.sources) source(s)"
+        + (if .ids != "" then "\n    id: \(.ids)" else "" end)
     ' "$report"
 }
 

@@ -76,6 +76,10 @@ struct CronScriptTests {
         let ticket = try String(contentsOf: tree.tickets.appendingPathComponent(tickets[0]), encoding: .utf8)
         #expect(ticket.contains("credwatch 2024-11-20:") && ticket.contains("new finding(s)"), "\(ticket)")
         #expect(ticket.contains("agarnier"))
+        // Each entry names the ids of its exposures (what a ticket system de-duplicates on), and a
+        // stolen session the account of the machine it was stolen from, when known.
+        #expect(ticket.contains("    id: "))
+        #expect(ticket.contains("session on portail.clinique-exemple.fr of sleroy"), "\(ticket)")
         // Never a password or a fingerprint in the ticket.
         #expect(!ticket.contains("Garnier77bloc"))
         #expect(!ticket.contains("password_fingerprint"))
