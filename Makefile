@@ -15,8 +15,8 @@ FUZZ_SMOKE_SECONDS ?= 10
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
 # TLS driver) for `--syslog`, and the openssl tool that makes its test certificate; jq, which the
-# cron script runs, and groff, which renders the installed man page.
-TEST_DEPS := rsyslog rsyslog-openssl openssl jq groff-base
+# cron script runs, and groff and man, which render and find the installed man page.
+TEST_DEPS := rsyslog rsyslog-openssl openssl jq groff-base man-db
 
 # Installs the Debian packages $(1) that are missing (as root, or through sudo).
 define install-missing
