@@ -73,6 +73,21 @@ struct CheckCommandTests {
         #expect(!text.contains("derived from the accounts' mail"))
     }
 
+    /// Warnings do not make a configuration unusable; check counts them and scan gives the same.
+    @Test func warningsAreShownAndCounted() throws {
+        let directory = try CLI.temporaryDirectory()
+        let accounts = directory.appendingPathComponent("accounts.csv").path
+        try "sAMAccountName,mail,Enabled\njdupont,jean.dupont@clinique-exemple.fr,maybe\n,,True\n"
+            .write(toFile: accounts, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", "--accounts", accounts])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdoutText.hasSuffix("usable, with 2 warning(s) (above, on stderr)\n"), "\(check.stdoutText)")
+        let warnings = check.stderr.split(separator: "\n").filter { $0.contains("warning: \(accounts)") }
+        #expect(warnings.count == 2, "\(check.stderr)")
+        let scan = try CLI.run(["scan", "--accounts", accounts], stdin: Data())
+        for warning in warnings { #expect(scan.stderr.contains(warning)) }
+    }
+
     /// A configuration scan refuses is refused by check with the very same message.
     @Test(
         arguments: [
