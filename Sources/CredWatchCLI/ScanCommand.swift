@@ -11,7 +11,7 @@ enum Emit: String, ExpressibleByArgument {
 }
 
 /// `credwatch scan`: the scan contract (see the README).
-struct Scan: ParsableCommand {
+struct Scan: ParsableCommand, SetupArguments {
     static let configuration = CommandConfiguration(
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
@@ -213,6 +213,18 @@ struct Scan: ParsableCommand {
         }
     }
 
+    /// What the matcher reports, from the flags.
+    var emitsPartial: Bool { emit == .partial }
+
+    var matchOptions: MatchContext.Options {
+        var options = MatchContext.Options()
+        options.reportReuse = !noReuse
+        options.reportBareLoginReuse = reuseBareLogins
+        options.revealPasswords = revealPasswords
+        options.candidateFirst = !noCandidateFirst
+        return options
+    }
+
     private static func check<Value: BinaryInteger>(
         _ value: Value,
         _ range: ClosedRange<Value>,
@@ -259,7 +271,7 @@ struct Scan: ParsableCommand {
             }
             session = ScanSession(
                 merging: merge,
-                accounts: setup.context.accounts.accounts,
+                context: setup.context,
                 diagnostics: diagnostics,
                 store: setup.store,
                 policy: policy
@@ -322,7 +334,7 @@ struct Scan: ParsableCommand {
             elapsed: outcome.elapsed,
             accounts: setup.context.accounts.census
         )
-        var options = reportOptions(outputs, reportedAt: outcome.now)
+        var options = reportOptions(outputs, reportedAt: ReportTime.fixed ?? outcome.now)
         let profile = setup.context.profile
         options.run = RunFacts(
             summary: summary,
@@ -368,7 +380,7 @@ struct Scan: ParsableCommand {
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
         options.reportedAt = reportedAt
-        options.productVersion = Credwatch.configuration.version
+        options.productVersion = CredWatchVersion.number
         return options
     }
 

@@ -26,11 +26,12 @@ public struct ReportOptions: Sendable {
     public var useColor = false
     /// Columns the table must fit in.
     public var terminalWidth = 120
-    /// When the run reported (ECS `@timestamp`, CEF `rt`, the syslog timestamp). The CLI sets
-    /// the run's; the default keeps renderings of the same findings byte-identical.
+    /// When the run reported (JSONL and CSV `reported_at`, ECS `@timestamp`, CEF `rt`, the
+    /// syslog timestamp). The CLI sets the run's (or `SOURCE_DATE_EPOCH`'s); the default keeps
+    /// renderings of the same findings byte-identical.
     public var reportedAt = Date(timeIntervalSince1970: 0)
     /// credwatch's version (CEF's Device Version).
-    public var productVersion = "0"
+    public var productVersion = CredWatchVersion.number
     /// The run the HTML report records (inputs, counters, what could not be read); nil: the
     /// page says it was not given.
     public var run: RunFacts?
@@ -51,13 +52,13 @@ public enum ReportRenderer {
         switch format {
         case .jsonl:
             for index in order {
-                JSON.appendFinding(findings[index], revealPasswords: options.revealPasswords, to: &output)
+                JSON.appendFinding(findings[index], options: options, to: &output)
                 output.append(0x0A)
             }
         case .csv:
             CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &output)
             for index in order {
-                CSV.appendRow(CSV.cells(of: findings[index], revealPasswords: options.revealPasswords), to: &output)
+                CSV.appendRow(CSV.cells(of: findings[index], options: options), to: &output)
             }
         case .table:
             output = Array(Table.render(order.map { findings[$0] }, options: options).utf8)
