@@ -130,6 +130,16 @@ struct Scan: ParsableCommand {
     @Option(parsing: .unconditional, help: "Skip archives nested deeper than this (0 to 64).")
     var maxDepth: Int = ScanLimits().maxNestingDepth
 
+    @Option(
+        name: .customLong("archive-password"),
+        help:
+            "A password to try on encrypted zip, 7z and RAR members (repeatable; `ps` shows it: prefer --archive-passwords)."
+    )
+    var archivePassword: [String] = []
+
+    @Option(help: "Archive passwords to try, one per line (an owner-only file: chmod 600).")
+    var archivePasswords: String?
+
     /// Numeric options outside their range are usage errors (exit status 2), before anything is
     /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
@@ -184,6 +194,7 @@ struct Scan: ParsableCommand {
             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
         )
         configuration.inflateBackend = setup.inflateBackend
+        configuration.archives = setup.archives
         let session = ScanSession(
             configuration: configuration,
             context: setup.context,

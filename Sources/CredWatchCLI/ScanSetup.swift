@@ -7,6 +7,8 @@ struct ScanSetup {
     let store: StateStore?
     /// `CREDWATCH_INFLATE`'s library, else the fastest.
     let inflateBackend: InflateBackend
+    /// The archive passwords, the 7-Zip tool found on `PATH`, `TMPDIR`.
+    let archives: ArchiveOptions
 
     init(command: Scan, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
@@ -52,6 +54,15 @@ struct ScanSetup {
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics
         )
+        var archives = ArchiveOptions()
+        archives.passwords = try ArchivePasswords.load(
+            passwords: command.archivePassword,
+            file: command.archivePasswords
+        )
+        let environment = ProcessInfo.processInfo.environment
+        archives.sevenZipTool = SevenZipTool.find(searchPath: environment["PATH"] ?? "/usr/bin:/bin")
+        if let temporary = environment["TMPDIR"], !temporary.isEmpty { archives.temporaryDirectory = temporary }
+        self.archives = archives
         if command.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }
