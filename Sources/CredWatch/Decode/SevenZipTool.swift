@@ -152,7 +152,9 @@ public struct SevenZipTool: Sendable {
                 }
             }
             if status == nil {
-                child.stop()
+                // Read to its end, the member's output is complete: the tool is exiting. Left
+                // unread (a document stopped, a bomb cut off), the rest is not wanted.
+                if content.failure != nil { child.stop() }
                 if content.failure == nil && child.finish() != 0 {
                     session.diagnostics.error(
                         name.locator,

@@ -257,6 +257,20 @@ struct EncryptedArchiveTests {
         }
     }
 
+    /// A member larger than what is held back while the password is judged streams whole from
+    /// the 7-Zip tool, after a wrong password was tried first.
+    @Test func aLargeEncryptedSevenZipMemberStreamsWhole() throws {
+        let tools = ArchiveTools()
+        let lines = (0..<8000).map { "https://site\($0).example/login:user\($0)@example.test:pw-\($0)\n" }.joined()
+        tools.files("logs", ["combo.txt": lines])
+        let path = try tools.sevenZip("big.7z", "logs", ["-t7z", "-p" + Self.password, "-mhe=on"])
+        let harness = harness(["wrong", Self.password])
+        harness.readFile(path, locator: "big.7z")
+        #expect(lines.utf8.count > SevenZipTool.probeSize)
+        #expect(harness.collector.text(of: "big.7z!logs/combo.txt") == lines)
+        #expect(harness.messages.isEmpty, "\(harness.messages)")
+    }
+
     /// Without the 7-Zip tool, an encrypted 7z member is named: libarchive cannot decrypt 7z.
     @Test func withoutTheToolAnEncryptedSevenZipMemberIsNamed() throws {
         let tools = ArchiveTools()
