@@ -45,6 +45,7 @@ extension DecodeSession {
         }
         var encrypted: [String] = []
         var fileIndex = -1
+        var damagedHeaders = 0
         while !expansion.isExhausted {
             let entry: OpaquePointer
             switch archive.nextEntry(locator: name.locator) {
@@ -65,8 +66,18 @@ extension DecodeSession {
                     )
                 }
                 diagnostics.error(failure.fault.locator, failure.fault.reason)
+                // A damaged header libarchive could pass over; a run of them is an archive lost.
+                damagedHeaders += 1
+                if damagedHeaders >= 16 {
+                    throw DecodeFault(
+                        locator: name.locator,
+                        reason:
+                            "\(format.name): \(damagedHeaders) damaged entry headers: the rest of the archive is not read"
+                    )
+                }
                 continue
             }
+            damagedHeaders = 0
             fileIndex += 1
             guard archive_entry_filetype(entry) == UInt32(Glibc.S_IFREG) else { continue }
             let memberName = LibArchive.name(of: entry)
@@ -86,7 +97,8 @@ extension DecodeSession {
                     diagnostics.error(error.locator, error.reason)
                 }
             }
-            if let cause = input.fault { throw cause }
+            // The stream under the archive failed: the member's reader has said so.
+            if input.fault != nil { return }
             if data.isArchiveLost {
                 throw DecodeFault(
                     locator: name.locator,
