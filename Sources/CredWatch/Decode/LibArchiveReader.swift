@@ -147,11 +147,17 @@ extension DecodeSession {
         let isHeaderEncrypted = names.isEmpty && isEncryptedHeader(archive)
         guard !names.isEmpty || isHeaderEncrypted else { return }
         let passwords = options.archivePasswords
-        guard let tool = options.sevenZipTool, !passwords.isEmpty else {
-            let why =
-                passwords.isEmpty
-                ? "no archive password given (--archive-password)"
-                : "libarchive cannot decrypt \(archive.format.name)s and no 7-Zip tool (7zz, 7z) is installed"
+        var why: String?
+        if passwords.isEmpty {
+            why = "no archive password given (--archive-password)"
+        } else if options.sevenZipTool == nil {
+            why = "libarchive cannot decrypt \(archive.format.name)s and no 7-Zip tool (7zz, 7z) is installed"
+        } else if window == nil {
+            why =
+                "libarchive cannot decrypt \(archive.format.name)s, and one read as a stream cannot be handed to 7-Zip"
+        }
+        guard let tool = options.sevenZipTool, let window, why == nil else {
+            let why = why ?? ""
             if isHeaderEncrypted {
                 throw DecodeFault(
                     locator: name.locator,
@@ -163,13 +169,21 @@ extension DecodeSession {
             }
             return
         }
-        let path = try SevenZipTool.ArchiveFile(window: window, locator: name.locator, session: self)
+        let path = try SevenZipTool.ArchiveFile(window, locator: name.locator, session: self)
         var members = names
         if isHeaderEncrypted {
             members = try tool.listMembers(of: path, passwords: passwords, locator: name.locator)
         }
         for member in members where !expansion.isExhausted {
-            tool.readMember(member, of: path, passwords: passwords, name.member(member), depth: depth, session: self)
+            tool.readMember(
+                member,
+                of: path,
+                format: archive.format,
+                passwords: passwords,
+                name.member(member),
+                depth: depth,
+                session: self
+            )
         }
     }
 }

@@ -39,10 +39,7 @@ public struct SevenZipTool: Sendable {
         let window: FileWindow
 
         /// A window that is not a whole file (a member of another archive) is copied first.
-        init(window: FileWindow?, locator: String, session: DecodeSession) throws(DecodeFault) {
-            guard let window else {
-                throw DecodeFault(locator: locator, reason: "archive read as a stream: cannot be handed to 7-Zip")
-            }
+        init(_ window: FileWindow, locator: String, session: DecodeSession) throws(DecodeFault) {
             var info = stat()
             if window.start == 0 && fstat(window.file.descriptor, &info) == 0 && Int64(info.st_size) == window.length {
                 self.window = window
@@ -102,6 +99,7 @@ public struct SevenZipTool: Sendable {
     func readMember(
         _ member: String,
         of archive: ArchiveFile,
+        format: LibArchiveFormat,
         passwords: ArchivePasswords,
         _ name: StreamName,
         depth: Int,
@@ -164,9 +162,11 @@ public struct SevenZipTool: Sendable {
             }
             return
         }
+        // Debian's 7-Zip is built without RAR: it cannot open one at all.
+        let otherCause = format == .rar ? "it is damaged, or this 7-Zip reads no rar" : "it is damaged"
         session.diagnostics.error(
             name.locator,
-            "encrypted member: none of the \(passwords.count) archive passwords opens it (or it is damaged): not read"
+            "encrypted member: none of the \(passwords.count) archive passwords opens it (or \(otherCause)): not read"
         )
     }
 

@@ -194,6 +194,20 @@ struct LibArchiveTests {
         harness.readStream(bytes, locator: "pack.rar")
         #expect(harness.collector.text(of: "pack.rar!plain.txt") == Self.notes)
         #expect(harness.reported("pack.rar!secret.txt", "encrypted member: not read"), "\(harness.messages)")
+        #expect(harness.errors.count == 1)
+
+        // With a password: libarchive cannot decrypt RAR; the 7-Zip tool needs a file, and
+        // Debian's reads no RAR. Either way the member is named, never read as plain data.
+        var withPassword = DecodeHarness()
+        withPassword.options.archives.passwords = ArchivePasswords([Array("pw".utf8)])
+        withPassword.options.archives.sevenZipTool = ArchiveTools.sevenZip
+        withPassword.readStream(bytes, locator: "-")
+        #expect(withPassword.reported("-!secret.txt", "encrypted member: not read", "as a stream"))
+        let scratch = DecodeScratchDirectory()
+        withPassword.readFile(scratch.write("pack.rar", bytes), locator: "pack.rar")
+        #expect(withPassword.reported("pack.rar!secret.txt", "encrypted member"))
+        #expect(withPassword.collector.text(of: "pack.rar!secret.txt") == nil)
+        #expect(withPassword.collector.text(of: "pack.rar!plain.txt") == Self.notes)
     }
 }
 
