@@ -2,8 +2,8 @@
 SWIFT ?= swift
 # Debian packages the build needs: PCRE2 and zlib (and SQLite for --state), found through pkg-config;
 # ISA-L inflates gzip more than twice as fast as zlib (optional: the build uses it when installed);
-# OpenSSL for `--syslog tls://`.
-DEPS := libpcre2-dev zlib1g-dev libsqlite3-dev libisal-dev libssl-dev pkg-config
+# OpenSSL for `--syslog tls://`; libarchive reads 7z, RAR, bzip2, xz, lzma and zstd.
+DEPS := libpcre2-dev zlib1g-dev libsqlite3-dev libisal-dev libssl-dev libarchive-dev pkg-config
 BIN := .build/release/credwatch
 DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org.toml
 # Seconds each fuzz target runs in `make fuzz` and in the smoke run of `make test`.
@@ -15,9 +15,10 @@ FUZZ_SMOKE_SECONDS ?= 10
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
 # TLS driver) for `--syslog`, the openssl tool that makes its test certificate, a headless
-# browser that opens the `--format html` report; jq, which the cron script runs, and groff and
-# man, which render and find the installed man page.
-TEST_DEPS := rsyslog rsyslog-openssl openssl chromium jq groff-base man-db
+# browser that opens the `--format html` report; jq, which the cron script runs, groff and man,
+# which render and find the installed man page; and the zip and 7-Zip tools that make the
+# encrypted archives the tests read (7-Zip also opens encrypted 7z).
+TEST_DEPS := rsyslog rsyslog-openssl openssl chromium jq groff-base man-db zip 7zip
 
 # Installs the Debian packages $(1) that are missing (as root, or through sudo).
 define install-missing

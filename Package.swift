@@ -39,6 +39,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // 7z, RAR (4 and 5), bzip2, xz, lzma and zstd, read in process (see Decode/LibArchiveReader).
+        .systemLibrary(
+            name: "CLibArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         // TLS for `--syslog tls://` (RFC 5425).
         .systemLibrary(
             name: "COpenSSL",
@@ -53,6 +59,7 @@ let package = Package(
                 "CZlib",
                 "CSQLite",
                 "COpenSSL",
+                "CLibArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ] + (usesISAL ? ["CISAL"] : []),

@@ -11,6 +11,7 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzZip", "FuzzInflate", "FuzzTar", "FuzzText", "FuzzStealerRecords", "FuzzSystemInfo", "FuzzCookies",
     "FuzzComboLines", "FuzzCandidates", "FuzzURL", "FuzzAccounts", "FuzzProfile", "FuzzPatterns", "FuzzWalker",
+    "FuzzArchives",
 ]
 
 /// SwiftPM names a path dependency after its folder: the repository's, whatever the clone is called.

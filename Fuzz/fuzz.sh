@@ -15,13 +15,13 @@ build=${FUZZ_BUILD:-$root/.build-fuzz}
 corpus=${FUZZ_CORPUS:-$fuzz/corpus}
 artifacts=${FUZZ_ARTIFACTS:-$fuzz/artifacts}
 all_targets="FuzzZip FuzzInflate FuzzTar FuzzText FuzzStealerRecords FuzzSystemInfo FuzzCookies FuzzComboLines
-FuzzCandidates FuzzURL FuzzAccounts FuzzProfile FuzzPatterns FuzzWalker"
+FuzzCandidates FuzzURL FuzzAccounts FuzzProfile FuzzPatterns FuzzWalker FuzzArchives"
 
 # The largest input each target is given: archives need room for a few members; a URL, a
 # profile or a record does not.
 max_len() {
 	case $1 in
-	FuzzZip | FuzzInflate | FuzzTar | FuzzText) echo 65536 ;;
+	FuzzZip | FuzzInflate | FuzzTar | FuzzText | FuzzArchives) echo 65536 ;;
 	FuzzURL) echo 4096 ;;
 	*) echo 16384 ;;
 	esac

@@ -40,6 +40,19 @@ cookies=$(find "$victim/Cookies" -type f | head -n 1)
 # Archives (selector 017: 64 KiB reads, central directory expected in the forward pass).
 for file in "$seeds"/zip/*.zip "$root/Samples/logs/pack-2024-11.zip"; do seed FuzzZip 017 "$file"; done
 for file in "$seeds"/tar/*.tar "$scratch/victim.tar"; do seed FuzzTar 007 "$file"; done
+# libarchive's formats (selector 007: 64 KiB reads), made here from the victim folder when the
+# tools are installed (`make test-deps` installs 7-Zip).
+sevenzip=$(command -v 7zz || command -v 7z || true)
+if [ -n "$sevenzip" ]; then
+	(cd "$victim" && "$sevenzip" a -bd -bso0 "$scratch/victim.7z" Passwords.txt UserInformation.txt >/dev/null)
+	seed FuzzArchives 007 "$scratch/victim.7z"
+fi
+for tool in xz bzip2 zstd lzma; do
+	if command -v $tool >/dev/null; then
+		$tool -c <"$scratch/victim.tar" >"$scratch/victim.tar.$tool"
+		seed FuzzArchives 007 "$scratch/victim.tar.$tool"
+	fi
+done
 # Wrappers: selector bits 3-6 pick gzip (000), zlib (010) or raw deflate (020) on zlib, and the
 # same on ISA-L when built in (030, 040, 050); 207 reads the whole input through the decode session.
 for file in "$seeds"/inflate/*.gz "$scratch/combolist.txt.gz"; do

@@ -169,6 +169,16 @@ struct Scan: ParsableCommand, SetupArguments {
     @Flag(help: .hidden)
     var noCandidateFirst = false
 
+    @Option(
+        name: .customLong("archive-password"),
+        help:
+            "A password to try on encrypted zip, 7z and RAR members (repeatable; `ps` shows it: prefer --archive-passwords)."
+    )
+    var archivePassword: [String] = []
+
+    @Option(help: "Archive passwords to try, one per line (an owner-only file: chmod 600).")
+    var archivePasswords: String?
+
     /// Numeric options outside their range are usage errors (exit status 2), before anything is
     /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
@@ -289,6 +299,7 @@ struct Scan: ParsableCommand, SetupArguments {
             )
             inputRange = range.flatMap(InputRange.init(parsing:))
             configuration.inflateBackend = setup.inflateBackend
+            configuration.archives = setup.archives
             configuration.range = inputRange
             configuration.shard = shard.flatMap(InputShard.init(parsing:))
             configuration.standardInputName = stdinName.flatMap { StandardInputName($0, foundIn: stdinFoundIn) }

@@ -16,10 +16,15 @@ protocol SetupArguments {
     var matchOptions: MatchContext.Options { get }
     /// `--emit partial`: a partial result needs a stable key.
     var emitsPartial: Bool { get }
+    /// `--archive-password` and `--archive-passwords` (none for `check`).
+    var archivePassword: [String] { get }
+    var archivePasswords: String? { get }
 }
 
 extension SetupArguments {
     var emitsPartial: Bool { false }
+    var archivePassword: [String] { [] }
+    var archivePasswords: String? { nil }
 
     /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
     var shippedPatternDirectory: String? {
@@ -42,6 +47,8 @@ struct ScanSetup {
     let patternPaths: [String]
     /// Whether the fingerprint key was drawn at random (no key file, no environment variable).
     let hasEphemeralKey: Bool
+    /// The archive passwords, the 7-Zip tool found on `PATH`, `TMPDIR`.
+    let archives: ArchiveOptions
 
     init(command: some SetupArguments, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
@@ -88,6 +95,15 @@ struct ScanSetup {
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics
         )
+        var archives = ArchiveOptions()
+        archives.passwords = try ArchivePasswords.load(
+            passwords: command.archivePassword,
+            file: command.archivePasswords
+        )
+        let environment = ProcessInfo.processInfo.environment
+        archives.sevenZipTool = SevenZipTool.find(searchPath: environment["PATH"] ?? "/usr/bin:/bin")
+        if let temporary = environment["TMPDIR"], !temporary.isEmpty { archives.temporaryDirectory = temporary }
+        self.archives = archives
         if options.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }

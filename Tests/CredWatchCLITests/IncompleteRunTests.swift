@@ -7,7 +7,7 @@ import Testing
 struct IncompleteRunTests {
     typealias Fixture = ScanContractTests.Fixture
 
-    /// A 7z archive: recognised, not read.
+    /// A damaged 7z archive (its magic number, then junk): recognised, not readable.
     static let sevenZip = Data([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x04] + [UInt8](repeating: 0x42, count: 200))
 
     private func summary(_ path: String) throws -> [String: Any] {
@@ -27,7 +27,7 @@ struct IncompleteRunTests {
 
         let first = try CLI.run(arguments)
         #expect(first.status == 3)
-        #expect(first.stderr.contains("credwatch: error: \(pack): 7z archive: not read (not supported)"))
+        #expect(first.stderr.contains("credwatch: error: \(pack): corrupt 7z archive"))
         let written = try summary(summaryPath)
         #expect(written["complete"] as? Bool == false)
         #expect(written["exit_status"] as? Int == 3)
@@ -35,7 +35,7 @@ struct IncompleteRunTests {
         let incomplete = try #require(written["incomplete"] as? [[String: Any]])
         #expect(incomplete.count == 1)
         #expect(incomplete.first?["input"] as? String == pack)
-        #expect((incomplete.first?["reason"] as? String)?.hasPrefix("7z archive: not read") == true)
+        #expect((incomplete.first?["reason"] as? String)?.hasPrefix("corrupt 7z archive") == true)
 
         // Not recorded as scanned: the next run reads it again, and says so again.
         let second = try CLI.run(arguments)

@@ -5,8 +5,8 @@ enum ContainerFormat: Equatable {
     case zlib
     case zip
     case tar
-    /// A format credwatch does not read; `name` and the command that unpacks it to stdout.
-    case unsupported(name: String, unpackCommand: String)
+    /// 7z, RAR, bzip2, xz, lzma, zstd: read through libarchive.
+    case libArchive(LibArchiveFormat)
     /// Anything else: read as text.
     case document
 
@@ -15,8 +15,8 @@ enum ContainerFormat: Equatable {
 
     var isContainer: Bool {
         switch self {
-        case .gzip, .zlib, .zip, .tar: true
-        case .unsupported, .document: false
+        case .gzip, .zlib, .zip, .tar, .libArchive: true
+        case .document: false
         }
     }
 
@@ -26,7 +26,7 @@ enum ContainerFormat: Equatable {
         case .zlib: "zlib stream"
         case .zip: "zip archive"
         case .tar: "tar archive"
-        case .unsupported(let name, _): name
+        case .libArchive(let format): format.name
         case .document: "document"
         }
     }
@@ -42,23 +42,26 @@ enum ContainerFormat: Equatable {
             return .zip
         }
         if starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
-            return .unsupported(name: "7z archive", unpackCommand: "7z x -so")
+            return .libArchive(.sevenZip)
         }
         if starts(with: [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]) {
-            return .unsupported(name: "rar archive", unpackCommand: "7z x -so")
+            return .libArchive(.rar)
         }
         if starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
-            return .unsupported(name: "xz stream", unpackCommand: "xz -dc")
+            return .libArchive(.xz)
         }
         if starts(with: [0x28, 0xB5, 0x2F, 0xFD]) {
-            return .unsupported(name: "zstd stream", unpackCommand: "zstd -dc")
+            return .libArchive(.zstd)
         }
         // "BZh", a block size digit, then the block magic (π in BCD): text rarely starts so.
         if head.count >= 10 && starts(with: [0x42, 0x5A, 0x68]) && (0x31...0x39).contains(head[3])
             && head[4] == 0x31 && head[5] == 0x41 && head[6] == 0x59
         {
-            return .unsupported(name: "bzip2 stream", unpackCommand: "bzip2 -dc")
+            return .libArchive(.bzip2)
         }
+        // "LZMA alone": properties (lc, lp, pb; 0x5D for the defaults) and a dictionary size
+        // whose low 16 bits are zero (a power of two from 64 KiB): text rarely starts so.
+        if head.count >= 13 && head[0] == 0x5D && head[1] == 0 && head[2] == 0 { return .libArchive(.lzma) }
         if isZlibHeader(head) { return .zlib }
         if TarHeader.isHeader(head) { return .tar }
         return .document

@@ -6,7 +6,8 @@
     import Darwin
 #endif
 
-/// Reads inputs as streams — plain text, gzip, zlib, zip and tar, nested in any order — and
+/// Reads inputs as streams — plain text, gzip, zlib, zip and tar, and through libarchive 7z, RAR,
+/// bzip2, xz, lzma and zstd, nested in any order — and
 /// hands their text documents to a `ChunkConsumer`. Nothing is extracted to disk and no input
 /// is held whole in memory: each input is read through a few fixed 1 MiB buffers.
 ///
@@ -126,6 +127,8 @@ struct StreamName {
     }
 
     private static let compressionSuffixes: [(String, String)] = [
-        (".tgz", ".tar"), (".gzip", ""), (".gz", ""), (".zlib", ""), (".zz", ""),
+        (".tgz", ".tar"), (".gzip", ""), (".gz", ""), (".zlib", ""), (".zz", ""), (".tbz2", ".tar"),
+        (".tbz", ".tar"), (".bz2", ""), (".txz", ".tar"), (".xz", ""), (".tlz", ".tar"), (".lzma", ""),
+        (".tzst", ".tar"), (".zst", ""),
     ]
 }

@@ -126,8 +126,8 @@ final class DecodeSession {
                 }
             case .tar:
                 try readTar(reader, name, depth: depth)
-            case .unsupported(let formatName, let command):
-                diagnostics.error(name.locator, "\(formatName): not read (not supported), pipe it in with `\(command)`")
+            case .libArchive(let archiveFormat):
+                try readLibArchive(reader, archiveFormat, name, depth: depth, seekable: seekable)
             case .document:
                 // A zip with data before it (a self-extractor's stub, an advert, `cat x a.zip`):
                 // its first bytes are not a zip's, but its end record lies where a zip's does. The

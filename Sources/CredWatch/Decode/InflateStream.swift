@@ -96,6 +96,40 @@ final class ExpansionGuard {
 
     /// How many members cut off as bombs an input may hold before it is stopped as a whole.
     static let bombAllowance: Int64 = 4
+
+    /// Records `produced` bytes of a layer that has now produced `output` bytes from `input`
+    /// compressed ones; returns the fault that cuts the layer off when it expands beyond the
+    /// limits (its own ratio once past `ratioGrace`, or the input's as a whole), else nil. When
+    /// the input as a whole expanded too much, the message says that the rest of it is skipped.
+    func cutOff(produced: Int, output: Int64, input: Int64, limits: ScanLimits, locator: String) -> DecodeFault? {
+        let isInputWithinLimits = record(produced, limits: limits)
+        var isLayerWithinLimits = true
+        if output > limits.ratioGrace {
+            let (bound, overflow) = max(input, 1).multipliedReportingOverflow(by: limits.maxCompressionRatio)
+            isLayerWithinLimits = overflow || output <= bound
+        }
+        if isLayerWithinLimits && isInputWithinLimits { return nil }
+        var reason = "decompression bomb: "
+        if !isLayerWithinLimits {
+            reason += "\(output) bytes from \(input) compressed (ratio above \(limits.maxCompressionRatio)), "
+        }
+        reason += "cut off after \(output) bytes"
+        if !isInputWithinLimits {
+            reason +=
+                "; this input expands more than \(limits.maxCompressionRatio) times over all its layers: the rest of it is skipped"
+        }
+        return DecodeFault(locator: locator, reason: reason)
+    }
+
+    /// The fault of a layer that produced more than `maxMemberSize` bytes (`output` before the
+    /// byte that went past it).
+    static func sizeFault(output: Int64, limits: ScanLimits, locator: String) -> DecodeFault {
+        DecodeFault(
+            locator: locator,
+            reason:
+                "decompression bomb: larger than the \(limits.maxMemberSize)-byte limit, cut off after \(output) bytes"
+        )
+    }
 }
 
 /// Decompresses gzip, zlib or raw deflate data read from `upstream`, within the scan limits:
@@ -154,10 +188,10 @@ final class InflateStream: ByteStream {
                 : probeBuffer
             let produced = try inflate(into: target)
             if allowance <= 0 && produced > 0 {
-                throw DecodeFault(
-                    locator: locator,
-                    reason: "decompression bomb: larger than the \(limits.maxMemberSize)-byte limit, "
-                        + "cut off after \(decompressedCount - Int64(produced)) bytes"
+                throw ExpansionGuard.sizeFault(
+                    output: decompressedCount - Int64(produced),
+                    limits: limits,
+                    locator: locator
                 )
             }
             return produced
@@ -229,26 +263,14 @@ final class InflateStream: ByteStream {
         }
     }
 
-    /// The fault that cuts the stream off when it now expands beyond the limits, or nil. When
-    /// the input as a whole expanded too much, the message says that the rest of it is skipped.
+    /// The fault that cuts the stream off when it now expands beyond the limits, or nil.
     private func expansionFault(_ produced: Int) -> DecodeFault? {
-        let isInputWithinLimits = expansion.record(produced, limits: limits)
-        var isMemberWithinLimits = true
-        if decompressedCount > limits.ratioGrace {
-            let (bound, overflow) = max(compressedCount, 1).multipliedReportingOverflow(by: limits.maxCompressionRatio)
-            isMemberWithinLimits = overflow || decompressedCount <= bound
-        }
-        if isMemberWithinLimits && isInputWithinLimits { return nil }
-        var reason = "decompression bomb: "
-        if !isMemberWithinLimits {
-            reason +=
-                "\(decompressedCount) bytes from \(compressedCount) compressed (ratio above \(limits.maxCompressionRatio)), "
-        }
-        reason += "cut off after \(decompressedCount) bytes"
-        if !isInputWithinLimits {
-            reason +=
-                "; this input expands more than \(limits.maxCompressionRatio) times over all its layers: the rest of it is skipped"
-        }
-        return DecodeFault(locator: locator, reason: reason)
+        expansion.cutOff(
+            produced: produced,
+            output: decompressedCount,
+            input: compressedCount,
+            limits: limits,
+            locator: locator
+        )
     }
 }

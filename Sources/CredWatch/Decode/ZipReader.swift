@@ -399,7 +399,7 @@ extension DecodeSession {
         }
     }
 
-    private enum DirectoryMemberOutcome {
+    enum DirectoryMemberOutcome {
         /// Bytes of the archive read for the member's data (a decompressor's reader reads ahead
         /// of it, within the recorded size, by at most one buffer).
         case read(Int64)
@@ -423,6 +423,17 @@ extension DecodeSession {
     ) -> DirectoryMemberOutcome {
         let memberName = name.member(entry.name)
         if entry.isDirectory { return .read(0) }
+        if readsEncrypted(entry) {
+            return readEncryptedDirectoryMember(
+                entry,
+                in: archive,
+                shift: shift,
+                dataEnd: dataEnd,
+                memberName,
+                depth: depth,
+                ledger: &ledger
+            )
+        }
         if let reason = entry.skipReason {
             // Content not read (an encrypted member, another method): the input is incomplete.
             diagnostics.error(memberName.locator, reason)
@@ -573,8 +584,13 @@ extension DecodeSession {
             )
         }
         let entry = ZipEntry(localHeader: header)
+        let headerBytes = readsEncrypted(entry) ? Array(header[0..<headerLength]) : []
         reader.consume(headerLength)
         let memberName = name.member(entry.name)
+        if readsEncrypted(entry) {
+            try readEncryptedLocalMember(reader, header: headerBytes, entry, memberName, depth: depth)
+            return .next
+        }
         if let reason = entry.skipReason {
             // Content not read (an encrypted member, another method): the input is incomplete.
             diagnostics.error(memberName.locator, reason)
@@ -690,7 +706,7 @@ extension DecodeSession {
 
     /// Reads the data descriptor after a member (signature optional; 64-bit sizes after a zip64
     /// header, or when only the 64-bit reading matches the compressed size).
-    private func readDataDescriptor(
+    func readDataDescriptor(
         _ reader: ByteReader,
         entry: ZipEntry,
         compressedSize: Int64,

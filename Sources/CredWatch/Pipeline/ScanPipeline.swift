@@ -16,6 +16,8 @@ public struct ScanConfiguration: Sendable {
     public var queueDepth: Int
     /// The library that inflates deflate data (the CLI's `CREDWATCH_INFLATE`).
     public var inflateBackend = InflateBackend.fastest
+    /// Archive passwords, the 7-Zip tool and the spool folder (the CLI's `--archive-password`).
+    public var archives = ArchiveOptions()
     /// With `--skip-seen-inputs`: whether a file with this fingerprint was read completely by an
     /// earlier run. When set, every file is fingerprinted from its open descriptor before it is
     /// read, skipped when seen, and its fingerprint kept only if the file read completely and
@@ -154,6 +156,7 @@ public final class ScanPipeline: Sendable {
             limits: configuration.limits,
             chunkSize: configuration.chunkSize,
             inflateBackend: configuration.inflateBackend,
+            archives: configuration.archives,
             classify: { DocumentClassifier.role(forLocator: $0) }
         )
         decodeOptions.range = configuration.range

@@ -122,26 +122,20 @@ struct InputTests {
         #expect(harness.messages.isEmpty)
     }
 
+    /// 7z, RAR and xz are read now (through libarchive): what is only their magic number is
+    /// named as a damaged archive or stream (the input is incomplete), never read as text.
     @Test(
         arguments: [
-            (
-                [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x04],
-                "7z archive: not read (not supported), pipe it in with `7z x -so`"
-            ),
-            (
-                [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00],
-                "rar archive: not read (not supported), pipe it in with `7z x -so`"
-            ),
-            (
-                [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04],
-                "xz stream: not read (not supported), pipe it in with `xz -dc`"
-            ),
+            ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x04], "corrupt 7z archive"),
+            ([0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00], "corrupt rar archive"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04], "corrupt xz stream"),
         ] as [([UInt8], String)]
     )
-    func unsupportedArchivesAreNamed(magic: [UInt8], message: String) {
+    func damagedArchivesAreNamed(magic: [UInt8], message: String) {
         let harness = DecodeHarness()
         harness.readStream(magic + [UInt8](repeating: 0x42, count: 100), locator: "logs.bin")
-        #expect(harness.errors == ["credwatch: error: logs.bin: \(message)"])
+        #expect(harness.errors.count == 1)
+        #expect(harness.errors.first?.hasPrefix("credwatch: error: logs.bin: \(message)") == true, "\(harness.errors)")
         #expect(harness.collector.all.isEmpty)
     }
 
