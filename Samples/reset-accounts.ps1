@@ -77,7 +77,20 @@ function Resolve-Account($Row) {
     return @()
 }
 
-$rows = @(Import-Csv -LiteralPath $Path)
+# credwatch writes its CSV for spreadsheets too: a cell starting with = + - @ TAB or CR gets a
+# leading ' so that no formula runs. AD names may start with - or @: take the ' off again, or
+# such an account would never be found and never reset.
+function ConvertFrom-SafeCell([string] $Value) {
+    if ($Value -match "^'[=+\-@`t`r]") { return $Value.Substring(1) }
+    return $Value
+}
+
+$rows = @(Import-Csv -LiteralPath $Path | ForEach-Object {
+    foreach ($column in 'Identity', 'SamAccountName', 'UserPrincipalName', 'Mail') {
+        $_.$column = ConvertFrom-SafeCell $_.$column
+    }
+    $_
+})
 Write-Host "$($rows.Count) account(s) in $Path$(if (-not $Apply) { ' (dry run: add -Apply to change them)' })"
 $manual = @()
 
