@@ -215,9 +215,28 @@ public struct SevenZipTool: Sendable {
             output = outputPipe[0]
             // A password is short: the pipe's buffer takes it whole, and the tool reads it first.
             var line = password + [0x0A]
-            line.withUnsafeBytes { bytes in _ = write(input[1], bytes.baseAddress, bytes.count) }
+            line.withUnsafeBytes { bytes in Self.writeToPipe(input[1], bytes) }
             SecretBytes.wipe(&line)
             close(input[1])
+        }
+
+        /// Writes to a pipe whose reader may already be gone (a tool that exits at once, such as
+        /// a 7-Zip built without RAR) without SIGPIPE ending the process: the library cannot count
+        /// on its caller ignoring the signal, so it is blocked in this thread for the write, and
+        /// one the write raised is taken off before the thread's mask is restored.
+        private static func writeToPipe(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
+            var brokenPipe = sigset_t()
+            sigemptyset(&brokenPipe)
+            sigaddset(&brokenPipe, SIGPIPE)
+            var previous = sigset_t()
+            pthread_sigmask(SIG_BLOCK, &brokenPipe, &previous)
+            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+            if write(descriptor, bytes.baseAddress, bytes.count) < 0 && errno == EPIPE
+                && sigismember(&previous, SIGPIPE) == 0
+            {
+                var now = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&brokenPipe, nil, &now)
+            }
         }
 
         deinit {
