@@ -42,7 +42,7 @@ public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     FuzzCheck.sink &+= UInt64(directory.upnDomains.count &+ directory.derivedMailDomains.count)
     FuzzCheck.sink &+= UInt64(directory.census.aliases &+ directory.sharedIdentities.count)
     FuzzCheck.sink &+= UInt64(
-        directory.sharedIdentityWarning(file: "accounts.csv", lines: read.lines)?.message.count ?? 0
+        directory.sharedIdentityWarning(file: "accounts.csv")?.message.count ?? 0
     )
     let domains = LoginDomains(netbiosDomains: ["GROUPEEXEMPLE"], adDomains: ["ad.groupe-exemple.fr"])
     for account in accounts.prefix(64) {
