@@ -246,7 +246,7 @@ struct Scan: ParsableCommand {
 
     /// The report (in the chosen format) and the reset list, rendered for delivery.
     private func rendered(
-        _ findings: [Finding],
+        _ report: FindingReport,
         to outputs: ScanOutputs,
         options: ReportOptions,
         profile: OrganisationProfile
@@ -257,7 +257,7 @@ struct Scan: ParsableCommand {
             RunOutput(
                 name: output == nil ? "the report to standard output" : "--output \(outputs.report.path)",
                 target: outputs.report,
-                bytes: ReportRenderer.render(findings, as: chosen, options: options)
+                content: ReportRenderer.content(report, as: chosen, options: options)
             )
         ]
         if let resetList = outputs.resetList {
@@ -265,7 +265,7 @@ struct Scan: ParsableCommand {
                 RunOutput(
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
-                    bytes: ReportRenderer.resetList(findings, serviceAccounts: profile.serviceAccounts)
+                    bytes: ReportRenderer.resetList(report, serviceAccounts: profile.serviceAccounts)
                 )
             )
         }

@@ -66,7 +66,8 @@ public struct ScanProgress: Sendable {
 
 /// What a scan produced.
 public struct ScanResult: Sendable {
-    public var findings: [Finding]
+    /// In report order, each built when read.
+    public var findings: FindingReport
     /// With `seenInput`: fingerprints of the files read to their end, unchanged meanwhile.
     public var completedInputs: [InputFingerprint]
     /// With `seenInput`: fingerprints of the files skipped as read by an earlier run.
@@ -167,34 +168,34 @@ public final class ScanPipeline: Sendable {
 
         let workers = startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
             var parser = DocumentParser()
-            var sink = CountingSink(worker: MatchWorker(context: context))
-            while let batch = chunks.pop() {
-                for chunk in batch {
-                    sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
-                    parser.parse(chunk, into: &sink)
-                }
-                let output = WorkerOutput(
-                    sightings: sink.worker.takeSightings(),
-                    machines: sink.worker.takeMachines()
-                )
-                diagnostics.records.add(sink.takeRecords(), ordering: .relaxed)
-                diagnostics.skippedLines.add(sink.takeSkipped(), ordering: .relaxed)
+            let handOver: (inout MatchWorker) -> Void = { worker in
+                let output = WorkerOutput(sightings: worker.takeSightings(), machines: worker.takeMachines())
                 if !output.isEmpty {
                     findingCount.add(output.sightings.count, ordering: .relaxed)
                     results.push(output)
                 }
             }
+            var sink = CountingSink(worker: MatchWorker(context: context), handOver: handOver)
+            while let batch = chunks.pop() {
+                for chunk in batch {
+                    sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
+                    parser.parse(chunk, into: &sink)
+                }
+                handOver(&sink.worker)
+                diagnostics.records.add(sink.takeRecords(), ordering: .relaxed)
+                diagnostics.skippedLines.add(sink.takeSkipped(), ordering: .relaxed)
+            }
             diagnostics.regexLimitHits.add(sink.worker.regexLimitHits, ordering: .relaxed)
         }
 
-        let aggregate = Mutex<[Finding]>([])
+        let aggregate = Mutex<FindingReport>(FindingReport([]))
         let collector = startThreads(count: 1, name: "collector") { [context] _ in
             var aggregator = FindingAggregator(accounts: context.accounts.accounts)
             while let output = results.pop() {
                 for sighting in output.sightings { aggregator.add(sighting) }
                 for machine in output.machines { aggregator.add(machine) }
             }
-            let findings = aggregator.findings()
+            let findings = aggregator.report()
             aggregate.withLock { $0 = findings }
         }
 
@@ -282,17 +283,29 @@ private struct CountingSink: RecordSink {
     var worker: MatchWorker
     private var records = 0
     private var skipped = 0
+    /// Hands the worker's sightings to the collector.
+    private let handOver: (inout MatchWorker) -> Void
 
-    init(worker: MatchWorker) { self.worker = worker }
+    /// Sightings a worker holds at most before handing them over: a batch of a dump full of the
+    /// organisation is tens of thousands of sightings, and the results queue holds several
+    /// batches (hundreds of MB) when the collector is the slower stage.
+    static let maxPendingSightings = 2048
+
+    init(worker: MatchWorker, handOver: @escaping (inout MatchWorker) -> Void) {
+        self.worker = worker
+        self.handOver = handOver
+    }
 
     mutating func credential(_ record: RawCredential) {
         records &+= 1
         worker.credential(record)
+        if worker.pendingSightings >= Self.maxPendingSightings { handOver(&worker) }
     }
 
     mutating func cookie(_ record: RawCookie) {
         records &+= 1
         worker.cookie(record)
+        if worker.pendingSightings >= Self.maxPendingSightings { handOver(&worker) }
     }
 
     mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {

@@ -46,10 +46,10 @@ public final class ScanSession {
     /// What a scan found, ready to be reported.
     public struct Outcome: Sendable {
         /// The findings to report: with a state, each marked with the date it was first
-        /// reported; with `newOnly`, only those the state had not seen.
-        public var findings: [Finding]
+        /// reported; with `newOnly`, only those the state had not seen. In report order.
+        public var findings: FindingReport
         /// Every finding of the run (what the state records once the run is delivered).
-        public var allFindings: [Finding]
+        public var allFindings: FindingReport
         /// Inputs to remember: those read completely, and those skipped as read before.
         public var inputs: [InputFingerprint]
         public var elapsed: Double
@@ -70,15 +70,11 @@ public final class ScanSession {
                 now: now
             )
         }
-        let known = store.firstSeen(result.findings.map(\.exposureKey))
+        let known = store.firstSeen(result.findings.exposureKeys)
         let stamp = Timestamp(now).iso8601
-        var marked = result.findings
-        for index in marked.indices {
-            marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp
-        }
         return Outcome(
-            findings: policy.newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked,
-            allFindings: marked,
+            findings: result.findings.markingFirstSeen(known: known, stamp: stamp, newOnly: policy.newOnly),
+            allFindings: result.findings.markingFirstSeen(known: known, stamp: stamp, newOnly: false),
             inputs: policy.skipSeenInputs ? result.completedInputs + result.skippedInputs : [],
             elapsed: result.elapsed,
             now: now

@@ -22,9 +22,12 @@ extension ReportRenderer {
     /// `Identity` is the sAMAccountName when the export has it (what `Set-ADUser -Identity`
     /// accepts), else the UPN or mail, which the script resolves with a filter.
     public static func resetList(_ findings: [Finding], serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
+        resetList(FindingReport(findings), serviceAccounts: serviceAccounts)
+    }
+
+    public static func resetList(_ report: FindingReport, serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
         var rows: [Account: ResetRow] = [:]
-        for index in Finding.reportOrderIndices(findings) {
-            let finding = findings[index]
+        for finding in report {
             guard let account = finding.directoryAccount else { continue }
             let listed =
                 finding.action == .forceReset || finding.kind == .infectedMachine
