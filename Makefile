@@ -10,7 +10,7 @@ DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: deps test-deps build release demo test test-asan lint format fuzz fuzz-smoke bench samples clean
+.PHONY: deps test-deps build release demo test test-asan test-spark lint format fuzz fuzz-smoke bench samples clean
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
 # TLS driver) for `--syslog`, and the openssl tool that makes its test certificate.
@@ -54,10 +54,17 @@ demo: release
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) test-spark
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	$(SWIFT) format lint --strict -r Fuzz/Sources Fuzz/Package.swift
 	$(MAKE) test-asan
 	$(MAKE) fuzz-smoke
+
+## The Spark driver in local mode against one process, byte for byte (installs OpenJDK 17 with apt
+## and PySpark into .venv-spark when missing; see Scale/spark/test-spark.sh).
+test-spark: deps
+	$(SWIFT) build
+	bash Scale/spark/test-spark.sh
 
 ## The test suite under AddressSanitizer (UndefinedBehaviorSanitizer is not available for Swift on
 ## Linux: swiftc rejects -sanitize=undefined; Swift itself traps on overflow and bad indexes).

@@ -6,6 +6,7 @@
 #   BENCH_DIR        corpora and scratch files, generated once and reused    [/tmp/credwatch-bench]
 #   BENCH_MB         ULP combolist size, MB (10^6 B)                         [1000]
 #   BENCH_ACCOUNTS   accounts in the AD export                               [100000]
+#   BENCH_BIG_ACCOUNTS  accounts in the large export (load time); 0 skips it    [1000000]
 #   BENCH_VICTIMS    victims (zips) in the stealer tree                      [10000]
 #   BENCH_PLANT      org credentials planted in the combolist                [200]
 #   BENCH_RUNS       timed runs per row, after one warm-up; median reported  [3]
@@ -14,6 +15,7 @@
 #   CREDWATCH        the binary                                              [.build/release/credwatch]
 #   CREDWATCH_ARGS   extra arguments for every scan                          [--org Samples/org.toml]
 #   BENCH_RESULTS    where the table is also written                         [Benchmarks/results-latest.txt]
+#   PARSE_C_SOURCE   the C anchor parser, built with the system cc           [../shared/anchors/parse_c.c]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +23,8 @@ root=$(dirname "$here")
 W=${BENCH_DIR:-/tmp/credwatch-bench}
 MB=${BENCH_MB:-1000}
 ACCOUNTS=${BENCH_ACCOUNTS:-100000}
+BIG_ACCOUNTS=${BENCH_BIG_ACCOUNTS:-1000000}
+export BENCH_ACCOUNTS=$ACCOUNTS BENCH_BIG_ACCOUNTS=$BIG_ACCOUNTS  # for the table's labels
 VICTIMS=${BENCH_VICTIMS:-10000}
 PLANT=${BENCH_PLANT:-200}
 RUNS=${BENCH_RUNS:-3}
@@ -39,6 +43,7 @@ command -v hyperfine >/dev/null || missing+=(hyperfine)
 command -v pigz >/dev/null || missing+=(pigz)
 command -v rg >/dev/null || missing+=(ripgrep)
 [[ -x /usr/bin/time ]] || missing+=(time)
+command -v igzip >/dev/null || missing+=(isal)
 if ((${#missing[@]})) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
     apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
@@ -56,6 +61,20 @@ else
     say "Running the anchors only; credwatch rows and the memory check are skipped."
 fi
 
+# The C anchor (shared/anchors/parse_c.c, a measuring stick, not project code): a plain native
+# ULP parser, built here with the system's cc. Without it (no source, no cc, no ISA-L or PCRE2
+# headers) its rows and the targets quoted against it are skipped.
+PARSE_C_SOURCE=${PARSE_C_SOURCE:-$(dirname "$root")/shared/anchors/parse_c.c}
+parse_c=""
+mkdir -p "$W"
+if [[ ! -f "$PARSE_C_SOURCE" ]]; then
+    say "C anchor not found at $PARSE_C_SOURCE: its rows are skipped"
+elif cc -O2 -march=native -pthread -o "$W/parse_c" "$PARSE_C_SOURCE" -lz -lisal -lpcre2-8 2>"$W/parse_c.log"; then
+    parse_c="$W/parse_c"
+else
+    say "C anchor could not be built (cc -O2 -march=native -pthread parse_c.c -lz -lisal -lpcre2-8; see $W/parse_c.log): its rows are skipped"
+fi
+
 # What else ran: the load before this script added its own, and /proc/stat to tell how much
 # CPU time the hypervisor gave to other guests while it ran (steal; noisy neighbours).
 export BENCH_LOAD_BEFORE BENCH_STAT_BEFORE
@@ -65,12 +84,13 @@ BENCH_STAT_BEFORE=$(head -1 /proc/stat 2>/dev/null || true)
 # --- corpora (generated once per parameter set) ----------------------------------------------
 mkdir -p "$W/cmd" "$W/stats"
 generators=$(cat "$here/gen_corpus.py" "$root/Samples/synthlogs.py" "$root/Samples/org.toml" | sha256sum | cut -c1-16)
-corpus_key="mb=$MB accounts=$ACCOUNTS victims=$VICTIMS plant=$PLANT generators=$generators"
+corpus_key="mb=$MB accounts=$ACCOUNTS big=$BIG_ACCOUNTS victims=$VICTIMS plant=$PLANT generators=$generators"
 if [[ "$(cat "$W/corpus.key" 2>/dev/null)" != "$corpus_key" ]]; then
     say "generating corpora in $W ($corpus_key)"
     rm -rf "$W/tree" "$W"/ulp* "$W"/accounts* "$W/corpus.key"
     "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 >"$W/accounts.csv"
     "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 --plain >"$W/accounts.txt"
+    if ((BIG_ACCOUNTS > 0)); then "${GEN[@]}" accounts --count "$BIG_ACCOUNTS" --seed 2 >"$W/accounts-big.csv"; fi
     start=$(date +%s.%N)
     "${GEN[@]}" ulp --bytes "${MB}M" --seed 1 --accounts "$W/accounts.csv" --plant "$PLANT" \
         --manifest "$W/ulp.manifest.json" >"$W/ulp.txt"
@@ -166,12 +186,20 @@ bench grep ulp plain "$ulp_bytes" "grep -F -c -f accounts.txt" \
     "timeout $TIMEOUT grep -F -c -f $accounts_txt $ulp | cat > /dev/null"
 has rg && bench rg ulp plain "$ulp_bytes" "rg -F -c -f accounts.txt" \
     "timeout $TIMEOUT rg -F -c -f $accounts_txt $ulp | cat > /dev/null"
+if [[ -n "$parse_c" ]]; then
+    printf -v parse_c_q '%q' "$parse_c"
+    bench c-plain ulp plain "$ulp_bytes" "C anchor parse_c.c, one core" \
+        "${one_core}$parse_c_q $accounts_txt plain $ulp > /dev/null 2>&1"
+fi
 if ((have_credwatch)); then
     cw_rows cw-plain ulp plain "$ulp_bytes" "$W/ulp.txt"
 fi
 
 # The same combolist, gzip'd.
 has pigz && bench pigz ulp gz "$ulp_bytes" "pigz -dc > /dev/null" "pigz -dc $ulp_gz > /dev/null"
+has igzip && bench igzip ulp gz "$ulp_bytes" "igzip -dc > /dev/null" "igzip -dc $ulp_gz > /dev/null"
+[[ -n "$parse_c" ]] && bench c-gz ulp gz "$ulp_bytes" "C anchor parse_c.c, ISA-L on a 2nd thread" \
+    "$parse_c_q $accounts_txt isal2t $ulp_gz > /dev/null 2>&1"
 bench gzip ulp gz "$ulp_bytes" "gzip -dc > /dev/null" "gzip -dc $ulp_gz > /dev/null"
 bench py-split-gz ulp gz "$ulp_bytes" "python3 baseline_split.py (gzip module)" "$(baseline "$W/ulp.txt.gz") > /dev/null"
 if ((have_credwatch)); then
@@ -203,6 +231,21 @@ if ((have_credwatch)); then
     bench cw-findings-free findings same-size "$combo_bytes" "credwatch, findings-free file of the same size" \
         "$(cw "$W/ulp-same-size.txt" --threads 2) > /dev/null"
 fi
+# Loading account exports, against Python's csv module reading the same file (every row, nothing
+# else): the load is a scan of an empty input.
+py_csv='import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as handle:
+    for row in csv.reader(handle):
+        pass'
+csv_rows() {  # csv_rows ID FILE COUNT
+    bench "py-csv-$1" memory none 0 "python3 csv.reader, $3 accounts" "$(printf '%q ' python3 -c "$py_csv" "$2")"
+    if ((have_credwatch)); then
+        bench "cw-load-$1" memory none 0 "credwatch, load $3 accounts, empty input" \
+            "$(printf '%q ' "$CREDWATCH" scan "$W/empty.txt" --accounts "$2" "${CW_ARGS[@]}" --format jsonl --quiet) > /dev/null"
+    fi
+}
+csv_rows small "$W/accounts.csv" "$ACCOUNTS"
+if ((BIG_ACCOUNTS > 0)); then csv_rows big "$W/accounts-big.csv" "$BIG_ACCOUNTS"; fi
 
 # --- the big stream (one run: it is bounded by the generator) --------------------------------
 stream_line=""
@@ -346,6 +389,12 @@ def stage_rate(id_, size):
     wall = wall_of(id_)
     return int(size) / 1e6 / (wall - startup) if wall and startup is not None and wall > startup else None
 lines += ["", "targets (2 cores):"]
+target("plain, --threads 1 / C anchor on one core", ratio(rate_of("cw-plain-t1"), rate_of("c-plain")), ">= 1.0",
+       lambda v: v >= 1.0, "x")
+target("plain, --threads 2 / C anchor on one core", ratio(rate_of("cw-plain-t2"), rate_of("c-plain")), ">= 1.8",
+       lambda v: v >= 1.8, "x")
+target("gzip, --threads 2 / igzip -dc", ratio(rate_of("cw-gz-t2"), rate_of("igzip")), ">= 0.85",
+       lambda v: v >= 0.85, "x")
 target("plain, --threads 2, MB/s", rate_of("cw-plain-t2"), ">= 1000", lambda v: v >= 1000)
 target("plain, --threads 2 / one core", ratio(rate_of("cw-plain-t2"), rate_of("cw-plain-t1")), ">= 1.8",
        lambda v: v >= 1.8, "x")
@@ -364,6 +413,18 @@ if stream_rss.isdigit():
     target("peak RSS, streamed input, MB", int(stream_rss) / 1024, "<= 200", lambda v: v <= 200)
 target("start-up with the account export (empty input), s", startup, "< 0.5", lambda v: v < 0.5, "s")
 target("empty input, small export, s", wall_of("cw-empty"), "< 0.2", lambda v: v < 0.2, "s")
+big = os.environ.get("BENCH_BIG_ACCOUNTS", "1000000")
+target(f"load {big} accounts / python csv.reader reading them", ratio(wall_of("cw-load-big"), wall_of("py-csv-big")),
+       "<= 0.5", lambda v: v <= 0.5, "x")
+target(f"load {big} accounts, peak RSS, MB", rss_mb("cw-load-big"), "<= 250", lambda v: v <= 250)
+target(f"load {os.environ.get('BENCH_ACCOUNTS', '100000')} accounts (empty input), s", wall_of("cw-load-small"),
+       "<= 0.1", lambda v: v <= 0.1, "s")
+load_alone = (wall_of("cw-load-small") - wall_of("cw-empty")) if wall_of("cw-load-small") and wall_of("cw-empty") else None
+target("  the same less the start-up with a small export, s", load_alone, "<= 0.1", lambda v: v <= 0.1, "s")
+small_ratio = ratio(wall_of("cw-load-small"), wall_of("py-csv-small"))
+if small_ratio:
+    lines.append(f"    (load {os.environ.get('BENCH_ACCOUNTS', '100000')} accounts / python csv.reader reading them: "
+                 f"{small_ratio:.2f}x)")
 target("plain, --threads 2 / python str.split", ratio(rate_of("cw-plain-t2"), rate_of("py-split")), ">= 20",
        lambda v: v >= 20, "x")
 target("plain, --threads 2 / grep -F -f", ratio(rate_of("cw-plain-t2"), rate_of("grep")), ">= 8",

@@ -10,7 +10,7 @@ import PackageDescription
 /// Each fuzz target: an executable named like its folder under Sources/.
 let fuzzTargets = [
     "FuzzZip", "FuzzInflate", "FuzzTar", "FuzzText", "FuzzStealerRecords", "FuzzSystemInfo", "FuzzCookies",
-    "FuzzComboLines", "FuzzURL", "FuzzAccounts", "FuzzProfile", "FuzzPatterns", "FuzzWalker",
+    "FuzzComboLines", "FuzzCandidates", "FuzzURL", "FuzzAccounts", "FuzzProfile", "FuzzPatterns", "FuzzWalker",
 ]
 
 /// SwiftPM names a path dependency after its folder: the repository's, whatever the clone is called.

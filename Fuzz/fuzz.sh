@@ -15,7 +15,7 @@ build=${FUZZ_BUILD:-$root/.build-fuzz}
 corpus=${FUZZ_CORPUS:-$fuzz/corpus}
 artifacts=${FUZZ_ARTIFACTS:-$fuzz/artifacts}
 all_targets="FuzzZip FuzzInflate FuzzTar FuzzText FuzzStealerRecords FuzzSystemInfo FuzzCookies FuzzComboLines
-FuzzURL FuzzAccounts FuzzProfile FuzzPatterns FuzzWalker"
+FuzzCandidates FuzzURL FuzzAccounts FuzzProfile FuzzPatterns FuzzWalker"
 
 # The largest input each target is given: archives need room for a few members; a URL, a
 # profile or a record does not.

@@ -63,6 +63,20 @@ seed FuzzSystemInfo 000 "$victim/UserInformation.txt"
 seed FuzzSystemInfo 001 "$seeds/json/Info.json"
 seed FuzzCookies - "$cookies"
 seed FuzzComboLines - "$scratch/combolist.txt"
+# Candidate-first: sample lines, and plain lines on the fuzz context's hosts, paths and accounts.
+seed FuzzCandidates - "$scratch/combolist.txt"
+cat >"$scratch/candidates.txt" <<'LINES'
+https://mediboard.clinique-exemple.fr/index.php:jdupont:Secret1
+https://forum.example.test/login:jean.dupont@clinique-exemple.fr:pw
+https://www.example.test/mediboard/index.php:someone:pw
+https://a.portail-exemple.fr/x:guest:pw
+https://intranet2.example.test/rh/:JDUPONT:pw
+https://shop.example.test/remote/login:bob:pw
+https://shop.example.test/account:jd@ad.groupe-exemple.fr:pw
+http://sub.clinique-exemple.fr/:stranger@mail.example:pw
+https://ok.example.test/path:user:pa:ss
+LINES
+seed FuzzCandidates - "$scratch/candidates.txt"
 i=0
 while IFS= read -r line && [ $i -lt 24 ]; do
 	printf '%s' "${line%%:*}:${line#*:}" | cut -d: -f1-2 >"$scratch/url-$i.txt"

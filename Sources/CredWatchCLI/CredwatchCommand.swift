@@ -9,7 +9,7 @@ struct Credwatch: ParsableCommand {
         commandName: "credwatch",
         abstract: "Find the organisation's accounts in infostealer logs and combolists, and report what to reset.",
         version: "0.1.0",
-        subcommands: [Scan.self, State.self]
+        subcommands: [Scan.self, Merge.self, State.self]
     )
 
     /// The contract's exit statuses: usage errors are 2 (ArgumentParser's default is 64).

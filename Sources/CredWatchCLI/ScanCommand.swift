@@ -4,6 +4,12 @@ import Foundation
 
 extension ReportFormat: ExpressibleByArgument {}
 
+/// What `scan` writes: the report, or a partial result for `credwatch merge`.
+enum Emit: String, ExpressibleByArgument {
+    case report
+    case partial
+}
+
 /// `credwatch scan`: the scan contract (see the README).
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -130,6 +136,30 @@ struct Scan: ParsableCommand {
     @Option(parsing: .unconditional, help: "Skip archives nested deeper than this (0 to 64).")
     var maxDepth: Int = ScanLimits().maxNestingDepth
 
+    @Option(
+        help: """
+            report (default), or partial: a partial result for `credwatch merge` (sightings under \
+            digests of the key and configuration; no password; no state).
+            """
+    )
+    var emit: Emit = .report
+
+    @Option(help: "Read only the lines that start in this byte range of the one plain-text INPUT (START-END).")
+    var range: String?
+
+    @Option(help: "Read only the files of shard K of N (K from 0 to N-1, by a stable hash of their path).")
+    var shard: String?
+
+    @Option(help: "Name standard input as this path in sources and messages (it carries that file).")
+    var stdinName: String?
+
+    @Option(help: "With --stdin-name: the file was found by walking this folder (judged as found there).")
+    var stdinFoundIn: String?
+    /// Sends every combolist line through the full parser and matcher: the tests compare the
+    /// reports with and without candidate-first scanning, which must be the same.
+    @Flag(help: .hidden)
+    var noCandidateFirst = false
+
     /// Numeric options outside their range are usage errors (exit status 2), before anything is
     /// allocated: a billion threads or a negative limit never reaches the pipeline.
     func validate() throws {
@@ -147,6 +177,31 @@ struct Scan: ParsableCommand {
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
         }
+        if let range {
+            guard InputRange(parsing: range) != nil else {
+                throw ValidationError("--range must be START-END, byte offsets with START < END; got \(range)")
+            }
+            guard inputs.count <= 1 else { throw ValidationError("--range reads one INPUT") }
+            guard emit == .partial else {
+                throw ValidationError("--range needs --emit partial: its line numbers are the range's")
+            }
+        }
+        if let shard, InputShard(parsing: shard) == nil {
+            throw ValidationError("--shard must be K/N with 0 <= K < N <= \(InputShard.maxCount); got \(shard)")
+        }
+        if let stdinName, StandardInputName(stdinName, foundIn: stdinFoundIn) == nil {
+            throw ValidationError("--stdin-name \(stdinName) does not lie below --stdin-found-in \(stdinFoundIn ?? "")")
+        }
+        if stdinFoundIn != nil && stdinName == nil { throw ValidationError("--stdin-found-in needs --stdin-name") }
+        if emit == .partial {
+            // State, new-only and passwords belong to the merge: a partial never holds a password.
+            for (given, option) in [
+                (state != nil, "--state"), (revealPasswords, "--reveal-passwords"), (resetList != nil, "--reset-list"),
+                (format != nil, "--format"),
+            ] where given {
+                throw ValidationError("\(option) is not for --emit partial: give it to credwatch merge")
+            }
+        }
     }
 
     private static func check<Value: BinaryInteger>(
@@ -163,6 +218,12 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
+        try execute(merging: false)
+    }
+
+    /// Scans the inputs, or (`merging`, for `credwatch merge`) merges the partial results they
+    /// name; then delivers and commits as one run.
+    func execute(merging: Bool) throws {
         signal(SIGPIPE, SIG_IGN)
         let outputs = try ScanOutputs(command: self)
         let diagnostics = Diagnostics()
@@ -172,28 +233,79 @@ struct Scan: ParsableCommand {
         } catch {
             throw FatalError("\(error)")
         }
-
-        var limits = ScanLimits()
-        limits.maxLineLength = maxLineLength
-        limits.maxMemberSize = maxMemberSize
-        limits.maxCompressionRatio = maxRatio
-        limits.maxNestingDepth = maxDepth
-        var configuration = ScanConfiguration(
-            inputs: inputs.map(RawArguments.path),
-            limits: limits,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
-        )
-        configuration.inflateBackend = setup.inflateBackend
-        let session = ScanSession(
-            configuration: configuration,
-            context: setup.context,
-            diagnostics: diagnostics,
-            store: setup.store,
-            policy: ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
-        )
+        let policy = ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
+        let session: ScanSession
+        var inputRange: InputRange?
+        if merging {
+            var merge = PartialMerge(binding: try setup.binding(of: self))
+            for path in inputs {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw FatalError("\(path): cannot read the partial result")
+                }
+                do {
+                    try merge.add([UInt8](data), file: path)
+                } catch {
+                    throw FatalError("\(error)")
+                }
+            }
+            session = ScanSession(
+                merging: merge,
+                accounts: setup.context.accounts.accounts,
+                diagnostics: diagnostics,
+                store: setup.store,
+                policy: policy
+            )
+        } else {
+            var limits = ScanLimits()
+            limits.maxLineLength = maxLineLength
+            limits.maxMemberSize = maxMemberSize
+            limits.maxCompressionRatio = maxRatio
+            limits.maxNestingDepth = maxDepth
+            var configuration = ScanConfiguration(
+                inputs: inputs.map(RawArguments.path),
+                limits: limits,
+                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount
+            )
+            inputRange = range.flatMap(InputRange.init(parsing:))
+            configuration.inflateBackend = setup.inflateBackend
+            configuration.range = inputRange
+            configuration.shard = shard.flatMap(InputShard.init(parsing:))
+            configuration.standardInputName = stdinName.flatMap { StandardInputName($0, foundIn: stdinFoundIn) }
+            configuration.collectsPartial = emit == .partial
+            session = ScanSession(
+                configuration: configuration,
+                context: setup.context,
+                diagnostics: diagnostics,
+                store: setup.store,
+                policy: policy
+            )
+        }
         let showProgress = !quiet && Terminal.isTerminal(2)
         let outcome = session.scan(progress: showProgress ? { Terminal.showProgress($0) } : nil)
         if showProgress { Terminal.clearProgress() }
+
+        if let partial = outcome.partial {
+            let result = PartialResult(
+                binding: try setup.binding(of: self),
+                range: inputRange?.read,
+                counters: PartialCounters(diagnostics),
+                unread: diagnostics.unread,
+                sightings: partial.sightings,
+                machines: partial.machines
+            )
+            let delivered = RunOutput(
+                name: output == nil ? "the partial result to standard output" : "--output \(outputs.report.path)",
+                target: outputs.report,
+                bytes: result.encoded()
+            )
+            do {
+                try session.deliver(outcome, to: [delivered], summary: outputs.summary)
+            } catch {
+                throw FatalError("\(error)")
+            }
+            setup.store?.close()
+            Foundation.exit(session.exitStatus(outcome))
+        }
 
         let options = reportOptions(outputs, reportedAt: outcome.now)
         var sent: [SentOutput] = []

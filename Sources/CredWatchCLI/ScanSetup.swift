@@ -7,13 +7,17 @@ struct ScanSetup {
     let store: StateStore?
     /// `CREDWATCH_INFLATE`'s library, else the fastest.
     let inflateBackend: InflateBackend
+    /// The fingerprint key's id.
+    let keyID: String
 
     init(command: Scan, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
             keyFile: command.fingerprintKeyFile,
-            needsStableKey: command.state != nil,
+            needsStableKey: command.state != nil || command.emit == .partial,
+            stateNeedsKey: command.state != nil,
             diagnostics: diagnostics
         )
+        keyID = fingerprinter.keyID
         // The profile first: it says how the export writes its dates.
         let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
         let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
@@ -39,6 +43,7 @@ struct ScanSetup {
         options.reportReuse = !command.noReuse
         options.reportBareLoginReuse = command.reuseBareLogins
         options.revealPasswords = command.revealPasswords
+        options.candidateFirst = !command.noCandidateFirst
         context = try MatchContext(
             profile: profile,
             profilePath: command.org,
@@ -86,7 +91,12 @@ struct ScanSetup {
     /// The organisation's fingerprint key from a file or the environment; a random one (with a
     /// warning) when neither is given, unless `needsStableKey` (`--state`): then that is fatal,
     /// before any key is drawn or announced.
-    private static func fingerprinter(keyFile: String?, needsStableKey: Bool, diagnostics: Diagnostics) throws
+    private static func fingerprinter(
+        keyFile: String?,
+        needsStableKey: Bool,
+        stateNeedsKey: Bool,
+        diagnostics: Diagnostics
+    ) throws
         -> PasswordFingerprinter
     {
         if let keyFile {
@@ -110,8 +120,9 @@ struct ScanSetup {
             return PasswordFingerprinter(keyBytes: Array(value.utf8))
         }
         if needsStableKey {
+            let option = stateNeedsKey ? "--state" : "--emit partial"
             throw FatalError(
-                "--state needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
+                "\(option) needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
             )
         }
         diagnostics.note(
@@ -119,6 +130,35 @@ struct ScanSetup {
                 + "using a random key, so password fingerprints are not comparable across runs"
         )
         return PasswordFingerprinter.ephemeral()
+    }
+}
+
+extension ScanSetup {
+    /// What a partial result of this run is bound to: the key, and digests of the files and
+    /// options that decide what a scan finds (see `PartialBinding`).
+    func binding(of command: Scan) throws -> PartialBinding {
+        func digest(_ paths: [String], _ what: String) throws -> String {
+            guard let digest = PartialBinding.digest(ofFiles: paths) else {
+                throw FatalError("cannot read \(what) again to record its digest")
+            }
+            return digest
+        }
+        var packs: [String] = []
+        if !command.noDefaultPatterns, let shipped = command.shippedPatternDirectory { packs.append(shipped) }
+        packs += command.patterns
+        let options = [
+            "reuse=\(!command.noReuse)", "bare-logins=\(command.reuseBareLogins)",
+            "max-line-length=\(command.maxLineLength)", "max-member-size=\(command.maxMemberSize)",
+            "max-ratio=\(command.maxRatio)", "max-depth=\(command.maxDepth)",
+        ]
+        return PartialBinding(
+            key: keyID,
+            accounts: try digest([command.accounts], "the account export"),
+            profile: try digest(command.org.map { [$0] } ?? [], "the organisation profile"),
+            patterns: try digest(try PatternPacks.files(packs), "the pattern packs"),
+            hashes: try digest(command.hashes, "the hash exports"),
+            options: options.joined(separator: ";")
+        )
     }
 }
 

@@ -7,23 +7,22 @@ extension AccountDirectory {
     /// in the order the column's own values show. What the export holds but the run cannot use
     /// as written is in `warnings`; an export it cannot trust is a `ConfigurationError`.
     public static func load(path: String, dateOrder: DateOrder? = nil) throws(ConfigurationError) -> AccountDirectory {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, message: "cannot read the file")
-        }
-        // Read in place: an export of 100,000 accounts is tens of MB, and each copy of it
-        // counts in the run's peak memory.
-        let read = try data.withUnsafeBytes { raw in
-            AccountExport.withUTF8Text(raw) { bytes in
-                Result { () throws(ConfigurationError) in
-                    try AccountExport.read(bytes, file: path, dateOrder: dateOrder)
-                }
+        // Mapped, not read: pages are dropped as reading passes them, so that an export of a
+        // million accounts (hundreds of MB) never sits in the run's memory whole.
+        let export = try ExportBytes(path: path)
+        let read = try export.withUTF8Text { bytes in
+            Result { () throws(ConfigurationError) in
+                try AccountExport.read(bytes, file: path, dateOrder: dateOrder, passed: export.passed)
             }
         }.get()
         guard !read.accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
+        guard read.accounts.count <= AccountIndex.maxAccounts else {
+            throw ConfigurationError(file: path, message: "more than \(AccountIndex.maxAccounts) accounts")
+        }
         var directory = AccountDirectory(accounts: read.accounts)
         directory.form = read.form
         directory.warnings = read.warnings
-        if let shared = directory.sharedIdentityWarning(file: path, lines: read.lines) {
+        if let shared = directory.sharedIdentityWarning(file: path) {
             directory.warnings.append(shared)
         }
         return directory
@@ -35,6 +34,7 @@ extension AccountDirectory {
 private struct SharedBytes: @unchecked Sendable {
     let view: UnsafeRawBufferPointer
     let layout: AccountExport.RowLayout
+    let passed: ExportBytes.Passed
 }
 
 /// Turns the bytes of an export into accounts.
@@ -71,10 +71,12 @@ enum AccountExport {
     /// What reading an export gave: its accounts, the line each was read on, its form, and
     /// what the run should be told about it.
     struct Read: Equatable {
-        var accounts: [Account] = []
-        var lines: [Int] = []
+        var accounts = AccountList()
         var form: AccountDirectory.ExportForm
         var warnings: [ConfigurationWarning] = []
+
+        /// The line each account was read on.
+        var lines: [Int] { accounts.indices.map(accounts.line(of:)) }
     }
 
     /// Where the columns read are, and how year-last dates are read.
@@ -111,7 +113,8 @@ enum AccountExport {
         _ bytes: UnsafeRawBufferPointer,
         file: String,
         dateOrder: DateOrder? = nil,
-        parallelAbove: Int = parallelThreshold
+        parallelAbove: Int = parallelThreshold,
+        passed: ExportBytes.Passed = .keep
     ) throws(ConfigurationError) -> Read {
         var start = 0
         var number = 1
@@ -127,7 +130,8 @@ enum AccountExport {
                     delimiter: delimiter,
                     layout: layout,
                     file: file,
-                    parallelAbove: parallelAbove
+                    parallelAbove: parallelAbove,
+                    passed: passed
                 )
             }
             start = end + 1
@@ -169,7 +173,8 @@ enum AccountExport {
         delimiter: UInt8,
         layout: RowLayout,
         file: String,
-        parallelAbove threshold: Int
+        parallelAbove threshold: Int,
+        passed: ExportBytes.Passed
     ) throws(ConfigurationError) -> Read {
         var layout = layout
         var headerEnd = 0
@@ -196,29 +201,36 @@ enum AccountExport {
         let half = body.count / 2
         var rows: Rows
         if body.count > threshold, ProcessInfo.processInfo.activeProcessorCount > 1,
-            let middle = CSVReader.probableRecordEnd(in: body, after: half, from: 0), middle < body.count
+            let middle = CSVReader.probableRecordEnd(in: body, after: half, from: 0, passed: passed.call),
+            middle < body.count
         {
             // Two threads, one from each side of a record boundary guessed from quote parity.
             // The first half is the truth: if its last record does not end exactly at the guess
             // (stray quotes in a malformed export), it reads on to the end (or to the runaway
             // quote) and the second half is dropped. The second half numbers its lines from
             // where it starts, so what it reports names the lines a sequential read names.
-            let secondLine = bodyLine + CSVReader.lineFeeds(in: Bytes.slice(body, 0..<middle))
+            let secondLine = bodyLine + CSVReader.lineFeeds(in: Bytes.slice(body, 0..<middle), passed: passed.call)
             let halves = Mutex<[Rows]>([Rows(), Rows()])
-            let shared = SharedBytes(view: body, layout: layout)
+            let shared = SharedBytes(view: body, layout: layout, passed: passed)
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 let view = shared.view
                 let result =
                     part == 0
-                    ? readRows(view, reader, firstLine: bodyLine, shared.layout, until: middle)
-                    : readRows(Bytes.slice(view, middle..<view.count), reader, firstLine: secondLine, shared.layout)
+                    ? readRows(view, reader, firstLine: bodyLine, shared.layout, until: middle, passed: shared.passed)
+                    : readRows(
+                        Bytes.slice(view, middle..<view.count),
+                        reader,
+                        firstLine: secondLine,
+                        shared.layout,
+                        passed: shared.passed
+                    )
                 halves.withLock { $0[part] = result }
             }
             let (first, second) = halves.withLock { ($0[0], $0[1]) }
             rows = first
             if !first.reachedTheEnd && first.runaway == nil { rows.append(second) }
         } else {
-            rows = readRows(body, reader, firstLine: bodyLine, layout)
+            rows = readRows(body, reader, firstLine: bodyLine, layout, passed: passed)
         }
         if let runaway = rows.runaway {
             throw ConfigurationError(file: file, line: runaway.line, message: "\(runaway)")
@@ -228,8 +240,7 @@ enum AccountExport {
 
     /// What the rows of (part of) an export gave, merged in file order.
     struct Rows {
-        var accounts: [Account] = []
-        var lines: [Int] = []
+        var accounts = AccountList.Builder()
         /// Whether reading went on to the end of the part, past the record it was to stop at.
         var reachedTheEnd = true
         var runaway: CSVReader.RunawayQuote?
@@ -240,8 +251,9 @@ enum AccountExport {
         /// The first date that is a date only day first, and only month first.
         var dayFirst: Sample?
         var monthFirst: Sample?
-        /// Accounts whose date reads both ways, and its text (read when the order is known).
-        var ambiguous: [(account: Int, text: String)] = []
+        /// Dates that read both ways (their text is kept until the order is known): how many,
+        /// and the first.
+        var ambiguous: (count: Int, first: Sample)?
 
         struct Sample: Equatable {
             var line: Int
@@ -258,9 +270,10 @@ enum AccountExport {
 
         /// Appends the rows read after these.
         mutating func append(_ next: Rows) {
-            ambiguous += next.ambiguous.map { ($0.account + accounts.count, $0.text) }
-            accounts += next.accounts
-            lines += next.lines
+            if let later = next.ambiguous {
+                ambiguous = ambiguous.map { ($0.count + later.count, $0.first) } ?? later
+            }
+            accounts.append(contentsOf: next.accounts)
             reachedTheEnd = next.reachedTheEnd
             runaway = runaway ?? next.runaway
             for (column, issue) in next.issues {
@@ -281,7 +294,8 @@ enum AccountExport {
     /// Year-last dates that read both ways, read in the order given or shown by the column;
     /// and what the run should be told about the rows.
     private static func finish(_ rows: Rows, _ layout: RowLayout, file: String) -> Read {
-        var read = Read(accounts: rows.accounts, lines: rows.lines, form: .csv)
+        var rows = rows
+        var read = Read(accounts: rows.accounts.finish(), form: .csv)
         func warn(_ line: Int?, _ message: String) {
             read.warnings.append(ConfigurationWarning(file: file, line: line, message: message))
         }
@@ -313,19 +327,11 @@ enum AccountExport {
         } else if order == nil {
             order = rows.dayFirst != nil ? .dayMonthYear : rows.monthFirst != nil ? .monthDayYear : nil
         }
-        if let first = rows.ambiguous.first {
-            let sample = Rows.Sample(line: rows.lines[first.account], value: first.text)
-            for (index, text) in rows.ambiguous {
-                if let order,
-                    case .date(let parsed, _) = Array(text.utf8).withUnsafeBytes({
-                        PasswordDate.read($0, order: order)
-                    })
-                {
-                    read.accounts[index].passwordLastSet = parsed
-                }
-            }
+        if let ambiguous = rows.ambiguous {
+            read.accounts.ambiguousDateOrder = order
+            let sample = ambiguous.first
             if order == nil {
-                let count = rows.ambiguous.count
+                let count = ambiguous.count
                 warn(
                     sample.line,
                     "\(dates): '\(Sample.excerpt(sample.value))'\(more(count)) reads as day/month or month/day, and no "
@@ -370,11 +376,23 @@ enum AccountExport {
         _ reader: CSVReader,
         firstLine: Int,
         _ layout: RowLayout,
-        until stop: Int? = nil
+        until stop: Int? = nil,
+        passed: ExportBytes.Passed
     ) -> Rows {
         var rows = Rows()
+        // Records take about as many bytes as the rows they come from; reserved memory is
+        // only counted once written.
+        rows.accounts = AccountList.Builder(capacity: stop ?? body.count)
+        var released = 0
+        var recordStart = 0
+        var aliases: [UnsafeRawBufferPointer] = []  // one array for every row's aliases
         let runaway = reader.forEachRecord(in: body, firstLine: firstLine) { fields, line, end in
-            addRow(fields, line: line, layout, to: &rows)
+            addRow(fields, line: line, layout, aliases: &aliases, to: &rows)
+            if recordStart - released >= ExportBytes.passedChunk {
+                passed.call(Bytes.slice(body, released..<recordStart))
+                released = recordStart
+            }
+            recordStart = end
             if end == stop {
                 rows.reachedTheEnd = false
                 return false
@@ -393,11 +411,12 @@ enum AccountExport {
         _ fields: [UnsafeRawBufferPointer],
         line: Int,
         _ layout: RowLayout,
+        aliases: inout [UnsafeRawBufferPointer],
         to rows: inout Rows
     ) {
-        var account = Account()
-        let none = UnsafeRawBufferPointer(start: nil, count: 0)
-        var (upn, mail, proxyAddresses, passwordLastSet) = (none, none, none, none)
+        var account = AccountList.Builder.Row(line: line)
+        var proxyAddresses: UnsafeRawBufferPointer?
+        var passwordLastSet: UnsafeRawBufferPointer?
         var hasValue = false
         var unreadable: [(Column, UnsafeRawBufferPointer)] = []
         for (position, column, _) in layout.columns where position < fields.count {
@@ -409,13 +428,9 @@ enum AccountExport {
                 let name = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: value).map {
                     Bytes.slice(value, $0 + 1..<value.count)
                 }
-                account.sam = Text.asciiFastString(name ?? value)
-            case .upn:
-                upn = value
-                account.upn = Text.asciiFastString(value)
-            case .mail:
-                mail = value
-                account.mail = Text.asciiFastString(value)
+                account.sam = name ?? value
+            case .upn: account.upn = value
+            case .mail: account.mail = value
             case .proxyAddresses: proxyAddresses = value
             case .enabled:
                 switch boolean(value) {
@@ -429,23 +444,27 @@ enum AccountExport {
                 } else {
                     unreadable.append((column, value))
                 }
-            case .displayName: account.displayName = Text.asciiFastString(value)
-            case .department: account.department = Text.asciiFastString(value)
+            case .displayName: account.displayName = value
+            case .department: account.department = value
             case .passwordLastSet: passwordLastSet = value
             }
         }
-        if !proxyAddresses.isEmpty {
-            account.aliases = smtpAddresses(proxyAddresses, besides: [upn, mail])
+        aliases.removeAll(keepingCapacity: true)
+        if let proxyAddresses {
+            let none = UnsafeRawBufferPointer(start: nil, count: 0)
+            appendSMTPAddresses(proxyAddresses, besides: account.upn ?? none, account.mail ?? none, to: &aliases)
             if !hasTypedAddress(proxyAddresses) { unreadable.append((.proxyAddresses, proxyAddresses)) }
         }
-        guard account.sam != nil || account.upn != nil || account.mail != nil || !account.aliases.isEmpty else {
+        guard account.sam != nil || account.upn != nil || account.mail != nil || !aliases.isEmpty else {
             if hasValue {
                 rows.withoutIdentity = rows.withoutIdentity.map { ($0.count + 1, $0.line) } ?? (1, line)
             }
             return
         }
+        account.aliases = aliases
         for (column, value) in unreadable { rows.note(column, line, value) }
-        if !passwordLastSet.isEmpty {
+        var date: String?
+        if let passwordLastSet {
             // FILETIME (`pwdLastSet`), the common case, without the general reader's copies.
             let reading: PasswordDate.Reading =
                 if let ticks = integer(passwordLastSet) {
@@ -455,21 +474,31 @@ enum AccountExport {
                 }
             switch reading {
             case .never: break
-            case .date(let date, let proves):
-                account.passwordLastSet = date
+            case .date(let read, let proves):
+                // Records keep the date as the text reports write (`Timestamp.iso8601`).
+                date = read.iso8601
                 if proves == .dayMonthYear && rows.dayFirst == nil {
                     rows.dayFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
                 } else if proves == .monthDayYear && rows.monthFirst == nil {
                     rows.monthFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
                 }
             case .ambiguous:
-                rows.ambiguous.append((rows.accounts.count, Text.string(passwordLastSet)))
+                account.passwordLastSet = passwordLastSet
+                account.isDateAmbiguous = true
+                if let known = rows.ambiguous {
+                    rows.ambiguous = (known.count + 1, known.first)
+                } else {
+                    rows.ambiguous = (1, Rows.Sample(line: line, value: Text.string(passwordLastSet)))
+                }
             case .unreadable:
                 rows.note(.passwordLastSet, line, passwordLastSet)
             }
         }
-        rows.accounts.append(account)
-        rows.lines.append(line)
+        guard var date else { return rows.accounts.append(account) }
+        date.withUTF8 { utf8 in
+            account.passwordLastSet = UnsafeRawBufferPointer(utf8)
+            rows.accounts.append(account)
+        }
     }
 
     /// Whether a proxyAddresses value holds at least one `type:address` entry (PowerShell's
@@ -483,27 +512,41 @@ enum AccountExport {
     /// The `smtp:` entries of a proxyAddresses value (separated by `;`, `|` or whitespace),
     /// without the prefix, first of each, and none equal (in any ASCII case) to one of `besides`.
     static func smtpAddresses(_ value: UnsafeRawBufferPointer, besides: [UnsafeRawBufferPointer] = []) -> [String] {
-        var addresses: [String] = []
-        var kept: [UnsafeRawBufferPointer] = besides
-        var start = 0
-        while start < value.count {
-            var end = start
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        var addresses: [UnsafeRawBufferPointer] = []
+        appendSMTPAddresses(value, besides: besides.first ?? none, besides.dropFirst().first ?? none, to: &addresses)
+        return addresses.map(Text.asciiFastString)
+    }
+
+    /// Appends to `addresses` the `smtp:` entries of a proxyAddresses value as `smtpAddresses`
+    /// reads them, besides two others (the UPN and the mail: the primary `SMTP:` address is
+    /// usually the mail).
+    static func appendSMTPAddresses(
+        _ value: UnsafeRawBufferPointer,
+        besides first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer,
+        to addresses: inout [UnsafeRawBufferPointer]
+    ) {
+        let start = addresses.count
+        var entryStart = 0
+        while entryStart < value.count {
+            var end = entryStart
             while end < value.count && !Bytes.isSpace(value[end]) && value[end] != UInt8(ascii: ";")
                 && value[end] != UInt8(ascii: "|")
             {
                 end += 1
             }
-            let entry = Bytes.slice(value, start..<end)
+            let entry = Bytes.slice(value, entryStart..<end)
             if entry.count > 5 && Bytes.hasLowercasedPrefix(entry, "smtp:") {
                 let address = Bytes.slice(entry, 5..<entry.count)
-                if !kept.contains(where: { Bytes.equalsIgnoringASCIICase($0, address) }) {
-                    kept.append(address)
-                    addresses.append(Text.asciiFastString(address))
+                if !Bytes.equalsIgnoringASCIICase(first, address) && !Bytes.equalsIgnoringASCIICase(second, address)
+                    && !addresses[start...].contains(where: { Bytes.equalsIgnoringASCIICase($0, address) })
+                {
+                    addresses.append(address)
                 }
             }
-            start = end + 1
+            entryStart = end + 1
         }
-        return addresses
     }
 
     private static func boolean(_ value: UnsafeRawBufferPointer) -> Bool? {
@@ -538,6 +581,7 @@ enum AccountExport {
     /// run is warned.
     private static func plainList(_ bytes: UnsafeRawBufferPointer, file: String) -> Read {
         var read = Read(form: .plainList)
+        var accounts = AccountList.Builder(capacity: bytes.count)
         var start = 0
         var number = 0
         var csvLike: (count: Int, line: Int, first: Int)?
@@ -550,21 +594,16 @@ enum AccountExport {
             guard !line.isEmpty, line[0] != UInt8(ascii: "#") else { continue }
             if firstLogin == nil { firstLogin = Text.string(line) }
             if line.contains(where: { [0x2C, 0x3B, 0x7C, 0x09, 0x22].contains($0) }) {
-                csvLike = csvLike.map { ($0.count + 1, $0.line, $0.first) } ?? (1, number, read.accounts.count)
+                csvLike = csvLike.map { ($0.count + 1, $0.line, $0.first) } ?? (1, number, accounts.count)
             }
             // Split on bytes: as Characters, a `\` followed by a combining mark is no backslash.
             if let backslash = Bytes.lastIndex(of: UInt8(ascii: "\\"), in: line) {
                 let sam = Bytes.slice(line, backslash + 1..<line.count)
-                if !sam.isEmpty {
-                    read.accounts.append(Account(sam: Text.string(sam)))
-                    read.lines.append(number)
-                }
+                if !sam.isEmpty { accounts.append(AccountList.Builder.Row(line: number, sam: sam)) }
             } else if Bytes.index(of: UInt8(ascii: "@"), in: line) != nil {
-                read.accounts.append(Account(mail: Text.string(line)))
-                read.lines.append(number)
+                accounts.append(AccountList.Builder.Row(line: number, mail: line))
             } else {
-                read.accounts.append(Account(sam: Text.string(line)))
-                read.lines.append(number)
+                accounts.append(AccountList.Builder.Row(line: number, sam: line))
             }
         }
         if let csvLike, let firstLogin {
@@ -581,6 +620,7 @@ enum AccountExport {
                 )
             )
         }
+        read.accounts = accounts.finish()
         return read
     }
 }

@@ -162,6 +162,25 @@ struct CSVReader {
         return nil
     }
 
+    /// Calls `body(index, field)` for the fields of the one record `record` holds (quotes and
+    /// doubled quotes resolved as in every record), until it returns false; the runaway quote
+    /// the record has, if any.
+    func forEachField(
+        ofRecord record: UnsafeRawBufferPointer,
+        _ body: (_ index: Int, _ field: UnsafeRawBufferPointer) -> Bool
+    ) -> RunawayQuote? {
+        forEachRecord(in: record) { fields, _, _ in
+            for (index, field) in fields.enumerated() where !body(index, field) { break }
+            return false
+        }
+    }
+
+    /// True when `line` ends inside a quoted field (an odd number of quotes): the record goes
+    /// on on the next line.
+    static func hasOpenQuote(_ line: UnsafeRawBufferPointer) -> Bool {
+        quoteCount(line) & 1 == 1
+    }
+
     /// Checks the lines after the first of a quoted field that spans lines (`content`, between
     /// its quotes, opened on `openLine`): none may hold a whole row's delimiters.
     private func runOver(_ bytes: UnsafeRawBufferPointer, _ content: Range<Int>, _ openLine: Int)
@@ -190,25 +209,50 @@ struct CSVReader {
         return nil
     }
 
-    /// The number of line feeds in `view`.
-    static func lineFeeds(in view: UnsafeRawBufferPointer) -> Int {
+    /// The number of line feeds in `view`, handing each 8 MiB read to `passed` (see
+    /// `ExportBytes`).
+    static func lineFeeds(in view: UnsafeRawBufferPointer, passed: (UnsafeRawBufferPointer) -> Void = { _ in }) -> Int {
         var count = 0
-        var from = 0
-        while let newline = Bytes.index(of: UInt8(ascii: "\n"), in: view, from: from) {
-            count += 1
-            from = newline + 1
+        forEachChunk(of: view, passed: passed) { chunk in
+            var from = 0
+            while let newline = Bytes.index(of: UInt8(ascii: "\n"), in: chunk, from: from) {
+                count += 1
+                from = newline + 1
+            }
         }
         return count
+    }
+
+    /// Calls `body` with `view` in chunks of 8 MiB, then `passed` with each.
+    private static func forEachChunk(
+        of view: UnsafeRawBufferPointer,
+        passed: (UnsafeRawBufferPointer) -> Void,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        var start = 0
+        while start < view.count {
+            let chunk = Bytes.slice(view, start..<min(view.count, start + (8 << 20)))
+            body(chunk)
+            passed(chunk)
+            start += chunk.count
+        }
     }
 
     /// Where the record that contains `offset` probably ends (just past its line feed), judged
     /// by the parity of the quotes since `start`, a record start: RFC 4180 doubles a quote
     /// inside a quoted field, so an odd count means `offset` is inside one. A guess only:
     /// stray quotes in malformed text (`ab"c`) make it wrong, and whoever uses it must check
-    /// it against a sequential read.
-    static func probableRecordEnd(in bytes: UnsafeRawBufferPointer, after offset: Int, from start: Int) -> Int? {
-        guard let base = bytes.baseAddress, start <= offset, offset < bytes.count else { return nil }
-        var isQuoted = quoteCount(UnsafeRawBufferPointer(start: base + start, count: offset - start)) & 1 == 1
+    /// it against a sequential read. The bytes counted are handed to `passed` as it goes.
+    static func probableRecordEnd(
+        in bytes: UnsafeRawBufferPointer,
+        after offset: Int,
+        from start: Int,
+        passed: (UnsafeRawBufferPointer) -> Void = { _ in }
+    ) -> Int? {
+        guard start <= offset, offset < bytes.count else { return nil }
+        var quotes = 0
+        forEachChunk(of: Bytes.slice(bytes, start..<offset), passed: passed) { quotes &+= quoteCount($0) }
+        var isQuoted = quotes & 1 == 1
         var index = offset
         while index < bytes.count {
             let byte = bytes[index]

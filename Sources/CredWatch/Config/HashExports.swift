@@ -137,7 +137,7 @@ struct MediboardUsersExport {
     init?(header: UnsafeRawBufferPointer) {
         for delimiter in [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")] {
             var names: [String] = []
-            CSVRecord.forEachField(in: header, delimiter: delimiter) { _, field in
+            _ = CSVReader(delimiter: delimiter).forEachField(ofRecord: header) { _, field in
                 var name = Text.string(Bytes.trimmed(field)).lowercased()
                 if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }
                 names.append(name)
@@ -160,7 +160,7 @@ struct MediboardUsersExport {
     /// a quoted field continues on the next line).
     mutating func parse(_ line: UnsafeRawBufferPointer) -> ExportLine? {
         if pending.isEmpty {
-            if CSVRecord.hasOpenQuote(line) {
+            if CSVReader.hasOpenQuote(line) {
                 pending.append(contentsOf: line)
                 return nil
             }
@@ -173,7 +173,7 @@ struct MediboardUsersExport {
             pending.removeAll()
             return .malformed
         }
-        let isOpen = pending.withUnsafeBytes { CSVRecord.hasOpenQuote($0) }
+        let isOpen = pending.withUnsafeBytes { CSVReader.hasOpenQuote($0) }
         if isOpen { return nil }
         let result = pending.withUnsafeBytes { parseRecord($0) }
         SecretBytes.wipe(&pending)
@@ -191,24 +191,25 @@ struct MediboardUsersExport {
 
     private func parseRecord(_ record: UnsafeRawBufferPointer) -> ExportLine {
         if Bytes.trimmed(record).isEmpty { return .ignored }
-        var username = UnsafeRawBufferPointer(start: nil, count: 0)
-        var password = username
-        var salt = username
-        var lastChange = username
-        var fields = 0
-        CSVRecord.forEachField(in: record, delimiter: delimiter) { index, field in
-            let value = Self.nonNull(Bytes.trimmed(field))
-            switch index {
-            case usernameColumn: username = value
-            case passwordColumn: password = value
-            case saltColumn: salt = value
-            case lastChangeColumn: lastChange = value
-            default: break
-            }
-            fields = index + 1
-            return index < lastNeededColumn
+        var line = ExportLine.malformed
+        // Fields may point into the reader's buffer for unescaped quotes: read them in the call.
+        let runaway = CSVReader(delimiter: delimiter).forEachRecord(in: record) { fields, _, _ in
+            line = parseFields(fields)
+            return false
         }
-        guard fields > lastNeededColumn, !username.isEmpty else { return .malformed }
+        return runaway == nil ? line : .malformed
+    }
+
+    private func parseFields(_ fields: [UnsafeRawBufferPointer]) -> ExportLine {
+        guard fields.count > lastNeededColumn else { return .malformed }
+        func value(_ column: Int?) -> UnsafeRawBufferPointer {
+            column.map { Self.nonNull(Bytes.trimmed(fields[$0])) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        let username = value(usernameColumn)
+        let password = value(passwordColumn)
+        let salt = value(saltColumn)
+        let lastChange = value(lastChangeColumn)
+        guard !username.isEmpty else { return .malformed }
         if password.isEmpty { return .ignored }
         let scheme: StoredHash.Scheme
         let digest: [UInt8]
@@ -222,8 +223,7 @@ struct MediboardUsersExport {
         } else {
             return .malformed
         }
-        var name = Text.string(username)
-        if name.contains("\"\"") { name = name.replacing("\"\"", with: "\"") }
+        let name = Text.string(username)
         let changed = lastChangeColumn == nil ? nil : PasswordDate.normalized(Text.string(lastChange))
         return .hash(name: name, StoredHash(scheme: scheme, digest: digest, lastChange: changed))
     }
@@ -232,64 +232,6 @@ struct MediboardUsersExport {
     private static func nonNull(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         Bytes.equalsLowercased(value, "null") || Bytes.equalsLowercased(value, "\\n")
             ? UnsafeRawBufferPointer(start: nil, count: 0) : value
-    }
-}
-
-/// Splitting one CSV record (RFC 4180 quoting) into fields without copying.
-enum CSVRecord {
-    /// Calls `body(index, field)` for each field in order, with a quoted field's outer quotes
-    /// removed (doubled quotes inside stay doubled); stops when `body` returns false.
-    static func forEachField(
-        in record: UnsafeRawBufferPointer,
-        delimiter: UInt8,
-        _ body: (Int, UnsafeRawBufferPointer) -> Bool
-    ) {
-        var position = 0
-        var index = 0
-        while true {
-            // Leading spaces before an opening quote are tolerated.
-            var contentStart = position
-            while contentStart < record.count && record[contentStart] == UInt8(ascii: " ") { contentStart += 1 }
-            let field: UnsafeRawBufferPointer
-            var next: Int?
-            if contentStart < record.count && record[contentStart] == quote {
-                let closing = closingQuote(in: record, after: contentStart)
-                field = Bytes.slice(record, contentStart + 1..<(closing ?? record.count))
-                next = closing.flatMap { Bytes.index(of: delimiter, in: record, from: $0 + 1) }
-            } else {
-                next = Bytes.index(of: delimiter, in: record, from: position)
-                field = Bytes.slice(record, position..<(next ?? record.count))
-            }
-            guard body(index, field), let delimiterIndex = next else { return }
-            position = delimiterIndex + 1
-            index += 1
-        }
-    }
-
-    /// True when `line` ends inside a quoted field (an odd number of quotes).
-    static func hasOpenQuote(_ line: UnsafeRawBufferPointer) -> Bool {
-        var quotes = 0
-        var from = 0
-        while let found = Bytes.index(of: quote, in: line, from: from) {
-            quotes += 1
-            from = found + 1
-        }
-        return quotes % 2 == 1
-    }
-
-    private static let quote = UInt8(ascii: "\"")
-
-    /// The quote that closes the field opened at `open` (skipping doubled quotes).
-    private static func closingQuote(in record: UnsafeRawBufferPointer, after open: Int) -> Int? {
-        var from = open + 1
-        while let found = Bytes.index(of: quote, in: record, from: from) {
-            if found + 1 < record.count && record[found + 1] == quote {
-                from = found + 2
-            } else {
-                return found
-            }
-        }
-        return nil
     }
 }
 

@@ -35,7 +35,7 @@ public enum PatternPacks {
     }
 
     /// `paths` with each folder replaced by the `*.toml` files in it, sorted by name.
-    static func files(_ paths: [String]) throws(ConfigurationError) -> [String] {
+    public static func files(_ paths: [String]) throws(ConfigurationError) -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false

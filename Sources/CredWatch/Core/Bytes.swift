@@ -44,6 +44,17 @@ public enum Bytes {
         return UnsafeRawPointer(hit) - base
     }
 
+    /// How many times `byte` occurs in `view` (`memchr` from one to the next).
+    public static func count(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var from = 0
+        while let found = index(of: byte, in: view, from: from) {
+            count += 1
+            from = found + 1
+        }
+        return count
+    }
+
     /// Last index of `byte` in `view`, eight bytes at a time from the end (glibc's `memrchr`
     /// is not visible from Swift). Little-endian: the highest matching byte of a word is the
     /// last one in memory.
@@ -117,6 +128,20 @@ public enum Bytes {
     @inline(__always)
     static func zeroByteMask(_ word: UInt64) -> UInt64 {
         ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+    }
+
+    /// Whether `view` is valid UTF-8 (ASCII checked eight bytes at a time first).
+    public static func isValidUTF8(_ view: UnsafeRawBufferPointer) -> Bool {
+        if isASCII(view) { return true }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = view.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// Whether every byte of `view` is ASCII, eight at a time.

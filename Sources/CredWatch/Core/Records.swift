@@ -179,4 +179,19 @@ public protocol RecordSink {
     mutating func machine(_ info: VictimInfo, line: Int, offset: Int64)
     /// Lines that were read but held nothing: comments, adverts, banners, junk.
     mutating func skippedLines(_ count: Int)
+
+    /// Whether the sink answers `isCandidate` (checked once per chunk).
+    var filtersCandidates: Bool { get }
+    /// Candidate-first scanning: false when the credential of this combolist line cannot yield
+    /// anything for the sink. The line is then counted with `recordsTurnedAway` instead of being
+    /// handed over, and never reaches the full parser. The default takes every line.
+    mutating func isCandidate(_ line: PlainComboLine) -> Bool
+    /// Records read but not handed over, as `isCandidate` said they yield nothing.
+    mutating func recordsTurnedAway(_ count: Int)
+}
+
+extension RecordSink {
+    public var filtersCandidates: Bool { false }
+    public mutating func isCandidate(_ line: PlainComboLine) -> Bool { true }
+    public mutating func recordsTurnedAway(_ count: Int) {}
 }

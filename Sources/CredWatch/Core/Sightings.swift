@@ -208,7 +208,7 @@ public struct CookieEvidence: Sendable, Hashable {
 
 /// One sighting of an exposure, as the match stage produced it; the report stage merges
 /// sightings of the same exposure into one finding.
-public struct Sighting: Sendable {
+public struct Sighting: Sendable, Hashable {
     public var kind: FindingKind
     /// Index into the account directory, when the login resolved.
     public var account: Int?
@@ -262,7 +262,7 @@ public struct Sighting: Sendable {
 }
 
 /// A victim machine's system information, judged against the organisation.
-public struct MachineSighting: Sendable {
+public struct MachineSighting: Sendable, Equatable {
     /// Locator of the folder (or archive) the system-information file sits in: every
     /// credential below it belongs to this victim.
     public var folder: String

@@ -29,7 +29,11 @@ public final class ContainerReader: Sendable {
         let session = DecodeSession(options: options, diagnostics: diagnostics, consumer: consumer)
         switch source {
         case .standardInput:
-            session.read(descriptor: STDIN_FILENO, ownsDescriptor: false, name: StreamName(standardInput: ()))
+            session.read(
+                descriptor: STDIN_FILENO,
+                ownsDescriptor: false,
+                name: StreamName(standardInput: options.standardInputName)
+            )
         case .file(let file):
             do {
                 session.read(descriptor: try file.open(), ownsDescriptor: true, name: StreamName(file))
@@ -86,11 +90,12 @@ struct StreamName {
         )
     }
 
-    init(standardInput: Void) {
+    /// Standard input: `-`, or the file it carries (`--stdin-name`).
+    init(standardInput name: StandardInputName?) {
         self.init(
-            locator: InputSource.standardInputLocator,
-            classification: InputSource.standardInputLocator,
-            isNamedInput: true
+            locator: name?.locator ?? InputSource.standardInputLocator,
+            classification: name?.insideName.replacingAll("!", with: "_") ?? InputSource.standardInputLocator,
+            isNamedInput: name?.isNamedInput ?? true
         )
     }
 

@@ -12,6 +12,10 @@ public struct DecodeOptions: Sendable {
     /// offsets (its directory, then each member's header and data), and a stealer tree is
     /// thousands of small zips, where those calls cost more than reading.
     var preloadLimit = 2 << 20
+    /// `--range`: the one input is read from this byte range only (see `InputRange`).
+    public var range: InputRange?
+    /// `--stdin-name`: what standard input is named (nil: `-`).
+    public var standardInputName: StandardInputName?
 
     public init(
         limits: ScanLimits = ScanLimits(),

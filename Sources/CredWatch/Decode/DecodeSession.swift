@@ -13,7 +13,7 @@ final class DecodeSession {
     let diagnostics: Diagnostics
     let pool = BufferPool()
     let expansion = ExpansionGuard()
-    private let decoder: DocumentDecoder
+    let decoder: DocumentDecoder
 
     init(options: DecodeOptions, diagnostics: Diagnostics, consumer: any ChunkConsumer) {
         self.options = options
@@ -55,7 +55,16 @@ final class DecodeSession {
             expansion: expansion
         )
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        let isRegular = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        if let range = options.range {
+            guard isRegular else {
+                diagnostics.error(locator, "--range reads a regular file (a pipe cannot be read at an offset)")
+                return
+            }
+            read(range: range, of: file, size: Int64(info.st_size), name)
+            return
+        }
+        guard isRegular else {
             process(ByteReader(SequentialFileStream(file), pool: pool), name, depth: 0)
             return
         }

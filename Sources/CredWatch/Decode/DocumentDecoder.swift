@@ -53,15 +53,31 @@ final class DocumentDecoder {
     /// stream need not be read by anyone.
     @discardableResult
     func decode(_ reader: ByteReader, document: Document, sizeHint: Int64?) throws(DecodeFault) -> Bool {
-        let start = reader.position
         let head = try reader.sample(DocumentDecoder.lineEndWindow + 4)
         guard !head.isEmpty else { return true }
-        let (encoding, markLength) = TextEncoding.detect(head)
-        if encoding == .eightBit && TextEncoding.looksBinary(head) {
+        guard let judgement = TextJudgement(head) else {
             diagnostics.warning(document.locator, "binary data, not text: skipped")
             return true
         }
-        let lineEnding = encoding.lineEnding(of: UnsafeRawBufferPointer(rebasing: head[markLength...]))
+        var lineFeeds: Int?
+        return try decode(reader, document: document, as: judgement, sizeHint: sizeHint, lineFeeds: &lineFeeds)
+    }
+
+    /// Reads `reader` to its end as `document`, in the encoding and with the line ends of
+    /// `judgement`. When the stream starts at `sourceOffset` > 0 (a byte range of a file, see
+    /// `InputRange`), the file's byte-order mark is not in it. `lineFeeds`, when not nil, gets
+    /// the LF bytes read added.
+    func decode(
+        _ reader: ByteReader,
+        document: Document,
+        as judgement: TextJudgement,
+        sizeHint: Int64?,
+        sourceOffset: Int64 = 0,
+        lineFeeds: inout Int?
+    ) throws(DecodeFault) -> Bool {
+        let start = reader.position
+        let (encoding, lineEnding) = (judgement.encoding, judgement.lineEnding)
+        let markLength = sourceOffset == 0 ? judgement.markLength : 0
         reader.consume(markLength)
         var assembler = TextAssembler(
             document: document,
@@ -70,7 +86,9 @@ final class DocumentDecoder {
             options: options,
             sizeHint: sizeHint.map { $0 - Int64(markLength) },
             lineEnding: lineEnding,
-            sourceOffset: Int64(markLength)
+            sourceOffset: sourceOffset + Int64(markLength),
+            // Line 1 starts on the BOM (as `grep -b` says); a range's first line where it is.
+            firstLineOffset: sourceOffset
         )
         var transcoder = encoding.utf16ByteOrder.map { UTF16Transcoder(isBigEndian: $0) }
         let transcoded = transcoder == nil ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : transcodeScratch()
@@ -101,6 +119,7 @@ final class DocumentDecoder {
                 } else {
                     assembler.append(block)
                 }
+                if lineFeeds != nil { lineFeeds! += Bytes.count(of: 0x0A, in: block) }
                 reader.consume(block.count)
                 if stop != nil {
                     assembler.finish(isComplete: false)
@@ -160,6 +179,21 @@ struct NulRunMeter {
         runStart = start
         let end = start + limit - offset
         return Int64(block.count) >= end ? Int(end) : nil
+    }
+}
+
+/// How a document's bytes are read, judged from its first bytes: its encoding, the length of
+/// its byte-order mark and what its lines end with.
+struct TextJudgement {
+    var encoding: TextEncoding
+    var markLength: Int
+    var lineEnding: LineEnding
+
+    /// nil when `head` looks like binary data, not text.
+    init?(_ head: UnsafeRawBufferPointer) {
+        (encoding, markLength) = TextEncoding.detect(head)
+        if encoding == .eightBit && TextEncoding.looksBinary(head) { return nil }
+        lineEnding = encoding.lineEnding(of: UnsafeRawBufferPointer(rebasing: head[markLength...]))
     }
 }
 

@@ -85,8 +85,10 @@ struct TextAssembler {
         options: DecodeOptions,
         sizeHint: Int64?,
         lineEnding: LineEnding = .lf,
-        sourceOffset: Int64 = 0
+        sourceOffset: Int64 = 0,
+        firstLineOffset: Int64 = 0
     ) {
+        pendingOffset = firstLineOffset
         self.document = document
         self.lineEnding = lineEnding
         sourcePosition = sourceOffset

@@ -29,8 +29,12 @@ public final class InputWalker {
     /// descriptors to the readers.
     private let maxOpenDirectories: Int
 
-    public init(diagnostics: Diagnostics) {
+    /// `--shard`: only the files of this shard are inputs of the run.
+    private let shard: InputShard?
+
+    public init(diagnostics: Diagnostics, shard: InputShard? = nil) {
         self.diagnostics = diagnostics
+        self.shard = shard
         maxOpenDirectories = max(16, OpenFileLimit.raised() - 256)
     }
 
@@ -63,8 +67,9 @@ public final class InputWalker {
                     duplicate()
                     continue
                 }
-                if info.st_size == 0 { diagnostics.warning(locator, "empty file") }
-                found(.file(InputFile(namedInput: argument.bytes, locator: locator)), visit)
+                let file = InputSource.file(InputFile(namedInput: argument.bytes, locator: locator))
+                if info.st_size == 0 && shard?.contains(file) != false { diagnostics.warning(locator, "empty file") }
+                found(file, visit)
             case .other:
                 // Named explicitly: FIFOs and devices (`<(zcat …)`, /dev/stdin) are read too.
                 found(.file(InputFile(namedInput: argument.bytes, locator: locator)), visit)
@@ -229,6 +234,8 @@ public final class InputWalker {
     }
 
     private func found(_ source: InputSource, _ visit: (InputSource) -> Void) {
+        // Another shard's file is no input of this run.
+        if let shard, !shard.contains(source) { return }
         diagnostics.inputs.add(1, ordering: .relaxed)
         visit(source)
     }

@@ -21,7 +21,7 @@ import Foundation
 /// An identity (a mail, an alias, a UPN…) that several accounts share resolves to all of
 /// them: the first by the index's priority, the others in `Resolution.sharedWith`.
 public struct AccountDirectory: Sendable {
-    public let accounts: [Account]
+    public let accounts: AccountList
     private let index: AccountIndex
     /// How the export was written (nil for a directory built from accounts in code).
     public internal(set) var form: ExportForm?
@@ -35,6 +35,10 @@ public struct AccountDirectory: Sendable {
     }
 
     public init(accounts: [Account]) {
+        self.init(accounts: AccountList(accounts))
+    }
+
+    public init(accounts: AccountList) {
         self.accounts = accounts
         index = AccountIndex(accounts: accounts)
     }
@@ -46,12 +50,14 @@ public struct AccountDirectory: Sendable {
     public var census: AccountCensus {
         var census = AccountCensus(form: form)
         census.accounts = accounts.count
-        for account in accounts {
-            if !account.isEnabled { census.disabled += 1 }
-            if account.sam != nil { census.sam += 1 }
-            if account.upn != nil { census.upn += 1 }
-            if account.mail != nil { census.mail += 1 }
-            census.aliases += account.aliases.count
+        for number in accounts.indices {
+            accounts.withRecord(number) { record in
+                if record.flags & AccountList.Flag.disabled != 0 { census.disabled += 1 }
+                if record.sam != nil { census.sam += 1 }
+                if record.upn != nil { census.upn += 1 }
+                if record.mail != nil { census.mail += 1 }
+                census.aliases += record.aliasCount
+            }
         }
         census.shared = index.sharedCount
         return census
@@ -59,7 +65,7 @@ public struct AccountDirectory: Sendable {
 
     /// One warning naming the identities several accounts share (at most `listed`, then a
     /// count), with the lines of the accounts in the export; nil when none is.
-    func sharedIdentityWarning(file: String, lines: [Int], listed: Int = 5) -> ConfigurationWarning? {
+    func sharedIdentityWarning(file: String, listed: Int = 5) -> ConfigurationWarning? {
         let shared = sharedIdentities
         guard !shared.isEmpty else { return nil }
         func owner(_ owner: IdentityOwner) -> String {
@@ -70,7 +76,8 @@ public struct AccountDirectory: Sendable {
             case .proxy: role = "an alias"
             case .sam, .downlevel, .adDomain: role = "the sAMAccountName"
             }
-            let line = lines.indices.contains(owner.account) ? " (line \(lines[owner.account]))" : ""
+            let number = accounts.line(of: owner.account)
+            let line = number > 0 ? " (line \(number))" : ""
             return "\(role) of \(accounts[owner.account].identifier)\(line)"
         }
         var text = shared.prefix(listed).map { identity in
@@ -91,37 +98,37 @@ public struct AccountDirectory: Sendable {
 
     /// Domains of the accounts' UPNs (the AD's UPN suffixes), lower-cased, sorted.
     public var upnDomains: [String] {
-        domainUse { account, body in account.upn.map(body) }.counts.keys.sorted()
+        domainUse { record, body in record.upn.map(body) }.counts.keys.sorted()
     }
 
     /// Mail domains that look like the organisation's own: used by at least 1 % of the accounts
     /// that have an address, and not a public mail provider. Profiles should rather list
     /// `email_domains` explicitly.
     public var derivedMailDomains: [String] {
-        let (counts, total) = domainUse { account, body in
-            account.mail.map(body)
-            account.aliases.forEach(body)
+        let (counts, total) = domainUse { record, body in
+            record.mail.map(body)
+            record.forEachAlias { body($0.value) }
         }
         return counts.filter { domain, count in
             count * 100 >= total && !Self.publicMailProviders.contains(domain)
         }.keys.sorted()
     }
 
-    /// The lower-cased domains of the addresses `addresses` gives of each account, each with the
+    /// The lower-cased domains of the addresses `addresses` gives of each record, each with the
     /// number of accounts that use it, and the number of accounts with any. Domains are told
     /// apart on bytes: a dictionary of strings would hash every address the Unicode way, a
     /// good part of loading 100,000 accounts.
-    private func domainUse(_ addresses: (Account, (String) -> Void) -> Void) -> (counts: [String: Int], total: Int) {
+    private func domainUse(
+        _ addresses: (AccountList.Record, (UnsafeRawBufferPointer) -> Void) -> Void
+    ) -> (counts: [String: Int], total: Int) {
         var domains = ByteKeyTable(reversed: false)
         var accountCounts: [Int] = []
         var lastAccount: [Int] = []
         var total = 0
-        for (number, account) in accounts.enumerated() {
+        for number in accounts.indices {
             var hasAddress = false
-            addresses(account) { address in
-                var address = address
-                address.withUTF8 { utf8 in
-                    let bytes = UnsafeRawBufferPointer(utf8)
+            accounts.withRecord(number) { record in
+                addresses(record) { bytes in
                     guard let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: bytes), at + 1 < bytes.count else {
                         return
                     }
@@ -296,125 +303,5 @@ public struct LoginDomains: Sendable {
     @inline(__always)
     private static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ lowered: [UInt8]) -> Bool {
         lowered.withUnsafeBytes { Bytes.equalsIgnoringASCIICase(view, $0) }
-    }
-}
-
-/// Every identity key of every account (sAMAccountName, UPN, mail, `smtp:` aliases), folded,
-/// in one hash table behind two filters that answer most probes from cache: a login with `@`
-/// is looked up only when its domain is the domain of some key (a handful of domains, while
-/// most leaked logins are addresses at public mail providers); a login without `@` only when
-/// an L2-sized Bloom filter of the names without `@` lets it through.
-private struct AccountIndex: Sendable {
-    private var table: ByteKeyTable
-    private var keyDomains = ByteKeyTable(reversed: false)
-    private var namePrefilter: HashPrefilter
-    private var accountOfKey: [Int32] = []
-    private var ruleOfKey: [IdentityRule] = []
-    /// For the keys several accounts share: the owners after the first (most keys have one).
-    private var otherOwners: [Int: [IdentityOwner]] = [:]
-    private var sharedPairs = Set<UInt64>()
-
-    init(accounts: [Account]) {
-        let keyCount = accounts.reduce(0) { $0 + 3 + $1.aliases.count }
-        table = ByteKeyTable(reversed: false, expectedCount: keyCount)
-        table.reserve(keyCount, averageLength: 24)
-        namePrefilter = HashPrefilter(expectedCount: accounts.count)
-        accountOfKey.reserveCapacity(keyCount)
-        ruleOfKey.reserveCapacity(keyCount)
-        // When two accounts share a key, a login resolves to both: first to the one added
-        // first (a UPN or mail before an alias, before a sAMAccountName; then in export order).
-        for number in accounts.indices { add(accounts[number].upn, number, .upn) }
-        for number in accounts.indices { add(accounts[number].mail, number, .mail) }
-        for number in accounts.indices {
-            for alias in accounts[number].aliases { add(alias, number, .proxy) }
-        }
-        for number in accounts.indices { add(accounts[number].sam, number, .sam) }
-    }
-
-    private mutating func add(_ key: String?, _ account: Int, _ rule: IdentityRule) {
-        guard var key else { return }
-        key.withUTF8 { utf8 in
-            let trimmed = Bytes.trimmed(UnsafeRawBufferPointer(utf8))
-            guard Bytes.isASCII(trimmed) else {
-                var folded = Self.fold(Text.string(trimmed))
-                folded.withUTF8 { add(UnsafeRawBufferPointer($0), account, rule) }
-                return
-            }
-            add(trimmed, account, rule)
-        }
-    }
-
-    /// Adds a folded key (ASCII case is folded by the table itself).
-    private mutating func add(_ key: UnsafeRawBufferPointer, _ account: Int, _ rule: IdentityRule) {
-        guard !key.isEmpty else { return }
-        let hash = table.hash(key)
-        let number = table.insert(key, finalizedHash: hash)
-        guard number == accountOfKey.count else {
-            // A key already known: shared, when another account owns it.
-            // (A set of key-and-account pairs: a mailbox that thousands of service accounts
-            // share is not searched once per account.)
-            let pair = UInt64(number) << 32 | UInt64(UInt32(truncatingIfNeeded: account))
-            if Int(accountOfKey[number]) != account && sharedPairs.insert(pair).inserted {
-                otherOwners[number, default: []].append(IdentityOwner(account: account, rule: rule))
-            }
-            return
-        }
-        accountOfKey.append(Int32(account))
-        ruleOfKey.append(rule)
-        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: key) {
-            _ = keyDomains.insert(Bytes.slice(key, at + 1..<key.count))
-        } else {
-            namePrefilter.insert(finalizedHash: hash)
-        }
-    }
-
-    /// Unicode case folding and canonical composition of non-ASCII text, so that `É`, `é` and
-    /// `e\u{301}` are one key.
-    static func fold(_ text: String) -> String {
-        text.lowercased().precomposedStringWithCanonicalMapping
-    }
-
-    func lookup(_ login: UnsafeRawBufferPointer) -> Resolution? {
-        probe(login, folding: true)
-    }
-
-    /// The number of keys several accounts own.
-    var sharedCount: Int { otherOwners.count }
-
-    /// The keys several accounts own, ordered by their first owner, then as added.
-    var sharedIdentities: [SharedIdentity] {
-        otherOwners.keys.sorted { (accountOfKey[$0], $0) < (accountOfKey[$1], $1) }.map { number in
-            SharedIdentity(
-                identity: table.key(number),
-                owners: [IdentityOwner(account: Int(accountOfKey[number]), rule: ruleOfKey[number])]
-                    + otherOwners[number]!
-            )
-        }
-    }
-
-    /// One pass over the login computes its hash and tells whether it is ASCII; a login with
-    /// non-ASCII bytes is folded (allocating) and probed again.
-    private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> Resolution? {
-        // Most logins in a dump are strangers' e-mail addresses: turn them away on their domain
-        // alone, before hashing the whole login. A domain is compared as written when it is
-        // ASCII (the table folds ASCII case), else once folded.
-        let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login)
-        if let at {
-            let domain = Bytes.slice(login, at + 1..<login.count)
-            let (domainHash, isASCII) = ByteHash.lowercasedCheckingASCII(domain)
-            if isASCII || !folding {
-                guard keyDomains.find(domain, finalizedHash: ByteHash.finalized(domainHash)) != nil else { return nil }
-            }
-        }
-        let (hash, isASCII) = ByteHash.lowercasedCheckingASCII(login)
-        if !isASCII && folding {
-            var folded = Self.fold(Text.string(login))
-            return folded.withUTF8 { probe(UnsafeRawBufferPointer($0), folding: false) }
-        }
-        let finalized = ByteHash.finalized(hash)
-        if at == nil { guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil } }
-        guard let number = table.find(login, finalizedHash: finalized) else { return nil }
-        let others = otherOwners.isEmpty ? [] : otherOwners[number] ?? []
-        return Resolution(account: Int(accountOfKey[number]), rule: ruleOfKey[number], sharedWith: others)
     }
 }

@@ -14,6 +14,9 @@ public final class MatchContext: Sendable {
         public var reportBareLoginReuse: Bool = false
         /// Keep cleartext passwords in sightings (`--reveal-passwords`).
         public var revealPasswords: Bool = false
+        /// Candidate-first scanning of combolists (see `MatchWorker.isCandidate`). Off only to
+        /// prove that it never changes a report (the CLI's hidden `--no-candidate-first`).
+        public var candidateFirst: Bool = true
 
         public init() {}
     }

@@ -68,6 +68,24 @@ public struct MatchWorker: RecordSink {
 
     // MARK: Credentials
 
+    public var filtersCandidates: Bool { context.options.candidateFirst }
+
+    /// Whether the credential of a plain combolist line could yield a sighting: its login
+    /// resolves, its host (or a parent domain) or first path segment is a key of the platform
+    /// index, or an organisation regex's required literals may be in its URL. The same tests,
+    /// on the same bytes, as `evaluate` makes before it emits anything, so a line turned away
+    /// here is one `evaluate` would have dropped (`Fuzz/Sources/FuzzCandidates` checks it).
+    public mutating func isCandidate(_ line: PlainComboLine) -> Bool {
+        guard !line.password.isEmpty else { return false }
+        if accounts.resolve(line.login, domains: loginDomains) != nil { return true }
+        if platforms.mayMatch(host: line.host, path: line.path) { return true }
+        for rule in platforms.organisationRegexRules
+        where platforms.regex(of: rule)?.mayMatch(rawURL: line.url) != false {
+            return true
+        }
+        return false
+    }
+
     public mutating func credential(_ record: RawCredential) {
         evaluate(record, url: URLParts(parsing: Bytes.trimmed(record.url)), lookingInsideURL: true)
     }

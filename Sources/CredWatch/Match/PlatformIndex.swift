@@ -28,6 +28,10 @@ struct PlatformIndex: Sendable {
     /// a parent domain, which the browser sends to those hosts).
     private let descendantRules: [[Int32]]
     private let isOrganisationDomain: [Bool]
+    /// Per host key: whether a URL's whole host (bit 0) or parent domain (bit 1) being this
+    /// key makes `matchURL` add a rule or mark the host as the organisation's. Most keys are
+    /// only there to let walks go on (`com`, `fr`).
+    private let hostRelevance: [UInt8]
 
     private let androidPackages: ByteKeyTable
     private let androidRules: [[Int32]]
@@ -174,6 +178,11 @@ struct PlatformIndex: Sendable {
         subdomainRules = builder.subdomainRules
         descendantRules = builder.descendantRules
         isOrganisationDomain = builder.isOrganisationDomain
+        hostRelevance = builder.exactRules.indices.map { key in
+            let organisation = builder.isOrganisationDomain[key]
+            return (organisation || !builder.exactRules[key].isEmpty ? 1 : 0)
+                | (organisation || !builder.subdomainRules[key].isEmpty ? 2 : 0)
+        }
         androidPackages = builder.androidPackages
         androidRules = builder.androidRules
         pathSegments = builder.pathSegments
@@ -206,6 +215,21 @@ struct PlatformIndex: Sendable {
                 matches.rules.append(rule)
             }
         }
+    }
+
+    /// Whether `matchURL` may add a rule or mark the host as the organisation's, for a URL
+    /// with this host (a name, not an IP literal, without trailing dot) and path: only when the
+    /// host or a parent domain is a key that some rule or organisation domain names, or the
+    /// first path segment is a key. A few probes, nothing else.
+    func mayMatch(host: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer) -> Bool {
+        var isRelevant = false
+        walkHost(host, isIPLiteral: false) { key, isWholeHost in
+            if hostRelevance[key] & (isWholeHost ? 1 : 2) != 0 { isRelevant = true }
+        }
+        if isRelevant { return true }
+        guard pathSegments.count > 0 else { return false }
+        let segment = Self.firstSegment(of: path)
+        return !segment.isEmpty && pathSegments.find(segment, finalizedHash: pathSegments.hash(segment)) != nil
     }
 
     /// Adds the host rules that a cookie set for `domain` (a leading dot, or

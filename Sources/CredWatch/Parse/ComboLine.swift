@@ -45,7 +45,7 @@ enum ComboLineParser {
         } else {
             fields = loginLine(line)
         }
-        guard let fields, !isAdvert(fields) else { return nil }
+        guard let fields, !isAdvert(login: fields.login, password: fields.password) else { return nil }
         return fields
     }
 
@@ -468,8 +468,8 @@ enum ComboLineParser {
     // MARK: Adverts
 
     /// Seller adverts that happen to have the shape of a credential (`Telegram: t.me/x`).
-    private static func isAdvert(_ fields: ComboFields) -> Bool {
-        containsTelegramLink(fields.login) || containsTelegramLink(fields.password)
+    static func isAdvert(login: UnsafeRawBufferPointer, password: UnsafeRawBufferPointer) -> Bool {
+        containsTelegramLink(login) || containsTelegramLink(password)
     }
 
     @inline(__always)

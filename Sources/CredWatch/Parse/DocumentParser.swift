@@ -54,7 +54,8 @@ public struct DocumentParser: Sendable {
 }
 
 /// Reads combolist (ULP) text line by line: `memchr` for line ends, `ComboLineParser` for the
-/// fields, one `skippedLines` call per chunk.
+/// fields, one `skippedLines` call per chunk. Candidate-first: when the sink filters, a line of
+/// the plain shape (`PlainComboLine`) that it turns away is only counted.
 enum ComboListParser {
     static func parse<Sink: RecordSink>(
         _ text: UnsafeRawBufferPointer,
@@ -63,8 +64,18 @@ enum ComboListParser {
         into sink: inout Sink
     ) {
         var skipped = 0
+        var turnedAway = 0
+        let filters = sink.filtersCandidates
         var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
+        defer {
+            if turnedAway > 0 { sink.recordsTurnedAway(turnedAway) }
+            if skipped > 0 { sink.skippedLines(skipped) }
+        }
         while let (line, number) = lines.next() {
+            if filters, let plain = PlainComboLine(line), !sink.isCandidate(plain) {
+                turnedAway += 1
+                continue
+            }
             guard let fields = ComboLineParser.parse(line), !isKeyValueRow(fields) else {
                 skipped += 1
                 continue
@@ -81,7 +92,6 @@ enum ComboListParser {
                 )
             )
         }
-        if skipped > 0 { sink.skippedLines(skipped) }
     }
 
     /// `key<TAB>value` with neither a URL nor an e-mail: a row of a table or of a configuration

@@ -21,6 +21,15 @@ public struct ScanConfiguration: Sendable {
     /// read, skipped when seen, and its fingerprint kept only if the file read completely and
     /// was still the same at the end.
     public var seenInput: (@Sendable (InputFingerprint) -> Bool)?
+    /// `--range`: the one input is read from this byte range only.
+    public var range: InputRange?
+    /// `--stdin-name`: what standard input is named.
+    public var standardInputName: StandardInputName?
+    /// `--shard`: only the files of this shard are read.
+    public var shard: InputShard?
+    /// `--emit partial`: the sightings are kept for a partial result (`ScanResult.partial`)
+    /// instead of being merged into findings.
+    public var collectsPartial = false
 
     /// The worker counts `--threads` accepts: 1 to 8 per core, never above 256 (each worker
     /// holds parsers, match data and caches; more than that only costs memory).
@@ -73,6 +82,38 @@ public struct ScanResult: Sendable {
     /// With `seenInput`: fingerprints of the files skipped as read by an earlier run.
     public var skippedInputs: [InputFingerprint]
     public var elapsed: Double
+    /// With `collectsPartial`: the sightings, reduced, and the victim machines.
+    public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
+
+    public init(
+        findings: FindingReport,
+        completedInputs: [InputFingerprint],
+        skippedInputs: [InputFingerprint],
+        elapsed: Double,
+        partial: (sightings: [PartialSighting], machines: [MachineSighting])? = nil
+    ) {
+        self.findings = findings
+        self.completedInputs = completedInputs
+        self.skippedInputs = skippedInputs
+        self.elapsed = elapsed
+        self.partial = partial
+    }
+
+    public init(
+        findings: [Finding],
+        completedInputs: [InputFingerprint],
+        skippedInputs: [InputFingerprint],
+        elapsed: Double,
+        partial: (sightings: [PartialSighting], machines: [MachineSighting])? = nil
+    ) {
+        self.init(
+            findings: FindingReport(findings),
+            completedInputs: completedInputs,
+            skippedInputs: skippedInputs,
+            elapsed: elapsed,
+            partial: partial
+        )
+    }
 }
 
 /// Connects the stages: input walker → reader/decompressor threads → bounded chunk queue →
@@ -91,92 +132,112 @@ public final class ScanPipeline: Sendable {
     /// Runs the scan to its end. `progress`, when given, is called about twice a second from
     /// the calling thread while the scan runs.
     public func run(progress: ((ScanProgress) -> Void)? = nil) -> ScanResult {
-        let start = Date()
-        let sources = BoundedQueue<InputSource>(capacity: 64)
-        let chunks = BoundedQueue<[TextChunk]>(capacity: configuration.queueDepth)
-        let results = BoundedQueue<WorkerOutput>(capacity: 4 * configuration.threads)
-        let bytesTotal = Mutex<Int?>(0)
-        let completed = Mutex<[InputFingerprint]>([])
-        let skipped = Mutex<[InputFingerprint]>([])
-        let findingCount = Atomic<Int>(0)
-        let showsProgress = progress != nil
+        let run = ScanRun(configuration: configuration, tracksInputSizes: progress != nil)
+        let walker = startWalker(run)
+        let readers = startReaders(run)
+        let workers = startWorkers(run)
+        let collector = startCollector(run)
+        // Stage shutdown in order: each stage closes the queue it feeds once it has finished.
+        let shutdown = startThreads(count: 1, name: "shutdown") { _ in
+            walker.wait()
+            readers.wait()
+            run.chunks.close()
+            workers.wait()
+            run.results.close()
+        }
+        while !collector.wait(seconds: 0.5) {
+            progress?(run.progress(bytesRead: diagnostics.bytesRead.load(ordering: .relaxed)))
+        }
+        shutdown.wait()
+        warnOfRegexLimitHits()
+        return run.result()
+    }
 
-        let decodeOptions = DecodeOptions(
+    /// Walker: expands directories lazily, so a tree of millions of files never sits in memory.
+    private func startWalker(_ run: ScanRun) -> ThreadGroup {
+        startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
+            let arguments = configuration.inputs.isEmpty ? [InputPath("-")] : configuration.inputs
+            InputWalker(diagnostics: diagnostics, shard: configuration.shard).walk(arguments) { source in
+                run.countSize(of: source)
+                run.sources.push(source)
+            }
+            run.sources.close()
+        }
+    }
+
+    /// Readers: decompress and cut inputs into chunks of whole lines, several inputs at a time.
+    private func startReaders(_ run: ScanRun) -> ThreadGroup {
+        var decodeOptions = DecodeOptions(
             limits: configuration.limits,
             chunkSize: configuration.chunkSize,
             inflateBackend: configuration.inflateBackend,
             classify: { DocumentClassifier.role(forLocator: $0) }
         )
-
-        // Walker: expands directories lazily, so a tree of millions of files never sits in memory.
-        let walker = startThreads(count: 1, name: "walker") { [configuration, diagnostics] _ in
-            let arguments = configuration.inputs.isEmpty ? [InputPath("-")] : configuration.inputs
-            InputWalker(diagnostics: diagnostics).walk(arguments) { source in
-                // The total is for the progress line only: one `stat` per file is not free in a
-                // tree of tens of thousands.
-                if showsProgress {
-                    bytesTotal.withLock { total in
-                        switch source {
-                        case .standardInput: total = nil
-                        case .file(let file):
-                            if let size = total { total = size + Int(file.status()?.st_size ?? 0) }
-                        }
-                    }
-                }
-                sources.push(source)
-            }
-            sources.close()
-        }
-
-        let readers = startThreads(count: configuration.readers, name: "reader") { [configuration, diagnostics] _ in
-            let batcher = ChunkBatcher(queue: chunks, batchSize: configuration.chunkSize)
+        decodeOptions.range = configuration.range
+        decodeOptions.standardInputName = configuration.standardInputName
+        return startThreads(count: configuration.readers, name: "reader") { [self, decodeOptions] _ in
+            let batcher = ChunkBatcher(queue: run.chunks, batchSize: configuration.chunkSize)
             let reader = ContainerReader(options: decodeOptions, diagnostics: diagnostics, consumer: batcher)
             defer { batcher.flush() }
-            while let source = sources.pop() {
+            while let source = run.sources.pop() {
                 guard let seenInput = configuration.seenInput, case .file(let file) = source else {
                     reader.read(source)
                     continue
                 }
-                let descriptor: Int32
-                do {
-                    descriptor = try file.open()
-                } catch {
-                    diagnostics.error(file.locator, "cannot open: \(error)")
-                    continue
-                }
-                defer { close(descriptor) }
-                // Fingerprinted from what is read, not from the path: a file replaced or appended
-                // to meanwhile is never recorded with content that was not read.
-                let fingerprint = InputFingerprint.of(descriptor: descriptor, locator: file.locator)
-                if let fingerprint, seenInput(fingerprint) {
-                    diagnostics.note("skipped (already scanned): \(file.locator)")
-                    skipped.withLock { $0.append(fingerprint) }
-                    continue
-                }
-                let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
-                reader.read(descriptor: descriptor, of: file)
-                // Only an input read without any error counts as scanned for later runs. An error
-                // of another reader in the meantime errs on the safe side: the input is read again.
-                guard let fingerprint, diagnostics.errors.load(ordering: .relaxed) == errorsBefore else { continue }
-                if fingerprint.stillDescribes(descriptor) {
-                    completed.withLock { $0.append(fingerprint) }
-                } else {
-                    diagnostics.error(file.locator, "changed while it was read: not recorded as scanned")
-                }
+                read(file, with: reader, unlessSeen: seenInput, run)
             }
         }
+    }
 
-        let workers = startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
+    /// With `--skip-seen-inputs`: reads `file` unless an earlier run read it completely, and
+    /// records it as read completely when it was.
+    private func read(
+        _ file: InputFile,
+        with reader: ContainerReader,
+        unlessSeen seenInput: (InputFingerprint) -> Bool,
+        _ run: ScanRun
+    ) {
+        let descriptor: Int32
+        do {
+            descriptor = try file.open()
+        } catch {
+            diagnostics.error(file.locator, "cannot open: \(error)")
+            return
+        }
+        defer { close(descriptor) }
+        // Fingerprinted from what is read, not from the path: a file replaced or appended
+        // to meanwhile is never recorded with content that was not read.
+        let fingerprint = InputFingerprint.of(descriptor: descriptor, locator: file.locator)
+        if let fingerprint, seenInput(fingerprint) {
+            diagnostics.note("skipped (already scanned): \(file.locator)")
+            run.skipped.withLock { $0.append(fingerprint) }
+            return
+        }
+        let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
+        reader.read(descriptor: descriptor, of: file)
+        // Only an input read without any error counts as scanned for later runs. An error
+        // of another reader in the meantime errs on the safe side: the input is read again.
+        guard let fingerprint, diagnostics.errors.load(ordering: .relaxed) == errorsBefore else { return }
+        if fingerprint.stillDescribes(descriptor) {
+            run.completed.withLock { $0.append(fingerprint) }
+        } else {
+            diagnostics.error(file.locator, "changed while it was read: not recorded as scanned")
+        }
+    }
+
+    /// Workers: parse and match chunks, each with its own parser and match worker.
+    private func startWorkers(_ run: ScanRun) -> ThreadGroup {
+        startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
             var parser = DocumentParser()
             let handOver: (inout MatchWorker) -> Void = { worker in
                 let output = WorkerOutput(sightings: worker.takeSightings(), machines: worker.takeMachines())
                 if !output.isEmpty {
-                    findingCount.add(output.sightings.count, ordering: .relaxed)
-                    results.push(output)
+                    run.findingCount.add(output.sightings.count, ordering: .relaxed)
+                    run.results.push(output)
                 }
             }
             var sink = CountingSink(worker: MatchWorker(context: context), handOver: handOver)
-            while let batch = chunks.pop() {
+            while let batch = run.chunks.pop() {
                 for chunk in batch {
                     sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
                     parser.parse(chunk, into: &sink)
@@ -187,53 +248,97 @@ public final class ScanPipeline: Sendable {
             }
             diagnostics.regexLimitHits.add(sink.worker.regexLimitHits, ordering: .relaxed)
         }
+    }
 
-        let aggregate = Mutex<FindingReport>(FindingReport([]))
-        let collector = startThreads(count: 1, name: "collector") { [context] _ in
+    /// Collector: merges every worker's sightings into findings, or (`--emit partial`) keeps
+    /// them reduced for a partial result.
+    private func startCollector(_ run: ScanRun) -> ThreadGroup {
+        startThreads(count: 1, name: "collector") { [context, configuration] _ in
+            if configuration.collectsPartial {
+                var collector = PartialCollector(accounts: context.accounts.accounts)
+                while let output = run.results.pop() {
+                    for sighting in output.sightings { collector.add(sighting) }
+                    for machine in output.machines { collector.add(machine) }
+                }
+                let reduced = (collector.entries, collector.machines)
+                run.partial.withLock { $0 = reduced }
+                return
+            }
             var aggregator = FindingAggregator(accounts: context.accounts.accounts)
-            while let output = results.pop() {
+            while let output = run.results.pop() {
                 for sighting in output.sightings { aggregator.add(sighting) }
                 for machine in output.machines { aggregator.add(machine) }
             }
             let findings = aggregator.report()
-            aggregate.withLock { $0 = findings }
+            run.findings.withLock { $0 = findings }
         }
+    }
 
-        // Stage shutdown in order: each stage closes the queue it feeds once it has finished.
-        let shutdown = startThreads(count: 1, name: "shutdown") { _ in
-            walker.wait()
-            readers.wait()
-            chunks.close()
-            workers.wait()
-            results.close()
-        }
-
-        while !collector.wait(seconds: 0.5) {
-            progress?(
-                ScanProgress(
-                    bytesRead: diagnostics.bytesRead.load(ordering: .relaxed),
-                    bytesTotal: bytesTotal.withLock { $0 },
-                    findings: findingCount.load(ordering: .relaxed),
-                    elapsed: Date().timeIntervalSince(start)
-                )
-            )
-        }
-        shutdown.wait()
+    /// A URL given up on may have been a platform's: say so, the scan is not complete.
+    private func warnOfRegexLimitHits() {
         let regexLimitHits = diagnostics.regexLimitHits.load(ordering: .relaxed)
-        if regexLimitHits > 0 {
-            // A URL given up on may have been a platform's: say so, the scan is not complete.
-            diagnostics.warning(
-                "patterns",
-                "\(regexLimitHits) regex match\(regexLimitHits == 1 ? " was" : "es were") given up at PCRE2's "
-                    + "match limit and counted as no match: a regex of the packs or the profile backtracks "
-                    + "too much (nested quantifiers?)"
-            )
+        guard regexLimitHits > 0 else { return }
+        diagnostics.warning(
+            "patterns",
+            "\(regexLimitHits) regex match\(regexLimitHits == 1 ? " was" : "es were") given up at PCRE2's "
+                + "match limit and counted as no match: a regex of the packs or the profile backtracks "
+                + "too much (nested quantifiers?)"
+        )
+    }
+}
+
+/// One run's queues between the stages and its bookkeeping: the inputs' total size (for the
+/// progress line), the inputs read completely or skipped as seen, the sightings so far, the
+/// findings.
+private final class ScanRun: Sendable {
+    let sources = BoundedQueue<InputSource>(capacity: 64)
+    let chunks: BoundedQueue<[TextChunk]>
+    let results: BoundedQueue<WorkerOutput>
+    let completed = Mutex<[InputFingerprint]>([])
+    let skipped = Mutex<[InputFingerprint]>([])
+    let findingCount = Atomic<Int>(0)
+    let findings = Mutex<FindingReport>(FindingReport([]))
+    /// With `collectsPartial`: the sightings, reduced, and the victim machines.
+    let partial = Mutex<(sightings: [PartialSighting], machines: [MachineSighting])?>(nil)
+    private let start = Date()
+    private let bytesTotal = Mutex<Int?>(0)
+    private let tracksInputSizes: Bool
+
+    init(configuration: ScanConfiguration, tracksInputSizes: Bool) {
+        chunks = BoundedQueue(capacity: configuration.queueDepth)
+        results = BoundedQueue(capacity: 4 * configuration.threads)
+        self.tracksInputSizes = tracksInputSizes
+    }
+
+    /// Adds a file's size to the total shown by the progress line (unknown once stdin is read).
+    /// Only with a progress line: one `stat` per file is not free in a tree of tens of thousands.
+    func countSize(of source: InputSource) {
+        guard tracksInputSizes else { return }
+        bytesTotal.withLock { total in
+            switch source {
+            case .standardInput: total = nil
+            case .file(let file):
+                if let size = total { total = size + Int(file.status()?.st_size ?? 0) }
+            }
         }
-        return ScanResult(
-            findings: aggregate.withLock { $0 },
+    }
+
+    func progress(bytesRead: Int) -> ScanProgress {
+        ScanProgress(
+            bytesRead: bytesRead,
+            bytesTotal: bytesTotal.withLock { $0 },
+            findings: findingCount.load(ordering: .relaxed),
+            elapsed: Date().timeIntervalSince(start)
+        )
+    }
+
+    func result() -> ScanResult {
+        ScanResult(
+            findings: findings.withLock { $0 },
             completedInputs: completed.withLock { $0 },
             skippedInputs: skipped.withLock { $0 },
-            elapsed: Date().timeIntervalSince(start)
+            elapsed: Date().timeIntervalSince(start),
+            partial: partial.withLock { $0 }
         )
     }
 }
@@ -314,6 +419,12 @@ private struct CountingSink: RecordSink {
     }
 
     mutating func skippedLines(_ count: Int) { skipped &+= count }
+
+    var filtersCandidates: Bool { worker.filtersCandidates }
+
+    mutating func isCandidate(_ line: PlainComboLine) -> Bool { worker.isCandidate(line) }
+
+    mutating func recordsTurnedAway(_ count: Int) { records &+= count }
 
     mutating func takeRecords() -> Int {
         defer { records = 0 }

@@ -21,7 +21,8 @@ public final class ScanSession {
         }
     }
 
-    private let pipeline: ScanPipeline
+    /// Where the findings come from: a scan's pipeline, or a merge of partial results.
+    private let produce: (((ScanProgress) -> Void)?) -> ScanResult
     private let diagnostics: Diagnostics
     private let store: StateStore?
     private let policy: Policy
@@ -37,7 +38,32 @@ public final class ScanSession {
         if policy.skipSeenInputs, let store {
             configuration.seenInput = { store.hasSeenInput($0) }
         }
-        self.pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
+        let pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
+        self.produce = { pipeline.run(progress: $0) }
+        self.diagnostics = diagnostics
+        self.store = store
+        self.policy = policy
+    }
+
+    /// A run whose findings are those of merged partial results (`credwatch merge`): the state,
+    /// `--new-only` and the delivery are the same as a scan's, applied once, here.
+    public init(
+        merging merge: PartialMerge,
+        accounts: AccountList,
+        diagnostics: Diagnostics,
+        store: StateStore?,
+        policy: Policy = Policy()
+    ) {
+        self.produce = { _ in
+            let start = Date()
+            let findings = merge.findings(accounts: accounts, diagnostics: diagnostics)
+            return ScanResult(
+                findings: findings,
+                completedInputs: [],
+                skippedInputs: [],
+                elapsed: Date().timeIntervalSince(start)
+            )
+        }
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -55,11 +81,13 @@ public final class ScanSession {
         public var elapsed: Double
         /// When the run reported (first-seen dates of new exposures).
         public var now: Date
+        /// With `ScanConfiguration.collectsPartial`: what the partial result holds.
+        public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
     }
 
     /// Scans every input. Changes nothing in the state.
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
-        let result = pipeline.run(progress: progress)
+        let result = produce(progress)
         let now = Date()
         guard let store else {
             return Outcome(
@@ -67,7 +95,8 @@ public final class ScanSession {
                 allFindings: result.findings,
                 inputs: [],
                 elapsed: result.elapsed,
-                now: now
+                now: now,
+                partial: result.partial
             )
         }
         let known = store.firstSeen(result.findings.exposureKeys)
@@ -77,7 +106,8 @@ public final class ScanSession {
             allFindings: result.findings.markingFirstSeen(known: known, stamp: stamp, newOnly: false),
             inputs: policy.skipSeenInputs ? result.completedInputs + result.skippedInputs : [],
             elapsed: result.elapsed,
-            now: now
+            now: now,
+            partial: result.partial
         )
     }
 

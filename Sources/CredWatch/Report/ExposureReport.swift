@@ -164,7 +164,6 @@ extension ExposureStore {
         // Verification is authoritative: a password that still works was not changed.
         if record.isPasswordCurrent == true { changedAfterTheft = false }
         let platform = platform(of: record)
-        let account = record.account < 0 ? nil : accounts[Int(record.account)]
         let facts = TriageRules.Facts(
             kind: FindingKind.allCases[Int(record.kind)],
             platformSeverity: platform?.severity,
@@ -172,7 +171,7 @@ extension ExposureStore {
             fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
             isPasswordCurrent: record.isPasswordCurrent,
             changedAfterTheft: changedAfterTheft,
-            isAccountDisabled: account.map { !$0.isEnabled } ?? false
+            isAccountDisabled: record.account >= 0 && !isEnabled(record.account)
         )
         return (facts, sortedMachines, changedAfterTheft)
     }
@@ -240,7 +239,14 @@ private struct ReportOrderStrings {
     init(_ store: ExposureStore) {
         self.store = store
         plainPath = store.paths.values.map { $0.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
-        identifiers = store.accounts.map(\.identifier)
+        // Only the accounts the records name, each from its bytes.
+        var identifiers = [String](repeating: "", count: store.accounts.count)
+        for record in store.records where record.account >= 0 && identifiers[Int(record.account)].isEmpty {
+            identifiers[Int(record.account)] = store.withIdentifier(of: record.account) {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
+        self.identifiers = identifiers
     }
 
     func precedes(_ a: Int, _ b: Int) -> Bool {

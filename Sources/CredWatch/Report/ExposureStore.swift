@@ -97,7 +97,7 @@ struct ExposureStore {
         var keyText: String?
     }
 
-    let accounts: [Account]
+    let accounts: AccountList
     private(set) var arena: [UInt8] = []
     /// Bytes of the arena no record points to any more (representatives replaced).
     private var wasted = 0
@@ -114,7 +114,7 @@ struct ExposureStore {
     private(set) var dates = Interned<Timestamp>()
     private var scratch: [UInt8] = []
 
-    init(accounts: [Account]) {
+    init(accounts: AccountList) {
         self.accounts = accounts
     }
 
@@ -127,7 +127,7 @@ struct ExposureStore {
         let index: Int
         if sighting.kind == .cookie {
             index = lookup(ExposureKey(sighting, account: nil), sighting: sighting)
-        } else if Self.writeKey(of: sighting, account: account.map { accounts[Int($0)] }, into: &scratch) {
+        } else if writeKey(of: sighting, account: account, into: &scratch) {
             index = lookupASCII(sighting)
         } else {
             index = lookup(ExposureKey(sighting, account: account.map { accounts[Int($0)] }), sighting: sighting)
@@ -447,15 +447,30 @@ struct ExposureStore {
 
     // MARK: Keys
 
+    /// The bytes of the identifier of account `position` (`Account.identifier`), without
+    /// building the account.
+    func withIdentifier<Result>(of position: Int32, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        accounts.withRecord(Int(position)) { record in
+            body(
+                record.sam ?? record.upn ?? record.mail ?? record.aliases.first
+                    ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            )
+        }
+    }
+
+    func isEnabled(_ position: Int32) -> Bool {
+        accounts.withRecord(Int(position)) { $0.flags & AccountList.Flag.disabled == 0 }
+    }
+
     /// Writes `ExposureKey(sighting, account:).text` into `key` when every part is ASCII (and
     /// returns true); false, with `key` undefined, otherwise. Never for cookies.
-    static func writeKey(of sighting: Sighting, account: Account?, into key: inout [UInt8]) -> Bool {
+    func writeKey(of sighting: Sighting, account: Int32?, into key: inout [UInt8]) -> Bool {
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: sighting.kind.rawValue.utf8)
         key.append(0x7C)
         var isASCII = true
-        func appendEscaped(_ part: String, lowercasing: Bool) {
-            for var byte in part.utf8 {
+        func appendEscaped(_ part: some Sequence<UInt8>, lowercasing: Bool) {
+            for var byte in part {
                 if byte >= 0x80 {
                     isASCII = false
                     return
@@ -470,14 +485,14 @@ struct ExposureStore {
             }
         }
         if sighting.kind != .unknownAccount, let account {
-            appendEscaped(account.identifier, lowercasing: false)
+            withIdentifier(of: account) { appendEscaped($0, lowercasing: false) }
         } else {
-            appendEscaped(sighting.login ?? "", lowercasing: true)
+            appendEscaped((sighting.login ?? "").utf8, lowercasing: true)
         }
         key.append(0x7C)
-        appendEscaped(sighting.platform?.id ?? "", lowercasing: false)
+        appendEscaped((sighting.platform?.id ?? "").utf8, lowercasing: false)
         key.append(0x7C)
-        appendEscaped(sighting.password?.fingerprint ?? "", lowercasing: false)
+        appendEscaped((sighting.password?.fingerprint ?? "").utf8, lowercasing: false)
         return isASCII
     }
 

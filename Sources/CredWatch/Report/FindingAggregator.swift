@@ -9,11 +9,15 @@ public struct FindingAggregator {
     /// System-information sightings by the folder (or archive) that holds them.
     private var machineSightings: [String: [MachineSighting]] = [:]
 
-    public init(accounts: [Account]) {
+    public init(accounts: AccountList) {
         store = ExposureStore(accounts: accounts)
     }
 
-    /// Adds `count` sightings identical to `sighting`.
+    public init(accounts: [Account]) {
+        self.init(accounts: AccountList(accounts))
+    }
+
+    /// `count`: how many sightings `sighting` stands for (a partial result folds repeats).
     public mutating func add(_ sighting: Sighting, count: Int = 1) {
         store.add(sighting, count: count)
     }
@@ -111,7 +115,7 @@ struct MachineDirectory {
 
     private var machineOfFolder: [String: FolderMachine] = [:]
 
-    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: [Account]) {
+    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: AccountList) {
         for (folder, sightings) in sightingsByFolder {
             machineOfFolder[folder] = Self.merge(sightings.sorted { $0.source < $1.source }, folder, accounts)
         }
@@ -176,7 +180,7 @@ struct MachineDirectory {
 
     /// Merges the system-information sightings of one folder, smallest source first: each
     /// field comes from the first file that has it.
-    private static func merge(_ sightings: [MachineSighting], _ folder: String, _ accounts: [Account])
+    private static func merge(_ sightings: [MachineSighting], _ folder: String, _ accounts: AccountList)
         -> FolderMachine
     {
         func first(_ field: KeyPath<VictimInfo, String?>) -> String? {

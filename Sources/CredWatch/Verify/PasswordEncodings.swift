@@ -33,7 +33,7 @@ struct PasswordEncodings: ~Copyable {
     init(_ password: UnsafeRawBufferPointer) {
         raw = password
         isASCII = Bytes.isASCII(password)
-        isUTF8 = isASCII || Self.isValidUTF8(password)
+        isUTF8 = isASCII || Bytes.isValidUTF8(password)
         // The UTF-8 of Windows-1252 text takes 3 bytes a byte at most, each single-byte form
         // 1 byte a scalar, UTF-16LE 4 bytes a scalar at most (and a scalar takes one byte of
         // Windows-1252, or at least as many of UTF-8 as of UTF-16 beyond U+FFFF).
@@ -196,18 +196,6 @@ struct PasswordEncodings: ~Copyable {
             }
             position += length
             return scalar
-        }
-    }
-
-    private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
         }
     }
 

@@ -4,7 +4,7 @@
 /// what `iso8601` writes back, so comparing a value with a literal compares their texts.
 extension Timestamp: Swift.ExpressibleByStringLiteral {
     public init(stringLiteral text: String) {
-        guard let value = PasswordDate.normalized(text), value.iso8601 == text else {
+        guard let value = Timestamp(iso8601: text) else {
             fatalError("'\(text)' is not a date as Timestamp.iso8601 writes it")
         }
         self = value

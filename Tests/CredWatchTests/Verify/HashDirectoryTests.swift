@@ -265,4 +265,30 @@ import Testing
         // The open quote swallows the rest of the file: nothing loads, and the file is refused.
         #expect(throws: ConfigurationError.self) { try HashDirectory.load(paths: [path], allowInsecure: false) }
     }
+
+    /// Hash exports and account exports are read by the one CSV reader: a quoted user name with
+    /// doubled quotes and a delimiter inside reads the same in both, and a quoted field that
+    /// runs away (more than `CSVReader.maxQuotedLines` lines) is a malformed row here too.
+    @Test func quotingRulesAreTheAccountExportsOnes() throws {
+        let name = #"o"brien;x"#
+        let quoted = #""o""brien;x""#
+        let text =
+            "user_username;user_password;user_salt\n\(quoted);\(Self.md5Soleil);\n"
+            + "\"runaway" + String(repeating: "\nline", count: CSVReader.maxQuotedLines + 2) + "\";\(Self.md5Soleil);\n"
+            + "cbernard;\(Self.md5Soleil);\n"
+        let (_, directory) = try Self.load(["users.csv": text])
+        #expect(Self.check(directory, Account(sam: name), "Soleil2024!")?.isCurrent == true)
+        #expect(Self.check(directory, Account(sam: "cbernard"), "Soleil2024!")?.isCurrent == true)
+        #expect(directory.count == 2)
+        #expect(directory.skippedLines == 1)
+        var fields: [String] = []
+        let runaway = Array((quoted + ";b\n").utf8).withUnsafeBytes { bytes in
+            CSVReader(delimiter: UInt8(ascii: ";")).forEachField(ofRecord: bytes) { _, field in
+                fields.append(Text.string(field))
+                return true
+            }
+        }
+        #expect(runaway == nil)
+        #expect(fields == [name, "b"])
+    }
 }

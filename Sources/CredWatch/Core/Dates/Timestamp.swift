@@ -118,3 +118,12 @@ extension Int64 {
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }
+
+extension Timestamp {
+    /// The value `iso8601` wrote as `text` (what reports, partial results and the state
+    /// hold); nil for any other text.
+    init?(iso8601 text: String) {
+        guard let value = PasswordDate.normalized(text), value.iso8601 == text else { return nil }
+        self = value
+    }
+}

@@ -1,0 +1,158 @@
+/// The plain shapes most combolist lines have, read in one pass: the fields `ComboLineParser`
+/// would give, and the URL's host and path, which `URLParts` would give.
+///
+/// It exists for the candidate-first scan (see `RecordSink.isCandidate`): almost no line of a
+/// dump belongs to the organisation, and for these shapes a few hash probes on the host, the
+/// first path segment and the login tell so without the full parser. The shapes:
+/// - `scheme://host[:port]/path` or `host[:port]/path` (no scheme), then `:login:password`,
+///   `|login|password`, or `login password` after spaces or TABs;
+/// - `host:login:password` and `host|login|password` (no scheme, no path).
+///
+/// A line takes one only when nothing in it needs the full parser's judgement: a scheme of up
+/// to five letters (not `android`), a host of ASCII letters, digits, `.`, `-` and `_` (no
+/// userinfo, no IP literal, no empty label, no trailing dot; with a dot when there is no
+/// scheme), a port of one to five digits in 1...65535, a path of printable ASCII without query,
+/// fragment, `;` or backslash, not ending in `://` or `:port/`, a login field that does not
+/// continue the URL (`/`, `?`, `&`, `=`, `#` after a `:`), a second separator of the same kind,
+/// and no advert. Any other line is nil, and goes through the full parser.
+/// `Fuzz/Sources/FuzzCandidates` checks that a line read here splits exactly as the full
+/// readers split it.
+public struct PlainComboLine {
+    /// The URL as the full parser cuts it, its host and its path (from the `/`; empty without
+    /// one), all views into the line.
+    var url: UnsafeRawBufferPointer
+    var host: UnsafeRawBufferPointer
+    var path: UnsafeRawBufferPointer
+    var login: UnsafeRawBufferPointer
+    var password: UnsafeRawBufferPointer
+
+    @inline(__always)
+    init?(_ rawLine: UnsafeRawBufferPointer) {
+        let line = Bytes.trimmed(rawLine)
+        let count = line.count
+        guard count >= 7 else { return nil }
+        var hostStart = 0
+        if let schemeLength = URLSyntax.schemeLength(line) {
+            guard schemeLength <= 5 else { return nil }
+            hostStart = schemeLength + 3
+        }
+        let hasScheme = hostStart > 0
+
+        // Host: labels of letters, digits, `-` and `_`, separated by single dots.
+        var index = hostStart
+        var hasName = false
+        var hasDot = false
+        var previous: UInt8 = 0x2E  // no leading dot
+        while index < count {
+            let byte = line[index]
+            guard Self.isHostByte(byte) else { break }
+            if byte == 0x2E {
+                guard previous != 0x2E else { return nil }
+                hasDot = true
+            } else if byte > 0x39 || byte == 0x2D {
+                hasName = true
+            }
+            previous = byte
+            index += 1
+        }
+        guard index < count, hasName, previous != 0x2E, hasScheme || hasDot else { return nil }
+        let hostEnd = index
+
+        // Port: `:digits/`.
+        if line[index] == ParseText.colon, index + 1 < count, ParseText.isDigit(line[index + 1]) {
+            var value = 0
+            index += 1
+            while index < count && ParseText.isDigit(line[index]) && index - hostEnd <= 6 {
+                value = value * 10 + Int(line[index] &- 0x30)
+                index += 1
+            }
+            guard index < count, line[index] == ParseText.slash, index - hostEnd <= 6, value >= 1, value <= 65535
+            else { return nil }
+        }
+
+        let separator: Int
+        let pathStart = index
+        if line[index] == ParseText.slash {
+            while index < count && Self.isPathByte(line[index]) { index += 1 }
+            guard index < count else { return nil }
+            let stop = line[index]
+            guard stop == ParseText.colon || stop == ParseText.pipe || stop == ParseText.space || stop == ParseText.tab
+            else { return nil }
+            separator = index
+            if line[index] == ParseText.colon {
+                // `://` and `:port/` go on with a URL nested in the path.
+                guard index + 2 >= count || line[index + 1] != ParseText.slash || line[index + 2] != ParseText.slash
+                else { return nil }
+                var digitsEnd = index + 1
+                while digitsEnd < count && ParseText.isDigit(line[digitsEnd]) { digitsEnd += 1 }
+                guard digitsEnd == index + 1 || digitsEnd == count || line[digitsEnd] != ParseText.slash else {
+                    return nil
+                }
+            }
+        } else if !hasScheme && pathStart == hostEnd
+            && (line[index] == ParseText.colon || line[index] == ParseText.pipe)
+        {
+            separator = index  // `host:login:password`, `host|login|password`
+        } else {
+            return nil
+        }
+
+        // The login runs to the next separator of the same kind; spaces and TABs are one kind.
+        let byte = line[separator]
+        var loginStart = separator + 1
+        var loginEnd = loginStart
+        if byte == ParseText.space || byte == ParseText.tab {
+            while loginStart < count && (line[loginStart] == ParseText.space || line[loginStart] == ParseText.tab) {
+                loginStart += 1
+            }
+            loginEnd = loginStart
+            while loginEnd < count && line[loginEnd] != ParseText.space && line[loginEnd] != ParseText.tab {
+                loginEnd += 1
+            }
+        } else if byte == ParseText.colon && pathStart != separator {
+            // After a path, a field holding `/`, `?`, `&`, `=` or `#` may be the URL going on.
+            while loginEnd < count && line[loginEnd] != ParseText.colon {
+                if Self.continuesURL(line[loginEnd]) { return nil }
+                loginEnd += 1
+            }
+        } else {
+            guard let next = Bytes.index(of: byte, in: line, from: loginStart) else { return nil }
+            loginEnd = next
+            // Without a path the full parser wants a login and a password around it.
+            guard pathStart != separator || (loginEnd > loginStart && loginEnd + 1 < count) else { return nil }
+        }
+        guard loginEnd < count else { return nil }
+        let login = Bytes.trimmed(Bytes.slice(line, loginStart..<loginEnd))
+        let password = Bytes.trimmed(Bytes.slice(line, loginEnd + 1..<count))
+        guard !login.isEmpty, !ComboLineParser.isAdvert(login: login, password: password) else { return nil }
+        url = Bytes.slice(line, 0..<separator)
+        host = Bytes.slice(line, hostStart..<hostEnd)
+        path = Bytes.slice(line, pathStart..<separator)
+        self.login = login
+        self.password = password
+    }
+
+    /// ASCII letters, digits, `.`, `-` and `_`.
+    @inline(__always)
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 1 << 0x2D | 1 << 0x2E | 0x03FF << 0x30
+        let high: UInt64 = 0x07FF_FFFE | 1 << 31 | 0x07FF_FFFE << 32
+        return byte < 0x40 ? (low >> UInt64(byte)) & 1 != 0 : byte < 0x80 && (high >> UInt64(byte & 63)) & 1 != 0
+    }
+
+    /// Printable ASCII but for the bytes that end a path or need the full readers: `:`, `;`,
+    /// `|`, `?`, `#` and `\` (space and TAB end it too).
+    @inline(__always)
+    private static func isPathByte(_ byte: UInt8) -> Bool {
+        let low: UInt64 = ~0 << 0x21 & ~(1 << 0x23 | 1 << 0x3A | 1 << 0x3B | 1 << 0x3F)
+        let high: UInt64 = ~0 >> 1 & ~(1 << (0x5C - 64) | 1 << (0x7C - 64))
+        return byte < 0x40 ? (low >> UInt64(byte)) & 1 != 0 : byte < 0x80 && (high >> UInt64(byte & 63)) & 1 != 0
+    }
+
+    /// `/`, `?`, `&`, `=`, `#`: a field holding one may be the URL going on.
+    @inline(__always)
+    private static func continuesURL(_ byte: UInt8) -> Bool {
+        let marks: UInt64 = 1 << 0x2F | 1 << 0x3F | 1 << 0x26 | 1 << 0x3D | 1 << 0x23
+        return byte < 0x40 && (marks >> UInt64(byte)) & 1 != 0
+    }
+}
