@@ -58,7 +58,7 @@ extension ExposureStore {
     /// report (`FindingAggregator.report`).
     mutating func report(machines sightings: [String: [MachineSighting]]) -> Report {
         let directory = MachineDirectory(sightings, accounts: accounts)
-        let machineOfPath = paths.values.map { directory.machine(holding: $0) }
+        let machineOfPath = paths.values.map { directory.machine(holding: $0.text) }
         // A cookie is one exposure per victim machine: the records of its folders are keyed on
         // the machine of each, and merged when that is the same.
         var cookieOnMachine: [ExposureKey: Int] = [:]
@@ -147,7 +147,7 @@ extension ExposureStore {
         // Machines come from the listed sources (see `Finding.maxListedSources`).
         if let sample = extra?.sources {
             for source in sample.sources {
-                if let path = paths.existing(source.path), let machine = machineOfPath[Int(path)] {
+                if let path = paths.existing(SpelledText(source.path)), let machine = machineOfPath[Int(path)] {
                     machines.insert(machine)
                 }
             }
@@ -238,7 +238,7 @@ private struct ReportOrderStrings {
 
     init(_ store: ExposureStore) {
         self.store = store
-        plainPath = store.paths.values.map { $0.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
+        plainPath = store.paths.values.map { $0.text.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
         // Only the accounts the records name, each from its bytes.
         var identifiers = [String](repeating: "", count: store.accounts.count)
         for record in store.records where record.account >= 0 && identifiers[Int(record.account)].isEmpty {
@@ -309,12 +309,12 @@ private struct ReportOrderStrings {
     /// Orders as the text `path\0line\0family` of each source does.
     private func compareSources(_ lhs: ExposureStore.CompactSource, _ rhs: ExposureStore.CompactSource) -> Int {
         func text(_ source: ExposureStore.CompactSource) -> String {
-            "\(store.paths[source.path])\u{0}\(source.line)\u{0}\(Family.allCases[Int(source.family)].rawValue)"
+            "\(store.paths[source.path].text)\u{0}\(source.line)\u{0}\(Family.allCases[Int(source.family)].rawValue)"
         }
         if lhs.path != rhs.path {
             if plainPath[Int(lhs.path)] && plainPath[Int(rhs.path)] {
-                // Different interned paths are different strings.
-                return store.paths[lhs.path] < store.paths[rhs.path] ? -1 : 1
+                // Different interned paths are different bytes, and so, in ASCII, strings.
+                return store.paths[lhs.path].text < store.paths[rhs.path].text ? -1 : 1
             }
             let left = text(lhs)
             let right = text(rhs)

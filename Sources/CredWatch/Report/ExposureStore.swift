@@ -108,7 +108,9 @@ struct ExposureStore {
     private var slots: [Int32] = Array(repeating: 0, count: 1024)
     private var otherKeys: [ExposureKey: Int32] = [:]
     private(set) var platforms = Interned<Platform>()
-    private(set) var paths = Interned<String>()
+    /// Paths by their bytes: two spellings of one name (NFC, NFD) are two files, each
+    /// written as it was read.
+    private(set) var paths = Interned<SpelledText>()
     /// Other platforms matched (`Sighting.alsoMatched`, merged), and password change dates.
     private(set) var alsoMatchedSets = Interned<Set<String>>()
     private(set) var dates = Interned<Timestamp>()
@@ -253,7 +255,7 @@ struct ExposureStore {
     private mutating func addSource(_ source: Source, compact: CompactSource, count: Int, to index: Int) {
         let record = records[index]
         if record.extra < 0 || extras[Int(record.extra)].sources == nil {
-            if compact == record.source {
+            if source == self.source(record.source) {
                 records[index].total &+= count
                 return
             }
@@ -274,7 +276,8 @@ struct ExposureStore {
     /// source, then the other fields: `Exposure.precedes`).
     private func precedes(_ sighting: Sighting, _ source: CompactSource, _ index: Int) -> Bool {
         let record = records[index]
-        if source != record.source { return sighting.source < self.source(record.source) }
+        let representative = self.source(record.source)
+        if sighting.source != representative { return sighting.source < representative }
         return sighting.tieBreakFields.lexicographicallyPrecedes(tieBreakFields(of: index))
     }
 
@@ -500,7 +503,7 @@ struct ExposureStore {
 
     private mutating func compact(_ source: Source) -> CompactSource {
         CompactSource(
-            path: paths.position(of: source.path),
+            path: paths.position(of: SpelledText(source.path)),
             family: UInt8(Family.allCases.firstIndex(of: source.family)!),
             lineEnding: source.lineEnding == .lf ? 0 : 1,
             line: source.line,
@@ -510,7 +513,7 @@ struct ExposureStore {
 
     func source(_ compact: CompactSource) -> Source {
         Source(
-            path: paths[compact.path],
+            path: paths[compact.path].text,
             line: compact.line,
             offset: compact.offset,
             lineEnding: compact.lineEnding == 0 ? .lf : .cr,
@@ -549,4 +552,17 @@ struct Interned<Value: Hashable & Sendable>: Sendable {
     func existing(_ value: Value) -> Int32? { positions[value] }
 
     subscript(position: Int32) -> Value { values[Int(position)] }
+}
+
+/// A string compared and hashed by its bytes, not by canonical equivalence.
+struct SpelledText: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: SpelledText, rhs: SpelledText) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
 }
