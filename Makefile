@@ -10,11 +10,14 @@ DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: deps test-deps build release demo test test-asan test-spark lint format fuzz fuzz-smoke bench samples clean
+.PHONY: deps test-deps build release demo test test-asan test-spark test-install lint format fuzz fuzz-smoke bench \
+	samples clean man completions install uninstall
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
-# TLS driver) for `--syslog`, and the openssl tool that makes its test certificate.
-TEST_DEPS := rsyslog rsyslog-openssl openssl
+# TLS driver) for `--syslog`, the openssl tool that makes its test certificate, a headless
+# browser that opens the `--format html` report; jq, which the cron script runs, and groff and
+# man, which render and find the installed man page.
+TEST_DEPS := rsyslog rsyslog-openssl openssl chromium jq groff-base man-db
 
 # Installs the Debian packages $(1) that are missing (as root, or through sudo).
 define install-missing
@@ -43,10 +46,11 @@ release: deps
 ## Build, then scan the bundled synthetic samples and show the report. Findings are the
 ## expected outcome here (exit status 1), so only 2 (fatal) and 3 (incomplete) fail the demo.
 demo: release
-	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv"
-	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv; \
+	@echo "== $(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html"
+	@$(BIN) $(DEMO_ARGS) --format table --reset-list .build/demo-reset.csv --html .build/demo-report.html; \
 	status=$$?; echo "== exit status $$status (1 = findings reported)"; \
 	echo "== accounts to force-reset (.build/demo-reset.csv):"; cat .build/demo-reset.csv 2>/dev/null; \
+	echo "== the page for people: .build/demo-report.html (open it in a browser)"; \
 	[ $$status -le 1 ]
 
 ## Unit and end-to-end tests, then the format lint; then the tests again under AddressSanitizer
@@ -57,6 +61,7 @@ test: deps test-deps
 	$(MAKE) test-spark
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	$(SWIFT) format lint --strict -r Fuzz/Sources Fuzz/Package.swift
+	$(MAKE) test-install
 	$(MAKE) test-asan
 	$(MAKE) fuzz-smoke
 
@@ -100,3 +105,81 @@ bench: release
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
+
+# --- Install -------------------------------------------------------------------------------
+# `make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]`, `make uninstall` (same variables).
+# The binary finds its packs at <bin>/../share/credwatch/patterns (PatternPacks.shippedDirectory).
+# The state, report, ticket and log folders of scheduled runs (outside PREFIX) are created 0700,
+# for CREDWATCH_USER when that user exists and make runs as root; uninstall removes them only
+# when empty: it never deletes a state, a report or a configuration.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/credwatch
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+CREDWATCH_USER ?= credwatch
+# `debug` installs the debug build (what test-install uses: it is built already).
+INSTALL_CONFIGURATION ?= release
+INSTALL_BIN := .build/$(INSTALL_CONFIGURATION)/credwatch
+GENERATED := .build/install-$(INSTALL_CONFIGURATION)
+INSTALLED_DOCS := README.md cron-credwatch.sh credwatch.service credwatch.timer reset-accounts.ps1
+RUN_FOLDERS := $(SYSCONFDIR)/credwatch $(LOCALSTATEDIR)/lib/credwatch $(LOCALSTATEDIR)/lib/credwatch/reports \
+	$(LOCALSTATEDIR)/log/credwatch $(LOCALSTATEDIR)/spool/credwatch $(LOCALSTATEDIR)/spool/credwatch/tickets
+
+$(INSTALL_BIN): deps
+	$(SWIFT) build -c $(INSTALL_CONFIGURATION) --product credwatch
+
+## credwatch(1), generated from the command-line definition by swift-argument-parser's
+## generate-manual plugin (one page: every subcommand and option).
+man: $(INSTALL_BIN)
+	$(SWIFT) package plugin generate-manual --configuration $(INSTALL_CONFIGURATION) \
+		--authors "the credwatch maintainers" --section 1
+	mkdir -p $(GENERATED)
+	cp .build/plugins/GenerateManual/outputs/CredWatchCLI/credwatch.1 $(GENERATED)/credwatch.1
+
+## Shell completions, from the same definition.
+completions: $(INSTALL_BIN)
+	mkdir -p $(GENERATED)
+	$(INSTALL_BIN) --generate-completion-script bash >$(GENERATED)/credwatch.bash
+	$(INSTALL_BIN) --generate-completion-script zsh >$(GENERATED)/_credwatch
+	$(INSTALL_BIN) --generate-completion-script fish >$(GENERATED)/credwatch.fish
+
+install: $(INSTALL_BIN) man completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/credwatch/patterns $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d $(DESTDIR)$(DOCDIR)
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/credwatch
+	install -m 644 Patterns/*.toml $(DESTDIR)$(DATADIR)/credwatch/patterns/
+	install -m 644 $(GENERATED)/credwatch.1 $(DESTDIR)$(MANDIR)/man1/credwatch.1
+	install -m 644 $(GENERATED)/credwatch.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/credwatch
+	install -m 644 $(GENERATED)/_credwatch $(DESTDIR)$(DATADIR)/zsh/site-functions/_credwatch
+	install -m 644 $(GENERATED)/credwatch.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/credwatch.fish
+	install -m 644 README.md Samples/reset-accounts.ps1 $(DESTDIR)$(DOCDIR)/
+	sed 's|^CREDWATCH_BINDIR=.*|CREDWATCH_BINDIR=$(BINDIR)|' Samples/cron-credwatch.sh >$(DESTDIR)$(DOCDIR)/cron-credwatch.sh
+	chmod 755 $(DESTDIR)$(DOCDIR)/cron-credwatch.sh
+	for unit in credwatch.service credwatch.timer; do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' Samples/$$unit >$(DESTDIR)$(DOCDIR)/$$unit; \
+		chmod 644 $(DESTDIR)$(DOCDIR)/$$unit; \
+	done
+	@owner=""; if [ "$$(id -u)" = 0 ] && id -u $(CREDWATCH_USER) >/dev/null 2>&1; then owner="-o $(CREDWATCH_USER)"; fi; \
+	for folder in $(RUN_FOLDERS); do install -d -m 700 $$owner $(DESTDIR)$$folder; done; \
+	echo "installed $(DESTDIR)$(BINDIR)/credwatch; run folders (0700$${owner:+, owner $(CREDWATCH_USER)}): $(RUN_FOLDERS)"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/credwatch $(DESTDIR)$(MANDIR)/man1/credwatch.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/credwatch \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_credwatch \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/credwatch.fish
+	rm -f $(patsubst Patterns/%,$(DESTDIR)$(DATADIR)/credwatch/patterns/%,$(wildcard Patterns/*.toml))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(INSTALLED_DOCS))
+	-rmdir $(DESTDIR)$(DATADIR)/credwatch/patterns $(DESTDIR)$(DATADIR)/credwatch $(DESTDIR)$(DOCDIR) 2>/dev/null
+	@# Only when empty: a state, reports, tickets, logs or a configuration stay.
+	-@for folder in $(LOCALSTATEDIR)/lib/credwatch/reports $(LOCALSTATEDIR)/lib/credwatch \
+		$(LOCALSTATEDIR)/spool/credwatch/tickets $(LOCALSTATEDIR)/spool/credwatch $(LOCALSTATEDIR)/log/credwatch \
+		$(SYSCONFDIR)/credwatch; do rmdir $(DESTDIR)$$folder 2>/dev/null || true; done
+
+## Installs into a temporary DESTDIR (debug build) and checks the result, then uninstalls.
+test-install: test-deps
+	bash Tests/install-test.sh

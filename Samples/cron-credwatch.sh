@@ -3,20 +3,36 @@
 # mails a per-account summary to the SOC and/or drops it in a ticket folder. The summary names
 # accounts, platforms, kinds and actions; it never carries a password or a password fingerprint.
 #
-# crontab (every day at 06:30, as the unprivileged "credwatch" user):
-#   30 6 * * *  /opt/credwatch/cron-credwatch.sh >>/var/log/credwatch/cron.log 2>&1
+# `make install` puts a copy in share/doc/credwatch/ (with the binary's folder filled in below)
+# and creates the folders it writes to. crontab of the unprivileged "credwatch" user, every day
+# at 06:30 (or use credwatch.service and credwatch.timer from the same folder):
+#   30 6 * * *  /usr/local/share/doc/credwatch/cron-credwatch.sh >>/var/log/credwatch/cron.log 2>&1
 #
-# Settings come from the environment (or /etc/credwatch/cron.env, sourced if present):
+# Settings come from the environment (or $CREDWATCH_ENV, /etc/credwatch/cron.env, sourced if present):
 #   DUMP_ROOT    folder holding one sub-folder per day, named YYYY-MM-DD  (/srv/dumps)
+#   DAY          the day to scan                                           (today, date +%F)
 #   MAIL_TO      where to mail the summary; empty: no mail                (soc@clinique-exemple.fr)
 #   TICKET_DIR   where to write the summary as a ticket; empty: no ticket (/var/spool/credwatch/tickets)
-#   ALERT_TO     who hears about fatal errors and incomplete input         ($MAIL_TO)
-# Exit status: credwatch's own (0 nothing new, 1 new findings, 2 fatal, 3 incomplete input).
+#   ALERT_TO     who hears about fatal errors, incomplete input and a missing day ($MAIL_TO)
+#   CONF         accounts.csv, org.toml and the fingerprint key           (/etc/credwatch)
+#   STATE        the state of earlier runs                                (/var/lib/credwatch/state.db)
+#   REPORTS      findings, reset lists and run summaries                  (/var/lib/credwatch/reports)
+#   CREDWATCH    the binary                                               (credwatch, on the PATH below)
+# Exit status: credwatch's own (0 nothing new, 1 new findings, 2 fatal, 3 incomplete input), or
+# 4 when the day's dump folder is missing (alerted: the dumps were not delivered, or not where
+# they should be: nothing was scanned).
 
 set -uo pipefail  # not -e: credwatch exits 1 when it finds something, which is not a failure.
 umask 077         # reports and tickets name exposed accounts: owner-only
 
-[[ -r /etc/credwatch/cron.env ]] && source /etc/credwatch/cron.env
+# cron runs with PATH=/usr/bin:/bin, which does not hold /usr/local/bin where `make install`
+# puts the binary: its folder comes first (make install writes the folder it installed to).
+CREDWATCH_BINDIR=/usr/local/bin
+PATH="$CREDWATCH_BINDIR:/usr/local/bin:/usr/bin:/bin${PATH:+:$PATH}"
+
+CREDWATCH_ENV=${CREDWATCH_ENV:-/etc/credwatch/cron.env}
+# shellcheck source=/dev/null
+[[ -r "$CREDWATCH_ENV" ]] && source "$CREDWATCH_ENV"
 
 DUMP_ROOT=${DUMP_ROOT:-/srv/dumps}
 MAIL_TO=${MAIL_TO-soc@clinique-exemple.fr}
@@ -27,8 +43,10 @@ STATE=${STATE:-/var/lib/credwatch/state.db}
 REPORTS=${REPORTS:-/var/lib/credwatch/reports}
 CREDWATCH=${CREDWATCH:-credwatch}
 
-day=$(date +%F)
-stamp=$(date +%F_%H%M%S)
+day=${DAY:-$(date +%F)}
+# The run's files are named by its time and process: a run started in the same second as
+# another (by hand, or after a failure) never writes over that run's report.
+stamp=$(date +%F_%H%M%S)_$$
 input="$DUMP_ROOT/$day"
 report="$REPORTS/findings-$stamp.jsonl"
 reset_list="$REPORTS/reset-$stamp.csv"
@@ -37,7 +55,9 @@ run_summary="$REPORTS/summary-$stamp.json"
 log() { printf '%s credwatch-cron: %s\n' "$(date '+%F %T')" "$*"; }
 
 notify() {  # notify SUBJECT FILE: mail FILE to ALERT_TO (if any); used for errors
-    [[ -n "$ALERT_TO" ]] && mail -s "$1" "$ALERT_TO" <"$2"
+    if [[ -n "$ALERT_TO" ]]; then
+        mail -s "$1" "$ALERT_TO" <"$2" || log "could not mail the alert to $ALERT_TO"
+    fi
 }
 
 # One run at a time: a slow scan must not overlap the next day's.
@@ -48,9 +68,15 @@ if ! flock -n 9; then
     exit 0
 fi
 
+# A missing day is an alert, not a quiet success: the dumps were not delivered (or not where
+# this script looks), and a scheduled run that says nothing would hide it for good.
 if [[ ! -d "$input" ]]; then
-    log "no dump folder for $day ($input); nothing to do"
-    exit 0
+    log "ALERT: no dump folder for $day ($input): nothing was scanned"
+    missing=$(mktemp)
+    printf 'credwatch: no dump folder for %s (%s) on %s: nothing was scanned.\n' "$day" "$input" "$(hostname)" >"$missing"
+    notify "credwatch $day: NO DUMP FOLDER" "$missing"
+    rm -f "$missing"
+    exit 4
 fi
 
 errors=$(mktemp)
@@ -67,6 +93,11 @@ trap 'rm -f "$errors"' EXIT
     --quiet 2>"$errors"
 status=$?
 
+# A run with nothing new leaves no empty findings file and no reset list without an account
+# (the run summary stays: it is the record of the run).
+[[ -s "$report" ]] || rm -f "$report"
+if [[ -f "$reset_list" ]] && (($(grep -c . "$reset_list") <= 1)); then rm -f "$reset_list"; fi
+
 # Exit status 1 (findings) hides incompleteness: the JSON summary tells it whatever the status.
 if [[ -s "$run_summary" ]] && jq -e '.complete == false' "$run_summary" >/dev/null 2>&1; then
     jq -r '.incomplete[] | "\(.input): \(.reason)"' "$run_summary" >"$errors.incomplete"
@@ -82,6 +113,7 @@ summarise() {
       def rank: {"critical": 3, "high": 2, "medium": 1, "low": 0}[.] // 0;
       def who: .account // (if .kind == "infected_machine" then "machine " + (.machine.hostname // "?")
                             elif .kind == "cookie" then "session on " + (.host // "?")
+                              + (if .machine_account then " of " + .machine_account else "" end)
                             else "unknown login " + (.login // "?") end);
       group_by(who)
       | map({
@@ -91,13 +123,15 @@ summarise() {
           what: (map(.kind + (if .platform then "@" + .platform else "" end)) | unique | join(", ")),
           actions: (map(.action) | unique | join(", ")),
           machines: (map(.machine.hostname // empty) | unique | join(", ")),
-          sources: (map(.sources | length) | add)
+          sources: (map(.sources | length) | add),
+          ids: (map(.id // empty) | unique | join(" "))
         })
       | sort_by(-(.severity | rank), .who)
       | .[]
       | "\(.severity | ascii_upcase)  \(.who)\(if .disabled then " (disabled)" else "" end)\n"
         + "    \(.what); action: \(.actions)"
         + (if .machines != "" then "; machine: \(.machines)" else "" end) + "; \(.sources) source(s)"
+        + (if .ids != "" then "\n    id: \(.ids)" else "" end)
     ' "$report"
 }
 

@@ -26,6 +26,9 @@ if ! "$VENV/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ !=
     "$VENV/bin/pip" install -q "pyspark==$PYSPARK_VERSION"
 fi
 
+# The report time is fixed: the single scan and the merge run at different seconds.
+export SOURCE_DATE_EPOCH=1732084200
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 chmod 700 "$WORK"

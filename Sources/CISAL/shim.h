@@ -4,4 +4,6 @@
 // member checksum (see Package.swift).
 #include <isa-l/igzip_lib.h>
 #include <isa-l/crc.h>
+// Its version macros (ISA-L exports no version function).
+#include <isa-l.h>
 #endif

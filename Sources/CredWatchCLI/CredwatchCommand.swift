@@ -8,8 +8,8 @@ struct Credwatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credwatch",
         abstract: "Find the organisation's accounts in infostealer logs and combolists, and report what to reset.",
-        version: "0.1.0",
-        subcommands: [Scan.self, Merge.self, State.self]
+        version: LibraryVersions.describe(),
+        subcommands: [Scan.self, Merge.self, Check.self, State.self]
     )
 
     /// The contract's exit statuses: usage errors are 2 (ArgumentParser's default is 64).

@@ -11,7 +11,7 @@ enum Emit: String, ExpressibleByArgument {
 }
 
 /// `credwatch scan`: the scan contract (see the README).
-struct Scan: ParsableCommand {
+struct Scan: ParsableCommand, SetupArguments {
     static let configuration = CommandConfiguration(
         abstract: "Scan stealer logs and combolists for the organisation's exposed accounts.",
         discussion: """
@@ -37,7 +37,7 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
     var noDefaultPatterns = false
 
-    @Option(help: "Report format: jsonl, csv, table, ecs or cef (default: table on a terminal, else jsonl).")
+    @Option(help: "Report format: jsonl, csv, table, ecs, cef or html (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
 
     @Option(
@@ -52,6 +52,15 @@ struct Scan: ParsableCommand {
         help: "Write the accounts to force-reset to this CSV (for Import-Csv | Set-ADUser); same rules as --output."
     )
     var resetList: String?
+
+    @Option(
+        help: """
+            Also write the HTML report to this file, whatever --format says: one self-contained page \
+            (counts, charts, accounts to reset, every finding, the run's facts) that makes no request \
+            and never holds a password (same rules as --output).
+            """
+    )
+    var html: String?
 
     @Option(
         help: """
@@ -204,6 +213,18 @@ struct Scan: ParsableCommand {
         }
     }
 
+    /// What the matcher reports, from the flags.
+    var emitsPartial: Bool { emit == .partial }
+
+    var matchOptions: MatchContext.Options {
+        var options = MatchContext.Options()
+        options.reportReuse = !noReuse
+        options.reportBareLoginReuse = reuseBareLogins
+        options.revealPasswords = revealPasswords
+        options.candidateFirst = !noCandidateFirst
+        return options
+    }
+
     private static func check<Value: BinaryInteger>(
         _ value: Value,
         _ range: ClosedRange<Value>,
@@ -250,7 +271,7 @@ struct Scan: ParsableCommand {
             }
             session = ScanSession(
                 merging: merge,
-                accounts: setup.context.accounts.accounts,
+                context: setup.context,
                 diagnostics: diagnostics,
                 store: setup.store,
                 policy: policy
@@ -307,7 +328,20 @@ struct Scan: ParsableCommand {
             Foundation.exit(session.exitStatus(outcome))
         }
 
-        let options = reportOptions(outputs, reportedAt: outcome.now)
+        let summary = RunSummary(
+            diagnostics: diagnostics,
+            findings: outcome.findings,
+            elapsed: outcome.elapsed,
+            accounts: setup.context.accounts.census
+        )
+        var options = reportOptions(outputs, reportedAt: ReportTime.fixed ?? outcome.now)
+        let profile = setup.context.profile
+        options.run = RunFacts(
+            summary: summary,
+            inputs: inputs.map { RawArguments.path($0).display },
+            organisation: profile.name.isEmpty ? nil : profile.name
+        )
+        options.serviceAccounts = profile.serviceAccounts
         var sent: [SentOutput] = []
         if let destination = outputs.syslog {
             let messages = Syslog.messages(outcome.findings, options: options)
@@ -330,12 +364,6 @@ struct Scan: ParsableCommand {
         }
         if !quiet {
             var stderr = StandardError()
-            let summary = RunSummary(
-                diagnostics: diagnostics,
-                findings: outcome.findings,
-                elapsed: outcome.elapsed,
-                accounts: setup.context.accounts.census
-            )
             stderr.write(summary.render())
         }
         // Exit with the account index, the pattern tables and the findings still allocated:
@@ -352,11 +380,11 @@ struct Scan: ParsableCommand {
         options.useColor = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         options.terminalWidth = Terminal.width(1)
         options.reportedAt = reportedAt
-        options.productVersion = Credwatch.configuration.version
+        options.productVersion = CredWatchVersion.number
         return options
     }
 
-    /// The report (in the chosen format) and the reset list, rendered for delivery.
+    /// The report (in the chosen format), the reset list and the HTML page, rendered for delivery.
     private func rendered(
         _ report: FindingReport,
         to outputs: ScanOutputs,
@@ -378,6 +406,15 @@ struct Scan: ParsableCommand {
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
                     bytes: ReportRenderer.resetList(report, serviceAccounts: profile.serviceAccounts)
+                )
+            )
+        }
+        if let html = outputs.html {
+            delivered.append(
+                RunOutput(
+                    name: "--html \(html.path)",
+                    target: html,
+                    bytes: ReportRenderer.render(report, as: .html, options: options)
                 )
             )
         }

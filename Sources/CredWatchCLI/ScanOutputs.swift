@@ -1,11 +1,13 @@
 import CredWatch
 import Foundation
 
-/// Where the report and the reset list go: resolved, and checked against every file the run
-/// reads or keeps, before anything is loaded or scanned (a refusal is fatal, exit status 2).
+/// Where the report, the reset list, the HTML page and the summary go: resolved, and checked
+/// against every file the run reads or keeps and against each other, before anything is loaded
+/// or scanned (a refusal is fatal, exit status 2).
 struct ScanOutputs {
     let report: OutputTarget
     let resetList: OutputTarget?
+    let html: OutputTarget?
     let summary: OutputTarget?
     let syslog: SyslogDestination?
 
@@ -15,6 +17,7 @@ struct ScanOutputs {
             throw FatalError("standard output is closed: name the report's file with --output")
         }
         resetList = try command.resetList.map { try Self.resolve($0, option: "--reset-list") }
+        html = try command.html.map { try Self.resolve($0, option: "--html") }
         summary = try command.summary.map { try Self.resolve($0, option: "--summary") }
         do {
             if let url = command.syslog {
@@ -33,6 +36,7 @@ struct ScanOutputs {
             (command.output == nil ? "the report (no --output)" : "--output", report)
         ]
         if let resetList { outputs.append(("--reset-list", resetList)) }
+        if let html { outputs.append(("--html", html)) }
         if let summary { outputs.append(("--summary", summary)) }
         do {
             try Self.protectedFiles(of: command).check(outputs)

@@ -1,7 +1,34 @@
 import CredWatch
 import Foundation
 
+/// The configuration options `scan` and `check` share: what `ScanSetup` loads.
+protocol SetupArguments {
+    var accounts: String { get }
+    var org: String? { get }
+    var patterns: [String] { get }
+    var noDefaultPatterns: Bool { get }
+    var fingerprintKeyFile: String? { get }
+    var hashes: [String] { get }
+    var allowInsecureHashes: Bool { get }
+    /// The state to open (nil: none, as for `check`).
+    var state: String? { get }
+    var retention: Int { get }
+    var matchOptions: MatchContext.Options { get }
+    /// `--emit partial`: a partial result needs a stable key.
+    var emitsPartial: Bool { get }
+}
+
+extension SetupArguments {
+    var emitsPartial: Bool { false }
+
+    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
+    var shippedPatternDirectory: String? {
+        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
+    }
+}
+
 /// Everything a scan loads before it reads a byte of input; any failure here is fatal (exit 2).
+/// `check` loads the same, with the same messages, and describes it.
 struct ScanSetup {
     let context: MatchContext
     let store: StateStore?
@@ -9,20 +36,27 @@ struct ScanSetup {
     let inflateBackend: InflateBackend
     /// The fingerprint key's id.
     let keyID: String
+    /// The password-hash exports loaded (`--hashes`), nil without any.
+    let hashes: HashDirectory?
+    /// The pattern files and folders loaded, shipped packs first.
+    let patternPaths: [String]
+    /// Whether the fingerprint key was drawn at random (no key file, no environment variable).
+    let hasEphemeralKey: Bool
 
-    init(command: Scan, diagnostics: Diagnostics) throws {
+    init(command: some SetupArguments, diagnostics: Diagnostics) throws {
         let fingerprinter = try Self.fingerprinter(
             keyFile: command.fingerprintKeyFile,
-            needsStableKey: command.state != nil || command.emit == .partial,
+            needsStableKey: command.state != nil || command.emitsPartial,
             stateNeedsKey: command.state != nil,
             diagnostics: diagnostics
         )
         keyID = fingerprinter.keyID
+        hasEphemeralKey = fingerprinter.isEphemeral
         // The profile first: it says how the export writes its dates.
         let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
         let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
         for warning in accounts.warnings { diagnostics.warning(warning.location, warning.message) }
-        let checker: (any PasswordChecking)? =
+        hashes =
             command.hashes.isEmpty
             ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)
 
@@ -38,26 +72,23 @@ struct ScanSetup {
             }
         }
         patternPaths += command.patterns
+        self.patternPaths = patternPaths
 
-        var options = MatchContext.Options()
-        options.reportReuse = !command.noReuse
-        options.reportBareLoginReuse = command.reuseBareLogins
-        options.revealPasswords = command.revealPasswords
-        options.candidateFirst = !command.noCandidateFirst
+        let options = command.matchOptions
         context = try MatchContext(
             profile: profile,
             profilePath: command.org,
             patternPaths: patternPaths,
             accounts: accounts,
             fingerprinter: fingerprinter,
-            checker: checker,
+            checker: hashes,
             options: options
         )
         inflateBackend = Self.inflateBackend(
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics
         )
-        if command.revealPasswords {
+        if options.revealPasswords {
             diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
         }
 
@@ -159,12 +190,5 @@ extension ScanSetup {
             hashes: try digest(command.hashes, "the hash exports"),
             options: options.joined(separator: ";")
         )
-    }
-}
-
-extension Scan {
-    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
-    var shippedPatternDirectory: String? {
-        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
     }
 }

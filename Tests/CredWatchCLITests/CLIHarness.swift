@@ -32,6 +32,28 @@ enum CLI {
     /// A fixed key, so fingerprints compare across runs.
     static let key = "credwatch-test-key-0123456789abcdef"
 
+    /// `run` with the report time fixed (`SOURCE_DATE_EPOCH`), for tests that compare the reports
+    /// of several runs byte for byte (`reported_at` is the run's time otherwise).
+    static func runAtFixedTime(
+        _ arguments: [String],
+        stdin: Data? = nil,
+        environment: [String: String] = [:],
+        directory: URL? = nil,
+        program: URL? = nil,
+        timeout: TimeInterval? = nil
+    ) throws -> Outcome {
+        var environment = environment
+        if environment["SOURCE_DATE_EPOCH"] == nil { environment["SOURCE_DATE_EPOCH"] = "1732084200" }
+        return try run(
+            arguments,
+            stdin: stdin,
+            environment: environment,
+            directory: directory,
+            program: program,
+            timeout: timeout
+        )
+    }
+
     /// Runs the executable to its end; with `timeout`, a run still going after that many
     /// seconds is terminated (its status is then the signal's), so that a test of something
     /// that used to hang fails instead of hanging.

@@ -17,7 +17,7 @@ struct CandidateFirstTests {
         try [[], ["--no-candidate-first"]].enumerated().map { number, extra in
             let reset = folder.appendingPathComponent("reset-\(number).csv")
             let summary = folder.appendingPathComponent("summary-\(number).json")
-            let outcome = try CLI.run(
+            let outcome = try CLI.runAtFixedTime(
                 ["scan"] + inputs + [
                     "--accounts", accounts, "--org", org, "--quiet", "--format", "jsonl", "--threads", "2",
                     "--reset-list", reset.path, "--summary", summary.path,

@@ -347,7 +347,7 @@ struct OutputPathTests {
     /// A folder the run cannot create files in fails at once (exit status 2), before the input
     /// is even opened: the input is a FIFO nobody writes, which a scan would wait on. Run as
     /// an unprivileged user (root may write in any folder).
-    @Test(arguments: ["--output", "--reset-list", "--summary"])
+    @Test(arguments: ["--output", "--reset-list", "--summary", "--html"])
     func unwritableFolderIsRefusedBeforeScanning(option: String) throws {
         let fixture = try Fixture()
         let locked = fixture.directory.appendingPathComponent("locked")
@@ -420,7 +420,7 @@ struct OutputPathTests {
 
     /// A path that is not UTF-8 reaches credwatch with U+F780…U+F7FF standing for its bytes:
     /// refused for every output, before anything is scanned, and nothing is created.
-    @Test(arguments: ["--output", "--reset-list", "--summary"])
+    @Test(arguments: ["--output", "--reset-list", "--summary", "--html"])
     func nonUTF8OutputIsRefused(option: String) throws {
         let fixture = try Fixture()
         let name = fixture.directory.appendingPathComponent("report-\u{F7E9}t\u{F7E9}.jsonl").path

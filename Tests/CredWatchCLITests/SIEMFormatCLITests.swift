@@ -75,9 +75,10 @@ struct SIEMFormatCLITests {
                         $0 as? String
                     }
             )
-            // Everything else as the JSONL has it, nothing written twice.
+            // Everything else as the JSONL has it, nothing written twice (`@timestamp` is the
+            // run's `reported_at`).
             var rest = finding
-            for key in ["kind", "action", "account", "display_name", "url", "host"] { rest[key] = nil }
+            for key in ["kind", "action", "account", "display_name", "url", "host", "reported_at"] { rest[key] = nil }
             #expect(vendor as NSDictionary == rest as NSDictionary)
         }
         let kinds = Set(documents.compactMap { SIEMReading.value($0, "rule.name") as? String })

@@ -277,12 +277,16 @@ struct ScanContractTests {
         let one = try CLI.run([
             "scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--threads", "1",
         ])
-        let four = try CLI.run([
-            "scan", dump, dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--threads", "4",
-        ])
-        let fourAgain = try CLI.run([
-            "scan", dump, dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--threads", "4",
-        ])
+        // The run's time (`reported_at`) fixed, as reproducible reports do.
+        let fixedTime = ["SOURCE_DATE_EPOCH": "1732084200"]
+        let four = try CLI.run(
+            ["scan", dump, dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--threads", "4"],
+            environment: fixedTime
+        )
+        let fourAgain = try CLI.run(
+            ["scan", dump, dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--threads", "4"],
+            environment: fixedTime
+        )
         #expect(one.status == 1)
         #expect(four.stdout == fourAgain.stdout)
         #expect(one.jsonLines.count == four.jsonLines.count)

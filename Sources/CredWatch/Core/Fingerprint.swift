@@ -36,6 +36,16 @@ public struct PasswordFingerprinter: Sendable {
         return Hex.encode(mac)
     }
 
+    /// The `id` reports give an exposure: the first 16 hex digits (64 bits) of HMAC-SHA256,
+    /// under the organisation's key, of a fixed label and the exposure key. Stable across runs
+    /// under the same key (a ticket system de-duplicates on it), different for each exposure (a
+    /// new password leaked for an account is a new id), and neither the password fingerprint
+    /// nor anything else of the key can be read from it or guessed without the key.
+    public func exposureID(_ exposureKey: String) -> String {
+        let message: [UInt8] = Array("credwatch exposure id v1\u{0}".utf8) + Array(exposureKey.utf8)
+        return String(Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(16))
+    }
+
     /// A short, non-secret id of the key itself (HMAC of a fixed label), so a state file can
     /// refuse a run under another key without storing the key.
     public var keyID: String {

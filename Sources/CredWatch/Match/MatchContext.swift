@@ -78,10 +78,7 @@ public final class MatchContext: Sendable {
             }
         }
 
-        let emailDomains = profile.emailDomains.isEmpty ? accounts.derivedMailDomains : profile.emailDomains
-        let domains = (emailDomains + accounts.upnDomains + profile.adDomains)
-            .compactMap(OrganisationProfile.normalizedDomain)
-        organisationDomains = Array(Set(domains)).sorted()
+        organisationDomains = Self.domainOrigins(profile: profile, accounts: accounts).map(\.domain)
 
         self.profile = profile
         self.accounts = accounts
@@ -97,5 +94,51 @@ public final class MatchContext: Sendable {
             organisationName: profile.name,
             origin: profileFile
         )
+    }
+}
+
+extension MatchContext {
+    /// Where an organisation domain comes from (`credwatch check` shows it).
+    public enum DomainOrigin: String, Sendable {
+        /// The profile's `email_domains`.
+        case emailDomains = "email_domains"
+        /// No `email_domains`: the domain of at least 1 % of the accounts' addresses.
+        case derivedFromMail = "derived from the accounts' mail"
+        case upnSuffix = "the accounts' UPN suffix"
+        /// The profile's `ad_domains`.
+        case adDomains = "ad_domains"
+    }
+
+    /// The organisation's domains, lower-cased and sorted, each with every origin that names it:
+    /// the e-mail domains (the profile's, else derived from the accounts), the accounts' UPN
+    /// suffixes and the profile's AD domains.
+    static func domainOrigins(profile: OrganisationProfile, accounts: AccountDirectory)
+        -> [(domain: String, origins: [DomainOrigin])]
+    {
+        let email: [(String, DomainOrigin)] =
+            profile.emailDomains.isEmpty
+            ? accounts.derivedMailDomains.map { ($0, .derivedFromMail) }
+            : profile.emailDomains.map { ($0, .emailDomains) }
+        let named = email + accounts.upnDomains.map { ($0, .upnSuffix) } + profile.adDomains.map { ($0, .adDomains) }
+        var origins: [String: [DomainOrigin]] = [:]
+        for (text, origin) in named {
+            guard let domain = OrganisationProfile.normalizedDomain(text) else { continue }
+            if !(origins[domain]?.contains(origin) ?? false) { origins[domain, default: []].append(origin) }
+        }
+        return origins.keys.sorted().map { ($0, origins[$0] ?? []) }
+    }
+
+    /// `organisationDomains` with their origins.
+    public var organisationDomainOrigins: [(domain: String, origins: [DomainOrigin])] {
+        Self.domainOrigins(profile: profile, accounts: accounts)
+    }
+
+    /// The regexes compiled (platforms' `regex` entries and the profile's `machine_name`), and
+    /// how many of them PCRE2 JIT-compiled.
+    public var compiledRegexes: (count: Int, jit: Int) {
+        let regexes =
+            (platforms.organisationRegexRules + platforms.packRegexRules).compactMap(platforms.regex(of:))
+            + (machineName.map { [$0] } ?? [])
+        return (regexes.count, regexes.filter(\.isJIT).count)
     }
 }

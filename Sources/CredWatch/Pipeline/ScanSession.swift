@@ -23,6 +23,8 @@ public final class ScanSession {
 
     /// Where the findings come from: a scan's pipeline, or a merge of partial results.
     private let produce: (((ScanProgress) -> Void)?) -> ScanResult
+    /// Gives findings their `id` (under the run's key).
+    private let fingerprinter: PasswordFingerprinter
     private let diagnostics: Diagnostics
     private let store: StateStore?
     private let policy: Policy
@@ -40,6 +42,7 @@ public final class ScanSession {
         }
         let pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
         self.produce = { pipeline.run(progress: $0) }
+        self.fingerprinter = context.fingerprinter
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -49,11 +52,13 @@ public final class ScanSession {
     /// `--new-only` and the delivery are the same as a scan's, applied once, here.
     public init(
         merging merge: PartialMerge,
-        accounts: AccountList,
+        context: MatchContext,
         diagnostics: Diagnostics,
         store: StateStore?,
         policy: Policy = Policy()
     ) {
+        let accounts = context.accounts.accounts
+        self.fingerprinter = context.fingerprinter
         self.produce = { _ in
             let start = Date()
             let findings = merge.findings(accounts: accounts, diagnostics: diagnostics)
@@ -87,8 +92,9 @@ public final class ScanSession {
 
     /// Scans every input. Changes nothing in the state.
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
-        let result = produce(progress)
+        var result = produce(progress)
         let now = Date()
+        result.findings = result.findings.identifying(fingerprinter: fingerprinter)
         guard let store else {
             return Outcome(
                 findings: result.findings,

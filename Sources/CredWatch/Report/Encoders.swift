@@ -57,14 +57,14 @@ enum JSON {
     }
 
     /// Appends one finding as a JSON object with the fields of `ReportField.all`, in order.
-    static func appendFinding(_ finding: Finding, revealPasswords: Bool, to output: inout [UInt8]) {
-        appendObject(ReportField.all, of: finding, revealPasswords: revealPasswords, to: &output)
+    static func appendFinding(_ finding: Finding, options: ReportOptions, to output: inout [UInt8]) {
+        appendObject(ReportField.all, of: finding, options: options, to: &output)
     }
 
     static func appendObject(
         _ fields: [ReportField],
         of finding: Finding,
-        revealPasswords: Bool,
+        options: ReportOptions,
         to output: inout [UInt8]
     ) {
         output.append(0x7B)
@@ -82,13 +82,17 @@ enum JSON {
                 appendKey(name)
                 appendValue(value, to: &output)
             case .secret(let name, let value):
-                guard revealPasswords, let value = value(finding) else { continue }
+                guard options.revealPasswords, let value = value(finding) else { continue }
                 appendKey(name)
                 appendValue(value, to: &output)
             case .object(let name, let isPresent, let children):
                 guard isPresent(finding) else { continue }
                 appendKey(name)
-                appendObject(children, of: finding, revealPasswords: revealPasswords, to: &output)
+                appendObject(children, of: finding, options: options, to: &output)
+            case .ofRun(let name, let value):
+                guard let value = value(options) else { continue }
+                appendKey(name)
+                appendValue(value, to: &output)
             case .csvOnly:
                 continue
             }
@@ -213,15 +217,17 @@ enum CSV {
     }
 
     /// The cells of one finding, in the order of `ReportField.columnNames`.
-    static func cells(of finding: Finding, revealPasswords: Bool) -> [String] {
+    static func cells(of finding: Finding, options: ReportOptions) -> [String] {
         var cells: [String] = []
         func collect(_ fields: [ReportField], isPresent: Bool) {
             for field in fields {
                 switch field {
                 case .value(_, let value), .csvOnly(_, let value):
                     cells.append(isPresent ? cell(value(finding)) : "")
+                case .ofRun(_, let value):
+                    cells.append(isPresent ? cell(value(options)) : "")
                 case .secret(_, let value):
-                    if revealPasswords { cells.append(isPresent ? cell(value(finding)) : "") }
+                    if options.revealPasswords { cells.append(isPresent ? cell(value(finding)) : "") }
                 case .object(_, let childrenPresent, let children):
                     collect(children, isPresent: isPresent && childrenPresent(finding))
                 }

@@ -50,6 +50,12 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var exposureKey: String
     /// When the state store first saw this exposure (ISO date); nil until it is consulted.
     public var firstSeen: String?
+    /// A short id of the exposure for tickets (`ExposureID`): the same exposure under the same
+    /// fingerprint key has the same id in every run; nil until the session sets it.
+    public var id: String?
+    /// For a finding without a log date (a combolist's): the earliest modification time of the
+    /// files its listed sources were read from, where they can be examined; set by the session.
+    public var inputModified: Timestamp?
 
     public init(
         kind: FindingKind,
@@ -77,7 +83,9 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         machinesOmitted: Int = 0,
         ambiguous: Bool = false,
         exposureKey: String,
-        firstSeen: String? = nil
+        firstSeen: String? = nil,
+        id: String? = nil,
+        inputModified: Timestamp? = nil
     ) {
         self.kind = kind
         self.severity = severity
@@ -105,6 +113,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         self.ambiguous = ambiguous
         self.exposureKey = exposureKey
         self.firstSeen = firstSeen
+        self.id = id
+        self.inputModified = inputModified
     }
 
     /// The account's name in reports: sAMAccountName when the export has it, else UPN, else
@@ -224,6 +234,8 @@ public struct VictimMachine: Sendable, Hashable {
     public var isOrganisationMachine: Bool
     /// Why it is judged an organisation machine (`ad-domain`, `machine-name`, `user`), sorted.
     public var evidence: [String]
+    /// The organisation account its user name resolves to (as reports name accounts), if any.
+    public var account: String?
 
     public init(
         identity: String,
@@ -235,7 +247,8 @@ public struct VictimMachine: Sendable, Hashable {
         hwid: String? = nil,
         logDate: Timestamp? = nil,
         isOrganisationMachine: Bool = false,
-        evidence: [String] = []
+        evidence: [String] = [],
+        account: String? = nil
     ) {
         self.identity = identity
         self.hostname = hostname
@@ -247,6 +260,7 @@ public struct VictimMachine: Sendable, Hashable {
         self.logDate = logDate
         self.isOrganisationMachine = isOrganisationMachine
         self.evidence = evidence
+        self.account = account
     }
 
     /// The name an analyst looks the machine up by.
@@ -281,6 +295,7 @@ public struct VictimMachine: Sendable, Hashable {
     }
 
     private var orderFields: [String] {
-        [identity, hostname ?? "", user ?? "", domain ?? "", ip ?? "", country ?? "", hwid ?? ""] + evidence
+        [identity, hostname ?? "", user ?? "", domain ?? "", ip ?? "", country ?? "", hwid ?? "", account ?? ""]
+            + evidence
     }
 }

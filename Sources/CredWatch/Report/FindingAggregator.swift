@@ -194,7 +194,7 @@ struct MachineDirectory {
         info.country = first(\.country)
         info.hwid = first(\.hwid)
         info.logDate = sightings.lazy.compactMap(\.info.logDate).first
-        let machine = VictimMachine(
+        var machine = VictimMachine(
             identity: ExposureKey.machineIdentity(of: info, folder: folder),
             hostname: info.hostname,
             user: info.user,
@@ -209,6 +209,7 @@ struct MachineDirectory {
         let account = sightings.lazy.compactMap(\.account).first { accounts.indices.contains($0) }.map {
             accounts[$0]
         }
+        machine.account = account?.identifier
         return FolderMachine(machine: machine, account: account, sources: sightings.map(\.source))
     }
 }

@@ -16,6 +16,14 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     /// Positions in `storage`, in report order.
     let order: [Int]
     private var firstSeen: FirstSeen?
+    private var identity: Identity?
+
+    /// Each finding's id, and the modification time of the input of one without a log date
+    /// (`ScanSession.identify`), by source path.
+    struct Identity: Sendable {
+        var fingerprinter: PasswordFingerprinter
+        var modified: [String: Timestamp]
+    }
 
     /// The dates the state knows, and the date of the exposures it does not.
     struct FirstSeen: Sendable {
@@ -34,10 +42,11 @@ public struct FindingReport: RandomAccessCollection, Sendable {
         order = report.reportOrder()
     }
 
-    private init(storage: Storage, order: [Int], firstSeen: FirstSeen?) {
+    private init(storage: Storage, order: [Int], firstSeen: FirstSeen?, identity: Identity?) {
         self.storage = storage
         self.order = order
         self.firstSeen = firstSeen
+        self.identity = identity
     }
 
     public var startIndex: Int { 0 }
@@ -46,6 +55,12 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> Finding {
         var finding = stored(order[position])
         if let firstSeen { finding.firstSeen = firstSeen.known[finding.exposureKey] ?? firstSeen.stamp }
+        if let identity {
+            finding.id = identity.fingerprinter.exposureID(finding.exposureKey)
+            if finding.firstLogDate == nil {
+                finding.inputModified = finding.sources.compactMap { identity.modified[$0.path] }.min()
+            }
+        }
         return finding
     }
 
@@ -69,7 +84,36 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     /// exposure key) or `stamp` when it is new; with `newOnly`, only the new ones.
     public func markingFirstSeen(known: [String: String], stamp: String, newOnly: Bool) -> FindingReport {
         let kept = newOnly ? order.filter { known[exposureKey($0)] == nil } : order
-        return FindingReport(storage: storage, order: kept, firstSeen: FirstSeen(known: known, stamp: stamp))
+        return FindingReport(
+            storage: storage,
+            order: kept,
+            firstSeen: FirstSeen(known: known, stamp: stamp),
+            identity: identity
+        )
+    }
+
+    /// The same findings, each with its id and (without a log date) its input's modification
+    /// time, read from the disk once per source path.
+    func identifying(fingerprinter: PasswordFingerprinter) -> FindingReport {
+        var dates = InputDates()
+        var modified: [String: Timestamp] = [:]
+        func note(_ path: String) {
+            if modified[path] == nil, let date = dates.modified(path) { modified[path] = date }
+        }
+        let paths: [String]
+        switch storage {
+        case .findings(let findings):
+            paths = findings.filter { $0.firstLogDate == nil }.flatMap { $0.sources.map(\.path) }
+        case .store(let report):
+            paths = report.store.paths.values.map(\.text) + report.machineFindings.flatMap { $0.sources.map(\.path) }
+        }
+        for path in paths { note(path) }
+        return FindingReport(
+            storage: storage,
+            order: order,
+            firstSeen: firstSeen,
+            identity: Identity(fingerprinter: fingerprinter, modified: modified)
+        )
     }
 
     private func stored(_ index: Int) -> Finding {

@@ -16,7 +16,8 @@ enum ReportValue {
 ///
 /// Absent values: a key is omitted when its value is unknown or does not apply, never written
 /// as null (CSV leaves the cell empty). `kind`, `severity`, `action`, `also_matched`,
-/// `sources`, `count`, `ambiguous` and `exposure_key` are always written; arrays are written
+/// `sources`, `count`, `ambiguous`, `exposure_key` and `reported_at` are always written (`id`
+/// whenever a scan reports); arrays are written
 /// even when empty; a boolean is written whenever it is known (`account_disabled` with an
 /// account, `password_current` once verified, `changed_after_theft` once the dates or the
 /// verification tell), `sources_omitted` when `sources` leaves some out. `password` (and its
@@ -31,6 +32,8 @@ enum ReportField: Sendable {
     case object(String, isPresent: @Sendable (Finding) -> Bool, [ReportField])
     /// A CSV column only: what JSONL already says inside another field.
     case csvOnly(String, @Sendable (Finding) -> ReportValue?)
+    /// A value of the run, the same for every finding of the report (`ReportOptions`).
+    case ofRun(String, @Sendable (ReportOptions) -> ReportValue?)
 
     static let all: [ReportField] = [
         .value("kind") { .text($0.kind.rawValue) },
@@ -91,6 +94,11 @@ enum ReportField: Sendable {
         .value("exposure_key") { .text($0.exposureKey) },
         // Appended after the columns CSV consumers already read, so that their positions hold.
         .csvOnly("sources_offset") { .offsets($0.sources) },
+        .value("id") { $0.id.map(ReportValue.text) },
+        .ofRun("reported_at") { .text(Timestamp($0.reportedAt).iso8601) },
+        .value("input_modified") { $0.inputModified.map { .text($0.iso8601) } },
+        // The account the first machine's user is (a cookie's or an unknown login's too).
+        .value("machine_account") { $0.machine?.account.map(ReportValue.text) },
     ]
 
     /// The fields of a victim machine, in `machine` and in each object of `machines`.
@@ -112,7 +120,7 @@ enum ReportField: Sendable {
         func collect(_ fields: [ReportField], prefix: String) {
             for field in fields {
                 switch field {
-                case .value(let name, _), .csvOnly(let name, _): names.append(prefix + name)
+                case .value(let name, _), .csvOnly(let name, _), .ofRun(let name, _): names.append(prefix + name)
                 case .secret(let name, _): if revealPasswords { names.append(prefix + name) }
                 case .object(let name, _, let children): collect(children, prefix: prefix + name + "_")
                 }

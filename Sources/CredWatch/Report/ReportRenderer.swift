@@ -13,6 +13,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case ecs
     /// One ArcSight CEF:0 event per finding per line, for QRadar, ArcSight and Sentinel.
     case cef
+    /// One self-contained page for people (the CISO, the DPO): counts, charts, the accounts to
+    /// reset, every finding, the run's facts. Never a password, even when revealing them.
+    case html
 }
 
 /// How a report is rendered; the CLI decides colour (a terminal and no `NO_COLOR`) and width.
@@ -23,11 +26,18 @@ public struct ReportOptions: Sendable {
     public var useColor = false
     /// Columns the table must fit in.
     public var terminalWidth = 120
-    /// When the run reported (ECS `@timestamp`, CEF `rt`, the syslog timestamp). The CLI sets
-    /// the run's; the default keeps renderings of the same findings byte-identical.
+    /// When the run reported (JSONL and CSV `reported_at`, ECS `@timestamp`, CEF `rt`, the
+    /// syslog timestamp). The CLI sets the run's (or `SOURCE_DATE_EPOCH`'s); the default keeps
+    /// renderings of the same findings byte-identical.
     public var reportedAt = Date(timeIntervalSince1970: 0)
     /// credwatch's version (CEF's Device Version).
-    public var productVersion = "0"
+    public var productVersion = CredWatchVersion.number
+    /// The run the HTML report records (inputs, counters, what could not be read); nil: the
+    /// page says it was not given.
+    public var run: RunFacts?
+    /// The profile's service and shared accounts, which the HTML report's accounts to reset
+    /// list for manual rotation (as `--reset-list` does).
+    public var serviceAccounts: ServiceAccounts = .none
 
     public init() {}
 }
@@ -61,7 +71,7 @@ public enum ReportRenderer {
             for finding in report {
                 guard !sink.hasFailed else { return }
                 sink.append { output in
-                    JSON.appendFinding(finding, revealPasswords: options.revealPasswords, to: &output)
+                    JSON.appendFinding(finding, options: options, to: &output)
                     output.append(0x0A)
                 }
             }
@@ -69,7 +79,7 @@ public enum ReportRenderer {
             sink.append { CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &$0) }
             for finding in report {
                 guard !sink.hasFailed else { return }
-                sink.append { CSV.appendRow(CSV.cells(of: finding, revealPasswords: options.revealPasswords), to: &$0) }
+                sink.append { CSV.appendRow(CSV.cells(of: finding, options: options), to: &$0) }
             }
         case .table:
             sink.write(Table.render(Array(report), options: options).utf8)
@@ -89,6 +99,9 @@ public enum ReportRenderer {
                     output.append(0x0A)
                 }
             }
+        case .html:
+            // A page with totals and tables over every finding: rendered whole.
+            sink.write(HTMLReport.render(Array(report), options: options))
         }
     }
 }

@@ -26,6 +26,32 @@ extension ReportRenderer {
     }
 
     public static func resetList(_ report: FindingReport, serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
+        var output: [UInt8] = []
+        CSV.appendRow(
+            ["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Enabled", "Severity", "Action", "Reasons"],
+            to: &output
+        )
+        for entry in resetEntries(report, serviceAccounts: serviceAccounts) {
+            let account = entry.account
+            CSV.appendRow(
+                [
+                    account.identifier, account.sam ?? "", account.upn ?? "", account.mail ?? "",
+                    account.isEnabled ? "True" : "False", entry.severity.rawValue, entry.action.rawValue,
+                    entry.reasons,
+                ],
+                to: &output
+            )
+        }
+        return output
+    }
+
+    /// The rows of the reset list, most severe first, then by account (the CSV above and the
+    /// HTML report's table of accounts to reset).
+    static func resetEntries(_ findings: [Finding], serviceAccounts: ServiceAccounts) -> [ResetEntry] {
+        resetEntries(FindingReport(findings), serviceAccounts: serviceAccounts)
+    }
+
+    static func resetEntries(_ report: FindingReport, serviceAccounts: ServiceAccounts) -> [ResetEntry] {
         var rows: [Account: ResetRow] = [:]
         for finding in report {
             guard let account = finding.directoryAccount else { continue }
@@ -35,28 +61,25 @@ extension ReportRenderer {
             guard listed else { continue }
             rows[account, default: ResetRow(account: account, severity: finding.severity)].add(finding)
         }
-        var output: [UInt8] = []
-        CSV.appendRow(
-            ["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Enabled", "Severity", "Action", "Reasons"],
-            to: &output
-        )
         let sorted = rows.values.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : $0.account.identifier < $1.account.identifier
         }
-        for row in sorted {
+        return sorted.map { row in
             let action: ResetAction =
                 serviceAccounts.contains(row.account)
                 ? .manual : row.account.isEnabled ? .reset : .resetDisabled
-            CSV.appendRow(
-                [
-                    row.account.identifier, row.account.sam ?? "", row.account.upn ?? "", row.account.mail ?? "",
-                    row.account.isEnabled ? "True" : "False", row.severity.rawValue, action.rawValue, row.reasons,
-                ],
-                to: &output
-            )
+            return ResetEntry(account: row.account, severity: row.severity, action: action, reasons: row.reasons)
         }
-        return output
     }
+}
+
+/// One account of the reset list: what to do with it, and why.
+struct ResetEntry {
+    let account: Account
+    let severity: Severity
+    let action: ResetAction
+    /// The exposures and infected organisation machines that put it there, `; `-separated.
+    let reasons: String
 }
 
 /// One account of the reset list and why it is there.

@@ -1,22 +1,23 @@
-/// The end-of-run summary written to stderr: counters only, never a login or a password.
-public struct RunSummary {
-    private let inputs: Int
-    private let duplicates: Int
-    private let members: Int
-    private let bytesRead: Int
-    private let bytesDecoded: Int
-    private let lines: Int
-    private let records: Int
-    private let skippedLines: Int
-    private let skippedByName: Int
-    private let errors: Int
-    private let warnings: Int
-    private let findingsByKind: [(FindingKind, Int)]
-    private let findingsBySeverity: [(Severity, Int)]
-    private let findingCount: Int
-    private let elapsed: Double
-    private let unread: [UnreadInput]
-    private let accounts: AccountCensus?
+/// The end-of-run summary written to stderr: counters only, never a login or a password. (The
+/// HTML report reads the counters too, for its record of the run.)
+public struct RunSummary: Sendable {
+    let inputs: Int
+    let duplicates: Int
+    let members: Int
+    let bytesRead: Int
+    let bytesDecoded: Int
+    let lines: Int
+    let records: Int
+    let skippedLines: Int
+    let skippedByName: Int
+    let errors: Int
+    let warnings: Int
+    let findingsByKind: [(FindingKind, Int)]
+    let findingsBySeverity: [(Severity, Int)]
+    let findingCount: Int
+    let elapsed: Double
+    let unread: [UnreadInput]
+    let accounts: AccountCensus?
 
     /// - Parameter accounts: what the account export loaded (a line of its own when given).
     public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double, accounts: AccountCensus? = nil) {

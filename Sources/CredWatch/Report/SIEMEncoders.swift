@@ -33,7 +33,7 @@ enum ECS {
         }
         for _ in open { output.append(0x7D) }
         output += Array(#","credwatch":"#.utf8)
-        JSON.appendObject(ECSFields.vendorFields, of: finding, revealPasswords: options.revealPasswords, to: &output)
+        JSON.appendObject(ECSFields.vendorFields, of: finding, options: options, to: &output)
         output.append(0x7D)
     }
 }

@@ -112,10 +112,12 @@ enum ECSFields {
 
     /// The JSONL fields no ECS field carries, in their order: written under `credwatch`.
     static let vendorFields: [ReportField] = {
-        let carried = Set(all.compactMap(\.carries))
+        // `@timestamp` is the run's `reported_at`.
+        let carried = Set(all.compactMap(\.carries) + ["reported_at"])
         return ReportField.all.filter { field in
             switch field {
-            case .value(let name, _), .secret(let name, _), .object(let name, _, _), .csvOnly(let name, _):
+            case .value(let name, _), .secret(let name, _), .object(let name, _, _), .csvOnly(let name, _),
+                .ofRun(let name, _):
                 !carried.contains(name)
             }
         }

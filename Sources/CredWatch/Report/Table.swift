@@ -249,14 +249,10 @@ enum Table {
     /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`.
     static func todo(_ findings: [Finding]) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
-        let resetAccounts = Set(findings.filter { $0.action == .forceReset }.map { $0.account ?? $0.exposureKey })
-        let revoke = findings.count { $0.action == .revokeSessions }
-        let machines = Set(
-            findings.filter { $0.action == .reimageDevice }.map { $0.machine?.identity ?? $0.exposureKey }
-        )
-        let review = findings.count { $0.action == .review }
-        return "to do: reset " + count(resetAccounts.count, "account") + ", revoke " + count(revoke, "session")
-            + ", reimage " + count(machines.count, "machine") + ", review \(review)"
+        let totals = ActionTotals(findings)
+        return "to do: reset " + count(totals.accountsToReset, "account") + ", revoke "
+            + count(totals.sessionsToRevoke, "session") + ", reimage " + count(totals.machinesToReimage, "machine")
+            + ", review \(totals.toReview)"
     }
 
     private enum Color {

@@ -114,7 +114,10 @@ import Testing
             var finding = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
             let key = try #require(finding["exposure_key"] as? String)
             let document = try #require(documents[key])
-            for key in carried { finding[key] = nil }
+            // `@timestamp` is the run's `reported_at`, not written twice.
+            #expect(document["@timestamp"] as? String == finding["reported_at"] as? String)
+            #expect(finding["reported_at"] != nil)
+            for key in carried + ["reported_at"] { finding[key] = nil }
             let vendor = try #require(document["credwatch"] as? NSDictionary)
             #expect(vendor == finding as NSDictionary)
         }
