@@ -397,7 +397,7 @@ struct Scan: ParsableCommand, SetupArguments {
 
     /// The report (in the chosen format), the reset list and the HTML page, rendered for delivery.
     private func rendered(
-        _ findings: [Finding],
+        _ report: FindingReport,
         to outputs: ScanOutputs,
         options: ReportOptions,
         profile: OrganisationProfile
@@ -408,7 +408,7 @@ struct Scan: ParsableCommand, SetupArguments {
             RunOutput(
                 name: output == nil ? "the report to standard output" : "--output \(outputs.report.path)",
                 target: outputs.report,
-                bytes: ReportRenderer.render(findings, as: chosen, options: options)
+                content: ReportRenderer.content(report, as: chosen, options: options)
             )
         ]
         if let resetList = outputs.resetList {
@@ -416,7 +416,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 RunOutput(
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
-                    bytes: ReportRenderer.resetList(findings, serviceAccounts: profile.serviceAccounts)
+                    bytes: ReportRenderer.resetList(report, serviceAccounts: profile.serviceAccounts)
                 )
             )
         }
@@ -425,7 +425,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 RunOutput(
                     name: "--html \(html.path)",
                     target: html,
-                    bytes: ReportRenderer.render(findings, as: .html, options: options)
+                    bytes: ReportRenderer.render(report, as: .html, options: options)
                 )
             )
         }

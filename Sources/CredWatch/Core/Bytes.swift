@@ -59,6 +59,17 @@ public enum Bytes {
     /// is not visible from Swift). Little-endian: the highest matching byte of a word is the
     /// last one in memory.
     @inline(__always)
+    /// Where `needle` (not empty) first occurs in `view`.
+    static func index(of needle: UnsafeRawBufferPointer, in view: UnsafeRawBufferPointer) -> Int? {
+        guard let first = needle.first, needle.count <= view.count else { return nil }
+        var start = 0
+        while let candidate = index(of: first, in: view, from: start), candidate + needle.count <= view.count {
+            if memcmp(view.baseAddress! + candidate, needle.baseAddress!, needle.count) == 0 { return candidate }
+            start = candidate + 1
+        }
+        return nil
+    }
+
     public static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
         guard let base = view.baseAddress else { return nil }
         let pattern = UInt64(byte) &* 0x0101_0101_0101_0101

@@ -120,7 +120,7 @@ public struct Platform: Sendable, Hashable {
 }
 
 /// Which identity key resolved a login to an account.
-public enum IdentityRule: String, Sendable, Codable {
+public enum IdentityRule: String, Sendable, Codable, CaseIterable {
     case sam
     case upn
     case mail

@@ -51,6 +51,9 @@ public struct MatchWorker: RecordSink {
     }
 
     /// Hands over what was matched since the last call.
+    /// Sightings made since the last `takeSightings`.
+    public var pendingSightings: Int { sightings.count }
+
     public mutating func takeSightings() -> [Sighting] {
         let taken = sightings
         sightings = []

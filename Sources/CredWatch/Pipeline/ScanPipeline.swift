@@ -77,7 +77,8 @@ public struct ScanProgress: Sendable {
 
 /// What a scan produced.
 public struct ScanResult: Sendable {
-    public var findings: [Finding]
+    /// In report order, each built when read.
+    public var findings: FindingReport
     /// With `seenInput`: fingerprints of the files read to their end, unchanged meanwhile.
     public var completedInputs: [InputFingerprint]
     /// With `seenInput`: fingerprints of the files skipped as read by an earlier run.
@@ -87,7 +88,7 @@ public struct ScanResult: Sendable {
     public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
 
     public init(
-        findings: [Finding],
+        findings: FindingReport,
         completedInputs: [InputFingerprint],
         skippedInputs: [InputFingerprint],
         elapsed: Double,
@@ -98,6 +99,22 @@ public struct ScanResult: Sendable {
         self.skippedInputs = skippedInputs
         self.elapsed = elapsed
         self.partial = partial
+    }
+
+    public init(
+        findings: [Finding],
+        completedInputs: [InputFingerprint],
+        skippedInputs: [InputFingerprint],
+        elapsed: Double,
+        partial: (sightings: [PartialSighting], machines: [MachineSighting])? = nil
+    ) {
+        self.init(
+            findings: FindingReport(findings),
+            completedInputs: completedInputs,
+            skippedInputs: skippedInputs,
+            elapsed: elapsed,
+            partial: partial
+        )
     }
 }
 
@@ -215,22 +232,22 @@ public final class ScanPipeline: Sendable {
     private func startWorkers(_ run: ScanRun) -> ThreadGroup {
         startThreads(count: configuration.threads, name: "worker") { [context, diagnostics] _ in
             var parser = DocumentParser()
-            var sink = CountingSink(worker: MatchWorker(context: context))
+            let handOver: (inout MatchWorker) -> Void = { worker in
+                let output = WorkerOutput(sightings: worker.takeSightings(), machines: worker.takeMachines())
+                if !output.isEmpty {
+                    run.findingCount.add(output.sightings.count, ordering: .relaxed)
+                    run.results.push(output)
+                }
+            }
+            var sink = CountingSink(worker: MatchWorker(context: context), handOver: handOver)
             while let batch = run.chunks.pop() {
                 for chunk in batch {
                     sink.worker.begin(chunk.document, lineEnding: chunk.lineEnding)
                     parser.parse(chunk, into: &sink)
                 }
-                let output = WorkerOutput(
-                    sightings: sink.worker.takeSightings(),
-                    machines: sink.worker.takeMachines()
-                )
+                handOver(&sink.worker)
                 diagnostics.records.add(sink.takeRecords(), ordering: .relaxed)
                 diagnostics.skippedLines.add(sink.takeSkipped(), ordering: .relaxed)
-                if !output.isEmpty {
-                    run.findingCount.add(output.sightings.count, ordering: .relaxed)
-                    run.results.push(output)
-                }
             }
             diagnostics.regexLimitHits.add(sink.worker.regexLimitHits, ordering: .relaxed)
         }
@@ -255,7 +272,7 @@ public final class ScanPipeline: Sendable {
                 for sighting in output.sightings { aggregator.add(sighting) }
                 for machine in output.machines { aggregator.add(machine) }
             }
-            let findings = aggregator.findings()
+            let findings = aggregator.report()
             run.findings.withLock { $0 = findings }
         }
     }
@@ -283,7 +300,7 @@ private final class ScanRun: Sendable {
     let completed = Mutex<[InputFingerprint]>([])
     let skipped = Mutex<[InputFingerprint]>([])
     let findingCount = Atomic<Int>(0)
-    let findings = Mutex<[Finding]>([])
+    let findings = Mutex<FindingReport>(FindingReport([]))
     /// With `collectsPartial`: the sightings, reduced, and the victim machines.
     let partial = Mutex<(sightings: [PartialSighting], machines: [MachineSighting])?>(nil)
     private let start = Date()
@@ -374,17 +391,29 @@ private struct CountingSink: RecordSink {
     var worker: MatchWorker
     private var records = 0
     private var skipped = 0
+    /// Hands the worker's sightings to the collector.
+    private let handOver: (inout MatchWorker) -> Void
 
-    init(worker: MatchWorker) { self.worker = worker }
+    /// Sightings a worker holds at most before handing them over: a batch of a dump full of the
+    /// organisation is tens of thousands of sightings, and the results queue holds several
+    /// batches (hundreds of MB) when the collector is the slower stage.
+    static let maxPendingSightings = 2048
+
+    init(worker: MatchWorker, handOver: @escaping (inout MatchWorker) -> Void) {
+        self.worker = worker
+        self.handOver = handOver
+    }
 
     mutating func credential(_ record: RawCredential) {
         records &+= 1
         worker.credential(record)
+        if worker.pendingSightings >= Self.maxPendingSightings { handOver(&worker) }
     }
 
     mutating func cookie(_ record: RawCookie) {
         records &+= 1
         worker.cookie(record)
+        if worker.pendingSightings >= Self.maxPendingSightings { handOver(&worker) }
     }
 
     mutating func machine(_ info: VictimInfo, line: Int, offset: Int64) {

@@ -77,10 +77,10 @@ public final class ScanSession {
     /// What a scan found, ready to be reported.
     public struct Outcome: Sendable {
         /// The findings to report: with a state, each marked with the date it was first
-        /// reported; with `newOnly`, only those the state had not seen.
-        public var findings: [Finding]
+        /// reported; with `newOnly`, only those the state had not seen. In report order.
+        public var findings: FindingReport
         /// Every finding of the run (what the state records once the run is delivered).
-        public var allFindings: [Finding]
+        public var allFindings: FindingReport
         /// Inputs to remember: those read completely, and those skipped as read before.
         public var inputs: [InputFingerprint]
         public var elapsed: Double
@@ -94,7 +94,7 @@ public final class ScanSession {
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
         var result = produce(progress)
         let now = Date()
-        Self.identify(&result.findings, fingerprinter: fingerprinter)
+        result.findings = result.findings.identifying(fingerprinter: fingerprinter)
         guard let store else {
             return Outcome(
                 findings: result.findings,
@@ -105,15 +105,11 @@ public final class ScanSession {
                 partial: result.partial
             )
         }
-        let known = store.firstSeen(result.findings.map(\.exposureKey))
+        let known = store.firstSeen(result.findings.exposureKeys)
         let stamp = Timestamp(now).iso8601
-        var marked = result.findings
-        for index in marked.indices {
-            marked[index].firstSeen = known[marked[index].exposureKey] ?? stamp
-        }
         return Outcome(
-            findings: policy.newOnly ? marked.filter { known[$0.exposureKey] == nil } : marked,
-            allFindings: marked,
+            findings: result.findings.markingFirstSeen(known: known, stamp: stamp, newOnly: policy.newOnly),
+            allFindings: result.findings.markingFirstSeen(known: known, stamp: stamp, newOnly: false),
             inputs: policy.skipSeenInputs ? result.completedInputs + result.skippedInputs : [],
             elapsed: result.elapsed,
             now: now,
@@ -155,17 +151,6 @@ public final class ScanSession {
         } catch {
             try? summary?.write(report.json(exitStatus: 2, delivery: .failed(error.description)))
             throw error
-        }
-    }
-
-    /// Gives each finding its `id`, and a finding without a log date its `inputModified`.
-    static func identify(_ findings: inout [Finding], fingerprinter: PasswordFingerprinter) {
-        var dates = InputDates()
-        for index in findings.indices {
-            findings[index].id = fingerprinter.exposureID(findings[index].exposureKey)
-            if findings[index].firstLogDate == nil {
-                findings[index].inputModified = findings[index].sources.compactMap { dates.modified($0.path) }.min()
-            }
         }
     }
 

@@ -3,13 +3,21 @@ public struct RunOutput: Sendable {
     /// How messages name it (`--output`, `--reset-list`, `the report`).
     public var name: String
     public var target: OutputTarget
-    public var bytes: [UInt8]
+    /// Its bytes, or a writer that renders them into the output as it is delivered.
+    public var content: OutputContent
 
-    public init(name: String, target: OutputTarget, bytes: [UInt8]) {
+    public init(name: String, target: OutputTarget, content: OutputContent) {
         self.name = name
         self.target = target
-        self.bytes = bytes
+        self.content = content
     }
+
+    public init(name: String, target: OutputTarget, bytes: [UInt8]) {
+        self.init(name: name, target: target, content: .bytes(bytes))
+    }
+
+    /// The whole content in memory.
+    public var bytes: [UInt8] { content.bytes }
 }
 
 /// An output of a run that is sent, not written: the findings as syslog messages.
@@ -37,7 +45,8 @@ public struct DeliveryError: Error, CustomStringConvertible {
 /// Writes every output of a run completely, or fails having changed as little as possible, and
 /// only then lets the run's bookkeeping (the state) follow.
 ///
-/// Files are staged first (written and flushed beside their targets), then streams (standard
+/// Files are staged first (written, piece by piece for a writer, and flushed beside their
+/// targets), then streams (standard
 /// output, FIFOs, devices, sockets) are written whole, then the sent outputs (syslog) are sent,
 /// then the staged files are renamed into place and `commit` runs — that last step with signals deferred (`RunInterruption`). A
 /// failure before it removes every staged file, so no output is half-written and `commit` does
@@ -54,7 +63,7 @@ public enum Delivery {
         for output in outputs {
             guard case .regularFile(_, let file) = output.target else { continue }
             do {
-                staged.append((output, try SecureFile.stage(output.bytes, to: file)))
+                staged.append((output, try SecureFile.stage(output.content, to: file)))
             } catch {
                 abandon()
                 throw DeliveryError(output: output.name, reason: "\(error)")
@@ -63,7 +72,7 @@ public enum Delivery {
         for output in outputs {
             if case .regularFile = output.target { continue }
             do {
-                try output.target.write(output.bytes)
+                try output.target.write(output.content)
             } catch {
                 abandon()
                 throw DeliveryError(output: output.name, reason: "\(error)")

@@ -4,13 +4,13 @@
 /// Runs on the collector thread. Every merge is order-independent (sets, minimums, "any"), so
 /// the findings do not depend on the order in which parse workers delivered the sightings.
 public struct FindingAggregator {
-    private let accounts: AccountList
-    private var exposures: [ExposureKey: Exposure] = [:]
+    /// The exposures, as compact records (`ExposureStore`).
+    private var store: ExposureStore
     /// System-information sightings by the folder (or archive) that holds them.
     private var machineSightings: [String: [MachineSighting]] = [:]
 
     public init(accounts: AccountList) {
-        self.accounts = accounts
+        store = ExposureStore(accounts: accounts)
     }
 
     public init(accounts: [Account]) {
@@ -19,13 +19,7 @@ public struct FindingAggregator {
 
     /// `count`: how many sightings `sighting` stands for (a partial result folds repeats).
     public mutating func add(_ sighting: Sighting, count: Int = 1) {
-        let account = account(at: sighting.account)
-        let key = ExposureKey(sighting, account: account)
-        if let index = exposures.index(forKey: key) {
-            exposures.values[index].merge(sighting, count: count)
-        } else {
-            exposures[key] = Exposure(key: key, first: sighting, count: count, account: account)
-        }
+        store.add(sighting, count: count)
     }
 
     public mutating func add(_ machine: MachineSighting) {
@@ -33,52 +27,16 @@ public struct FindingAggregator {
     }
 
     /// Merged findings with machines attached, severity and action applied, in the
-    /// deterministic report order.
-    public func findings() -> [Finding] {
-        let directory = MachineDirectory(machineSightings, accounts: accounts)
-        var machineOfPath: [String: VictimMachine?] = [:]
-        func machine(holding path: String) -> VictimMachine? {
-            if let known = machineOfPath[path] { return known }
-            let found = directory.machine(holding: path)
-            machineOfPath[path] = found
-            return found
-        }
-        // A cookie is one exposure per victim machine: the exposures of its folders are keyed
-        // on the machine of each, and merged when that is the same.
-        var merged: [Exposure] = []
-        merged.reserveCapacity(exposures.count)
-        var cookieOnMachine: [ExposureKey: Int] = [:]
-        for exposure in exposures.values {
-            guard exposure.key.kind == .cookie, let path = exposure.sources.sources.first?.path else {
-                merged.append(exposure)
-                continue
-            }
-            let key = exposure.key.onMachine(machine(holding: path)?.identity ?? "")
-            if let index = cookieOnMachine[key] {
-                merged[index].absorb(exposure)
-            } else {
-                cookieOnMachine[key] = merged.count
-                merged.append(exposure.rekeyed(key))
-            }
-        }
-        var result: [Finding] = []
-        result.reserveCapacity(merged.count)
-        for exposure in merged {
-            var machines = Set<VictimMachine>()
-            // Machines come from the listed sources (see `Finding.maxListedSources`).
-            for source in exposure.sources.sources {
-                if let machine = machine(holding: source.path) { machines.insert(machine) }
-            }
-            result.append(exposure.finding(machines: machines))
-        }
-        result += directory.infectedMachineFindings()
-        return Finding.inReportOrder(result)
+    /// deterministic report order: each built when it is read, from the compact records.
+    /// Adding more sightings afterwards is not supported (take the report last).
+    public mutating func report() -> FindingReport {
+        FindingReport(store: store.report(machines: machineSightings))
     }
 
-    /// The account at `index` of the export; nil for no index or one out of range.
-    private func account(at index: Int?) -> Account? {
-        guard let index, accounts.indices.contains(index) else { return nil }
-        return accounts[index]
+    /// The findings of `report()` as values (for callers that keep them all).
+    public func findings() -> [Finding] {
+        var copy = self
+        return Array(copy.report())
     }
 }
 
@@ -136,134 +94,9 @@ struct SourceSample {
     var omitted: Int { total - sightings.reduce(0, +) }
 }
 
-/// The sightings of one exposure, merged as they arrive.
-private struct Exposure {
-    private(set) var key: ExposureKey
-    let account: Account?
-    /// The sighting with the smallest source: its URL, login and host stand for all.
-    private(set) var representative: Sighting
-    private(set) var sources = SourceSample()
-    private var alsoMatched: Set<String>
-    private var isAmbiguous: Bool
-    private var isPasswordCurrent: Bool?
-    private var passwordLastChange: Timestamp?
-    private var latestCookieExpiry: Int64?
-
-    init(key: ExposureKey, first: Sighting, count: Int, account: Account?) {
-        self.key = key
-        self.account = account
-        representative = first
-        sources.add(first.source, sightings: count)
-        alsoMatched = Set(first.alsoMatched)
-        isAmbiguous = first.isAmbiguous
-        isPasswordCurrent = first.isPasswordCurrent
-        passwordLastChange = first.passwordLastChange
-        latestCookieExpiry = first.cookie?.expiry
-    }
-
-    mutating func merge(_ sighting: Sighting, count: Int) {
-        sources.add(sighting.source, sightings: count)
-        mergeFacts(of: sighting)
-    }
-
-    /// Merges another exposure's sightings into this one (the same cookie read in two folders
-    /// of one machine).
-    mutating func absorb(_ other: Exposure) {
-        sources.absorb(other.sources)
-        alsoMatched.formUnion(other.alsoMatched)
-        isAmbiguous = isAmbiguous || other.isAmbiguous
-        if let verdict = other.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
-        if let change = other.passwordLastChange, passwordLastChange.map({ change > $0 }) ?? true {
-            passwordLastChange = change
-        }
-        if let expiry = other.latestCookieExpiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
-        if Self.precedes(other.representative, representative) { representative = other.representative }
-    }
-
-    /// The same exposure under its final key.
-    func rekeyed(_ newKey: ExposureKey) -> Exposure {
-        var copy = self
-        copy.key = newKey
-        return copy
-    }
-
-    private mutating func mergeFacts(of sighting: Sighting) {
-        alsoMatched.formUnion(sighting.alsoMatched)
-        isAmbiguous = isAmbiguous || sighting.isAmbiguous
-        // A verified-current verdict wins over "not current", which wins over "unknown".
-        if let verdict = sighting.isPasswordCurrent { isPasswordCurrent = (isPasswordCurrent ?? false) || verdict }
-        if let change = sighting.passwordLastChange, passwordLastChange.map({ change > $0 }) ?? true {
-            passwordLastChange = change
-        }
-        if let expiry = sighting.cookie?.expiry { latestCookieExpiry = max(latestCookieExpiry ?? expiry, expiry) }
-        if Self.precedes(sighting, representative) { representative = sighting }
-    }
-
-    /// A total order on sightings of one exposure, so the representative does not depend on
-    /// arrival order.
-    private static func precedes(_ lhs: Sighting, _ rhs: Sighting) -> Bool {
-        if lhs.source != rhs.source { return lhs.source < rhs.source }
-        return lhs.tieBreakFields.lexicographicallyPrecedes(rhs.tieBreakFields)
-    }
-
-    func finding(machines: Set<VictimMachine>) -> Finding {
-        let sortedMachines = machines.sorted(by: VictimMachine.relevanceOrder)
-        let listed = VictimMachine.distinct(sortedMachines)
-        let logDates = sortedMachines.compactMap(\.logDate)
-        let lastLogDate = logDates.max()
-        var changedAfterTheft: Bool?
-        if representative.password != nil, let change = passwordLastChange, let lastLogDate {
-            changedAfterTheft = change.isCertainlyAfter(lastLogDate)
-        }
-        // Verification is authoritative: a password that still works was not changed.
-        if isPasswordCurrent == true { changedAfterTheft = false }
-        var cookie = representative.cookie
-        if let latestCookieExpiry { cookie?.expiry = latestCookieExpiry }
-        let facts = TriageRules.Facts(
-            kind: representative.kind,
-            platformSeverity: representative.platform?.severity,
-            identityProviderInUse: representative.platform?.identityProviderInUse,
-            fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
-            isPasswordCurrent: isPasswordCurrent,
-            changedAfterTheft: changedAfterTheft,
-            isAccountDisabled: account.map { !$0.isEnabled } ?? false
-        )
-        let triage = TriageRules.evaluate(facts)
-        var others = alsoMatched
-        if let platform = representative.platform { others.remove(platform.id) }
-        return Finding(
-            kind: representative.kind,
-            severity: triage.severity,
-            action: triage.action,
-            directoryAccount: account,
-            match: representative.rule,
-            platform: representative.platform?.id,
-            platformName: representative.platform?.name,
-            alsoMatched: others.sorted(),
-            url: representative.url,
-            host: representative.host,
-            login: representative.login,
-            passwordEvidence: representative.password,
-            passwordCurrent: isPasswordCurrent,
-            passwordLastChange: passwordLastChange,
-            changedAfterTheft: changedAfterTheft,
-            cookie: cookie,
-            sources: sources.sources,
-            sourcesOmitted: sources.omitted,
-            count: sources.total,
-            firstLogDate: logDates.min(),
-            lastLogDate: lastLogDate,
-            machines: listed.machines,
-            machinesOmitted: listed.omitted,
-            ambiguous: isAmbiguous,
-            exposureKey: key.text
-        )
-    }
-}
-
 extension Sighting {
     /// What tells apart two sightings of one exposure that share a source.
-    fileprivate var tieBreakFields: [String] {
+    var tieBreakFields: [String] {
         [
             url ?? "", login ?? "", host ?? "", rule?.rawValue ?? "", platform?.name ?? "", cookie?.path ?? "",
             cookie.map { $0.isSecure ? "1" : "0" } ?? "",
@@ -272,7 +105,7 @@ extension Sighting {
 }
 
 /// The victim machines, by the folder that holds their system information.
-private struct MachineDirectory {
+struct MachineDirectory {
     /// One folder's system-information files merged.
     struct FolderMachine {
         var machine: VictimMachine

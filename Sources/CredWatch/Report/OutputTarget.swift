@@ -233,15 +233,20 @@ public enum OutputTarget: Sendable, Equatable {
 
     /// Writes `bytes` whole to the target (see the type's description for how).
     public func write(_ bytes: [UInt8]) throws(SecureFileError) {
+        try write(.bytes(bytes))
+    }
+
+    /// Writes `content` whole to the target (a writer renders into it piece by piece).
+    public func write(_ content: OutputContent) throws(SecureFileError) {
         switch self {
         case .standardOutput:
-            let code = FileDescriptor.writeAll(bytes, to: 1)
+            let code = content.write(to: 1)
             guard code == 0 else { throw SecureFileError(path: "standard output", operation: "write", code: code) }
         case .special(let path, let kind):
-            try Self.writeInPlace(bytes, to: path, kind: kind)
+            try Self.writeInPlace(content, to: path, kind: kind)
         case .regularFile(let path, let file):
             do {
-                try SecureFile.write(bytes, to: file)
+                try SecureFile.stage(content, to: file).commit()
             } catch {
                 throw SecureFileError(
                     path: path == file ? path : "\(path) (\(file))",
@@ -254,7 +259,11 @@ public enum OutputTarget: Sendable, Equatable {
 
     /// Opens a FIFO, character device or socket without creating or truncating anything, and
     /// writes to it.
-    private static func writeInPlace(_ bytes: [UInt8], to path: String, kind: SpecialKind) throws(SecureFileError) {
+    private static func writeInPlace(
+        _ content: OutputContent,
+        to path: String,
+        kind: SpecialKind
+    ) throws(SecureFileError) {
         var descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
         if descriptor < 0 && errno == ENXIO && kind == .socket {
             descriptor = try connectSocket(path)
@@ -271,7 +280,7 @@ public enum OutputTarget: Sendable, Equatable {
         case S_IFIFO, S_IFCHR, S_IFSOCK: break
         default: throw SecureFileError(path: path, operation: "open (no longer a \(kind.rawValue))", code: EEXIST)
         }
-        let code = FileDescriptor.writeAll(bytes, to: descriptor)
+        let code = content.write(to: descriptor)
         guard code == 0 else { throw SecureFileError(path: path, operation: "write", code: code) }
     }
 

@@ -46,35 +46,62 @@ public struct ReportOptions: Sendable {
 /// the same findings give the same bytes whatever order the caller holds them in.
 public enum ReportRenderer {
     public static func render(_ findings: [Finding], as format: ReportFormat, options: ReportOptions) -> [UInt8] {
-        // Positions, not copies: a report of a million findings is sorted without moving them.
-        let order = Finding.reportOrderIndices(findings)
-        var output: [UInt8] = []
+        render(FindingReport(findings), as: format, options: options)
+    }
+
+    public static func render(_ report: FindingReport, as format: ReportFormat, options: ReportOptions) -> [UInt8] {
+        var sink = ByteSink()
+        write(report, as: format, options: options, to: &sink)
+        return sink.bytes
+    }
+
+    /// The report as an output's content: rendered into the output while it is delivered, one
+    /// finding at a time (the same bytes as `render`).
+    public static func content(_ report: FindingReport, as format: ReportFormat, options: ReportOptions)
+        -> OutputContent
+    {
+        .writer { sink in write(report, as: format, options: options, to: &sink) }
+    }
+
+    static func write(_ report: FindingReport, as format: ReportFormat, options: ReportOptions, to sink: inout ByteSink)
+    {
+        // Each finding is built (from the report's records) when it is written, and dropped.
         switch format {
         case .jsonl:
-            for index in order {
-                JSON.appendFinding(findings[index], options: options, to: &output)
-                output.append(0x0A)
+            for finding in report {
+                guard !sink.hasFailed else { return }
+                sink.append { output in
+                    JSON.appendFinding(finding, options: options, to: &output)
+                    output.append(0x0A)
+                }
             }
         case .csv:
-            CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &output)
-            for index in order {
-                CSV.appendRow(CSV.cells(of: findings[index], options: options), to: &output)
+            sink.append { CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &$0) }
+            for finding in report {
+                guard !sink.hasFailed else { return }
+                sink.append { CSV.appendRow(CSV.cells(of: finding, options: options), to: &$0) }
             }
         case .table:
-            output = Array(Table.render(order.map { findings[$0] }, options: options).utf8)
+            sink.write(Table.render(Array(report), options: options).utf8)
         case .ecs:
-            for index in order {
-                ECS.appendDocument(findings[index], options: options, to: &output)
-                output.append(0x0A)
+            for finding in report {
+                guard !sink.hasFailed else { return }
+                sink.append { output in
+                    ECS.appendDocument(finding, options: options, to: &output)
+                    output.append(0x0A)
+                }
             }
         case .cef:
-            for index in order {
-                CEF.appendEvent(findings[index], options: options, to: &output)
-                output.append(0x0A)
+            for finding in report {
+                guard !sink.hasFailed else { return }
+                sink.append { output in
+                    CEF.appendEvent(finding, options: options, to: &output)
+                    output.append(0x0A)
+                }
             }
         case .html:
-            output = HTMLReport.render(order.map { findings[$0] }, options: options)
+            // A page with totals and tables over every finding: rendered whole.
+            sink.write(HTMLReport.render(Array(report), options: options))
         }
-        return output
     }
 }

@@ -22,12 +22,16 @@ extension ReportRenderer {
     /// `Identity` is the sAMAccountName when the export has it (what `Set-ADUser -Identity`
     /// accepts), else the UPN or mail, which the script resolves with a filter.
     public static func resetList(_ findings: [Finding], serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
+        resetList(FindingReport(findings), serviceAccounts: serviceAccounts)
+    }
+
+    public static func resetList(_ report: FindingReport, serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
         var output: [UInt8] = []
         CSV.appendRow(
             ["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Enabled", "Severity", "Action", "Reasons"],
             to: &output
         )
-        for entry in resetEntries(findings, serviceAccounts: serviceAccounts) {
+        for entry in resetEntries(report, serviceAccounts: serviceAccounts) {
             let account = entry.account
             CSV.appendRow(
                 [
@@ -44,9 +48,12 @@ extension ReportRenderer {
     /// The rows of the reset list, most severe first, then by account (the CSV above and the
     /// HTML report's table of accounts to reset).
     static func resetEntries(_ findings: [Finding], serviceAccounts: ServiceAccounts) -> [ResetEntry] {
+        resetEntries(FindingReport(findings), serviceAccounts: serviceAccounts)
+    }
+
+    static func resetEntries(_ report: FindingReport, serviceAccounts: ServiceAccounts) -> [ResetEntry] {
         var rows: [Account: ResetRow] = [:]
-        for index in Finding.reportOrderIndices(findings) {
-            let finding = findings[index]
+        for finding in report {
             guard let account = finding.directoryAccount else { continue }
             let listed =
                 finding.action == .forceReset || finding.kind == .infectedMachine

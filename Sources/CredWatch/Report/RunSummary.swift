@@ -21,6 +21,10 @@ public struct RunSummary: Sendable {
 
     /// - Parameter accounts: what the account export loaded (a line of its own when given).
     public init(diagnostics: Diagnostics, findings: [Finding], elapsed: Double, accounts: AccountCensus? = nil) {
+        self.init(diagnostics: diagnostics, findings: FindingReport(findings), elapsed: elapsed, accounts: accounts)
+    }
+
+    public init(diagnostics: Diagnostics, findings: FindingReport, elapsed: Double, accounts: AccountCensus? = nil) {
         unread = diagnostics.unread
         inputs = diagnostics.inputs.load(ordering: .relaxed)
         duplicates = diagnostics.duplicates.load(ordering: .relaxed)
@@ -33,13 +37,13 @@ public struct RunSummary: Sendable {
         skippedByName = diagnostics.skippedByName.load(ordering: .relaxed)
         errors = diagnostics.errors.load(ordering: .relaxed)
         warnings = diagnostics.warnings.load(ordering: .relaxed)
-        // One pass reading two fields of each finding in place (a closure per kind and severity
-        // copied every finding nine times).
+        // Read from the report's records: no finding is built to be counted.
         var kinds = [FindingKind: Int]()
         var severities = [Severity: Int]()
         for index in findings.indices {
-            kinds[findings[index].kind, default: 0] += 1
-            severities[findings[index].severity, default: 0] += 1
+            let (kind, severity) = findings.kindAndSeverity(at: index)
+            kinds[kind, default: 0] += 1
+            severities[severity, default: 0] += 1
         }
         findingsByKind = FindingKind.allCases.map { ($0, kinds[$0] ?? 0) }
         findingsBySeverity = Severity.allCases.reversed().map { ($0, severities[$0] ?? 0) }

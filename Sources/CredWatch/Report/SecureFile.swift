@@ -43,6 +43,13 @@ public enum SecureFile {
     /// touching `path`: `commit` renames it into place, `discard` removes it. Until then it is
     /// listed in `staged`, so that an interrupted run removes it (`removeStaged`).
     public static func stage(_ bytes: [UInt8], to path: String) throws(SecureFileError) -> StagedFile {
+        try stage(.bytes(bytes), to: path)
+    }
+
+    /// Writes `content` (a writer renders into the file piece by piece) to a new temporary
+    /// file beside `path`, as `stage(_:to:)` does: a failed write removes it, so no partial
+    /// file is ever renamed into place.
+    public static func stage(_ content: OutputContent, to path: String) throws(SecureFileError) -> StagedFile {
         let folder = folder(of: path)
         var temporary = ""
         var descriptor: Int32 = -1
@@ -68,7 +75,7 @@ public enum SecureFile {
         }
         // The umask may have taken bits away (never added any); set the mode explicitly.
         guard fchmod(descriptor, 0o600) == 0 else { throw fail("set permissions", errno) }
-        let written = FileDescriptor.writeAll(bytes, to: descriptor)
+        let written = content.write(to: descriptor)
         guard written == 0 else { throw fail("write", written) }
         guard fsync(descriptor) == 0 else { throw fail("flush to disk", errno) }
         let closed = close(descriptor)

@@ -117,11 +117,15 @@ public enum Syslog {
 
     /// The messages of `findings`, in report order.
     public static func messages(_ findings: [Finding], options: ReportOptions) -> [[UInt8]] {
+        messages(FindingReport(findings), options: options)
+    }
+
+    public static func messages(_ report: FindingReport, options: ReportOptions) -> [[UInt8]] {
         var options = options
         options.revealPasswords = false
         let hostname = localHostname()
         let processID = getpid()
-        return findings.sorted(by: Finding.reportOrder).map {
+        return report.map {
             message($0, options: options, hostname: hostname, processID: processID)
         }
     }

@@ -120,7 +120,7 @@ enum MalformedScan {
         )
         let result = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics).run()
         return MalformedOutcome(
-            findings: result.findings,
+            findings: Array(result.findings),
             messages: diagnostics.allMessages,
             errors: diagnostics.errors.load(ordering: .relaxed),
             warnings: diagnostics.warnings.load(ordering: .relaxed),

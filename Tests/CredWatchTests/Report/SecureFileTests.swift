@@ -34,6 +34,70 @@ import Testing
         }
     }
 
+    /// A writer's content crosses the sink's buffer many times: the file holds every byte,
+    /// in order, as the bytes written at once would be.
+    @Test func writerContentIsStreamedWhole() throws {
+        try withFolder { folder in
+            let path = folder + "/report.jsonl"
+            let line = Array("{\"kind\":\"credential\",\"login\":\"x\"}\n".utf8)
+            let content = OutputContent.writer { sink in
+                for index in 0..<40_000 {
+                    sink.write(line)
+                    sink.write(String(index).utf8)
+                }
+            }
+            try SecureFile.stage(content, to: path).commit()
+            let written = try #require(FileManager.default.contents(atPath: path).map(Array.init))
+            #expect(written.count > 4 * ByteSink.flushThreshold)
+            #expect(written == content.bytes)
+            #expect(mode(of: path) == 0o600)
+            #expect(contents(of: folder) == ["report.jsonl"])
+        }
+    }
+
+    /// A report streamed into its staged file, then a stream that fails (`/dev/full`): the
+    /// staged report is removed, the old file stays as it was, and the state is not committed.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func failedStreamLeavesNoPartialReport() throws {
+        try withFolder { folder in
+            let path = folder + "/report.jsonl"
+            try SecureFile.write(Array("old\n".utf8), to: path)
+            let big = OutputContent.writer { sink in
+                for _ in 0..<(3 * ByteSink.flushThreshold / 64) { sink.write(repeatElement(0x61, count: 64)) }
+            }
+            var committed = false
+            #expect(throws: DeliveryError.self) {
+                try Delivery.deliver(
+                    [
+                        RunOutput(name: "--output", target: .regularFile(path: path, file: path), content: big),
+                        RunOutput(
+                            name: "--reset-list /dev/full",
+                            target: .special(path: "/dev/full", kind: .characterDevice),
+                            content: big
+                        ),
+                    ]
+                ) { () throws(DeliveryError) in committed = true }
+            }
+            #expect(!committed)
+            #expect(FileManager.default.contents(atPath: path).map(Array.init) == Array("old\n".utf8))
+            #expect(contents(of: folder) == ["report.jsonl"])
+        }
+    }
+
+    /// A sink keeps the first failure and drops what follows, so a writer can stop early.
+    @Test func sinkKeepsTheFirstFailure() throws {
+        let descriptor = open("/dev/full", O_WRONLY | O_CLOEXEC)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var sink = ByteSink(descriptor: descriptor)
+        sink.write(repeatElement(0x61, count: ByteSink.flushThreshold))
+        #expect(sink.failure == ENOSPC)
+        sink.write([0x62])
+        sink.flush()
+        #expect(sink.hasFailed)
+        #expect(sink.failure == ENOSPC)
+    }
+
     @Test func replacesAtomically() throws {
         try withFolder { folder in
             let path = folder + "/reset.csv"
