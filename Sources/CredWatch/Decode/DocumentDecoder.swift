@@ -66,7 +66,9 @@ final class DocumentDecoder {
     /// Reads `reader` to its end as `document`, in the encoding and with the line ends of
     /// `judgement`. When the stream starts at `sourceOffset` > 0 (a byte range of a file, see
     /// `InputRange`), the file's byte-order mark is not in it. `lineFeeds`, when not nil, gets
-    /// the LF bytes read added.
+    /// the LF bytes read added. Returns false as the other `decode` does (the stop is reported
+    /// here).
+    @discardableResult
     func decode(
         _ reader: ByteReader,
         document: Document,
