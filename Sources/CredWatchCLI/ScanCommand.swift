@@ -352,7 +352,6 @@ struct Scan: ParsableCommand, SetupArguments {
             inputs: inputs.map { RawArguments.path($0).display },
             organisation: profile.name.isEmpty ? nil : profile.name
         )
-        options.serviceAccounts = profile.serviceAccounts
         var sent: [SentOutput] = []
         if let destination = outputs.syslog {
             let messages = Syslog.messages(outcome.findings, options: options)
@@ -416,7 +415,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 RunOutput(
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
-                    bytes: ReportRenderer.resetList(report, serviceAccounts: profile.serviceAccounts)
+                    bytes: ReportRenderer.resetList(report)
                 )
             )
         }

@@ -91,6 +91,7 @@ struct ScanSetup {
             checker: hashes,
             options: options
         )
+        for warning in context.warnings { diagnostics.warning(warning.location, warning.message) }
         inflateBackend = Self.inflateBackend(
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics

@@ -156,6 +156,7 @@ enum Table {
         case .revokeSessions: "revoke"
         case .reimageDevice: "reimage"
         case .review: "review"
+        case .manualRotation: "manual"
         }
     }
 
@@ -246,11 +247,15 @@ enum Table {
         return "\(findings.count) \(noun): " + bySeverity.joined(separator: ", ")
     }
 
-    /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`.
+    /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`
+    /// (`rotate 1 service account by hand` after the resets when there is one).
     static func todo(_ findings: [Finding]) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         let totals = ActionTotals(findings)
-        return "to do: reset " + count(totals.accountsToReset, "account") + ", revoke "
+        let manual =
+            totals.accountsToRotateManually == 0
+            ? "" : ", rotate " + count(totals.accountsToRotateManually, "service account") + " by hand"
+        return "to do: reset " + count(totals.accountsToReset, "account") + manual + ", revoke "
             + count(totals.sessionsToRevoke, "session") + ", reimage " + count(totals.machinesToReimage, "machine")
             + ", review \(totals.toReview)"
     }

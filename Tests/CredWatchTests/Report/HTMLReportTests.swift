@@ -237,10 +237,9 @@ import Testing
             cursor = row.upperBound
         }
         // Service accounts are rotated by hand, as in the reset list.
-        var options = ReportOptions()
-        options.serviceAccounts = ServiceAccounts(patterns: ["mmartin"])
+        let withService = F.aggregate(F.mixedRun, serviceAccounts: ServiceAccounts(patterns: ["mmartin"]))
         #expect(
-            Self.render(findings, options: options).contains(
+            Self.render(withService, options: ReportOptions()).contains(
                 "<tr data-action=\"manual\"><th scope=\"row\">mmartin</th>"
             )
         )

@@ -294,10 +294,12 @@ import Testing
 
     /// Service and shared accounts are listed for manual rotation, never for the script's reset.
     @Test func serviceAccountsAreListedForManualHandling() {
-        let findings = F.aggregate([.sighting(F.credential(path: "dumps/combo.txt", line: 3))])
-        let byMail = ReportRenderer.resetList(findings, serviceAccounts: ServiceAccounts(patterns: ["JEAN.*@*"]))
+        let inputs: [F.Input] = [.sighting(F.credential(path: "dumps/combo.txt", line: 3))]
+        let byMail = ReportRenderer.resetList(
+            F.aggregate(inputs, serviceAccounts: ServiceAccounts(patterns: ["JEAN.*@*"]))
+        )
         #expect(byMail.reportText.contains(",True,high,manual,mediboard credential in 1 source"))
-        let other = ReportRenderer.resetList(findings, serviceAccounts: ServiceAccounts(patterns: ["svc-*"]))
+        let other = ReportRenderer.resetList(F.aggregate(inputs, serviceAccounts: ServiceAccounts(patterns: ["svc-*"])))
         #expect(other.reportText.contains(",True,high,reset,mediboard credential in 1 source"))
     }
 
