@@ -105,9 +105,6 @@ struct ScanSetup {
         archives.sevenZipTool = SevenZipTool.find(searchPath: environment["PATH"] ?? "/usr/bin:/bin")
         if let temporary = environment["TMPDIR"], !temporary.isEmpty { archives.temporaryDirectory = temporary }
         self.archives = archives
-        if options.revealPasswords {
-            diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
-        }
 
         if let statePath = command.state {
             var stateOptions = StateOptions()
