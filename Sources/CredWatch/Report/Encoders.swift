@@ -173,7 +173,9 @@ enum CSV {
     /// `@` gets a leading `'`, so that a spreadsheet shows it as text instead of evaluating
     /// it; a cell holding a comma or a quote is quoted, with quotes doubled.
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
-        let utf8 = DisplayText.escaped(cell).utf8
+        // Printable ASCII (most cells) has nothing to escape: not decoded scalar by scalar.
+        let isPrintableASCII = cell.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let utf8 = (isPrintableASCII ? cell : DisplayText.escaped(cell)).utf8
         let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40].contains($0) } ?? false
         let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 }
         if needsQuotes { output.append(0x22) }
