@@ -62,7 +62,11 @@ struct Check: ParsableCommand, SetupArguments {
     func describe(_ setup: ScanSetup) -> String {
         let context = setup.context
         var text = ""
+        // The export's and the profile's text is the organisation's, but shown as every name is:
+        // no control or invisible character reaches the terminal.
         func line(_ label: String, _ value: String, indent: Int = 0) {
+            let label = DisplayText.escaped(label)
+            let value = DisplayText.escaped(value)
             let pad = String(repeating: " ", count: indent)
             text += pad + label + String(repeating: " ", count: max(2, 20 - label.count - indent)) + value + "\n"
         }
@@ -82,13 +86,20 @@ struct Check: ParsableCommand, SetupArguments {
         if service.patterns.isEmpty {
             line("service accounts", "none declared (service_accounts in the profile)", indent: 2)
         } else {
-            let matched = context.accounts.accounts.filter(service.contains).map(\.identifier)
+            let matched = context.accounts.accounts.filter(\.isServiceAccount).map(\.identifier)
             line(
                 "service accounts",
                 service.patterns.joined(separator: ", ") + ": \(matched.count) in the export"
-                    + (matched.isEmpty ? "" : " (" + Self.shortList(matched) + ")"),
+                    + (matched.isEmpty ? "" : " (" + Self.shortList(matched) + ")")
+                    + ", rotated by hand instead of reset",
                 indent: 2
             )
+            // Each pattern with what it matches: one that matches none or most is also warned of.
+            for pattern in service.patterns {
+                let one = ServiceAccounts(patterns: [pattern])
+                let count = context.accounts.accounts.count(where: one.contains)
+                line(pattern, "\(count) of \(context.accounts.accounts.count)", indent: 4)
+            }
         }
 
         // Organisation.

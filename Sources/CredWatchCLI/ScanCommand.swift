@@ -264,6 +264,7 @@ struct Scan: ParsableCommand, SetupArguments {
         } catch {
             throw FatalError("\(error)")
         }
+        if revealPasswords { diagnostics.note(Self.revealWarning(reportFormat(outputs))) }
         let policy = ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
         let session: ScanSession
         var inputRange: InputRange?
@@ -352,7 +353,6 @@ struct Scan: ParsableCommand, SetupArguments {
             inputs: inputs.map { RawArguments.path($0).display },
             organisation: profile.name.isEmpty ? nil : profile.name
         )
-        options.serviceAccounts = profile.serviceAccounts
         var sent: [SentOutput] = []
         if let destination = outputs.syslog {
             let messages = Syslog.messages(outcome.findings, options: options)
@@ -395,6 +395,24 @@ struct Scan: ParsableCommand, SetupArguments {
         return options
     }
 
+    /// `--format`, else a table on a terminal and JSONL elsewhere.
+    private func reportFormat(_ outputs: ScanOutputs) -> ReportFormat {
+        format ?? (outputs.report == .standardOutput && Terminal.isTerminal(1) ? .table : .jsonl)
+    }
+
+    /// What `--reveal-passwords` does to this run, exactly: only the report in `format` can hold
+    /// a cleartext password; the HTML page, the reset list, the summary, syslog messages, the
+    /// state and partial results never do.
+    static func revealWarning(_ format: ReportFormat) -> String {
+        guard format != .html else {
+            return "warning: --reveal-passwords has no effect with --format html: the HTML page never holds a "
+                + "password, and no other output of this run does (the passwords are shown only by --format jsonl, "
+                + "csv, table, ecs or cef)"
+        }
+        return "warning: --reveal-passwords: the report (--format \(format.rawValue)) holds cleartext passwords; "
+            + "do not keep it (the HTML page, the reset list, the summary, syslog messages and the state never hold one)"
+    }
+
     /// The report (in the chosen format), the reset list and the HTML page, rendered for delivery.
     private func rendered(
         _ report: FindingReport,
@@ -402,8 +420,7 @@ struct Scan: ParsableCommand, SetupArguments {
         options: ReportOptions,
         profile: OrganisationProfile
     ) -> [RunOutput] {
-        let toTerminal = outputs.report == .standardOutput && Terminal.isTerminal(1)
-        let chosen = format ?? (toTerminal ? .table : .jsonl)
+        let chosen = reportFormat(outputs)
         var delivered = [
             RunOutput(
                 name: output == nil ? "the report to standard output" : "--output \(outputs.report.path)",
@@ -416,7 +433,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 RunOutput(
                     name: "--reset-list \(resetList.path)",
                     target: resetList,
-                    bytes: ReportRenderer.resetList(report, serviceAccounts: profile.serviceAccounts)
+                    bytes: ReportRenderer.resetList(report)
                 )
             )
         }

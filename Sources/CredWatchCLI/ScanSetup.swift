@@ -91,6 +91,7 @@ struct ScanSetup {
             checker: hashes,
             options: options
         )
+        for warning in context.warnings { diagnostics.warning(warning.location, warning.message) }
         inflateBackend = Self.inflateBackend(
             named: ProcessInfo.processInfo.environment["CREDWATCH_INFLATE"],
             diagnostics: diagnostics
@@ -104,9 +105,6 @@ struct ScanSetup {
         archives.sevenZipTool = SevenZipTool.find(searchPath: environment["PATH"] ?? "/usr/bin:/bin")
         if let temporary = environment["TMPDIR"], !temporary.isEmpty { archives.temporaryDirectory = temporary }
         self.archives = archives
-        if options.revealPasswords {
-            diagnostics.note("warning: --reveal-passwords: the report holds cleartext passwords; do not keep it")
-        }
 
         if let statePath = command.state {
             var stateOptions = StateOptions()

@@ -15,7 +15,13 @@ extension AccountDirectory {
                 try AccountExport.read(bytes, file: path, dateOrder: dateOrder, passed: export.passed)
             }
         }.get()
-        guard !read.accounts.isEmpty else { throw ConfigurationError(file: path, message: "no accounts found") }
+        guard !read.accounts.isEmpty else {
+            let why =
+                read.form == .csv
+                ? "no row under the header holds a sAMAccountName, userPrincipalName, mail or proxy address"
+                : "no header and no login, only blank lines and # comments"
+            throw ConfigurationError(file: path, message: "no accounts found: " + why)
+        }
         guard read.accounts.count <= AccountIndex.maxAccounts else {
             throw ConfigurationError(file: path, message: "more than \(AccountIndex.maxAccounts) accounts")
         }

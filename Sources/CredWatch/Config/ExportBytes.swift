@@ -27,9 +27,24 @@ final class ExportBytes {
             data = nil
             return
         }
+        // What cannot be mapped is said precisely: a folder or an empty file named by mistake is
+        // not "unreadable".
+        let openError = descriptor < 0 ? errno : 0
         if descriptor >= 0 { close(descriptor) }
+        if openError != 0 {
+            throw ConfigurationError(file: path, message: "cannot read the file: \(SystemError.describe(openError))")
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            throw ConfigurationError(
+                file: path,
+                message: "is a directory, not an account export: name the export's file"
+            )
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, message: "cannot read the file")
+        }
+        guard !data.isEmpty else {
+            throw ConfigurationError(file: path, message: "is empty: no header and no account")
         }
         mapping = nil
         self.data = data

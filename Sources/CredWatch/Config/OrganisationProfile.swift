@@ -101,13 +101,8 @@ public struct OrganisationProfile: Sendable {
         var servicePatterns: [String] = []
         for pattern in try reader.strings("service_accounts") {
             let trimmed = pattern.trimmingASCIIWhitespace
-            guard !trimmed.isEmpty, trimmed.utf8.contains(where: { $0 != UInt8(ascii: "*") }) else {
-                throw reader.error(
-                    "service_accounts pattern '\(pattern)' would match every account: name the service accounts "
-                        + "(such as 'svc-*')",
-                    key: "service_accounts",
-                    value: pattern
-                )
+            if let refusal = ServiceAccounts.refusal(of: trimmed) {
+                throw reader.error(refusal, key: "service_accounts", value: pattern)
             }
             servicePatterns.append(trimmed)
         }

@@ -69,8 +69,10 @@ public enum DisplayText {
         }
     }
 
-    /// `text` with every unsafe character (see `isUnsafe`) written `\xNN` (or `\u{NNNN}`), so one
-    /// message stays one line and cannot clear the screen, set the title or reverse the text.
+    /// `text` with every unsafe character (see `isUnsafe`) written `\xNN` (below U+0100) or
+    /// `\u{NNNN}`, so one message stays one line, cannot clear the screen, set the title or
+    /// reverse the text, and `jdupont` and `jdu\u{200B}pont` do not look the same. The table,
+    /// the CSV report, the reset list, CEF, syslog, the HTML page and stderr all write them so.
     public static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var clean = String.UnicodeScalarView()
@@ -86,13 +88,88 @@ public enum DisplayText {
         return String(clean)
     }
 
-    /// C0 controls (newlines included), DEL, C1 controls, and the marks and overrides that
-    /// reorder text (a hostile name must not show `txt.exe` as `exe.txt`).
+    /// What a hostile value could use to drive a terminal, forge a line or disguise a name: C0
+    /// controls (newlines and TAB included), DEL, C1 controls, the line and paragraph
+    /// separators, the marks and overrides that reorder text (a hostile name must not show
+    /// `txt.exe` as `exe.txt`: U+061C, U+200E/F, U+202A–E, U+2066–9), and the characters shown as
+    /// nothing (the soft hyphen, zero-width spaces and joiners, word joiners and invisible
+    /// operators, the byte order mark, Hangul fillers, interlinear annotation marks, musical
+    /// formatting and tag characters).
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
+        case 0x00..<0x20, 0x7F..<0xA0, 0xAD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180F,
+            0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0x3164, 0xFEFF, 0xFFA0, 0xFFF9...0xFFFB,
+            0x1D173...0x1D17A, 0xE0000...0xE007F:
+            true
         default: false
         }
+    }
+
+    /// The columns a terminal gives `text`: the sum of its characters' (`width(of:)`).
+    public static func width(_ text: some StringProtocol) -> Int {
+        // ASCII (most logins, URLs and paths) is one column a byte, but for the controls that
+        // the table escapes before it measures.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        return text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// The columns a terminal gives one character: 2 for East Asian Wide and Fullwidth
+    /// characters and emoji shown as emoji (a flag, a symbol with U+FE0F), 0 for combining marks
+    /// and the characters shown as nothing, 1 for the others.
+    public static func width(of character: Character) -> Int {
+        var total = 0
+        var isEmoji = false
+        for scalar in character.unicodeScalars {
+            let columns = width(of: scalar)
+            if columns == 2 { return 2 }
+            if scalar.value == 0xFE0F && isEmoji { return 2 }
+            isEmoji = isEmoji || scalar.properties.isEmoji
+            total += columns
+        }
+        return total
+    }
+
+    /// `wcwidth` for one scalar (controls count 1: callers escape them first).
+    static func width(of scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value < 0x300 { return value == 0xAD ? 0 : 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0x1160...0x11FF).contains(value) || value == 0x200B { return 0 }
+        if isWide(value) || scalar.properties.isEmojiPresentation { return 2 }
+        return 1
+    }
+
+    /// East Asian Wide (W) and Fullwidth (F) blocks (Unicode's EastAsianWidth.txt, by block;
+    /// emoji are told by their property).
+    private static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF,
+            0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            true
+        default: false
+        }
+    }
+
+    /// `text` cut to at most `width` columns, at a character boundary, ending with `…` when cut
+    /// (`keepingTail`: the end kept, after a leading `…`).
+    public static func fitted(_ text: String, width limit: Int, keepingTail: Bool = false) -> String {
+        guard width(text) > limit else { return text }
+        guard limit > 0 else { return "" }
+        var kept: [Character] = []
+        var used = 1  // the ellipsis
+        let characters = keepingTail ? Array(text.reversed()) : Array(text)
+        for character in characters {
+            let columns = width(of: character)
+            if used + columns > limit { break }
+            used += columns
+            kept.append(character)
+        }
+        return keepingTail ? "…" + String(kept.reversed()) : String(kept) + "…"
     }
 
     private static func hex(_ byte: UInt8) -> String {

@@ -42,6 +42,10 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case revokeSessions = "revoke-sessions"
     case reimageDevice = "reimage-device"
     case review
+    /// A `force-reset` of one of the profile's service or shared accounts (`service_accounts`):
+    /// a forced reset would break what runs with it, so its owners rotate it by hand (the
+    /// reset list's `manual`).
+    case manualRotation = "manual-rotation"
 }
 
 /// One account of the organisation's export.
@@ -57,6 +61,9 @@ public struct Account: Sendable, Hashable {
     /// Last password change (`pwdLastSet`, `PasswordLastSet`), as the export's reader read it
     /// (nil: never set, or not a date it could read).
     public var passwordLastSet: Timestamp?
+    /// One of the profile's `service_accounts` (set when the profile is applied to the export:
+    /// `AccountDirectory.markServiceAccounts`).
+    public var isServiceAccount: Bool
 
     public init(
         sam: String? = nil,
@@ -66,8 +73,10 @@ public struct Account: Sendable, Hashable {
         displayName: String? = nil,
         department: String? = nil,
         isEnabled: Bool = true,
-        passwordLastSet: Timestamp? = nil
+        passwordLastSet: Timestamp? = nil,
+        isServiceAccount: Bool = false
     ) {
+        self.isServiceAccount = isServiceAccount
         self.sam = sam
         self.upn = upn
         self.mail = mail

@@ -21,7 +21,7 @@ import Foundation
 /// An identity (a mail, an alias, a UPN…) that several accounts share resolves to all of
 /// them: the first by the index's priority, the others in `Resolution.sharedWith`.
 public struct AccountDirectory: Sendable {
-    public let accounts: AccountList
+    public private(set) var accounts: AccountList
     private let index: AccountIndex
     /// How the export was written (nil for a directory built from accounts in code).
     public internal(set) var form: ExportForm?
@@ -41,6 +41,13 @@ public struct AccountDirectory: Sendable {
     public init(accounts: AccountList) {
         self.accounts = accounts
         index = AccountIndex(accounts: accounts)
+    }
+
+    /// Marks the accounts the profile's `service_accounts` name (`Account.isServiceAccount`),
+    /// and returns the warnings about patterns that match none or most of them.
+    mutating func markServiceAccounts(_ patterns: ServiceAccounts, profileFile: String) -> [ConfigurationWarning] {
+        let counts = accounts.markServiceAccounts(patterns)
+        return patterns.warnings(counts: counts, accounts: accounts.count, file: profileFile)
     }
 
     /// The identities that belong to more than one account, by their first account.

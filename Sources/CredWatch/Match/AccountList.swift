@@ -21,13 +21,21 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
     /// How a password date stored as ambiguous (`08/11/2024`) is read: in the order the export's
     /// other dates or the profile showed; nil while none did (the date is then unknown).
     var ambiguousDateOrder: DateOrder?
+    /// The positions of the profile's service accounts (`markServiceAccounts`): few, so kept
+    /// apart from the records.
+    private var serviceAccountPositions: Set<Int> = []
 
     public init() {}
 
     public init(_ accounts: some Sequence<Account>) {
         var builder = Builder()
-        for account in accounts { builder.append(account, line: 0) }
+        var service: Set<Int> = []
+        for (position, account) in accounts.enumerated() {
+            builder.append(account, line: 0)
+            if account.isServiceAccount { service.insert(position) }
+        }
         self = builder.finish()
+        serviceAccountPositions = service
     }
 
     public init(arrayLiteral accounts: Account...) {
@@ -40,7 +48,10 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
     /// The account, built from its record.
     public subscript(position: Int) -> Account {
         withRecord(position) { record in
-            var account = Account(isEnabled: record.flags & Flag.disabled == 0)
+            var account = Account(
+                isEnabled: record.flags & Flag.disabled == 0,
+                isServiceAccount: isServiceAccount(position)
+            )
             account.sam = record.sam.map(Self.string)
             account.upn = record.upn.map(Self.string)
             account.mail = record.mail.map(Self.string)
@@ -62,6 +73,26 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
 
     public static func == (lhs: AccountList, rhs: AccountList) -> Bool {
         lhs.elementsEqual(rhs)
+    }
+
+    /// Whether account `position` is one of the profile's service accounts.
+    func isServiceAccount(_ position: Int) -> Bool {
+        !serviceAccountPositions.isEmpty && serviceAccountPositions.contains(position)
+    }
+
+    /// Marks the accounts `patterns` matches as service accounts (and no other), and returns
+    /// how many accounts each pattern matches, in the patterns' order.
+    @discardableResult
+    mutating func markServiceAccounts(_ patterns: ServiceAccounts) -> [Int] {
+        serviceAccountPositions = []
+        var counts = [Int](repeating: 0, count: patterns.patterns.count)
+        guard !patterns.patterns.isEmpty else { return counts }
+        for position in indices {
+            let matching = patterns.matchingPatterns(self[position])
+            for pattern in matching { counts[pattern] += 1 }
+            if !matching.isEmpty { serviceAccountPositions.insert(position) }
+        }
+        return counts
     }
 
     /// The line of the export account `position` was read on (0 for accounts built in code).
@@ -88,6 +119,7 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
     /// Appends the accounts of `next` (read after these), taking its segments as they are.
     mutating func append(contentsOf next: AccountList) {
         let shift = segments.count << 48
+        for position in next.serviceAccountPositions { serviceAccountPositions.insert(records.count + position) }
         segments += next.segments
         records.reserveCapacity(records.count + next.records.count)
         for location in next.records { records.append(location + shift) }

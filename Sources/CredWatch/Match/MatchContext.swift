@@ -23,6 +23,9 @@ public final class MatchContext: Sendable {
 
     public let profile: OrganisationProfile
     public let accounts: AccountDirectory
+    /// What applying the profile to the export found that the run should be told (service
+    /// account patterns that match none or most of the accounts).
+    public let warnings: [ConfigurationWarning]
     /// Platform definitions loaded (profile and packs), for the summary.
     public let platformCount: Int
     /// Domains whose hosts are the organisation's: email domains (the profile's, else derived
@@ -81,6 +84,8 @@ public final class MatchContext: Sendable {
         organisationDomains = Self.domainOrigins(profile: profile, accounts: accounts).map(\.domain)
 
         self.profile = profile
+        var accounts = accounts
+        warnings = accounts.markServiceAccounts(profile.serviceAccounts, profileFile: profileFile)
         self.accounts = accounts
         self.fingerprinter = fingerprinter
         self.checker = checker

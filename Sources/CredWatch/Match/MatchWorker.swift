@@ -117,7 +117,8 @@ public struct MatchWorker: RecordSink {
 
         matches.reset()
         if !subject.isEmpty { subject.removeAll(keepingCapacity: true) }
-        if hasURL {
+        // A `javascript:` or `data:` URL names no server: it matches no platform, whatever it holds.
+        if hasURL && !url.isOpaque {
             platforms.matchURL(url, into: &matches)
             // Pack regexes only matter for a resolved account or an organisation host: a pack
             // platform alone, with an unknown login, is not reported.

@@ -23,12 +23,28 @@ struct URLParts {
     /// The host is an IPv4 or IPv6 literal: it has no parent domains.
     var isIPLiteral: Bool
     var isAndroid: Bool
+    /// A scheme that names no server (`javascript:`, `data:`, `mailto:`, `about:`, `blob:`…,
+    /// see `opaqueSchemes`), with or without `//`: no host, no port, no userinfo, and the URL
+    /// matches no platform (what follows the scheme is the path, written as it is).
+    var isOpaque = false
 
     init(parsing url: UnsafeRawBufferPointer) {
         bytes = url
         let count = url.count
         var cursor = 0
         scheme = nil
+        if let end = Self.opaqueSchemeLength(url) {
+            isOpaque = true
+            isAndroid = false
+            isIPLiteral = false
+            scheme = 0..<end
+            host = end + 1..<end + 1
+            let questionMark = Bytes.index(of: UInt8(ascii: "?"), in: url, from: end + 1) ?? count
+            let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: url, from: end + 1) ?? count
+            path = end + 1..<min(questionMark, hashMark)
+            query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
+            return
+        }
         if let end = URLSyntax.schemeLength(url) {
             scheme = 0..<end
             cursor = end + 3
@@ -94,6 +110,26 @@ struct URLParts {
         query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
     }
 
+    /// Schemes whose URLs name no server: a credential a browser saved for one (a script, an
+    /// inline document, an address) was typed into no platform, whatever host-like text follows.
+    static let opaqueSchemes: [[UInt8]] = [
+        "about", "blob", "data", "javascript", "livescript", "mailto", "news", "sms", "tel", "urn", "vbscript",
+        "view-source",
+    ].map { Array($0.utf8) }
+
+    /// The length of an opaque scheme (`opaqueSchemes`, any case) that starts `url` before a
+    /// `:`; nil otherwise.
+    static func opaqueSchemeLength(_ url: UnsafeRawBufferPointer) -> Int? {
+        guard url.count > 3,
+            let colon = Bytes.index(of: UInt8(ascii: ":"), in: Bytes.slice(url, 0..<min(url.count, 12)))
+        else { return nil }
+        let scheme = Bytes.slice(url, 0..<colon)
+        let isOpaque = opaqueSchemes.contains { name in
+            name.count == colon && name.indices.allSatisfy { Bytes.lower(scheme[$0]) == name[$0] }
+        }
+        return isOpaque ? colon : nil
+    }
+
     /// Bits of the bytes below 0x40 that matter in an authority: `#`, `/`, `:`, `?`.
     private static let authorityMarks: UInt64 = 1 << 0x23 | 1 << 0x2F | 1 << 0x3A | 1 << 0x3F
 
@@ -144,14 +180,20 @@ extension URLParts {
         } else {
             Self.append("https", to: &out)
         }
-        Self.append("://", to: &out)
-        Self.append(hostBytes, to: &out, lowercasing: true)
-        if let port, !isDefaultPort(port) {
+        if isOpaque {
+            // `javascript:…`, `data:…`: what follows the scheme, as written (the query redacted).
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: Bytes.slice(bytes, port))
+            Self.append(pathBytes, to: &out, lowercasing: lowercasingAll)
+        } else {
+            Self.append("://", to: &out)
+            Self.append(hostBytes, to: &out, lowercasing: true)
+            if let port, !isDefaultPort(port) {
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: Bytes.slice(bytes, port))
+            }
+            if path.isEmpty { out.append(UInt8(ascii: "/")) }
+            Self.append(pathBytes, to: &out, lowercasing: lowercasingAll, slashingBackslashes: true)
         }
-        if path.isEmpty { out.append(UInt8(ascii: "/")) }
-        Self.append(pathBytes, to: &out, lowercasing: lowercasingAll, slashingBackslashes: true)
         guard let query, !query.isEmpty else { return }
         out.append(UInt8(ascii: "?"))
         var first = true

@@ -9,9 +9,12 @@ struct ActionTotals {
     let machinesToReimage: Int
     /// Findings to look at by hand.
     let toReview: Int
+    /// Distinct service accounts of `manual-rotation` findings, whose owners rotate them by hand.
+    let accountsToRotateManually: Int
 
     init(_ findings: [Finding]) {
         var accounts = Set<String>()
+        var manual = Set<String>()
         var machines = Set<String>()
         var revoke = 0
         var review = 0
@@ -21,11 +24,13 @@ struct ActionTotals {
             case .revokeSessions: revoke += 1
             case .reimageDevice: machines.insert(finding.machine?.identity ?? finding.exposureKey)
             case .review: review += 1
+            case .manualRotation: manual.insert(finding.account ?? finding.exposureKey)
             }
         }
         accountsToReset = accounts.count
         sessionsToRevoke = revoke
         machinesToReimage = machines.count
         toReview = review
+        accountsToRotateManually = manual.count
     }
 }

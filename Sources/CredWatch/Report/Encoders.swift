@@ -2,26 +2,23 @@
 enum JSON {
     /// Appends `text` as a JSON string: `"` and `\` escaped, control characters U+0000–U+001F
     /// written as their short forms or `\u00XX`; DEL, the C1 controls, the line and paragraph
-    /// separators and the marks and overrides that reorder text (`DisplayText.isUnsafe`) as
-    /// `\uXXXX`, so that a report shown in a terminal or a SIEM cannot be disguised by a hostile
+    /// separators, the marks and overrides that reorder text and the invisible characters
+    /// (`DisplayText.isUnsafe`) as `\uXXXX`, so that a report shown in a terminal or a SIEM cannot be disguised by a hostile
     /// value (a JSON reader gets the same text back).
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(0x22)
-        // Most strings need no escape: copied whole rather than byte by byte (0xC2 and 0xE2 lead
-        // the unsafe scalars below).
+        // Most strings need no escape: copied whole rather than scalar by scalar (the unsafe
+        // scalars above U+007F all start with one of these lead bytes).
         if !text.utf8.contains(where: {
-            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xCD || $0 == 0xD8
+                || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xE3 || $0 == 0xEF || $0 == 0xF0 || $0 == 0xF3
         }) {
             output.append(contentsOf: text.utf8)
             output.append(0x22)
             return
         }
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            index += 1
-            switch byte {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
             case 0x22: output += [0x5C, 0x22]
             case 0x5C: output += [0x5C, 0x5C]
             case 0x08: output += [0x5C, 0x62]
@@ -29,27 +26,25 @@ enum JSON {
             case 0x0A: output += [0x5C, 0x6E]
             case 0x0C: output += [0x5C, 0x66]
             case 0x0D: output += [0x5C, 0x72]
-            case 0x00..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte), to: &output)
-            case 0xC2, 0xE2:
-                // Two- and three-byte forms of the unsafe scalars (U+0080–U+009F, U+2xxx).
-                let length = byte == 0xC2 ? 2 : 3
-                if index + length - 1 <= utf8.count {
-                    var scalar = UInt32(byte & (length == 2 ? 0x1F : 0x0F))
-                    for offset in 0..<(length - 1) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
-                    if let unicode = Unicode.Scalar(scalar), DisplayText.isUnsafe(unicode) {
-                        appendUnicodeEscape(scalar, to: &output)
-                        index += length - 1
-                        continue
-                    }
+            default:
+                if DisplayText.isUnsafe(scalar) {
+                    appendUnicodeEscape(scalar.value, to: &output)
+                } else {
+                    UTF8.encode(scalar) { output.append($0) }
                 }
-                output.append(byte)
-            default: output.append(byte)
             }
         }
         output.append(0x22)
     }
 
+    /// `\uXXXX`, or its UTF-16 surrogate pair above U+FFFF (tag characters).
     private static func appendUnicodeEscape(_ scalar: UInt32, to output: inout [UInt8]) {
+        guard scalar <= 0xFFFF else {
+            let offset = scalar - 0x10000
+            appendUnicodeEscape(0xD800 + (offset >> 10), to: &output)
+            appendUnicodeEscape(0xDC00 + (offset & 0x3FF), to: &output)
+            return
+        }
         output += [0x5C, 0x75]
         for shift in stride(from: 12, through: 0, by: -4) {
             output.append(hexDigits[Int(scalar >> UInt32(shift) & 0xF)])
@@ -171,13 +166,18 @@ enum CSV {
         output += [0x0D, 0x0A]
     }
 
-    /// A cell that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`, so that a
-    /// spreadsheet shows it as text instead of evaluating it; a cell holding a comma, a quote
-    /// or a line break is quoted, with quotes doubled.
+    /// Every unsafe character (`DisplayText.isUnsafe`: CR, LF, TAB, ESC and the other C0 and C1
+    /// controls, DEL, bidirectional marks, invisible characters) is written as its visible
+    /// escape (`\x0d`, `\u{200B}`), so that a record is always one line of printable cells
+    /// that spreadsheets and `split` read alike; a cell that then starts with `=`, `+`, `-` or
+    /// `@` gets a leading `'`, so that a spreadsheet shows it as text instead of evaluating
+    /// it; a cell holding a comma or a quote is quoted, with quotes doubled.
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
-        let utf8 = cell.utf8
-        let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
-        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        // Printable ASCII (most cells) has nothing to escape: not decoded scalar by scalar.
+        let isPrintableASCII = cell.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let utf8 = (isPrintableASCII ? cell : DisplayText.escaped(cell)).utf8
+        let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40].contains($0) } ?? false
+        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 }
         if needsQuotes { output.append(0x22) }
         if isFormula { output.append(0x27) }
         for byte in utf8 {

@@ -171,7 +171,8 @@ extension ExposureStore {
             fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
             isPasswordCurrent: record.isPasswordCurrent,
             changedAfterTheft: changedAfterTheft,
-            isAccountDisabled: record.account >= 0 && !isEnabled(record.account)
+            isAccountDisabled: record.account >= 0 && !isEnabled(record.account),
+            isServiceAccount: record.account >= 0 && accounts.isServiceAccount(Int(record.account))
         )
         return (facts, sortedMachines, changedAfterTheft)
     }

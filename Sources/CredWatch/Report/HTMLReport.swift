@@ -58,7 +58,7 @@ enum HTMLReport {
         page.raw("<a href=\"#charts\">Charts</a> · <a href=\"#reset\">Accounts to reset</a> · ")
         page.raw("<a href=\"#findings\">All findings</a> · <a href=\"#run\">The run</a></nav>\n</header>\n<main>\n")
         // The reset list's own rows, built once for the summary and the table.
-        let resetEntries = ReportRenderer.resetEntries(findings, serviceAccounts: options.serviceAccounts)
+        let resetEntries = ReportRenderer.resetEntries(findings)
         summary(findings, resetEntries: resetEntries, run: options.run, into: &page)
         charts(findings, into: &page)
         resetTable(resetEntries, into: &page)

@@ -64,24 +64,10 @@ struct HTMLWriter {
             default:
                 if DisplayText.isUnsafe(scalar) {
                     bytes.append(contentsOf: DisplayText.escaped(String(scalar)).utf8)
-                } else if Self.isHidden(scalar) {
-                    bytes.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".utf8)
                 } else {
                     UTF8.encode(scalar) { bytes.append($0) }
                 }
             }
-        }
-    }
-
-    /// Besides the controls and bidirectional overrides every report escapes
-    /// (`DisplayText.isUnsafe`), the characters a page would render as nothing: the Arabic letter
-    /// mark (a bidirectional mark too), zero-width spaces and joiners, word joiners and invisible
-    /// operators, the byte order mark, interlinear annotation marks and tag characters, so that
-    /// `jdupont` and `jdu\u{200B}pont` do not look the same.
-    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x061C, 0x180E, 0x200B...0x200D, 0x2060...0x2064, 0xFEFF, 0xFFF9...0xFFFB, 0xE0000...0xE007F: return true
-        default: return false
         }
     }
 }

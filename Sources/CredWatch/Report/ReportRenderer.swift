@@ -35,9 +35,6 @@ public struct ReportOptions: Sendable {
     /// The run the HTML report records (inputs, counters, what could not be read); nil: the
     /// page says it was not given.
     public var run: RunFacts?
-    /// The profile's service and shared accounts, which the HTML report's accounts to reset
-    /// list for manual rotation (as `--reset-list` does).
-    public var serviceAccounts: ServiceAccounts = .none
 
     public init() {}
 }

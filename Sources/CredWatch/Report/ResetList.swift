@@ -17,21 +17,22 @@ extension ReportRenderer {
     /// - every account of a `force-reset` finding;
     /// - a disabled account with a `credential` finding (`reset-disabled`);
     /// - the user of an infected organisation machine (everything typed on it is exposed);
-    /// - accounts matching `serviceAccounts` get `manual` instead of a reset.
+    /// - the profile's service accounts (`Account.isServiceAccount`, whose forced resets the
+    ///   triage made `manual-rotation`) get `manual` instead of a reset.
     ///
     /// `Identity` is the sAMAccountName when the export has it (what `Set-ADUser -Identity`
     /// accepts), else the UPN or mail, which the script resolves with a filter.
-    public static func resetList(_ findings: [Finding], serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
-        resetList(FindingReport(findings), serviceAccounts: serviceAccounts)
+    public static func resetList(_ findings: [Finding]) -> [UInt8] {
+        resetList(FindingReport(findings))
     }
 
-    public static func resetList(_ report: FindingReport, serviceAccounts: ServiceAccounts = .none) -> [UInt8] {
+    public static func resetList(_ report: FindingReport) -> [UInt8] {
         var output: [UInt8] = []
         CSV.appendRow(
             ["Identity", "SamAccountName", "UserPrincipalName", "Mail", "Enabled", "Severity", "Action", "Reasons"],
             to: &output
         )
-        for entry in resetEntries(report, serviceAccounts: serviceAccounts) {
+        for entry in resetEntries(report) {
             let account = entry.account
             CSV.appendRow(
                 [
@@ -47,16 +48,16 @@ extension ReportRenderer {
 
     /// The rows of the reset list, most severe first, then by account (the CSV above and the
     /// HTML report's table of accounts to reset).
-    static func resetEntries(_ findings: [Finding], serviceAccounts: ServiceAccounts) -> [ResetEntry] {
-        resetEntries(FindingReport(findings), serviceAccounts: serviceAccounts)
+    static func resetEntries(_ findings: [Finding]) -> [ResetEntry] {
+        resetEntries(FindingReport(findings))
     }
 
-    static func resetEntries(_ report: FindingReport, serviceAccounts: ServiceAccounts) -> [ResetEntry] {
+    static func resetEntries(_ report: FindingReport) -> [ResetEntry] {
         var rows: [Account: ResetRow] = [:]
         for finding in report {
             guard let account = finding.directoryAccount else { continue }
             let listed =
-                finding.action == .forceReset || finding.kind == .infectedMachine
+                finding.action == .forceReset || finding.action == .manualRotation || finding.kind == .infectedMachine
                 || (finding.kind == .credential && !account.isEnabled)
             guard listed else { continue }
             rows[account, default: ResetRow(account: account, severity: finding.severity)].add(finding)
@@ -66,7 +67,7 @@ extension ReportRenderer {
         }
         return sorted.map { row in
             let action: ResetAction =
-                serviceAccounts.contains(row.account)
+                row.account.isServiceAccount
                 ? .manual : row.account.isEnabled ? .reset : .resetDisabled
             return ResetEntry(account: row.account, severity: row.severity, action: action, reasons: row.reasons)
         }
@@ -117,7 +118,8 @@ private struct ResetRow {
 
 /// The service and shared accounts of the profile (`service_accounts`): patterns with `*` and
 /// `?`, matched without regard to case against an account's sAMAccountName, UPN, mail and
-/// aliases. They are listed for manual handling, never reset by the script.
+/// aliases. Their `force-reset` findings become `manual-rotation` (triage rule), and the reset
+/// list marks them `manual`: never reset by the script.
 public struct ServiceAccounts: Sendable, Equatable {
     public let patterns: [String]
 
@@ -128,11 +130,55 @@ public struct ServiceAccounts: Sendable, Equatable {
     }
 
     public func contains(_ account: Account) -> Bool {
-        guard !patterns.isEmpty else { return false }
+        !matchingPatterns(account).isEmpty
+    }
+
+    /// The positions in `patterns` of those that match `account`.
+    func matchingPatterns(_ account: Account) -> [Int] {
+        guard !patterns.isEmpty else { return [] }
         let names = ([account.sam, account.upn, account.mail].compactMap { $0 } + account.aliases).map {
-            $0.lowercased()
+            Array($0.lowercased().utf8)
         }
-        return patterns.contains { pattern in names.contains { Self.glob(Array(pattern.utf8), matches: Array($0.utf8)) }
+        return patterns.indices.filter { index in
+            let pattern = Array(patterns[index].utf8)
+            return names.contains { Self.glob(pattern, matches: $0) }
+        }
+    }
+
+    /// Why `pattern` cannot name service accounts, nil when it can: it must hold a character
+    /// that is neither a wildcard nor the `@` and `.` every address has, or it matches every
+    /// account (`*`, `?*`, `*@*`, `*.*`) and every forced reset would become a manual one.
+    public static func refusal(of pattern: String) -> String? {
+        let literal = pattern.unicodeScalars.contains { !["*", "?", "@", ".", " ", "\t"].contains($0) }
+        guard !literal else { return nil }
+        return "service_accounts pattern '\(pattern)' would match every account (it has no character but "
+            + "wildcards, '@' and '.'), so every forced reset would become a manual rotation: name the service "
+            + "accounts (such as 'svc-*' or 'accueil.*@clinique-exemple.fr')"
+    }
+
+    /// A pattern that matches more than this share of the export is named in a warning: service
+    /// accounts are a few, and a pattern that takes most of the staff turns their resets into
+    /// manual rotations.
+    public static let warnedShare = 0.5
+
+    /// The warnings about patterns that match no account (a typo: the account it meant is reset
+    /// as any other) or more than `warnedShare` of them, given the counts of
+    /// `AccountList.markServiceAccounts`.
+    func warnings(counts: [Int], accounts: Int, file: String) -> [ConfigurationWarning] {
+        zip(patterns, counts).compactMap { pattern, count in
+            if count == 0 {
+                return ConfigurationWarning(
+                    file: file,
+                    message: "service_accounts pattern '\(pattern)' matches no account of the export"
+                )
+            }
+            guard Double(count) > Double(accounts) * Self.warnedShare else { return nil }
+            return ConfigurationWarning(
+                file: file,
+                message:
+                    "service_accounts pattern '\(pattern)' matches \(count) of the \(accounts) accounts (more than "
+                    + "half): their forced resets become manual rotations; name the service accounts only"
+            )
         }
     }
 

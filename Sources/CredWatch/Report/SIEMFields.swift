@@ -220,7 +220,7 @@ enum SIEMValues {
         let bytes = Array(url.utf8)
         return bytes.withUnsafeBytes { buffer -> String? in
             let parts = URLParts(parsing: buffer)
-            guard !parts.path.isEmpty else { return nil }
+            guard !parts.path.isEmpty, !parts.isOpaque else { return nil }
             return Text.string(Bytes.slice(buffer, parts.path))
         }
     }

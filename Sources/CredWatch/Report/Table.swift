@@ -1,6 +1,9 @@
 /// The terminal table: the columns an analyst acts on first (action, account, platform,
 /// machine), fitted to the width by narrowing the least useful columns first, severities
-/// coloured on request, and totals by severity and by action.
+/// coloured on request, and totals by severity and by action. Widths are display widths (a
+/// CJK character or an emoji takes two columns, a combining mark none), and every unsafe
+/// character is written as its escape (`DisplayText.escaped`): a hostile login must not move
+/// the cursor, recolour the terminal, reverse the text or hide a character.
 enum Table {
     private struct Column {
         let title: String
@@ -63,7 +66,7 @@ enum Table {
     }
 
     private static func cells(_ columns: [Column], _ findings: [Finding], short: Bool) -> [[String]] {
-        findings.map { finding in columns.map { sanitized($0.cell(finding, short)) } }
+        findings.map { finding in columns.map { DisplayText.escaped($0.cell(finding, short)) } }
     }
 
     private static func columns(revealPasswords: Bool) -> [Column] {
@@ -156,13 +159,14 @@ enum Table {
         case .revokeSessions: "revoke"
         case .reimageDevice: "reimage"
         case .review: "review"
+        case .manualRotation: "manual"
         }
     }
 
     private static func naturalWidths(_ columns: [Column], _ rows: [[String]]) -> [Int] {
         var widths = columns.map { _ in 0 }
         for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayText.width(cell)) }
         }
         return widths
     }
@@ -207,34 +211,21 @@ enum Table {
         var parts: [String] = []
         for (index, (cell, columnWidth)) in zip(cells, widths).enumerated() {
             let cut = columns[index].keepsTail ? fittedTail(cell, width: columnWidth) : fitted(cell, width: columnWidth)
-            parts.append(cut + String(repeating: " ", count: max(columnWidth - cut.count, 0)))
+            parts.append(cut + String(repeating: " ", count: max(columnWidth - DisplayText.width(cut), 0)))
         }
         var text = parts.joined(separator: gap)
         while text.last == " " { text.removeLast() }
         return fitted(text, width: width)
     }
 
-    /// `text`, cut to `width` characters with a leading `…` when longer.
+    /// `text`, cut to `width` columns with a leading `…` when wider.
     static func fittedTail(_ text: String, width: Int) -> String {
-        guard text.count > width else { return text }
-        guard width > 0 else { return "" }
-        return "…" + String(text.suffix(width - 1))
+        DisplayText.fitted(text, width: width, keepingTail: true)
     }
 
-    /// `text`, cut to `width` characters with a trailing `…` when longer.
+    /// `text`, cut to `width` columns with a trailing `…` when wider.
     static func fitted(_ text: String, width: Int) -> String {
-        guard text.count > width else { return text }
-        guard width > 0 else { return "" }
-        return String(text.prefix(width - 1)) + "…"
-    }
-
-    /// Unsafe characters (`DisplayText.isUnsafe`) become `?`, one column each: a hostile login
-    /// must not move the cursor, recolour the terminal or reverse the text shown.
-    static func sanitized(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: DisplayText.isUnsafe) else { return text }
-        var clean = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { clean.append(DisplayText.isUnsafe(scalar) ? "?" : scalar) }
-        return String(clean)
+        DisplayText.fitted(text, width: width)
     }
 
     /// `3 findings: 1 critical, 1 high, 0 medium, 1 low`.
@@ -246,11 +237,15 @@ enum Table {
         return "\(findings.count) \(noun): " + bySeverity.joined(separator: ", ")
     }
 
-    /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`.
+    /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`
+    /// (`rotate 1 service account by hand` after the resets when there is one).
     static func todo(_ findings: [Finding]) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         let totals = ActionTotals(findings)
-        return "to do: reset " + count(totals.accountsToReset, "account") + ", revoke "
+        let manual =
+            totals.accountsToRotateManually == 0
+            ? "" : ", rotate " + count(totals.accountsToRotateManually, "service account") + " by hand"
+        return "to do: reset " + count(totals.accountsToReset, "account") + manual + ", revoke "
             + count(totals.sessionsToRevoke, "session") + ", reimage " + count(totals.machinesToReimage, "machine")
             + ", review \(totals.toReview)"
     }

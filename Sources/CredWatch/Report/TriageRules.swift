@@ -16,6 +16,8 @@ public enum TriageRules {
         case changedAfterTheft
         case passwordCurrent
         case accountDisabled
+        /// The account is a service account and the action so far a forced reset.
+        case serviceAccountToReset
 
         var summary: String {
             switch self {
@@ -29,6 +31,8 @@ public enum TriageRules {
             case .changedAfterTheft: "password changed after the last theft"
             case .passwordCurrent: "password verified current"
             case .accountDisabled: "account disabled"
+            case .serviceAccountToReset:
+                "the account is one of the profile's `service_accounts`, and the action so far is `force-reset`"
             }
         }
     }
@@ -70,8 +74,10 @@ public enum TriageRules {
         var isPasswordCurrent: Bool?
         var changedAfterTheft: Bool?
         var isAccountDisabled = false
+        var isServiceAccount = false
 
-        func satisfies(_ condition: Condition) -> Bool {
+        /// Whether `condition` holds, given the action the rules before gave.
+        func satisfies(_ condition: Condition, actionSoFar: Action) -> Bool {
             switch condition {
             case .always: true
             case .onPlatform: platformSeverity != nil
@@ -83,6 +89,7 @@ public enum TriageRules {
             case .changedAfterTheft: changedAfterTheft == true
             case .passwordCurrent: isPasswordCurrent == true
             case .accountDisabled: isAccountDisabled
+            case .serviceAccountToReset: isServiceAccount && actionSoFar == .forceReset
             }
         }
     }
@@ -186,24 +193,20 @@ public enum TriageRules {
             action: .review,
             reason: "a disabled account cannot log in; check why it is exposed"
         ),
+        Rule(
+            kinds: [.credential, .reuse],
+            condition: .serviceAccountToReset,
+            severity: .keep,
+            action: .manualRotation,
+            reason: "a service or shared account: a forced reset would break what runs with it, so its owners "
+                + "rotate the password by hand (`manual` in the reset list)"
+        ),
     ]
 
     /// Applies every matching rule of `table`, in order.
     static func evaluate(_ facts: Facts) -> (severity: Severity, action: Action) {
-        var severity = Severity.low
-        var action = Action.review
-        let platformSeverity = facts.platformSeverity ?? severityWithoutPlatform
-        for rule in table where rule.kinds.contains(facts.kind) && facts.satisfies(rule.condition) {
-            switch rule.severity {
-            case .keep: break
-            case .fixed(let fixed): severity = fixed
-            case .platform: severity = platformSeverity
-            case .platformLowered: severity = platformSeverity.lowered
-            case .raised: severity = severity.raised
-            }
-            if let ruleAction = rule.action { action = ruleAction }
-        }
-        return (severity, action)
+        let outcome = apply(facts)
+        return (outcome.severity, outcome.action)
     }
 
     /// The number (as in the README's table, from 1) of the rule that gave `finding` its
@@ -211,21 +214,42 @@ public enum TriageRules {
     /// (a platform, its machines, the password's state, the account), so it is found again
     /// without being stored.
     static func actionRule(of finding: Finding) -> Int? {
-        let facts = Facts(
-            kind: finding.kind,
-            // Only whether there is a platform matters to the conditions, not its severity.
-            platformSeverity: finding.platform == nil ? nil : .low,
-            fromOrganisationMachine: finding.machines.contains(where: \.isOrganisationMachine),
-            isPasswordCurrent: finding.passwordCurrent,
-            changedAfterTheft: finding.changedAfterTheft,
-            isAccountDisabled: finding.accountDisabled ?? false
-        )
-        var number: Int?
+        apply(
+            Facts(
+                kind: finding.kind,
+                // Only whether there is a platform matters to the conditions, not its severity.
+                platformSeverity: finding.platform == nil ? nil : .low,
+                fromOrganisationMachine: finding.machines.contains(where: \.isOrganisationMachine),
+                isPasswordCurrent: finding.passwordCurrent,
+                changedAfterTheft: finding.changedAfterTheft,
+                isAccountDisabled: finding.accountDisabled ?? false,
+                isServiceAccount: finding.directoryAccount?.isServiceAccount ?? false
+            )
+        ).actionRule
+    }
+
+    /// Every matching rule of `table`, in order: the severity, the action, and the number of
+    /// the last rule that set the action.
+    private static func apply(_ facts: Facts) -> (severity: Severity, action: Action, actionRule: Int?) {
+        var severity = Severity.low
+        var action = Action.review
+        var actionRule: Int?
+        let platformSeverity = facts.platformSeverity ?? severityWithoutPlatform
         for (index, rule) in table.enumerated()
-        where rule.action != nil && rule.kinds.contains(facts.kind) && facts.satisfies(rule.condition) {
-            number = index + 1
+        where rule.kinds.contains(facts.kind) && facts.satisfies(rule.condition, actionSoFar: action) {
+            switch rule.severity {
+            case .keep: break
+            case .fixed(let fixed): severity = fixed
+            case .platform: severity = platformSeverity
+            case .platformLowered: severity = platformSeverity.lowered
+            case .raised: severity = severity.raised
+            }
+            if let ruleAction = rule.action {
+                action = ruleAction
+                actionRule = index + 1
+            }
         }
-        return number
+        return (severity, action, actionRule)
     }
 
     /// The rules as a Markdown table, for the README.

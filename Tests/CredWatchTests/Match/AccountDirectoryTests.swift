@@ -230,7 +230,16 @@ import Testing
     }
 
     @Test func emptyExportIsRejected() {
-        #expect(MatchFixture.configurationError { _ = try load("\n\n") }?.message == "no accounts found")
+        // Said precisely (on purpose since issue 19: the message was "no accounts found" alone).
+        #expect(
+            MatchFixture.configurationError { _ = try load("\n\n") }?.message
+                == "no accounts found: no header and no login, only blank lines and # comments"
+        )
+        #expect(
+            MatchFixture.configurationError { _ = try load("sAMAccountName,mail\r\n,\r\n") }?.message
+                == "no accounts found: no row under the header holds a sAMAccountName, userPrincipalName, mail or "
+                + "proxy address"
+        )
     }
 
     @Test func plainListOfLogins() throws {

@@ -173,7 +173,8 @@ private struct ReferenceExposure {
             fromOrganisationMachine: sortedMachines.contains(where: \.isOrganisationMachine),
             isPasswordCurrent: isPasswordCurrent,
             changedAfterTheft: changedAfterTheft,
-            isAccountDisabled: account.map { !$0.isEnabled } ?? false
+            isAccountDisabled: account.map { !$0.isEnabled } ?? false,
+            isServiceAccount: account?.isServiceAccount ?? false
         )
         let triage = TriageRules.evaluate(facts)
         var others = alsoMatched

@@ -141,8 +141,11 @@ enum ReportFixture {
         case machine(MachineSighting)
     }
 
-    static func aggregate(_ inputs: [Input]) -> [Finding] {
-        var aggregator = FindingAggregator(accounts: accounts)
+    /// The findings of `inputs`, the accounts `serviceAccounts` names marked as a profile marks them.
+    static func aggregate(_ inputs: [Input], serviceAccounts: ServiceAccounts = .none) -> [Finding] {
+        var list = AccountList(accounts)
+        list.markServiceAccounts(serviceAccounts)
+        var aggregator = FindingAggregator(accounts: list)
         for input in inputs {
             switch input {
             case .sighting(let sighting): aggregator.add(sighting)
