@@ -39,6 +39,10 @@ public final class ScanSession {
         var configuration = configuration
         if policy.skipSeenInputs, let store {
             configuration.seenInput = { store.hasSeenInput($0) }
+        } else if configuration.collectsPartial {
+            // Nothing is skipped, but the inputs read completely are fingerprinted: the partial
+            // records them for the merge's `--skip-seen-inputs`.
+            configuration.seenInput = { _ in false }
         }
         let pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
         self.produce = { pipeline.run(progress: $0) }
@@ -59,15 +63,19 @@ public final class ScanSession {
     ) {
         let accounts = context.accounts.accounts
         self.fingerprinter = context.fingerprinter
+        let seenInput: ((InputFingerprint) -> Bool)? =
+            if policy.skipSeenInputs, let store { { store.hasSeenInput($0) } } else { nil }
         self.produce = { _ in
             let start = Date()
-            let findings = merge.findings(accounts: accounts, diagnostics: diagnostics)
-            return ScanResult(
-                findings: findings,
-                completedInputs: [],
-                skippedInputs: [],
+            let merged = merge.merged(accounts: accounts, diagnostics: diagnostics, seenInput: seenInput)
+            var result = ScanResult(
+                findings: merged.findings,
+                completedInputs: merged.completedInputs,
+                skippedInputs: merged.skippedInputs,
                 elapsed: Date().timeIntervalSince(start)
             )
+            result.inputDates = merged.modified
+            return result
         }
         self.diagnostics = diagnostics
         self.store = store
@@ -81,7 +89,8 @@ public final class ScanSession {
         public var findings: FindingReport
         /// Every finding of the run (what the state records once the run is delivered).
         public var allFindings: FindingReport
-        /// Inputs to remember: those read completely, and those skipped as read before.
+        /// Inputs to remember: those read completely, and those skipped as read before (with
+        /// `collectsPartial`: those read completely, for the partial).
         public var inputs: [InputFingerprint]
         public var elapsed: Double
         /// When the run reported (first-seen dates of new exposures).
@@ -94,12 +103,13 @@ public final class ScanSession {
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
         var result = produce(progress)
         let now = Date()
-        result.findings = result.findings.identifying(fingerprinter: fingerprinter)
+        result.findings = result.findings.identifying(fingerprinter: fingerprinter, dates: result.inputDates)
         guard let store else {
             return Outcome(
                 findings: result.findings,
                 allFindings: result.findings,
-                inputs: [],
+                // A partial records the inputs it read completely, for the merge.
+                inputs: result.partial == nil ? [] : result.completedInputs,
                 elapsed: result.elapsed,
                 now: now,
                 partial: result.partial

@@ -51,12 +51,38 @@ public struct PartialMerge {
     /// How many distinct partials were added.
     public var count: Int { partials.count }
 
-    /// The merged findings, in the report's order. The partials' counters and unread inputs go
-    /// to `diagnostics` (each unread input named again); a file whose ranges leave a gap is
-    /// named there too, and the ranges after the gap are left out (their lines cannot be
-    /// numbered).
+    /// The merged findings, in the report's order (see `merged`).
     public func findings(accounts: AccountList, diagnostics: Diagnostics) -> [Finding] {
+        merged(accounts: accounts, diagnostics: diagnostics).findings
+    }
+
+    /// What a merge gives: the findings, and the inputs and dates the partials recorded.
+    public struct Merged {
+        /// In the report's order.
+        public var findings: [Finding]
+        /// The files the merged partials read completely (for `--skip-seen-inputs`): a file read
+        /// in ranges counts once every range of it was merged, all under one fingerprint.
+        public var completedInputs: [InputFingerprint]
+        /// The files of the partials skipped as seen by an earlier run.
+        public var skippedInputs: [InputFingerprint]
+        /// Each source path's input modification time, as the partials recorded it.
+        public var modified: [String: Timestamp]
+    }
+
+    /// Merges the partials. Their counters and unread inputs go to `diagnostics` (each unread
+    /// input named again); a file whose ranges leave a gap is named there too, and the ranges
+    /// after the gap are left out (their lines cannot be numbered).
+    ///
+    /// With `seenInput` (`--skip-seen-inputs`), a partial is skipped whole (its sightings and
+    /// counters) when it read every input completely and the state has seen them all; a file
+    /// read in ranges is skipped whole when the state has seen it.
+    public func merged(
+        accounts: AccountList,
+        diagnostics: Diagnostics,
+        seenInput: ((InputFingerprint) -> Bool)? = nil
+    ) -> Merged {
         var aggregator = FindingAggregator(accounts: accounts)
+        var result = Merged(findings: [], completedInputs: [], skippedInputs: [], modified: [:])
         func replay(_ partial: PartialResult, lineShift: Int) {
             for entry in partial.sightings {
                 var sighting = entry.sighting
@@ -67,9 +93,32 @@ public struct PartialMerge {
                 machine.source.line += lineShift
                 aggregator.add(machine)
             }
+            // Two tasks on one file may see it at different times: the earliest, as for sources.
+            result.modified.merge(partial.modified) { min($0, $1) }
+        }
+        // With `seenInput`: the partials to skip. Every range fingerprints the whole file, so
+        // one the state has seen stands for all the ranges of that file.
+        let seenRangeInputs = Set(
+            partials.compactMap { partial in
+                partial.range.flatMap { range in
+                    seenInput.flatMap { partial.inputs.contains(where: $0) ? range.input : nil }
+                }
+            }
+        )
+        func isSkipped(_ partial: PartialResult) -> Bool {
+            guard let seenInput else { return false }
+            if let range = partial.range { return seenRangeInputs.contains(range.input) }
+            return !partial.inputs.isEmpty && partial.unread.isEmpty && partial.inputs.allSatisfy(seenInput)
         }
         var rangesOfInput: [String: [PartialResult]] = [:]
+        var skippedInputs = Set<InputFingerprint>()
         for partial in partials {
+            if isSkipped(partial) {
+                for input in partial.inputs where skippedInputs.insert(input).inserted {
+                    diagnostics.note("skipped (already scanned): \(input.path)")
+                }
+                continue
+            }
             partial.counters.add(to: diagnostics)
             for unread in partial.unread { diagnostics.error(unread.locator, unread.reason) }
             diagnostics.errors.add(max(0, partial.counters.errors - partial.unread.count), ordering: .relaxed)
@@ -77,8 +126,10 @@ public struct PartialMerge {
                 rangesOfInput[range.input, default: []].append(partial)
             } else {
                 replay(partial, lineShift: 0)
+                result.completedInputs += partial.inputs
             }
         }
+        result.skippedInputs = skippedInputs.sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
         for input in rangesOfInput.keys.sorted() {
             let ranges = rangesOfInput[input]!.sorted { $0.range!.start < $1.range!.start }
             let size = ranges[0].range!.size
@@ -96,8 +147,16 @@ public struct PartialMerge {
                     "no partial read its bytes from \(expected) (of \(size), or the file changed between tasks): "
                         + "the lines after are not reported"
                 )
+            } else if let first = ranges[0].inputs.first,
+                ranges.allSatisfy({ $0.inputs == [first] && $0.unread.isEmpty })
+            {
+                // Read completely only when every range was, under one fingerprint.
+                result.completedInputs.append(first)
             }
         }
-        return aggregator.findings()
+        // Each once (shards of one folder may both list a file found twice), in a stable order.
+        result.completedInputs = Set(result.completedInputs).sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
+        result.findings = aggregator.findings()
+        return result
     }
 }

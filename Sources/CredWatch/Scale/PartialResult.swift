@@ -12,7 +12,8 @@ import Foundation
 /// victim machine (`m`), in a deterministic order: a shard scanned twice gives the same bytes.
 public struct PartialResult: Sendable, Equatable {
     /// The format written; a partial of another version is refused.
-    public static let version = 1
+    /// Version 2 added `inputs` and `modified`.
+    public static let version = 2
 
     public var binding: PartialBinding
     /// Set when the shard read a byte range of one file (`--range`).
@@ -21,6 +22,12 @@ public struct PartialResult: Sendable, Equatable {
     /// The inputs and members not read completely, with the reason (the first
     /// `Diagnostics.maxListedUnread`; `counters.errors` counts them all).
     public var unread: [UnreadInput]
+    /// The files read completely, fingerprinted as `--skip-seen-inputs` records them (for a
+    /// range: the whole file's), for the merge to skip and record (sorted by path).
+    public var inputs: [InputFingerprint]
+    /// The modification time of the file each source path was read from (`input_modified`),
+    /// taken where the file is: the merge's machine may not have it.
+    public var modified: [String: Timestamp]
     public var sightings: [PartialSighting]
     public var machines: [MachineSighting]
 
@@ -29,6 +36,8 @@ public struct PartialResult: Sendable, Equatable {
         range: RangeRead?,
         counters: PartialCounters,
         unread: [UnreadInput],
+        inputs: [InputFingerprint] = [],
+        modified: [String: Timestamp] = [:],
         sightings: [PartialSighting],
         machines: [MachineSighting]
     ) {
@@ -36,8 +45,24 @@ public struct PartialResult: Sendable, Equatable {
         self.range = range
         self.counters = counters
         self.unread = unread
+        self.inputs = inputs.sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
+        self.modified = modified
         self.sightings = sightings
         self.machines = machines.sorted { ($0.source, $0.folder) < ($1.source, $1.folder) }
+    }
+
+    /// The modification time of the file behind every source path of `sightings` and
+    /// `machines`, read from the disk here (once per file).
+    public static func modificationTimes(
+        sightings: [PartialSighting],
+        machines: [MachineSighting]
+    ) -> [String: Timestamp] {
+        var dates = InputDates()
+        var modified: [String: Timestamp] = [:]
+        for path in Set(sightings.map(\.sighting.source.path) + machines.map(\.source.path)) {
+            if let date = dates.modified(path) { modified[path] = date }
+        }
+        return modified
     }
 }
 
@@ -176,7 +201,9 @@ extension PartialResult {
                 binding: binding,
                 range: range,
                 counters: counters,
-                unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) }
+                unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) },
+                inputs: inputs.map(InputRecord.init),
+                modified: modified.mapValues(\.iso8601)
             )
         )
         for entry in sightings { line(EntryRecord(s: SightingRecord(entry.sighting), n: entry.count, m: nil)) }
@@ -192,17 +219,25 @@ extension PartialResult {
         guard let first = lines.popFirst() else {
             throw PartialError(file: file, reason: "empty: not a partial result")
         }
-        let header: Header
-        do {
-            header = try decoder.decode(Header.self, from: Data(first))
-        } catch {
+        // The version first: another version's header need not read as this one's.
+        guard let written = try? decoder.decode(Version.self, from: Data(first)) else {
             throw PartialError(file: file, reason: "not a credwatch partial result (its first line is no header)")
         }
-        guard header.credwatchPartial == version else {
+        guard written.credwatchPartial == version else {
             throw PartialError(
                 file: file,
-                reason: "partial format version \(header.credwatchPartial); this credwatch reads version \(version)"
+                reason: "partial format version \(written.credwatchPartial); this credwatch reads version \(version)"
             )
+        }
+        guard let header = try? decoder.decode(Header.self, from: Data(first)) else {
+            throw PartialError(file: file, reason: "its header is not a version \(version) header")
+        }
+        var modified: [String: Timestamp] = [:]
+        for (path, text) in header.modified {
+            guard let date = Timestamp(iso8601: text) else {
+                throw PartialError(file: file, reason: "header: \(text) is not a modification time")
+            }
+            modified[path] = date
         }
         var sightings: [PartialSighting] = []
         var machines: [MachineSighting] = []
@@ -225,6 +260,8 @@ extension PartialResult {
             range: header.range,
             counters: header.counters,
             unread: header.unread.map { UnreadInput(locator: $0.input, reason: $0.reason) },
+            inputs: header.inputs.map(\.fingerprint),
+            modified: modified,
             sightings: sightings,
             machines: machines
         )
@@ -232,17 +269,39 @@ extension PartialResult {
 }
 
 // The records below are the file's schema (keys in snake case); an absent value is left out.
+private struct Version: Codable {
+    var credwatchPartial: Int
+}
+
 private struct Header: Codable {
     var credwatchPartial: Int
     var binding: PartialBinding
     var range: RangeRead?
     var counters: PartialCounters
     var unread: [UnreadRecord]
+    var inputs: [InputRecord]
+    var modified: [String: String]
 }
 
 private struct UnreadRecord: Codable {
     var input: String
     var reason: String
+}
+
+private struct InputRecord: Codable {
+    var path: String
+    var size: Int64
+    var mtime: Int64
+    var digest: String
+
+    init(_ input: InputFingerprint) {
+        path = input.path
+        size = input.size
+        mtime = input.mtime
+        digest = input.digest
+    }
+
+    var fingerprint: InputFingerprint { InputFingerprint(path: path, size: size, mtime: mtime, digest: digest) }
 }
 
 private struct EntryRecord: Codable {
