@@ -250,23 +250,18 @@ struct Scan: ParsableCommand, SetupArguments {
         var inputRange: InputRange?
         if merging {
             var merge = PartialMerge(binding: try setup.binding(of: self))
-            for path in inputs {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw FatalError("\(path): cannot read the partial result")
-                }
-                do {
-                    try merge.add([UInt8](data), file: path)
-                } catch {
-                    throw FatalError("\(error)")
-                }
+            do {
+                for path in inputs { try merge.add(contentsOf: path) }
+                session = try ScanSession(
+                    merging: merge,
+                    context: setup.context,
+                    diagnostics: diagnostics,
+                    store: setup.store,
+                    policy: policy
+                )
+            } catch {
+                throw FatalError("\(error)")
             }
-            session = ScanSession(
-                merging: merge,
-                context: setup.context,
-                diagnostics: diagnostics,
-                store: setup.store,
-                policy: policy
-            )
         } else {
             var limits = ScanLimits()
             limits.maxLineLength = maxLineLength

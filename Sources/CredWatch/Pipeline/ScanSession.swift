@@ -53,30 +53,33 @@ public final class ScanSession {
     }
 
     /// A run whose findings are those of merged partial results (`credwatch merge`): the state,
-    /// `--new-only` and the delivery are the same as a scan's, applied once, here.
+    /// `--new-only`, `--skip-seen-inputs` and the delivery are the same as a scan's, applied
+    /// once, here. The partials are merged now (a partial that cannot be read again, or changed
+    /// since it was added, is fatal before anything is delivered).
     public init(
         merging merge: PartialMerge,
         context: MatchContext,
         diagnostics: Diagnostics,
         store: StateStore?,
         policy: Policy = Policy()
-    ) {
-        let accounts = context.accounts.accounts
-        self.fingerprinter = context.fingerprinter
+    ) throws(PartialError) {
         let seenInput: ((InputFingerprint) -> Bool)? =
             if policy.skipSeenInputs, let store { { store.hasSeenInput($0) } } else { nil }
-        self.produce = { _ in
-            let start = Date()
-            let merged = merge.merged(accounts: accounts, diagnostics: diagnostics, seenInput: seenInput)
-            var result = ScanResult(
-                findings: merged.findings,
-                completedInputs: merged.completedInputs,
-                skippedInputs: merged.skippedInputs,
-                elapsed: Date().timeIntervalSince(start)
-            )
-            result.inputDates = merged.modified
-            return result
-        }
+        let start = Date()
+        let merged = try merge.merged(
+            accounts: context.accounts.accounts,
+            diagnostics: diagnostics,
+            seenInput: seenInput
+        )
+        var result = ScanResult(
+            findings: merged.findings,
+            completedInputs: merged.completedInputs,
+            skippedInputs: merged.skippedInputs,
+            elapsed: Date().timeIntervalSince(start)
+        )
+        result.inputDates = merged.modified
+        self.produce = { _ in result }
+        self.fingerprinter = context.fingerprinter
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy

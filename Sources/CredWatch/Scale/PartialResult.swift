@@ -213,24 +213,63 @@ extension PartialResult {
 
     /// Reads a partial written by `encoded()`; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(PartialError) -> PartialResult {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)[...]
-        guard let first = lines.popFirst() else {
-            throw PartialError(file: file, reason: "empty: not a partial result")
+        let reader = PartialReader(file: file)
+        var result: PartialResult?
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard !line.isEmpty else { continue }
+            guard result != nil else {
+                result = try reader.header(line)
+                continue
+            }
+            switch try reader.entry(line, number: lineNumber) {
+            case .sighting(let sighting): result!.sightings.append(sighting)
+            case .machine(let machine): result!.machines.append(machine)
+            }
         }
+        guard var result else { throw PartialError(file: file, reason: "empty: not a partial result") }
+        result.machines.sort { ($0.source, $0.folder) < ($1.source, $1.folder) }
+        return result
+    }
+}
+
+/// Reads the lines of one partial result: the header, then each entry on its own, so that a
+/// merge streams a partial of any size through memory one line at a time.
+struct PartialReader {
+    /// The longest line read (a sighting's line is a few KB; the header lists the inputs).
+    static let maxLineLength = 256 << 20
+    let file: String
+    private let decoder: JSONDecoder
+
+    init(file: String) {
+        self.file = file
+        decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+    }
+
+    /// One line after the header.
+    enum Entry {
+        case sighting(PartialSighting)
+        case machine(MachineSighting)
+    }
+
+    /// The partial the header line describes, without entries.
+    func header(_ line: some Collection<UInt8>) throws(PartialError) -> PartialResult {
+        let data = Data(line)
         // The version first: another version's header need not read as this one's.
-        guard let written = try? decoder.decode(Version.self, from: Data(first)) else {
+        guard let written = try? decoder.decode(Version.self, from: data) else {
             throw PartialError(file: file, reason: "not a credwatch partial result (its first line is no header)")
         }
-        guard written.credwatchPartial == version else {
+        guard written.credwatchPartial == PartialResult.version else {
             throw PartialError(
                 file: file,
-                reason: "partial format version \(written.credwatchPartial); this credwatch reads version \(version)"
+                reason: "partial format version \(written.credwatchPartial); "
+                    + "this credwatch reads version \(PartialResult.version)"
             )
         }
-        guard let header = try? decoder.decode(Header.self, from: Data(first)) else {
-            throw PartialError(file: file, reason: "its header is not a version \(version) header")
+        guard let header = try? decoder.decode(Header.self, from: data) else {
+            throw PartialError(file: file, reason: "its header is not a version \(PartialResult.version) header")
         }
         var modified: [String: Timestamp] = [:]
         for (path, text) in header.modified {
@@ -239,22 +278,6 @@ extension PartialResult {
             }
             modified[path] = date
         }
-        var sightings: [PartialSighting] = []
-        var machines: [MachineSighting] = []
-        for (index, line) in lines.enumerated() {
-            do {
-                let entry = try decoder.decode(EntryRecord.self, from: Data(line))
-                if let s = entry.s, let n = entry.n, n > 0 {
-                    sightings.append(PartialSighting(sighting: try s.sighting(), count: n))
-                } else if let m = entry.m {
-                    machines.append(try m.machine())
-                } else {
-                    throw PartialError(file: file, reason: "")
-                }
-            } catch {
-                throw PartialError(file: file, reason: "line \(index + 2): not a sighting or machine record")
-            }
-        }
         return PartialResult(
             binding: header.binding,
             range: header.range,
@@ -262,9 +285,73 @@ extension PartialResult {
             unread: header.unread.map { UnreadInput(locator: $0.input, reason: $0.reason) },
             inputs: header.inputs.map(\.fingerprint),
             modified: modified,
-            sightings: sightings,
-            machines: machines
+            sightings: [],
+            machines: []
         )
+    }
+
+    /// The entry on line `number`.
+    func entry(_ line: some Collection<UInt8>, number: Int) throws(PartialError) -> Entry {
+        do {
+            let entry = try decoder.decode(EntryRecord.self, from: Data(line))
+            if let s = entry.s, let n = entry.n, n > 0 {
+                return .sighting(PartialSighting(sighting: try s.sighting(), count: n))
+            } else if let m = entry.m {
+                return .machine(try m.machine())
+            }
+        } catch {}
+        throw PartialError(file: file, reason: "line \(number): not a sighting or machine record")
+    }
+
+    /// Calls `body` with each non-empty line of the file at `path` and its number, reading it in
+    /// chunks (memory bounded by the longest line), and returns the SHA-256 of all its bytes.
+    func forEachLine(
+        ofFile path: String,
+        _ body: (ArraySlice<UInt8>, Int) throws(PartialError) -> Void
+    ) throws(PartialError) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw PartialError(file: file, reason: "cannot read the partial result: \(SystemError.last)")
+        }
+        defer { close(descriptor) }
+        var hasher = SHA256()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        func emit(_ line: ArraySlice<UInt8>) throws(PartialError) {
+            lineNumber += 1
+            if !line.isEmpty { try body(line, lineNumber) }
+        }
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                throw PartialError(file: file, reason: "cannot read the partial result: \(SystemError.last)")
+            }
+            if count == 0 { break }
+            let bytes = chunk[0..<count]
+            hasher.update(data: bytes)
+            var start = bytes.startIndex
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                if pending.isEmpty {
+                    try emit(bytes[start..<newline])
+                } else {
+                    pending += bytes[start..<newline]
+                    try emit(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+            }
+            pending += bytes[start...]
+            guard pending.count <= Self.maxLineLength else {
+                throw PartialError(
+                    file: file,
+                    reason: "line \(lineNumber + 1) is longer than \(Self.maxLineLength) bytes: not a partial result"
+                )
+            }
+        }
+        try emit(pending[...])
+        return Hex.encode(hasher.finalize())
     }
 }
 

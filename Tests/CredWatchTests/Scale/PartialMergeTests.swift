@@ -139,7 +139,7 @@ struct PartialMergeTests {
         var merge = PartialMerge(binding: Self.binding)
         for (index, partial) in partials.enumerated() { try merge.add(partial, file: "part-\(index)") }
         #expect(merge.count == Set(partials).count)
-        let merged = Self.report(merge.findings(accounts: Self.accounts, diagnostics: Diagnostics(output: nil)))
+        let merged = Self.report(try merge.findings(accounts: Self.accounts, diagnostics: Diagnostics(output: nil)))
         let mergedLines = merged.split(separator: "\n")
         let expectedLines = expected.split(separator: "\n")
         #expect(mergedLines.count == expectedLines.count)
@@ -174,7 +174,7 @@ struct PartialMergeTests {
         try flat.add(Self.partialBytes(halves[1], []), file: "c")
         let diagnostics = Diagnostics(output: nil)
         #expect(
-            Self.report(nested.findings(accounts: Self.accounts, diagnostics: diagnostics))
+            try Self.report(nested.findings(accounts: Self.accounts, diagnostics: diagnostics))
                 == Self.report(flat.findings(accounts: Self.accounts, diagnostics: diagnostics))
         )
     }
@@ -265,6 +265,66 @@ struct PartialMergeTests {
         ).encoded()
     }
 
+    @Test("a partial file is streamed: the same merge as from its bytes; a bad line, a missing or changed file named")
+    func streamedFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("partials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (sightings, machines) = Self.sightings(seed: 21, count: 600)
+        let halves = [
+            Self.partialBytes(Array(sightings[..<300]), machines), Self.partialBytes(Array(sightings[300...]), []),
+        ]
+        var paths: [String] = []
+        for (index, bytes) in halves.enumerated() {
+            let path = folder.appendingPathComponent("part-\(index)").path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            paths.append(path)
+        }
+        var fromBytes = PartialMerge(binding: Self.binding)
+        for (index, bytes) in halves.enumerated() { try fromBytes.add(bytes, file: "part-\(index)") }
+        var fromFiles = PartialMerge(binding: Self.binding)
+        for path in paths { #expect(try fromFiles.add(contentsOf: path)) }
+        // The same partial as a file or as bytes counts once.
+        #expect(try !fromFiles.add(contentsOf: paths[0]))
+        #expect(try !fromFiles.add(halves[1], file: "again"))
+        let diagnostics = Diagnostics(output: nil)
+        #expect(
+            try Self.report(fromFiles.findings(accounts: Self.accounts, diagnostics: diagnostics))
+                == Self.report(fromBytes.findings(accounts: Self.accounts, diagnostics: diagnostics))
+        )
+
+        // Changed between the check and the merge: refused, not merged half old, half new.
+        let changing = folder.appendingPathComponent("changing").path
+        #expect(FileManager.default.createFile(atPath: changing, contents: Data(halves[0])))
+        var merge = PartialMerge(binding: Self.binding)
+        try merge.add(contentsOf: changing)
+        // Rewritten with a valid line more: every line reads, but it is not the partial checked.
+        let lastLine = Array(halves[0].dropLast().split(separator: 0x0A).last!) + [0x0A]
+        #expect(FileManager.default.createFile(atPath: changing, contents: Data(halves[0] + lastLine)))
+        #expect {
+            try merge.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        } throws: { error in
+            "\(error)" == "\(changing): changed while it was merged"
+        }
+        // A line that is no record, named by its number; a file that cannot be read.
+        let broken = folder.appendingPathComponent("broken").path
+        let lines = halves[0].split(separator: 0x0A)
+        let text = Array(lines[0]) + [0x0A] + Array(lines[1]) + Array("\n{\"s\":1}\n".utf8)
+        #expect(FileManager.default.createFile(atPath: broken, contents: Data(text)))
+        var other = PartialMerge(binding: Self.binding)
+        #expect {
+            try other.add(contentsOf: broken)
+        } throws: { error in
+            "\(error)" == "\(broken): line 3: not a sighting or machine record"
+        }
+        #expect {
+            try other.add(contentsOf: broken + "-missing")
+        } throws: { error in
+            "\(error)".hasPrefix("\(broken)-missing: cannot read the partial result")
+        }
+        #expect(other.count == 0)
+    }
+
     @Test("inputs and their dates read back as written; the earliest date of a path wins")
     func inputsAndDatesRoundTrip() throws {
         let input = InputFingerprint(path: "dump/a.txt", size: 10, mtime: 1_700_000_000_123_456_789, digest: "d1")
@@ -277,7 +337,7 @@ struct PartialMergeTests {
         var merge = PartialMerge(binding: Self.binding)
         try merge.add(first, file: "p")
         try merge.add(Self.partialBytes([], inputs: [], modified: ["dump/a.txt": early]), file: "q")
-        let merged = merge.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        let merged = try merge.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
         #expect(merged.modified == ["dump/a.txt": early, "dump/b.txt": early])
         #expect(merged.completedInputs == [input])
     }
@@ -303,7 +363,7 @@ struct PartialMergeTests {
         func merge(_ selected: [Int], seenInputs: Set<InputFingerprint>?) throws -> PartialMerge.Merged {
             var merge = PartialMerge(binding: Self.binding)
             for index in selected { try merge.add(partials[index], file: "part-\(index)") }
-            return merge.merged(
+            return try merge.merged(
                 accounts: Self.accounts,
                 diagnostics: Diagnostics(output: nil),
                 seenInput: seenInputs.map { set in { set.contains($0) } }
@@ -323,7 +383,7 @@ struct PartialMergeTests {
         var ranges = PartialMerge(binding: Self.binding)
         try ranges.add(partials[3], file: "r0")
         try ranges.add(partials[4], file: "r1")
-        let skippedRanges = ranges.merged(
+        let skippedRanges = try ranges.merged(
             accounts: Self.accounts,
             diagnostics: diagnostics,
             seenInput: { $0 == ranged }
