@@ -202,7 +202,7 @@ extension PartialResult {
                 range: range,
                 counters: counters,
                 unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) },
-                inputs: inputs.map(InputRecord.init),
+                inputs: inputs,
                 modified: modified.mapValues(\.iso8601)
             )
         )
@@ -283,7 +283,7 @@ struct PartialReader {
             range: header.range,
             counters: header.counters,
             unread: header.unread.map { UnreadInput(locator: $0.input, reason: $0.reason) },
-            inputs: header.inputs.map(\.fingerprint),
+            inputs: header.inputs,
             modified: modified,
             sightings: [],
             machines: []
@@ -366,29 +366,13 @@ private struct Header: Codable {
     var range: RangeRead?
     var counters: PartialCounters
     var unread: [UnreadRecord]
-    var inputs: [InputRecord]
+    var inputs: [InputFingerprint]
     var modified: [String: String]
 }
 
 private struct UnreadRecord: Codable {
     var input: String
     var reason: String
-}
-
-private struct InputRecord: Codable {
-    var path: String
-    var size: Int64
-    var mtime: Int64
-    var digest: String
-
-    init(_ input: InputFingerprint) {
-        path = input.path
-        size = input.size
-        mtime = input.mtime
-        digest = input.digest
-    }
-
-    var fingerprint: InputFingerprint { InputFingerprint(path: path, size: size, mtime: mtime, digest: digest) }
 }
 
 private struct EntryRecord: Codable {
