@@ -91,6 +91,23 @@ struct MergeCommandTests {
         #expect(mergeRange.status == 2)
     }
 
+    @Test("a partial cut short (a task killed while writing) is fatal: nothing delivered")
+    func truncatedPartialIsFatal() throws {
+        let folder = try CLI.temporaryDirectory()
+        let partial = folder.appendingPathComponent("p")
+        let scan = try CLI.runAtFixedTime(
+            ["scan", Self.logs, "--emit", "partial", "--output", partial.path] + Self.configuration
+        )
+        #expect(scan.status == 0)
+        let bytes = try Data(contentsOf: partial)
+        try bytes.prefix(bytes.count - 40).write(to: partial)
+        let report = folder.appendingPathComponent("report.jsonl")
+        let merged = try CLI.runAtFixedTime(["merge", partial.path, "--output", report.path] + Self.configuration)
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("\(partial.path): line "), "\(merged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: report.path))
+    }
+
     @Test("--range splits of a plain combolist merge into the whole file's report; --stdin-name names stdin")
     func rangesAndStandardInputName() throws {
         let folder = try CLI.temporaryDirectory()

@@ -43,17 +43,14 @@ public struct PartialMerge {
     }
 
     /// Adds the partial in the file at `path`, as `add(_:file:)`, reading it a line at a time:
-    /// every line is checked here, and read again by `merged`.
+    /// its header is read here (and its bytes hashed), its entries by `merged`, which refuses a
+    /// line that is no entry, or a file changed since, before anything is delivered.
     @discardableResult
     public mutating func add(contentsOf path: String) throws(PartialError) -> Bool {
         let reader = PartialReader(file: path)
         var header: PartialResult?
-        let digest = try reader.forEachLine(ofFile: path) { (line, number) throws(PartialError) in
-            if header == nil {
-                header = try reader.header(line)
-            } else {
-                _ = try reader.entry(line, number: number)
-            }
+        let digest = try reader.forEachLine(ofFile: path) { (line, _) throws(PartialError) in
+            if header == nil { header = try reader.header(line) }
         }
         guard let header else { throw PartialError(file: path, reason: "empty: not a partial result") }
         guard !digests.contains(digest) else { return false }
