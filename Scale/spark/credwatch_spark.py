@@ -32,7 +32,7 @@ VALUE_OPTIONS = {
 }
 FLAG_OPTIONS = {
     "--no-default-patterns", "--no-reuse", "--reuse-bare-logins", "--allow-insecure-hashes", "--new-only",
-    "--quiet",
+    "--skip-seen-inputs", "--quiet",
 }
 # What each executor's scan is given (the rest belongs to the merge on the driver).
 SCAN_VALUES = {"--max-line-length", "--max-member-size", "--max-ratio", "--max-depth"}
@@ -80,8 +80,8 @@ def parse(argv):
             options.append((name, value))
             index += 1
         elif arg.startswith("-") and arg != "-":
-            fail("%s: not an option the driver knows (scan's --emit, --range, --shard, --stdin-name, "
-                 "--skip-seen-inputs and --reveal-passwords are not for a cluster run)" % arg)
+            fail("%s: not an option the driver knows (scan's --emit, --range, --shard, --stdin-name "
+                 "and --reveal-passwords are not for a cluster run)" % arg)
         elif arg == "-":
             fail("standard input cannot be sharded: name the files")
         else:

@@ -17,26 +17,7 @@ struct Check: ParsableCommand, SetupArguments {
             """
     )
 
-    @Option(help: "Account export: Active Directory style CSV, or one login per line.")
-    var accounts: String
-
-    @Option(help: "Organisation profile (TOML): domains, machine names, the site's own platforms.")
-    var org: String?
-
-    @Option(help: "Pattern file or folder added to the shipped packs (repeatable).")
-    var patterns: [String] = []
-
-    @Flag(help: "Do not load the shipped pattern packs.")
-    var noDefaultPatterns = false
-
-    @Option(help: "File holding the organisation's secret key for password fingerprints.")
-    var fingerprintKeyFile: String?
-
-    @Option(help: "Password-hash export (repeatable): checked for readability, permissions and content.")
-    var hashes: [String] = []
-
-    @Flag(help: "Accept hash exports that group or others can read.")
-    var allowInsecureHashes = false
+    @OptionGroup var config: ConfigurationOptions
 
     var state: String? { nil }
     var retention: Int { StateOptions().retentionDays }
@@ -73,7 +54,7 @@ struct Check: ParsableCommand, SetupArguments {
 
         // Accounts.
         let census = context.accounts.census
-        line("accounts", "\(census.accounts) in \(accounts)" + (census.form.map { " (\($0.rawValue))" } ?? ""))
+        line("accounts", "\(census.accounts) in \(config.accounts)" + (census.form.map { " (\($0.rawValue))" } ?? ""))
         line(
             "identities",
             "sam \(census.sam), upn \(census.upn), mail \(census.mail), alias \(census.aliases)"
@@ -104,7 +85,10 @@ struct Check: ParsableCommand, SetupArguments {
 
         // Organisation.
         let profile = context.profile
-        line("organisation", org.map { (profile.name.isEmpty ? "unnamed" : profile.name) + " (\($0))" } ?? "no --org")
+        line(
+            "organisation",
+            config.org.map { (profile.name.isEmpty ? "unnamed" : profile.name) + " (\($0))" } ?? "no --org"
+        )
         let domains = context.organisationDomainOrigins
         line("domains", domains.isEmpty ? "none" : "\(domains.count)", indent: 2)
         for (domain, origins) in domains {
@@ -164,7 +148,7 @@ struct Check: ParsableCommand, SetupArguments {
         // Secrets.
         line(
             "fingerprint key",
-            fingerprintKeyFile.map { "\($0) (\(FileAccess(path: $0)?.modeText ?? "unreadable"))" }
+            config.fingerprintKeyFile.map { "\($0) (\(FileAccess(path: $0)?.modeText ?? "unreadable"))" }
                 ?? (setup.hasEphemeralKey
                     ? "none: a random key per run (fingerprints not comparable across runs; --state refused)"
                     : "CREDWATCH_FINGERPRINT_KEY")
@@ -175,7 +159,7 @@ struct Check: ParsableCommand, SetupArguments {
                 "\(directory.count) hashes"
                     + (directory.skippedLines > 0 ? ", \(directory.skippedLines) lines not read" : "")
             )
-            for path in hashes {
+            for path in config.hashes {
                 line(path, "readable, \(FileAccess(path: path)?.modeText ?? "mode unknown")", indent: 2)
             }
         } else {

@@ -19,7 +19,7 @@ struct Merge: ParsableCommand {
         if options.inputs.isEmpty { throw ValidationError("name the partial results to merge") }
         for (given, option) in [
             (options.emit != .report, "--emit"), (options.range != nil, "--range"), (options.shard != nil, "--shard"),
-            (options.stdinName != nil, "--stdin-name"), (options.skipSeenInputs, "--skip-seen-inputs"),
+            (options.stdinName != nil, "--stdin-name"),
         ] where given {
             throw ValidationError("\(option) is an option of scan, not of merge")
         }

@@ -25,17 +25,7 @@ struct Scan: ParsableCommand, SetupArguments {
     @Argument(help: "Files, directories (read recursively) or - for stdin. None: stdin.")
     var inputs: [String] = []
 
-    @Option(help: "Account export: Active Directory style CSV, or one login per line.")
-    var accounts: String
-
-    @Option(help: "Organisation profile (TOML): domains, machine names, the site's own platforms.")
-    var org: String?
-
-    @Option(help: "Pattern file or folder added to the shipped packs (repeatable).")
-    var patterns: [String] = []
-
-    @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
-    var noDefaultPatterns = false
+    @OptionGroup var config: ConfigurationOptions
 
     @Option(help: "Report format: jsonl, csv, table, ecs, cef or html (default: table on a terminal, else jsonl).")
     var format: ReportFormat?
@@ -105,15 +95,6 @@ struct Scan: ParsableCommand, SetupArguments {
 
     @Flag(help: "Write cleartext passwords into the report. Never do this for a report that is kept.")
     var revealPasswords = false
-
-    @Option(help: "File holding the organisation's secret key for password fingerprints (HMAC-SHA256).")
-    var fingerprintKeyFile: String?
-
-    @Option(help: "Password-hash export to tell whether leaked passwords are current (repeatable).")
-    var hashes: [String] = []
-
-    @Flag(help: "Accept hash exports that group or others can read.")
-    var allowInsecureHashes = false
 
     @Option(help: "SQLite state of earlier runs (created 0600): remembers what was reported.")
     var state: String?
@@ -270,23 +251,18 @@ struct Scan: ParsableCommand, SetupArguments {
         var inputRange: InputRange?
         if merging {
             var merge = PartialMerge(binding: try setup.binding(of: self))
-            for path in inputs {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw FatalError("\(path): cannot read the partial result")
-                }
-                do {
-                    try merge.add([UInt8](data), file: path)
-                } catch {
-                    throw FatalError("\(error)")
-                }
+            do {
+                for path in inputs { try merge.add(contentsOf: path) }
+                session = try ScanSession(
+                    merging: merge,
+                    context: setup.context,
+                    diagnostics: diagnostics,
+                    store: setup.store,
+                    policy: policy
+                )
+            } catch {
+                throw FatalError("\(error)")
             }
-            session = ScanSession(
-                merging: merge,
-                context: setup.context,
-                diagnostics: diagnostics,
-                store: setup.store,
-                policy: policy
-            )
         } else {
             var limits = ScanLimits()
             limits.maxLineLength = maxLineLength
@@ -323,6 +299,8 @@ struct Scan: ParsableCommand, SetupArguments {
                 range: inputRange?.read,
                 counters: PartialCounters(diagnostics),
                 unread: diagnostics.unread,
+                inputs: outcome.inputs,
+                modified: PartialResult.modificationTimes(sightings: partial.sightings, machines: partial.machines),
                 sightings: partial.sightings,
                 machines: partial.machines
             )

@@ -73,16 +73,17 @@ struct ScanOutputs {
                 protected.protect(input.display, as: "the input")
             }
         }
-        protected.protect(command.accounts, as: "the accounts export")
-        if let org = command.org { protected.protect(org, as: "the organisation profile") }
+        let config = command.config
+        protected.protect(config.accounts, as: "the accounts export")
+        if let org = config.org { protected.protect(org, as: "the organisation profile") }
         // A pattern folder is loaded whole: a new file there would be a pack for every later run.
-        for pack in command.patterns { protected.protect(pack, as: "the pattern pack", coversNewFiles: true) }
-        if !command.noDefaultPatterns, let shipped = command.shippedPatternDirectory {
+        for pack in config.patterns { protected.protect(pack, as: "the pattern pack", coversNewFiles: true) }
+        if !config.noDefaultPatterns, let shipped = config.shippedPatternDirectory {
             protected.protect(shipped, as: "the shipped pattern packs", coversNewFiles: true)
         }
-        if let key = command.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }
+        if let key = config.fingerprintKeyFile { protected.protect(key, as: "the fingerprint key file") }
         if let ca = command.syslogCa { protected.protect(ca, as: "the syslog CA file") }
-        for export in command.hashes { protected.protect(export, as: "the hash export") }
+        for export in config.hashes { protected.protect(export, as: "the hash export") }
         if let state = command.state {
             for file in StateStore.files(path: state) { protected.protect(file, as: "the state") }
         }

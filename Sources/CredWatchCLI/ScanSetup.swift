@@ -1,15 +1,47 @@
+import ArgumentParser
 import CredWatch
 import Foundation
 
-/// The configuration options `scan` and `check` share: what `ScanSetup` loads.
+/// The configuration options `scan`, `merge` and `check` share: the files and flags that
+/// `ScanSetup` loads, declared once.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Account export: Active Directory style CSV, or one login per line.")
+    var accounts: String
+
+    @Option(help: "Organisation profile (TOML): domains, machine names, the site's own platforms.")
+    var org: String?
+
+    @Option(help: "Pattern file or folder added to the shipped packs (repeatable).")
+    var patterns: [String] = []
+
+    @Flag(help: "Do not load the shipped pattern packs (Patterns/).")
+    var noDefaultPatterns = false
+
+    @Option(help: "File holding the organisation's secret key for password fingerprints (HMAC-SHA256).")
+    var fingerprintKeyFile: String?
+
+    @Option(help: "Password-hash export to tell whether leaked passwords are current (repeatable).")
+    var hashes: [String] = []
+
+    @Flag(help: "Accept hash exports that group or others can read.")
+    var allowInsecureHashes = false
+
+    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
+    var shippedPatternDirectory: String? {
+        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
+    }
+
+    /// The pattern files and folders to load, shipped packs first (when found).
+    var patternPaths: [String] {
+        var paths: [String] = []
+        if !noDefaultPatterns, let shipped = shippedPatternDirectory { paths.append(shipped) }
+        return paths + patterns
+    }
+}
+
+/// What a command gives `ScanSetup` besides its `ConfigurationOptions`.
 protocol SetupArguments {
-    var accounts: String { get }
-    var org: String? { get }
-    var patterns: [String] { get }
-    var noDefaultPatterns: Bool { get }
-    var fingerprintKeyFile: String? { get }
-    var hashes: [String] { get }
-    var allowInsecureHashes: Bool { get }
+    var config: ConfigurationOptions { get }
     /// The state to open (nil: none, as for `check`).
     var state: String? { get }
     var retention: Int { get }
@@ -25,11 +57,6 @@ extension SetupArguments {
     var emitsPartial: Bool { false }
     var archivePassword: [String] { [] }
     var archivePasswords: String? { nil }
-
-    /// The shipped packs' folder (`$CREDWATCH_PATTERNS`, else beside the binary or the repository's).
-    var shippedPatternDirectory: String? {
-        PatternPacks.shippedDirectory(configured: ProcessInfo.processInfo.environment["CREDWATCH_PATTERNS"])
-    }
 }
 
 /// Everything a scan loads before it reads a byte of input; any failure here is fatal (exit 2).
@@ -51,40 +78,35 @@ struct ScanSetup {
     let archives: ArchiveOptions
 
     init(command: some SetupArguments, diagnostics: Diagnostics) throws {
-        let fingerprinter = try Self.fingerprinter(
-            keyFile: command.fingerprintKeyFile,
-            needsStableKey: command.state != nil || command.emitsPartial,
-            stateNeedsKey: command.state != nil,
+        let config = command.config
+        let fingerprinter = try PasswordFingerprinter.load(
+            keyFile: config.fingerprintKeyFile,
+            environmentValue: ProcessInfo.processInfo.environment["CREDWATCH_FINGERPRINT_KEY"],
+            requiredBy: command.state != nil ? "--state" : command.emitsPartial ? "--emit partial" : nil,
             diagnostics: diagnostics
         )
         keyID = fingerprinter.keyID
         hasEphemeralKey = fingerprinter.isEphemeral
         // The profile first: it says how the export writes its dates.
-        let profile = try command.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
-        let accounts = try AccountDirectory.load(path: command.accounts, dateOrder: profile.dateOrder)
+        let profile = try config.org.map { try OrganisationProfile.load(path: $0) } ?? OrganisationProfile.empty
+        let accounts = try AccountDirectory.load(path: config.accounts, dateOrder: profile.dateOrder)
         for warning in accounts.warnings { diagnostics.warning(warning.location, warning.message) }
         hashes =
-            command.hashes.isEmpty
-            ? nil : try HashDirectory.load(paths: command.hashes, allowInsecure: command.allowInsecureHashes)
+            config.hashes.isEmpty
+            ? nil : try HashDirectory.load(paths: config.hashes, allowInsecure: config.allowInsecureHashes)
 
-        var patternPaths: [String] = []
-        if !command.noDefaultPatterns {
-            if let shipped = command.shippedPatternDirectory {
-                patternPaths.append(shipped)
-            } else {
-                diagnostics.note(
-                    "warning: the shipped pattern packs were not found (set CREDWATCH_PATTERNS); "
-                        + "only the organisation's platforms are matched"
-                )
-            }
+        if !config.noDefaultPatterns && config.shippedPatternDirectory == nil {
+            diagnostics.note(
+                "warning: the shipped pattern packs were not found (set CREDWATCH_PATTERNS); "
+                    + "only the organisation's platforms are matched"
+            )
         }
-        patternPaths += command.patterns
-        self.patternPaths = patternPaths
+        patternPaths = config.patternPaths
 
         let options = command.matchOptions
         context = try MatchContext(
             profile: profile,
-            profilePath: command.org,
+            profilePath: config.org,
             patternPaths: patternPaths,
             accounts: accounts,
             fingerprinter: fingerprinter,
@@ -132,50 +154,6 @@ struct ScanSetup {
         )
         return .fastest
     }
-
-    /// The organisation's fingerprint key from a file or the environment; a random one (with a
-    /// warning) when neither is given, unless `needsStableKey` (`--state`): then that is fatal,
-    /// before any key is drawn or announced.
-    private static func fingerprinter(
-        keyFile: String?,
-        needsStableKey: Bool,
-        stateNeedsKey: Bool,
-        diagnostics: Diagnostics
-    ) throws
-        -> PasswordFingerprinter
-    {
-        if let keyFile {
-            guard let data = FileManager.default.contents(atPath: keyFile) else {
-                throw FatalError("\(keyFile): cannot read the fingerprint key file")
-            }
-            var key = [UInt8](data)
-            while let last = key.last, last == 0x0A || last == 0x0D { key.removeLast() }
-            guard key.count >= 16 else {
-                throw FatalError("\(keyFile): the fingerprint key must be at least 16 bytes")
-            }
-            if let access = FileAccess(path: keyFile), access.isOpenToOthers {
-                diagnostics.note("warning: \(keyFile): the fingerprint key is readable by others (chmod 600 it)")
-            }
-            return PasswordFingerprinter(keyBytes: key)
-        }
-        if let value = ProcessInfo.processInfo.environment["CREDWATCH_FINGERPRINT_KEY"], !value.isEmpty {
-            guard value.utf8.count >= 16 else {
-                throw FatalError("CREDWATCH_FINGERPRINT_KEY must be at least 16 bytes")
-            }
-            return PasswordFingerprinter(keyBytes: Array(value.utf8))
-        }
-        if needsStableKey {
-            let option = stateNeedsKey ? "--state" : "--emit partial"
-            throw FatalError(
-                "\(option) needs a stable fingerprint key: give --fingerprint-key-file or set CREDWATCH_FINGERPRINT_KEY"
-            )
-        }
-        diagnostics.note(
-            "warning: no fingerprint key (--fingerprint-key-file or CREDWATCH_FINGERPRINT_KEY): "
-                + "using a random key, so password fingerprints are not comparable across runs"
-        )
-        return PasswordFingerprinter.ephemeral()
-    }
 }
 
 extension ScanSetup {
@@ -188,9 +166,7 @@ extension ScanSetup {
             }
             return digest
         }
-        var packs: [String] = []
-        if !command.noDefaultPatterns, let shipped = command.shippedPatternDirectory { packs.append(shipped) }
-        packs += command.patterns
+        let config = command.config
         let options = [
             "reuse=\(!command.noReuse)", "bare-logins=\(command.reuseBareLogins)",
             "max-line-length=\(command.maxLineLength)", "max-member-size=\(command.maxMemberSize)",
@@ -198,10 +174,10 @@ extension ScanSetup {
         ]
         return PartialBinding(
             key: keyID,
-            accounts: try digest([command.accounts], "the account export"),
-            profile: try digest(command.org.map { [$0] } ?? [], "the organisation profile"),
-            patterns: try digest(try PatternPacks.files(packs), "the pattern packs"),
-            hashes: try digest(command.hashes, "the hash exports"),
+            accounts: try digest([config.accounts], "the account export"),
+            profile: try digest(config.org.map { [$0] } ?? [], "the organisation profile"),
+            patterns: try digest(try PatternPacks.files(patternPaths), "the pattern packs"),
+            hashes: try digest(config.hashes, "the hash exports"),
             options: options.joined(separator: ";")
         )
     }

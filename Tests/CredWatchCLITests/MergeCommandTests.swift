@@ -1,3 +1,4 @@
+import CredWatch
 import Foundation
 import Testing
 
@@ -47,7 +48,7 @@ struct MergeCommandTests {
         #expect(scan.status == 0)
         let text = try Self.read(URL(fileURLWithPath: partial))
         #expect(text.hasPrefix("{\"binding\""))
-        #expect(text.contains("\"credwatch_partial\":1"))
+        #expect(text.contains("\"credwatch_partial\":\(PartialResult.version)"))
         // The samples' Mediboard password for agarnier (see Samples/EXPECTED.md).
         let revealed = try CLI.runAtFixedTime(
             ["scan", Self.logs, "--format", "jsonl", "--reveal-passwords"] + Self.configuration
@@ -88,6 +89,23 @@ struct MergeCommandTests {
         #expect(withState.stderr.contains("give it to credwatch merge"))
         let mergeRange = try CLI.runAtFixedTime(["merge", partial, "--range", "0-10"] + Self.configuration)
         #expect(mergeRange.status == 2)
+    }
+
+    @Test("a partial cut short (a task killed while writing) is fatal: nothing delivered")
+    func truncatedPartialIsFatal() throws {
+        let folder = try CLI.temporaryDirectory()
+        let partial = folder.appendingPathComponent("p")
+        let scan = try CLI.runAtFixedTime(
+            ["scan", Self.logs, "--emit", "partial", "--output", partial.path] + Self.configuration
+        )
+        #expect(scan.status == 0)
+        let bytes = try Data(contentsOf: partial)
+        try bytes.prefix(bytes.count - 40).write(to: partial)
+        let report = folder.appendingPathComponent("report.jsonl")
+        let merged = try CLI.runAtFixedTime(["merge", partial.path, "--output", report.path] + Self.configuration)
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("\(partial.path): line "), "\(merged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: report.path))
     }
 
     @Test("--range splits of a plain combolist merge into the whole file's report; --stdin-name names stdin")
@@ -134,5 +152,152 @@ struct MergeCommandTests {
             ["scan", "-", "--stdin-name", "a/b.txt", "--stdin-found-in", "c"] + Self.configuration
         )
         #expect(outside.status == 2)
+    }
+
+    /// A copy of the sample logs in a folder of its own, every file dated `date` (`touch -d`).
+    static func copiedLogs(dated date: String) throws -> URL {
+        let folder = try CLI.temporaryDirectory()
+        let copy = folder.appendingPathComponent("logs")
+        try FileManager.default.copyItem(atPath: Self.logs, toPath: copy.path)
+        let touched = try CLI.run(
+            ["-c", "find \"$0\" -exec touch -d \"$1\" {} +", copy.path, date],
+            program: URL(fileURLWithPath: "/bin/sh")
+        )
+        #expect(touched.status == 0, "\(touched.stderr)")
+        return copy
+    }
+
+    /// The partials of `shards` shards of `input`, written in `folder`.
+    static func partials(of input: String, shards: Int, in folder: URL, _ extra: [String] = []) throws -> [String] {
+        try (0..<shards).map { index in
+            let partial = folder.appendingPathComponent("part-\(shards)-\(index)").path
+            let shard = try CLI.runAtFixedTime(
+                ["scan", input, "--shard", "\(index)/\(shards)", "--emit", "partial", "--output", partial]
+                    + Self.configuration + extra
+            )
+            #expect(shard.status == 0, "\(shard.stderr)")
+            return partial
+        }
+    }
+
+    @Test("--hashes: the executors' verdicts merge into the single scan's report; other exports are refused")
+    func hashesMergeToTheSingleReport() throws {
+        let folder = try CLI.temporaryDirectory()
+        // An NT hash export holding the leaked password of every other credential finding,
+        // and another password's hash for the rest: both verdicts occur.
+        let revealed = try CLI.runAtFixedTime(
+            ["scan", Self.logs, "--format", "jsonl", "--reveal-passwords"] + Self.configuration
+        )
+        var lines = ""
+        var current = 0
+        for (index, finding) in revealed.jsonLines.enumerated() {
+            guard let account = finding["account"] as? String, let password = finding["password"] as? String else {
+                continue
+            }
+            let leaked = index % 2 == 0
+            if leaked { current += 1 }
+            let hashed = Array((leaked ? password : password + "-changed").utf8)
+            let hash = hashed.withUnsafeBytes { NTHash.hash(password: $0) }
+            lines += "\(account):\(Hex.encode(hash))\n"
+        }
+        #expect(current >= 1)
+        let export = folder.appendingPathComponent("ntds.txt")
+        try lines.write(to: export, atomically: true, encoding: .utf8)
+        chmod(export.path, 0o600)
+        let hashes = ["--hashes", export.path]
+        let single = try CLI.runAtFixedTime(["scan", Self.logs, "--format", "jsonl"] + Self.configuration + hashes)
+        #expect(single.status == 1)
+        #expect(single.jsonLines.contains { $0["password_current"] as? Bool == true })
+        #expect(single.jsonLines.contains { $0["password_current"] as? Bool == false })
+        let partials = try Self.partials(of: Self.logs, shards: 3, in: folder, hashes)
+        for partial in partials {
+            let text = try Self.read(URL(fileURLWithPath: partial))
+            for line in lines.split(separator: "\n") { #expect(!text.contains(line.split(separator: ":")[1])) }
+        }
+        let merged = try CLI.runAtFixedTime(["merge"] + partials + ["--format", "jsonl"] + Self.configuration + hashes)
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(merged.stdoutText == single.stdoutText)
+
+        // The verdicts were made against these exports: a merge without them, or with others, is refused.
+        let without = try CLI.runAtFixedTime(["merge"] + partials + Self.configuration)
+        #expect(without.status == 2)
+        #expect(without.stderr.contains(partials[0]) && without.stderr.contains("other hash exports"))
+        let other = folder.appendingPathComponent("ntds-other.txt")
+        try (lines + "zz:31d6cfe0d16ae931b73c59d7e0c089c0\n").write(to: other, atomically: true, encoding: .utf8)
+        chmod(other.path, 0o600)
+        let refused = try CLI.runAtFixedTime(["merge"] + partials + Self.configuration + ["--hashes", other.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("other hash exports"))
+    }
+
+    @Test("input_modified comes from the executors' files: the merge's machine need not have them")
+    func inputDatesTravelInThePartial() throws {
+        let logs = try Self.copiedLogs(dated: "2024-11-18 09:30:00Z")
+        let single = try CLI.runAtFixedTime(["scan", logs.path, "--format", "jsonl"] + Self.configuration)
+        #expect(single.status == 1)
+        #expect(single.stdoutText.contains("\"input_modified\":\"2024-11-18T09:30:00Z\""))
+        let partials = try Self.partials(of: logs.path, shards: 2, in: logs.deletingLastPathComponent())
+        try FileManager.default.removeItem(at: logs)
+        let merged = try CLI.runAtFixedTime(["merge"] + partials + ["--format", "jsonl"] + Self.configuration)
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(merged.stdoutText == single.stdoutText)
+    }
+
+    @Test("merge --skip-seen-inputs skips partials whose inputs the state has seen, and records them once delivered")
+    func mergeSkipsSeenInputs() throws {
+        let logs = try Self.copiedLogs(dated: "2024-11-18 09:30:00Z")
+        let folder = logs.deletingLastPathComponent()
+        let state = folder.appendingPathComponent("state.db").path
+        let stateOptions = ["--state", state, "--skip-seen-inputs", "--format", "jsonl"]
+        // One partial per file, as the Spark driver makes them (each file streamed on stdin).
+        let files = try FileManager.default.subpathsOfDirectory(atPath: logs.path).map {
+            logs.appendingPathComponent($0).path
+        }.filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+        }.sorted()
+        #expect(files.count >= 3)
+        var partials: [String] = []
+        for (index, file) in files.enumerated() {
+            let partial = folder.appendingPathComponent("file-\(index)").path
+            let made = try CLI.runAtFixedTime(
+                [
+                    "-c", "f=$1; shift; exec \"$0\" \"$@\" < \"$f\"", CLI.executable.path, file, "scan", "-",
+                    "--stdin-name", file,
+                    "--stdin-found-in", logs.path, "--emit", "partial", "--output", partial,
+                ] + Self.configuration,
+                program: URL(fileURLWithPath: "/bin/sh")
+            )
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(try Self.read(URL(fileURLWithPath: partial)).contains("\"inputs\":[{"), "\(file)")
+            partials.append(partial)
+        }
+        let first = try CLI.runAtFixedTime(["merge"] + partials.dropLast() + Self.configuration + stateOptions)
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(!first.stderr.contains("skipped (already scanned)"))
+        // Those partials are skipped whole (no finding reported again, even without --new-only);
+        // the last file's is merged.
+        let second = try CLI.runAtFixedTime(["merge"] + partials + Self.configuration + stateOptions)
+        #expect(second.stderr.contains("skipped (already scanned): \(files[0])"), "\(second.stderr)")
+        #expect(!second.stderr.contains("skipped (already scanned): \(files.last!)"))
+        let last = try CLI.runAtFixedTime(["merge", partials.last!] + Self.configuration + ["--format", "jsonl"])
+        #expect(second.status == last.status)
+        #expect(second.jsonLines.count == last.jsonLines.count)
+        let third = try CLI.runAtFixedTime(["merge"] + partials + Self.configuration + stateOptions)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stdoutText.isEmpty)
+
+        // The inputs are fingerprinted as a scan fingerprints them: a scan with the same state skips them all.
+        let scan = try CLI.runAtFixedTime(["scan", logs.path] + Self.configuration + stateOptions)
+        #expect(scan.status == 0, "\(scan.stderr)")
+        for file in files { #expect(scan.stderr.contains("skipped (already scanned): \(file)"), "\(file)") }
+        // And the other way round: shards of a folder a scan recorded are skipped at merge.
+        let fresh = folder.appendingPathComponent("fresh.db").path
+        let freshOptions = ["--state", fresh, "--skip-seen-inputs"]
+        #expect(try CLI.runAtFixedTime(["scan", logs.path] + Self.configuration + freshOptions).status == 1)
+        let shards = try Self.partials(of: logs.path, shards: 2, in: folder)
+        let merged = try CLI.runAtFixedTime(["merge"] + shards + Self.configuration + freshOptions)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdoutText.isEmpty)
     }
 }

@@ -86,6 +86,9 @@ public struct ScanResult: Sendable {
     public var elapsed: Double
     /// With `collectsPartial`: the sightings, reduced, and the victim machines.
     public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
+    /// The inputs' modification times by source path, when they come from elsewhere (a merge's
+    /// partials); nil: read from the disk.
+    public var inputDates: [String: Timestamp]?
 
     public init(
         findings: FindingReport,
@@ -183,11 +186,16 @@ public final class ScanPipeline: Sendable {
             let reader = ContainerReader(options: decodeOptions, diagnostics: diagnostics, consumer: batcher)
             defer { batcher.flush() }
             while let source = run.sources.pop() {
-                guard let seenInput = configuration.seenInput, case .file(let file) = source else {
+                guard let seenInput = configuration.seenInput else {
                     reader.read(source)
                     continue
                 }
-                read(file, with: reader, unlessSeen: seenInput, run)
+                switch source {
+                case .file(let file):
+                    read(file, with: reader, unlessSeen: seenInput, run)
+                case .standardInput:
+                    readStandardInput(with: reader, unlessSeen: seenInput, run)
+                }
             }
         }
     }
@@ -208,23 +216,54 @@ public final class ScanPipeline: Sendable {
             return
         }
         defer { close(descriptor) }
+        read(descriptor: descriptor, locator: file.locator, unlessSeen: seenInput, run) {
+            reader.read(descriptor: descriptor, of: file)
+        }
+    }
+
+    /// With `--skip-seen-inputs` or `--emit partial`: standard input named as the file it
+    /// carries (`--stdin-name`, as the Spark driver hands each file over) is that file when it
+    /// is one (not a pipe), fingerprinted and skipped like it; else it is read as a stream.
+    private func readStandardInput(
+        with reader: ContainerReader,
+        unlessSeen seenInput: (InputFingerprint) -> Bool,
+        _ run: ScanRun
+    ) {
+        guard let name = configuration.standardInputName else {
+            reader.read(.standardInput)
+            return
+        }
+        read(descriptor: STDIN_FILENO, locator: name.locator, unlessSeen: seenInput, run) {
+            reader.read(.standardInput)
+        }
+    }
+
+    /// Reads the input open as `descriptor` (`read`) unless an earlier run read it completely,
+    /// and records it as read completely when it was.
+    private func read(
+        descriptor: Int32,
+        locator: String,
+        unlessSeen seenInput: (InputFingerprint) -> Bool,
+        _ run: ScanRun,
+        read: () -> Void
+    ) {
         // Fingerprinted from what is read, not from the path: a file replaced or appended
         // to meanwhile is never recorded with content that was not read.
-        let fingerprint = InputFingerprint.of(descriptor: descriptor, locator: file.locator)
+        let fingerprint = InputFingerprint.of(descriptor: descriptor, locator: locator)
         if let fingerprint, seenInput(fingerprint) {
-            diagnostics.note("skipped (already scanned): \(file.locator)")
+            diagnostics.note("skipped (already scanned): \(locator)")
             run.skipped.withLock { $0.append(fingerprint) }
             return
         }
         let errorsBefore = diagnostics.errors.load(ordering: .relaxed)
-        reader.read(descriptor: descriptor, of: file)
+        read()
         // Only an input read without any error counts as scanned for later runs. An error
         // of another reader in the meantime errs on the safe side: the input is read again.
         guard let fingerprint, diagnostics.errors.load(ordering: .relaxed) == errorsBefore else { return }
         if fingerprint.stillDescribes(descriptor) {
             run.completed.withLock { $0.append(fingerprint) }
         } else {
-            diagnostics.error(file.locator, "changed while it was read: not recorded as scanned")
+            diagnostics.error(locator, "changed while it was read: not recorded as scanned")
         }
     }
 

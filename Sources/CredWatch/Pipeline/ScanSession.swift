@@ -39,6 +39,10 @@ public final class ScanSession {
         var configuration = configuration
         if policy.skipSeenInputs, let store {
             configuration.seenInput = { store.hasSeenInput($0) }
+        } else if configuration.collectsPartial {
+            // Nothing is skipped, but the inputs read completely are fingerprinted: the partial
+            // records them for the merge's `--skip-seen-inputs`.
+            configuration.seenInput = { _ in false }
         }
         let pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
         self.produce = { pipeline.run(progress: $0) }
@@ -49,26 +53,33 @@ public final class ScanSession {
     }
 
     /// A run whose findings are those of merged partial results (`credwatch merge`): the state,
-    /// `--new-only` and the delivery are the same as a scan's, applied once, here.
+    /// `--new-only`, `--skip-seen-inputs` and the delivery are the same as a scan's, applied
+    /// once, here. The partials are merged now (a partial that cannot be read again, or changed
+    /// since it was added, is fatal before anything is delivered).
     public init(
         merging merge: PartialMerge,
         context: MatchContext,
         diagnostics: Diagnostics,
         store: StateStore?,
         policy: Policy = Policy()
-    ) {
-        let accounts = context.accounts.accounts
+    ) throws(PartialError) {
+        let seenInput: ((InputFingerprint) -> Bool)? =
+            if policy.skipSeenInputs, let store { { store.hasSeenInput($0) } } else { nil }
+        let start = Date()
+        let merged = try merge.merged(
+            accounts: context.accounts.accounts,
+            diagnostics: diagnostics,
+            seenInput: seenInput
+        )
+        var result = ScanResult(
+            findings: merged.findings,
+            completedInputs: merged.completedInputs,
+            skippedInputs: merged.skippedInputs,
+            elapsed: Date().timeIntervalSince(start)
+        )
+        result.inputDates = merged.modified
+        self.produce = { _ in result }
         self.fingerprinter = context.fingerprinter
-        self.produce = { _ in
-            let start = Date()
-            let findings = merge.findings(accounts: accounts, diagnostics: diagnostics)
-            return ScanResult(
-                findings: findings,
-                completedInputs: [],
-                skippedInputs: [],
-                elapsed: Date().timeIntervalSince(start)
-            )
-        }
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -81,7 +92,8 @@ public final class ScanSession {
         public var findings: FindingReport
         /// Every finding of the run (what the state records once the run is delivered).
         public var allFindings: FindingReport
-        /// Inputs to remember: those read completely, and those skipped as read before.
+        /// Inputs to remember: those read completely, and those skipped as read before (with
+        /// `collectsPartial`: those read completely, for the partial).
         public var inputs: [InputFingerprint]
         public var elapsed: Double
         /// When the run reported (first-seen dates of new exposures).
@@ -94,12 +106,13 @@ public final class ScanSession {
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
         var result = produce(progress)
         let now = Date()
-        result.findings = result.findings.identifying(fingerprinter: fingerprinter)
+        result.findings = result.findings.identifying(fingerprinter: fingerprinter, dates: result.inputDates)
         guard let store else {
             return Outcome(
                 findings: result.findings,
                 allFindings: result.findings,
-                inputs: [],
+                // A partial records the inputs it read completely, for the merge.
+                inputs: result.partial == nil ? [] : result.completedInputs,
                 elapsed: result.elapsed,
                 now: now,
                 partial: result.partial

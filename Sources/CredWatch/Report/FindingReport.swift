@@ -93,12 +93,14 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     }
 
     /// The same findings, each with its id and (without a log date) its input's modification
-    /// time, read from the disk once per source path.
-    func identifying(fingerprinter: PasswordFingerprinter) -> FindingReport {
+    /// time: from `dates` (by source path) when given, else read from the disk once per path.
+    func identifying(fingerprinter: PasswordFingerprinter, dates given: [String: Timestamp]? = nil) -> FindingReport {
         var dates = InputDates()
         var modified: [String: Timestamp] = [:]
         func note(_ path: String) {
-            if modified[path] == nil, let date = dates.modified(path) { modified[path] = date }
+            if modified[path] == nil, let date = given.map({ $0[path] }) ?? dates.modified(path) {
+                modified[path] = date
+            }
         }
         let paths: [String]
         switch storage {

@@ -7,7 +7,7 @@ import Crypto
 public struct PartialMerge {
     /// What every partial must have been made under (the merge's own key and files).
     public let binding: PartialBinding
-    private var partials: [PartialResult] = []
+    private var partials: [Added] = []
     private var digests = Set<String>()
     /// The file each range was read from, to tell a retried task from a conflicting one.
     private var rangeDigests: [RangeKey: String] = [:]
@@ -16,6 +16,15 @@ public struct PartialMerge {
         var input: String
         var start: Int64
         var end: Int64
+    }
+
+    /// A partial added: whole when given as bytes; its header only when given as a file, whose
+    /// entries are streamed again when merged (memory bounded by one line, not the partial).
+    private struct Added {
+        var partial: PartialResult
+        var file: String
+        var digest: String
+        var isStreamed: Bool
     }
 
     public init(binding: PartialBinding) {
@@ -30,6 +39,26 @@ public struct PartialMerge {
         let digest = Hex.encode(SHA256.hash(data: bytes))
         guard !digests.contains(digest) else { return false }
         let partial = try PartialResult.decode(bytes, file: file)
+        return try add(Added(partial: partial, file: file, digest: digest, isStreamed: false))
+    }
+
+    /// Adds the partial in the file at `path`, as `add(_:file:)`, reading it a line at a time:
+    /// its header is read here (and its bytes hashed), its entries by `merged`, which refuses a
+    /// line that is no entry, or a file changed since, before anything is delivered.
+    @discardableResult
+    public mutating func add(contentsOf path: String) throws(PartialError) -> Bool {
+        let reader = PartialReader(file: path)
+        var header: PartialResult?
+        let digest = try reader.forEachLine(ofFile: path) { (line, _) throws(PartialError) in
+            if header == nil { header = try reader.header(line) }
+        }
+        guard let header else { throw PartialError(file: path, reason: "empty: not a partial result") }
+        guard !digests.contains(digest) else { return false }
+        return try add(Added(partial: header, file: path, digest: digest, isStreamed: true))
+    }
+
+    private mutating func add(_ added: Added) throws(PartialError) -> Bool {
+        let (partial, file) = (added.partial, added.file)
         if let mismatch = partial.binding.mismatch(with: binding) {
             throw PartialError(file: file, reason: "made under \(mismatch) than this merge: refused")
         }
@@ -41,52 +70,124 @@ public struct PartialMerge {
                     reason: "another partial of \(range.input) bytes \(range.start)-\(range.end) differs from this one"
                 )
             }
-            rangeDigests[key] = digest
+            rangeDigests[key] = added.digest
         }
-        digests.insert(digest)
-        partials.append(partial)
+        digests.insert(added.digest)
+        partials.append(added)
         return true
     }
 
     /// How many distinct partials were added.
     public var count: Int { partials.count }
 
-    /// The merged findings, in the report's order. The partials' counters and unread inputs go
-    /// to `diagnostics` (each unread input named again); a file whose ranges leave a gap is
-    /// named there too, and the ranges after the gap are left out (their lines cannot be
-    /// numbered).
-    public func findings(accounts: AccountList, diagnostics: Diagnostics) -> [Finding] {
+    /// The merged findings, in the report's order (see `merged`).
+    public func findings(accounts: AccountList, diagnostics: Diagnostics) throws(PartialError) -> [Finding] {
+        try merged(accounts: accounts, diagnostics: diagnostics).findings
+    }
+
+    /// What a merge gives: the findings, and the inputs and dates the partials recorded.
+    public struct Merged {
+        /// In the report's order.
+        public var findings: [Finding]
+        /// The files the merged partials read completely (for `--skip-seen-inputs`): a file read
+        /// in ranges counts once every range of it was merged, all under one fingerprint.
+        public var completedInputs: [InputFingerprint]
+        /// The files of the partials skipped as seen by an earlier run.
+        public var skippedInputs: [InputFingerprint]
+        /// Each source path's input modification time, as the partials recorded it.
+        public var modified: [String: Timestamp]
+    }
+
+    /// Merges the partials. Their counters and unread inputs go to `diagnostics` (each unread
+    /// input named again); a file whose ranges leave a gap is named there too, and the ranges
+    /// after the gap are left out (their lines cannot be numbered).
+    ///
+    /// With `seenInput` (`--skip-seen-inputs`), a partial is skipped whole (its sightings and
+    /// counters) when it read every input completely and the state has seen them all; a file
+    /// read in ranges is skipped whole when the state has seen it.
+    public func merged(
+        accounts: AccountList,
+        diagnostics: Diagnostics,
+        seenInput: ((InputFingerprint) -> Bool)? = nil
+    ) throws(PartialError) -> Merged {
         var aggregator = FindingAggregator(accounts: accounts)
-        func replay(_ partial: PartialResult, lineShift: Int) {
-            for entry in partial.sightings {
-                var sighting = entry.sighting
-                sighting.source.line += lineShift
-                aggregator.add(sighting, count: entry.count)
+        var result = Merged(findings: [], completedInputs: [], skippedInputs: [], modified: [:])
+        func replay(_ added: Added, lineShift: Int) throws(PartialError) {
+            func add(_ entry: PartialReader.Entry) {
+                switch entry {
+                case .sighting(let entry):
+                    var sighting = entry.sighting
+                    sighting.source.line += lineShift
+                    aggregator.add(sighting, count: entry.count)
+                case .machine(var machine):
+                    machine.source.line += lineShift
+                    aggregator.add(machine)
+                }
             }
-            for var machine in partial.machines {
-                machine.source.line += lineShift
-                aggregator.add(machine)
+            if added.isStreamed {
+                let reader = PartialReader(file: added.file)
+                var isHeader = true
+                let digest = try reader.forEachLine(ofFile: added.file) { (line, number) throws(PartialError) in
+                    if isHeader {
+                        isHeader = false
+                    } else {
+                        add(try reader.entry(line, number: number))
+                    }
+                }
+                guard digest == added.digest else {
+                    throw PartialError(file: added.file, reason: "changed while it was merged")
+                }
+            } else {
+                for entry in added.partial.sightings { add(.sighting(entry)) }
+                for machine in added.partial.machines { add(.machine(machine)) }
             }
+            // Two tasks on one file may see it at different times: the earliest, as for sources.
+            result.modified.merge(added.partial.modified) { min($0, $1) }
         }
-        var rangesOfInput: [String: [PartialResult]] = [:]
-        for partial in partials {
+        // With `seenInput`: the partials to skip. Every range fingerprints the whole file, so
+        // one the state has seen stands for all the ranges of that file.
+        let seenRangeInputs = Set(
+            partials.map(\.partial).compactMap { partial in
+                partial.range.flatMap { range in
+                    seenInput.flatMap { partial.inputs.contains(where: $0) ? range.input : nil }
+                }
+            }
+        )
+        func isSkipped(_ partial: PartialResult) -> Bool {
+            guard let seenInput else { return false }
+            if let range = partial.range { return seenRangeInputs.contains(range.input) }
+            return !partial.inputs.isEmpty && partial.unread.isEmpty && partial.inputs.allSatisfy(seenInput)
+        }
+        var rangesOfInput: [String: [Added]] = [:]
+        var skippedInputs = Set<InputFingerprint>()
+        for added in partials {
+            let partial = added.partial
+            if isSkipped(partial) {
+                for input in partial.inputs where skippedInputs.insert(input).inserted {
+                    diagnostics.note("skipped (already scanned): \(input.path)")
+                }
+                continue
+            }
             partial.counters.add(to: diagnostics)
             for unread in partial.unread { diagnostics.error(unread.locator, unread.reason) }
             diagnostics.errors.add(max(0, partial.counters.errors - partial.unread.count), ordering: .relaxed)
             if let range = partial.range {
-                rangesOfInput[range.input, default: []].append(partial)
+                rangesOfInput[range.input, default: []].append(added)
             } else {
-                replay(partial, lineShift: 0)
+                try replay(added, lineShift: 0)
+                result.completedInputs += partial.inputs
             }
         }
+        result.skippedInputs = skippedInputs.sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
         for input in rangesOfInput.keys.sorted() {
-            let ranges = rangesOfInput[input]!.sorted { $0.range!.start < $1.range!.start }
+            let added = rangesOfInput[input]!.sorted { $0.partial.range!.start < $1.partial.range!.start }
+            let ranges = added.map(\.partial)
             let size = ranges[0].range!.size
             var (expected, lineShift): (Int64, Int) = (0, 0)
-            for partial in ranges {
+            for (index, partial) in ranges.enumerated() {
                 let range = partial.range!
                 guard range.start == expected, range.size == size else { break }
-                replay(partial, lineShift: lineShift)
+                try replay(added[index], lineShift: lineShift)
                 lineShift += range.lineFeeds
                 expected = range.end
             }
@@ -96,8 +197,16 @@ public struct PartialMerge {
                     "no partial read its bytes from \(expected) (of \(size), or the file changed between tasks): "
                         + "the lines after are not reported"
                 )
+            } else if let first = ranges[0].inputs.first,
+                ranges.allSatisfy({ $0.inputs == [first] && $0.unread.isEmpty })
+            {
+                // Read completely only when every range was, under one fingerprint.
+                result.completedInputs.append(first)
             }
         }
-        return aggregator.findings()
+        // Each once (shards of one folder may both list a file found twice), in a stable order.
+        result.completedInputs = Set(result.completedInputs).sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
+        result.findings = aggregator.findings()
+        return result
     }
 }

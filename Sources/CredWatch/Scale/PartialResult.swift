@@ -12,7 +12,8 @@ import Foundation
 /// victim machine (`m`), in a deterministic order: a shard scanned twice gives the same bytes.
 public struct PartialResult: Sendable, Equatable {
     /// The format written; a partial of another version is refused.
-    public static let version = 1
+    /// Version 2 added `inputs` and `modified`.
+    public static let version = 2
 
     public var binding: PartialBinding
     /// Set when the shard read a byte range of one file (`--range`).
@@ -21,6 +22,12 @@ public struct PartialResult: Sendable, Equatable {
     /// The inputs and members not read completely, with the reason (the first
     /// `Diagnostics.maxListedUnread`; `counters.errors` counts them all).
     public var unread: [UnreadInput]
+    /// The files read completely, fingerprinted as `--skip-seen-inputs` records them (for a
+    /// range: the whole file's), for the merge to skip and record (sorted by path).
+    public var inputs: [InputFingerprint]
+    /// The modification time of the file each source path was read from (`input_modified`),
+    /// taken where the file is: the merge's machine may not have it.
+    public var modified: [String: Timestamp]
     public var sightings: [PartialSighting]
     public var machines: [MachineSighting]
 
@@ -29,6 +36,8 @@ public struct PartialResult: Sendable, Equatable {
         range: RangeRead?,
         counters: PartialCounters,
         unread: [UnreadInput],
+        inputs: [InputFingerprint] = [],
+        modified: [String: Timestamp] = [:],
         sightings: [PartialSighting],
         machines: [MachineSighting]
     ) {
@@ -36,8 +45,24 @@ public struct PartialResult: Sendable, Equatable {
         self.range = range
         self.counters = counters
         self.unread = unread
+        self.inputs = inputs.sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
+        self.modified = modified
         self.sightings = sightings
         self.machines = machines.sorted { ($0.source, $0.folder) < ($1.source, $1.folder) }
+    }
+
+    /// The modification time of the file behind every source path of `sightings` and
+    /// `machines`, read from the disk here (once per file).
+    public static func modificationTimes(
+        sightings: [PartialSighting],
+        machines: [MachineSighting]
+    ) -> [String: Timestamp] {
+        var dates = InputDates()
+        var modified: [String: Timestamp] = [:]
+        for path in Set(sightings.map(\.sighting.source.path) + machines.map(\.source.path)) {
+            if let date = dates.modified(path) { modified[path] = date }
+        }
+        return modified
     }
 }
 
@@ -176,7 +201,9 @@ extension PartialResult {
                 binding: binding,
                 range: range,
                 counters: counters,
-                unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) }
+                unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) },
+                inputs: inputs,
+                modified: modified.mapValues(\.iso8601)
             )
         )
         for entry in sightings { line(EntryRecord(s: SightingRecord(entry.sighting), n: entry.count, m: nil)) }
@@ -186,58 +213,161 @@ extension PartialResult {
 
     /// Reads a partial written by `encoded()`; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(PartialError) -> PartialResult {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)[...]
-        guard let first = lines.popFirst() else {
-            throw PartialError(file: file, reason: "empty: not a partial result")
+        let reader = PartialReader(file: file)
+        var result: PartialResult?
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard !line.isEmpty else { continue }
+            guard result != nil else {
+                result = try reader.header(line)
+                continue
+            }
+            switch try reader.entry(line, number: lineNumber) {
+            case .sighting(let sighting): result!.sightings.append(sighting)
+            case .machine(let machine): result!.machines.append(machine)
+            }
         }
-        let header: Header
-        do {
-            header = try decoder.decode(Header.self, from: Data(first))
-        } catch {
+        guard var result else { throw PartialError(file: file, reason: "empty: not a partial result") }
+        result.machines.sort { ($0.source, $0.folder) < ($1.source, $1.folder) }
+        return result
+    }
+}
+
+/// Reads the lines of one partial result: the header, then each entry on its own, so that a
+/// merge streams a partial of any size through memory one line at a time.
+struct PartialReader {
+    /// The longest line read (a sighting's line is a few KB; the header lists the inputs).
+    static let maxLineLength = 256 << 20
+    let file: String
+    private let decoder: JSONDecoder
+
+    init(file: String) {
+        self.file = file
+        decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+    }
+
+    /// One line after the header.
+    enum Entry {
+        case sighting(PartialSighting)
+        case machine(MachineSighting)
+    }
+
+    /// The partial the header line describes, without entries.
+    func header(_ line: some Collection<UInt8>) throws(PartialError) -> PartialResult {
+        let data = Data(line)
+        // The version first: another version's header need not read as this one's.
+        guard let written = try? decoder.decode(Version.self, from: data) else {
             throw PartialError(file: file, reason: "not a credwatch partial result (its first line is no header)")
         }
-        guard header.credwatchPartial == version else {
+        guard written.credwatchPartial == PartialResult.version else {
             throw PartialError(
                 file: file,
-                reason: "partial format version \(header.credwatchPartial); this credwatch reads version \(version)"
+                reason: "partial format version \(written.credwatchPartial); "
+                    + "this credwatch reads version \(PartialResult.version)"
             )
         }
-        var sightings: [PartialSighting] = []
-        var machines: [MachineSighting] = []
-        for (index, line) in lines.enumerated() {
-            do {
-                let entry = try decoder.decode(EntryRecord.self, from: Data(line))
-                if let s = entry.s, let n = entry.n, n > 0 {
-                    sightings.append(PartialSighting(sighting: try s.sighting(), count: n))
-                } else if let m = entry.m {
-                    machines.append(try m.machine())
-                } else {
-                    throw PartialError(file: file, reason: "")
-                }
-            } catch {
-                throw PartialError(file: file, reason: "line \(index + 2): not a sighting or machine record")
+        guard let header = try? decoder.decode(Header.self, from: data) else {
+            throw PartialError(file: file, reason: "its header is not a version \(PartialResult.version) header")
+        }
+        var modified: [String: Timestamp] = [:]
+        for (path, text) in header.modified {
+            guard let date = Timestamp(iso8601: text) else {
+                throw PartialError(file: file, reason: "header: \(text) is not a modification time")
             }
+            modified[path] = date
         }
         return PartialResult(
             binding: header.binding,
             range: header.range,
             counters: header.counters,
             unread: header.unread.map { UnreadInput(locator: $0.input, reason: $0.reason) },
-            sightings: sightings,
-            machines: machines
+            inputs: header.inputs,
+            modified: modified,
+            sightings: [],
+            machines: []
         )
+    }
+
+    /// The entry on line `number`.
+    func entry(_ line: some Collection<UInt8>, number: Int) throws(PartialError) -> Entry {
+        do {
+            let entry = try decoder.decode(EntryRecord.self, from: Data(line))
+            if let s = entry.s, let n = entry.n, n > 0 {
+                return .sighting(PartialSighting(sighting: try s.sighting(), count: n))
+            } else if let m = entry.m {
+                return .machine(try m.machine())
+            }
+        } catch {}
+        throw PartialError(file: file, reason: "line \(number): not a sighting or machine record")
+    }
+
+    /// Calls `body` with each non-empty line of the file at `path` and its number, reading it in
+    /// chunks (memory bounded by the longest line), and returns the SHA-256 of all its bytes.
+    func forEachLine(
+        ofFile path: String,
+        _ body: (ArraySlice<UInt8>, Int) throws(PartialError) -> Void
+    ) throws(PartialError) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw PartialError(file: file, reason: "cannot read the partial result: \(SystemError.last)")
+        }
+        defer { close(descriptor) }
+        var hasher = SHA256()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        func emit(_ line: ArraySlice<UInt8>) throws(PartialError) {
+            lineNumber += 1
+            if !line.isEmpty { try body(line, lineNumber) }
+        }
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                throw PartialError(file: file, reason: "cannot read the partial result: \(SystemError.last)")
+            }
+            if count == 0 { break }
+            let bytes = chunk[0..<count]
+            hasher.update(data: bytes)
+            var start = bytes.startIndex
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                if pending.isEmpty {
+                    try emit(bytes[start..<newline])
+                } else {
+                    pending += bytes[start..<newline]
+                    try emit(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+            }
+            pending += bytes[start...]
+            guard pending.count <= Self.maxLineLength else {
+                throw PartialError(
+                    file: file,
+                    reason: "line \(lineNumber + 1) is longer than \(Self.maxLineLength) bytes: not a partial result"
+                )
+            }
+        }
+        try emit(pending[...])
+        return Hex.encode(hasher.finalize())
     }
 }
 
 // The records below are the file's schema (keys in snake case); an absent value is left out.
+private struct Version: Codable {
+    var credwatchPartial: Int
+}
+
 private struct Header: Codable {
     var credwatchPartial: Int
     var binding: PartialBinding
     var range: RangeRead?
     var counters: PartialCounters
     var unread: [UnreadRecord]
+    var inputs: [InputFingerprint]
+    var modified: [String: String]
 }
 
 private struct UnreadRecord: Codable {

@@ -8,7 +8,7 @@ import Crypto
 
 /// What identifies an input file between runs, for `--skip-seen-inputs`: an input is "seen"
 /// when path, size, modification time and content digest all match.
-public struct InputFingerprint: Sendable, Hashable {
+public struct InputFingerprint: Sendable, Hashable, Codable {
     public var path: String
     public var size: Int64
     /// Modification time in nanoseconds since 1970 (a rewrite within the same second still

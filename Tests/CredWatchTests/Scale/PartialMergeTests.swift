@@ -139,7 +139,7 @@ struct PartialMergeTests {
         var merge = PartialMerge(binding: Self.binding)
         for (index, partial) in partials.enumerated() { try merge.add(partial, file: "part-\(index)") }
         #expect(merge.count == Set(partials).count)
-        let merged = Self.report(merge.findings(accounts: Self.accounts, diagnostics: Diagnostics(output: nil)))
+        let merged = Self.report(try merge.findings(accounts: Self.accounts, diagnostics: Diagnostics(output: nil)))
         let mergedLines = merged.split(separator: "\n")
         let expectedLines = expected.split(separator: "\n")
         #expect(mergedLines.count == expectedLines.count)
@@ -174,7 +174,7 @@ struct PartialMergeTests {
         try flat.add(Self.partialBytes(halves[1], []), file: "c")
         let diagnostics = Diagnostics(output: nil)
         #expect(
-            Self.report(nested.findings(accounts: Self.accounts, diagnostics: diagnostics))
+            try Self.report(nested.findings(accounts: Self.accounts, diagnostics: diagnostics))
                 == Self.report(flat.findings(accounts: Self.accounts, diagnostics: diagnostics))
         )
     }
@@ -221,7 +221,7 @@ struct PartialMergeTests {
         #expect(throws: PartialError.self) { try merge.add([], file: "empty") }
         var bytes = Self.partialBytes([], [])
         let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(
-            of: "\"credwatch_partial\":1",
+            of: "\"credwatch_partial\":\(PartialResult.version)",
             with: "\"credwatch_partial\":99"
         )
         bytes = Array(text.utf8)
@@ -230,6 +230,169 @@ struct PartialMergeTests {
         } throws: { error in
             "\(error)".contains("version 99")
         }
+        // A partial of version 1 (no inputs, no dates) is refused for its version too.
+        let old =
+            #"{"binding":{"accounts":"a","hashes":"","key":"k","options":"o","patterns":"q","profile":"p"},"#
+            + #""counters":{},"credwatch_partial":1,"unread":[]}"# + "\n"
+        #expect {
+            try merge.add(Array(old.utf8), file: "old")
+        } throws: { error in
+            "\(error)".contains("partial format version 1")
+        }
+    }
+
+    /// A partial of `sightings` that read `inputs` (and `range`, with `unread`).
+    static func partialBytes(
+        _ sightings: [Sighting],
+        inputs: [InputFingerprint],
+        range: RangeRead? = nil,
+        unread: [UnreadInput] = [],
+        modified: [String: Timestamp] = [:]
+    ) -> [UInt8] {
+        var collector = PartialCollector(accounts: accounts)
+        for sighting in sightings { collector.add(sighting) }
+        var counters = PartialCounters()
+        counters.errors = unread.count
+        return PartialResult(
+            binding: binding,
+            range: range,
+            counters: counters,
+            unread: unread,
+            inputs: inputs,
+            modified: modified,
+            sightings: collector.entries,
+            machines: []
+        ).encoded()
+    }
+
+    @Test("a partial file is streamed: the same merge as from its bytes; a bad line, a missing or changed file named")
+    func streamedFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("partials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (sightings, machines) = Self.sightings(seed: 21, count: 600)
+        let halves = [
+            Self.partialBytes(Array(sightings[..<300]), machines), Self.partialBytes(Array(sightings[300...]), []),
+        ]
+        var paths: [String] = []
+        for (index, bytes) in halves.enumerated() {
+            let path = folder.appendingPathComponent("part-\(index)").path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            paths.append(path)
+        }
+        var fromBytes = PartialMerge(binding: Self.binding)
+        for (index, bytes) in halves.enumerated() { try fromBytes.add(bytes, file: "part-\(index)") }
+        var fromFiles = PartialMerge(binding: Self.binding)
+        for path in paths { #expect(try fromFiles.add(contentsOf: path)) }
+        // The same partial as a file or as bytes counts once.
+        #expect(try !fromFiles.add(contentsOf: paths[0]))
+        #expect(try !fromFiles.add(halves[1], file: "again"))
+        let diagnostics = Diagnostics(output: nil)
+        #expect(
+            try Self.report(fromFiles.findings(accounts: Self.accounts, diagnostics: diagnostics))
+                == Self.report(fromBytes.findings(accounts: Self.accounts, diagnostics: diagnostics))
+        )
+
+        // Changed between the check and the merge: refused, not merged half old, half new.
+        let changing = folder.appendingPathComponent("changing").path
+        #expect(FileManager.default.createFile(atPath: changing, contents: Data(halves[0])))
+        var merge = PartialMerge(binding: Self.binding)
+        try merge.add(contentsOf: changing)
+        // Rewritten with a valid line more: every line reads, but it is not the partial checked.
+        let lastLine = Array(halves[0].dropLast().split(separator: 0x0A).last!) + [0x0A]
+        #expect(FileManager.default.createFile(atPath: changing, contents: Data(halves[0] + lastLine)))
+        #expect {
+            try merge.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        } throws: { error in
+            "\(error)" == "\(changing): changed while it was merged"
+        }
+        // A line that is no record, named by its number; a file that cannot be read.
+        let broken = folder.appendingPathComponent("broken").path
+        let lines = halves[0].split(separator: 0x0A)
+        let text = Array(lines[0]) + [0x0A] + Array(lines[1]) + Array("\n{\"s\":1}\n".utf8)
+        #expect(FileManager.default.createFile(atPath: broken, contents: Data(text)))
+        var other = PartialMerge(binding: Self.binding)
+        #expect(try other.add(contentsOf: broken))
+        #expect {
+            try other.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        } throws: { error in
+            "\(error)" == "\(broken): line 3: not a sighting or machine record"
+        }
+        #expect {
+            try other.add(contentsOf: broken + "-missing")
+        } throws: { error in
+            "\(error)".hasPrefix("\(broken)-missing: cannot read the partial result")
+        }
+        #expect(other.count == 1)
+    }
+
+    @Test("inputs and their dates read back as written; the earliest date of a path wins")
+    func inputsAndDatesRoundTrip() throws {
+        let input = InputFingerprint(path: "dump/a.txt", size: 10, mtime: 1_700_000_000_123_456_789, digest: "d1")
+        let early = Timestamp(epochSeconds: 1_700_000_000)
+        let late = Timestamp(epochSeconds: 1_800_000_000)
+        let first = Self.partialBytes([], inputs: [input], modified: ["dump/a.txt": late, "dump/b.txt": early])
+        let decoded = try PartialResult.decode(first, file: "p")
+        #expect(decoded.inputs == [input])
+        #expect(decoded.modified == ["dump/a.txt": late, "dump/b.txt": early])
+        var merge = PartialMerge(binding: Self.binding)
+        try merge.add(first, file: "p")
+        try merge.add(Self.partialBytes([], inputs: [], modified: ["dump/a.txt": early]), file: "q")
+        let merged = try merge.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        #expect(merged.modified == ["dump/a.txt": early, "dump/b.txt": early])
+        #expect(merged.completedInputs == [input])
+    }
+
+    @Test("skip-seen: partials whose every input the state has seen are skipped whole, ranges of a seen file all")
+    func skipsSeenInputs() throws {
+        let (sightings, _) = Self.sightings(seed: 11, count: 200)
+        let thirds = [Array(sightings[..<60]), Array(sightings[60..<130]), Array(sightings[130...])]
+        let seen = InputFingerprint(path: "seen.txt", size: 5, mtime: 5, digest: "s")
+        let new = InputFingerprint(path: "new.txt", size: 6, mtime: 6, digest: "n")
+        let ranged = InputFingerprint(path: "big.txt", size: 100, mtime: 7, digest: "b")
+        func range(_ start: Int64, _ end: Int64) -> RangeRead {
+            RangeRead(input: "big.txt", start: start, end: end, size: 100, lineFeeds: 3)
+        }
+        let partials = [
+            Self.partialBytes(thirds[0], inputs: [seen]),
+            Self.partialBytes(thirds[1], inputs: [seen, new]),
+            // Not read completely: never skipped, whatever it read completely.
+            Self.partialBytes([], inputs: [seen], unread: [UnreadInput(locator: "seen2.zip", reason: "damaged")]),
+            Self.partialBytes(thirds[2], inputs: [ranged], range: range(0, 40)),
+            Self.partialBytes([], inputs: [ranged], range: range(40, 100)),
+        ]
+        func merge(_ selected: [Int], seenInputs: Set<InputFingerprint>?) throws -> PartialMerge.Merged {
+            var merge = PartialMerge(binding: Self.binding)
+            for index in selected { try merge.add(partials[index], file: "part-\(index)") }
+            return try merge.merged(
+                accounts: Self.accounts,
+                diagnostics: Diagnostics(output: nil),
+                seenInput: seenInputs.map { set in { set.contains($0) } }
+            )
+        }
+        // Nothing seen: everything merged, the ranged file completed once every range was.
+        let all = try merge(Array(partials.indices), seenInputs: [])
+        #expect(all.completedInputs == [ranged, new, seen])
+        #expect(all.skippedInputs.isEmpty)
+        #expect(try merge([3], seenInputs: []).completedInputs.isEmpty)
+        // `seen` skipped: the first partial only; the second still holds a new input.
+        let skipping = try merge(Array(partials.indices), seenInputs: [seen])
+        #expect(skipping.skippedInputs == [seen])
+        #expect(Self.report(skipping.findings) == Self.report(try merge([1, 2, 3, 4], seenInputs: nil).findings))
+        // The ranged file seen: all its ranges skipped, no gap named.
+        let diagnostics = Diagnostics(output: nil)
+        var ranges = PartialMerge(binding: Self.binding)
+        try ranges.add(partials[3], file: "r0")
+        try ranges.add(partials[4], file: "r1")
+        let skippedRanges = try ranges.merged(
+            accounts: Self.accounts,
+            diagnostics: diagnostics,
+            seenInput: { $0 == ranged }
+        )
+        #expect(skippedRanges.findings.isEmpty)
+        #expect(skippedRanges.skippedInputs == [ranged])
+        #expect(diagnostics.errors.load(ordering: .relaxed) == 0)
+        #expect(diagnostics.allMessages == ["credwatch: skipped (already scanned): big.txt"])
     }
 
     @Test("shards partition the files whatever N, and the hash is stable")
