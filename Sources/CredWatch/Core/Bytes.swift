@@ -1,21 +1,21 @@
 /// Byte helpers for the hot paths.
-public enum Bytes {
+enum Bytes {
     /// ASCII lower-case of one byte.
     @inline(__always)
-    public static func lower(_ byte: UInt8) -> UInt8 {
+    static func lower(_ byte: UInt8) -> UInt8 {
         byte &- 0x41 < 26 ? byte | 0x20 : byte
     }
 
     /// ASCII whitespace (space, tab, CR, LF, VT, FF).
     @inline(__always)
-    public static func isSpace(_ byte: UInt8) -> Bool {
+    static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     /// `view` without leading and trailing ASCII whitespace and NUL bytes, nor a leading UTF-8
     /// byte-order mark.
     @inline(__always)
-    public static func trimmed(_ view: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    static func trimmed(_ view: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = view.baseAddress, !view.isEmpty else { return view }
         var start = 0
         var end = view.count
@@ -31,21 +31,21 @@ public enum Bytes {
 
     /// The sub-view `range` of `view`.
     @inline(__always)
-    public static func slice(_ view: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeRawBufferPointer {
+    static func slice(_ view: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeRawBufferPointer {
         guard let base = view.baseAddress else { return view }
         return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
     /// First index of `byte` in `view` at or after `from`, with libc's vectorised `memchr`.
     @inline(__always)
-    public static func index(of byte: UInt8, in view: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+    static func index(of byte: UInt8, in view: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
         guard let base = view.baseAddress, from < view.count else { return nil }
         guard let hit = memchr(base + from, Int32(byte), view.count - from) else { return nil }
         return UnsafeRawPointer(hit) - base
     }
 
     /// How many times `byte` occurs in `view` (`memchr` from one to the next).
-    public static func count(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int {
+    static func count(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int {
         var count = 0
         var from = 0
         while let found = index(of: byte, in: view, from: from) {
@@ -70,7 +70,7 @@ public enum Bytes {
         return nil
     }
 
-    public static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
+    static func lastIndex(of byte: UInt8, in view: UnsafeRawBufferPointer) -> Int? {
         guard let base = view.baseAddress else { return nil }
         let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
         var end = view.count
@@ -131,7 +131,7 @@ public enum Bytes {
     }
 
     /// Whether `view` is valid UTF-8 (ASCII checked eight bytes at a time first).
-    public static func isValidUTF8(_ view: UnsafeRawBufferPointer) -> Bool {
+    static func isValidUTF8(_ view: UnsafeRawBufferPointer) -> Bool {
         if isASCII(view) { return true }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = view.makeIterator()
@@ -146,7 +146,7 @@ public enum Bytes {
 
     /// Whether every byte of `view` is ASCII, eight at a time.
     @inline(__always)
-    public static func isASCII(_ view: UnsafeRawBufferPointer) -> Bool {
+    static func isASCII(_ view: UnsafeRawBufferPointer) -> Bool {
         guard let base = view.baseAddress else { return true }
         var highBits: UInt64 = 0
         var offset = 0
@@ -163,7 +163,7 @@ public enum Bytes {
 
     /// Case-insensitive (ASCII) equality of `view` with a lower-case ASCII `literal`.
     @inline(__always)
-    public static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    static func equalsLowercased(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         guard view.count == literal.utf8CodeUnitCount else { return false }
         let pointer = literal.utf8Start
         for i in 0..<view.count where lower(view[i]) != pointer[i] { return false }
@@ -173,8 +173,7 @@ public enum Bytes {
     /// Case-insensitive (ASCII) equality of two views; `memcmp` first, as most text that is
     /// compared is written in one case already.
     @inline(__always)
-    public static func equalsIgnoringASCIICase(_ view: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool
-    {
+    static func equalsIgnoringASCIICase(_ view: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
         guard view.count == other.count else { return false }
         guard let base = view.baseAddress, let otherBase = other.baseAddress else { return true }
         if memcmp(base, otherBase, view.count) == 0 { return true }
@@ -184,7 +183,7 @@ public enum Bytes {
 
     /// Case-insensitive (ASCII) prefix test against a lower-case ASCII `literal`.
     @inline(__always)
-    public static func hasLowercasedPrefix(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    static func hasLowercasedPrefix(_ view: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard view.count >= count else { return false }
         let pointer = literal.utf8Start

@@ -1,18 +1,12 @@
 /// A fatal problem with what the run was told to load (accounts, profile, patterns, hash
 /// exports, state): nothing is scanned. Names the file and, where known, the line.
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int?
-    public var message: String
-
-    public init(file: String, line: Int? = nil, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
+    var file: String
+    var line: Int?
+    var message: String
 
     /// `file:line` or `file`, as messages name a place.
-    public var location: String { Self.location(file: file, line: line) }
+    var location: String { Self.location(file: file, line: line) }
 
     public var description: String { "\(location): \(message)" }
 
@@ -25,15 +19,9 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 /// Something in a configuration file that is not fatal but changes what the run sees (rows
 /// read differently than written, values not understood): said loudly, at start-up.
 public struct ConfigurationWarning: Sendable, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int?
+    var file: String
+    var line: Int?
     public var message: String
-
-    public init(file: String, line: Int? = nil, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
 
     /// `file:line` or `file`, as messages name a place.
     public var location: String { ConfigurationError.location(file: file, line: line) }

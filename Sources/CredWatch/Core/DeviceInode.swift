@@ -7,10 +7,10 @@
 /// A file's device and inode numbers: two paths name the same file exactly when these are equal,
 /// whatever symbolic or hard links lead to it.
 public struct DeviceInode: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
+    var device: UInt64
+    var inode: UInt64
 
-    public init(device: UInt64, inode: UInt64) {
+    init(device: UInt64, inode: UInt64) {
         self.device = device
         self.inode = inode
     }
@@ -21,7 +21,7 @@ public struct DeviceInode: Hashable, Sendable {
     }
 
     /// The file at `path`, symbolic links followed; nil when there is none (or it cannot be examined).
-    public init?(path: String) {
+    init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         self.init(info)

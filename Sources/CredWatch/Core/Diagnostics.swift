@@ -14,34 +14,34 @@ public final class Diagnostics: Sendable {
     private let unreadList = Mutex<[UnreadInput]>([])
 
     /// How many unread inputs the run summary lists by name: a hostile archive can hold millions.
-    public static let maxListedUnread = 1000
+    static let maxListedUnread = 1000
     /// How many messages `allMessages` keeps (all are written to the output).
-    public static let maxKeptMessages = 10_000
+    static let maxKeptMessages = 10_000
     /// Inputs given (files, stdin) or found while walking directories.
-    public let inputs = Atomic<Int>(0)
+    let inputs = Atomic<Int>(0)
     /// Paths that led to a file or folder already read (links, repeated arguments): not read again.
-    public let duplicates = Atomic<Int>(0)
+    let duplicates = Atomic<Int>(0)
     /// Documents not read because their name says they hold nothing of ours (a stealer's
     /// browser history, screenshots, wallets…).
-    public let skippedByName = Atomic<Int>(0)
+    let skippedByName = Atomic<Int>(0)
     /// Archive members (zip, tar) opened.
-    public let members = Atomic<Int>(0)
+    let members = Atomic<Int>(0)
     /// Bytes read from the file system or stdin, before decompression.
-    public let bytesRead = Atomic<Int>(0)
+    let bytesRead = Atomic<Int>(0)
     /// Bytes of text handed to the parsers, after decompression and transcoding.
-    public let bytesDecoded = Atomic<Int>(0)
+    let bytesDecoded = Atomic<Int>(0)
     /// Lines handed to the parsers.
-    public let lines = Atomic<Int>(0)
+    let lines = Atomic<Int>(0)
     /// Records (credentials, cookies, machines) parsed.
-    public let records = Atomic<Int>(0)
+    let records = Atomic<Int>(0)
     /// Lines skipped: longer than the limit, junk, adverts, comments.
-    public let skippedLines = Atomic<Int>(0)
+    let skippedLines = Atomic<Int>(0)
     /// Inputs or members that could not be read completely.
-    public let errors = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
     /// Non-fatal remarks (skipped encrypted members, unsupported methods…).
     public let warnings = Atomic<Int>(0)
     /// Regex matches given up at PCRE2's match or depth limit (counted as no match).
-    public let regexLimitHits = Atomic<Int>(0)
+    let regexLimitHits = Atomic<Int>(0)
 
     /// Creates a collector that writes messages to `output` (nil: keep them only in memory).
     public init(output: (any TextOutputStream & Sendable)? = StandardError()) {
@@ -50,7 +50,7 @@ public final class Diagnostics: Sendable {
     }
 
     /// An input or member could not be read completely: counted as an error (exit status 3).
-    public func error(_ locator: String, _ reason: String) {
+    func error(_ locator: String, _ reason: String) {
         errors.add(1, ordering: .relaxed)
         unreadList.withLock { list in
             if list.count < Self.maxListedUnread { list.append(UnreadInput(locator: locator, reason: reason)) }
@@ -74,7 +74,7 @@ public final class Diagnostics: Sendable {
     public var unread: [UnreadInput] { unreadList.withLock { $0 } }
 
     /// The messages emitted so far, in order (the first `maxKeptMessages`).
-    public var allMessages: [String] { messages.withLock { $0 } }
+    var allMessages: [String] { messages.withLock { $0 } }
 
     /// Every message passes here: names in it come from the dump, so they are escaped
     /// (`DisplayText.escaped`) and a message is always exactly one line.
@@ -90,8 +90,8 @@ public final class Diagnostics: Sendable {
 
 /// An input or archive member that could not be read completely, and why.
 public struct UnreadInput: Sendable, Equatable {
-    public var locator: String
-    public var reason: String
+    var locator: String
+    var reason: String
 }
 
 /// Unbuffered writes to file descriptor 2.

@@ -1,7 +1,7 @@
 /// Turning the bytes of hostile text into `String`s, only for what a report keeps.
-public enum Text {
+enum Text {
     /// Decodes `bytes` as UTF-8 when valid, else as Windows-1252 (never drops a value).
-    public static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String {
         if bytes.isEmpty { return "" }
         let units = bytes.bindMemory(to: UInt8.self)
         if let valid = String(validating: units, as: UTF8.self) { return valid }
@@ -9,12 +9,12 @@ public enum Text {
     }
 
     /// Decodes `bytes` as UTF-8 when valid, else as Windows-1252.
-    public static func string(_ bytes: [UInt8]) -> String {
+    static func string(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { string($0) }
     }
 
     /// Windows-1252: Latin-1 except for 0x80–0x9F, which carry typographic characters.
-    public static func windows1252(_ bytes: UnsafeRawBufferPointer) -> String {
+    static func windows1252(_ bytes: UnsafeRawBufferPointer) -> String {
         var scalars = String.UnicodeScalarView()
         for byte in bytes {
             if byte >= 0x80 && byte <= 0x9F {
@@ -39,7 +39,7 @@ public enum Text {
 /// name must not drive the terminal or forge a line of a log.
 public enum DisplayText {
     /// `bytes` as text: valid UTF-8 as it is, each other byte as `\xNN`.
-    public static func path(_ bytes: [UInt8]) -> String {
+    static func path(_ bytes: [UInt8]) -> String {
         decoding(bytes) { hex($0).unicodeScalars }
     }
 

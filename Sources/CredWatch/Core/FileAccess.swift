@@ -10,8 +10,8 @@
 /// password-hash exports): the one place that reads a file's permissions for that check.
 public struct FileAccess: Sendable {
     /// The permission bits (`0o640`).
-    public let mode: mode_t
-    public let isRegularFile: Bool
+    let mode: mode_t
+    let isRegularFile: Bool
 
     /// Of an open file; nil when it cannot be examined.
     init?(descriptor: Int32) {
@@ -33,7 +33,7 @@ public struct FileAccess: Sendable {
     }
 
     /// Group or others may read it.
-    public var isReadableByOthers: Bool { mode & 0o044 != 0 }
+    var isReadableByOthers: Bool { mode & 0o044 != 0 }
 
     /// Group or others have some permission on it (read, write or execute).
     public var isOpenToOthers: Bool { mode & 0o077 != 0 }

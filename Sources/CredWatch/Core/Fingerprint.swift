@@ -31,7 +31,7 @@ public struct PasswordFingerprinter: Sendable {
     }
 
     /// HMAC-SHA256 of the password's bytes, lower-case hex.
-    public func fingerprint(_ password: UnsafeRawBufferPointer) -> String {
+    func fingerprint(_ password: UnsafeRawBufferPointer) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: password, using: key)
         return Hex.encode(mac)
     }
@@ -41,7 +41,7 @@ public struct PasswordFingerprinter: Sendable {
     /// under the same key (a ticket system de-duplicates on it), different for each exposure (a
     /// new password leaked for an account is a new id), and neither the password fingerprint
     /// nor anything else of the key can be read from it or guessed without the key.
-    public func exposureID(_ exposureKey: String) -> String {
+    func exposureID(_ exposureKey: String) -> String {
         let message: [UInt8] = Array("credwatch exposure id v1\u{0}".utf8) + Array(exposureKey.utf8)
         return String(Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(16))
     }

@@ -18,7 +18,7 @@ public enum CredWatchVersion {
 /// reports.
 public enum LibraryVersions {
     /// `(library, version)` in a fixed order: PCRE2, zlib, ISA-L, SQLite, OpenSSL.
-    public static func current() -> [(library: String, version: String)] {
+    static func current() -> [(library: String, version: String)] {
         [
             ("PCRE2", pcre2),
             ("zlib", String(cString: zlibVersion())),

@@ -1,13 +1,13 @@
 /// Locators name what was read: a path as given on the command line, joined with the relative
 /// path inside a directory, and `!` before each archive member (`a.zip!b.zip!dir/c.txt`).
-public enum Locator {
+enum Locator {
     /// Joins an archive member to the locator of the archive that holds it.
-    public static func member(_ name: String, of archive: String) -> String {
+    static func member(_ name: String, of archive: String) -> String {
         archive + "!" + normalizedMemberName(name)
     }
 
     /// Backslashes become `/`, and leading `./` and `/` are dropped.
-    public static func normalizedMemberName(_ name: String) -> String {
+    static func normalizedMemberName(_ name: String) -> String {
         var normalized = name.replacingAll("\\", with: "/")
         while normalized.hasPrefix("./") { normalized.removeFirst(2) }
         while normalized.hasPrefix("/") { normalized.removeFirst() }
@@ -16,13 +16,13 @@ public enum Locator {
 
     /// The folder (or archive) that holds `locator`: `a.zip!v/Passwords.txt` → `a.zip!v`,
     /// `a.zip!Passwords.txt` → `a.zip`, `dir/x.txt` → `dir`, `x.txt` → ``.
-    public static func parent(of locator: String) -> String {
+    static func parent(of locator: String) -> String {
         guard let cut = locator.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return "" }
         return String(locator[..<cut])
     }
 
     /// `locator`'s last component (file or member name).
-    public static func name(of locator: String) -> String {
+    static func name(of locator: String) -> String {
         guard let cut = locator.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return locator }
         return String(locator[locator.index(after: cut)...])
     }

@@ -1,6 +1,6 @@
 /// The format a record came from: the stealer family when a banner, layout or file name
 /// identifies it, else the generic format's name.
-public enum Family: String, Sendable, CaseIterable, Comparable {
+enum Family: String, Sendable, CaseIterable, Comparable {
     case redline
     case meta
     case vidar
@@ -30,7 +30,7 @@ public enum Family: String, Sendable, CaseIterable, Comparable {
     /// Credential carried inside a URL (userinfo, Mediboard `login=`).
     case url
 
-    public static func < (lhs: Family, rhs: Family) -> Bool { lhs.rawValue < rhs.rawValue }
+    static func < (lhs: Family, rhs: Family) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// What a text document holds, judged from its name; it decides which parser reads it.
@@ -52,7 +52,7 @@ public enum DocumentRole: Sendable, Equatable {
     case ignored
 
     /// Structured documents are parsed whole, so that records and labels keep their context.
-    public var isStructured: Bool {
+    var isStructured: Bool {
         switch self {
         case .credentials, .systemInfo, .credentialsJSON, .systemInfoJSON: true
         case .cookies, .combolist, .ignored: false
@@ -62,109 +62,67 @@ public enum DocumentRole: Sendable, Equatable {
 
 /// A view of a run of bytes inside the chunk being parsed; valid only during the callback
 /// that receives it.
-public typealias ByteView = UnsafeRawBufferPointer
+typealias ByteView = UnsafeRawBufferPointer
 
 /// A credential while its bytes still live in the chunk being parsed (no allocation).
 public struct RawCredential {
     /// The URL, host or application as written (empty for `email:password` lines).
-    public var url: ByteView
-    public var login: ByteView
-    public var password: ByteView
+    var url: ByteView
+    var login: ByteView
+    var password: ByteView
     /// Browser or application label (`Google_[Chrome]_Default`), when the format has one.
-    public var software: ByteView
+    var software: ByteView = ByteView(start: nil, count: 0)
     /// 1-based line number of the record's first line in its document.
-    public var line: Int
+    var line: Int
     /// Byte offset of that line's start in the member as stored (`LineOffsets`).
-    public var offset: Int64
-    public var family: Family
+    var offset: Int64
+    var family: Family
     /// `host:port:login:password` was read with the second field as a port.
-    public var isAmbiguous: Bool
+    var isAmbiguous: Bool = false
 
-    public init(
-        url: ByteView,
-        login: ByteView,
-        password: ByteView,
-        software: ByteView = ByteView(start: nil, count: 0),
-        line: Int,
-        offset: Int64,
-        family: Family,
-        isAmbiguous: Bool = false
-    ) {
-        self.url = url
-        self.login = login
-        self.password = password
-        self.software = software
-        self.line = line
-        self.offset = offset
-        self.family = family
-        self.isAmbiguous = isAmbiguous
-    }
 }
 
 /// One line of a Netscape cookie file. The cookie's value is never kept past parsing: the
 /// match stage keeps only its keyed fingerprint.
 public struct RawCookie {
-    public var domain: ByteView
-    public var includeSubdomains: Bool
-    public var path: ByteView
-    public var isSecure: Bool
+    var domain: ByteView
+    var includeSubdomains: Bool
+    var path: ByteView
+    var isSecure: Bool
     /// Unix seconds; 0 for a session cookie.
-    public var expiry: Int64
-    public var name: ByteView
+    var expiry: Int64
+    var name: ByteView
     /// The session secret itself (empty when the line has none): fingerprinted, never kept.
-    public var value: ByteView
-    public var isHTTPOnly: Bool
-    public var line: Int
+    var value: ByteView = ByteView(start: nil, count: 0)
+    var isHTTPOnly: Bool
+    var line: Int
     /// Byte offset of the line's start in the member as stored.
-    public var offset: Int64
+    var offset: Int64
 
-    public init(
-        domain: ByteView,
-        includeSubdomains: Bool,
-        path: ByteView,
-        isSecure: Bool,
-        expiry: Int64,
-        name: ByteView,
-        value: ByteView = ByteView(start: nil, count: 0),
-        isHTTPOnly: Bool,
-        line: Int,
-        offset: Int64
-    ) {
-        self.domain = domain
-        self.includeSubdomains = includeSubdomains
-        self.path = path
-        self.isSecure = isSecure
-        self.expiry = expiry
-        self.name = name
-        self.value = value
-        self.isHTTPOnly = isHTTPOnly
-        self.line = line
-        self.offset = offset
-    }
 }
 
 /// What a stealer's system-information file says about the infected machine.
 public struct VictimInfo: Sendable, Equatable, Hashable {
-    public var hostname: String?
-    public var user: String?
+    var hostname: String?
+    var user: String?
     /// Active Directory domain, when the family records one (nil for workgroup machines).
-    public var domain: String?
-    public var ip: String?
-    public var country: String?
-    public var hwid: String?
-    public var os: String?
+    var domain: String?
+    var ip: String?
+    var country: String?
+    var hwid: String?
+    var os: String?
     /// The log date as written.
-    public var logDateRaw: String?
+    var logDateRaw: String?
     /// The log date parsed leniently: a UTC date-time (`2024-11-03T10:22:14Z`), or a date alone.
-    public var logDate: Timestamp?
+    var logDate: Timestamp?
     /// Build id, build name, affiliate or traffic tag.
-    public var build: String?
-    public var family: Family?
+    var build: String?
+    var family: Family?
 
-    public init() {}
+    init() {}
 
     /// True when no field was found.
-    public var isEmpty: Bool {
+    var isEmpty: Bool {
         hostname == nil && user == nil && domain == nil && ip == nil && country == nil && hwid == nil
             && os == nil && logDateRaw == nil && build == nil
     }
@@ -191,7 +149,7 @@ public protocol RecordSink {
 }
 
 extension RecordSink {
-    public var filtersCandidates: Bool { false }
-    public mutating func isCandidate(_ line: PlainComboLine) -> Bool { true }
+    var filtersCandidates: Bool { false }
+    mutating func isCandidate(_ line: PlainComboLine) -> Bool { true }
     public mutating func recordsTurnedAway(_ count: Int) {}
 }

@@ -23,7 +23,7 @@ public enum RunInterruption {
     private static let completed = Atomic<Bool>(false)
 
     /// The signals that interrupt a run.
-    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Call first thing in `main`, before any other thread starts (threads inherit the blocked
     /// signals from the thread that creates them).
@@ -49,7 +49,7 @@ public enum RunInterruption {
     }
 
     /// Runs `body` with interruption deferred until it returns.
-    public static func deferring<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure)
+    static func deferring<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure)
         -> Result
     {
         try finalStep.withLock { (_) throws(Failure) -> Result in

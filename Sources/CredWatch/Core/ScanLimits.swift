@@ -10,12 +10,12 @@ public struct ScanLimits: Sendable, Equatable {
     /// produced more than `ratioGrace` bytes.
     public var maxCompressionRatio: Int64 = 1000
     /// Output below this size is never judged by its ratio (small, highly repetitive files).
-    public var ratioGrace: Int64 = 16 << 20
+    var ratioGrace: Int64 = 16 << 20
     /// Archives nested deeper than this are named and skipped.
     public var maxNestingDepth: Int = 8
     /// Structured stealer files (Passwords.txt, System.txt, *.json) larger than this are read
     /// in chunks, like combolists, instead of as one document.
-    public var maxStructuredDocument: Int = 16 << 20
+    var maxStructuredDocument: Int = 16 << 20
 
     public init() {}
 

@@ -1,10 +1,10 @@
 /// A text document found in the input: a file, or a member of an archive.
 public final class Document: Sendable {
     /// Where it was read (`dump.zip!victim/Passwords.txt`).
-    public let locator: String
-    public let role: DocumentRole
+    let locator: String
+    let role: DocumentRole
 
-    public init(locator: String, role: DocumentRole) {
+    init(locator: String, role: DocumentRole) {
         self.locator = locator
         self.role = role
     }
@@ -30,7 +30,7 @@ public enum LineEnding: String, Sendable, Hashable, Comparable {
 /// starts at `first + i`. Where the text was changed (a BOM or NUL bytes dropped, an over-long
 /// line emptied, UTF-16 transcoded), an anchor gives the offset of the first line start after
 /// the change, and the lines after it follow from the anchor.
-public struct LineOffsets: Sendable, Equatable {
+struct LineOffsets: Sendable, Equatable {
     /// A line start whose offset does not follow from the previous one.
     struct Anchor: Sendable, Equatable {
         /// Index in the chunk's text.
@@ -39,12 +39,12 @@ public struct LineOffsets: Sendable, Equatable {
     }
 
     /// Offset of the chunk's first line.
-    public let first: Int64
+    let first: Int64
     /// Sorted by index; empty for text that is the member's bytes as they are.
     let anchors: [Anchor]
 
     /// Text that is the member's bytes from `first` on, unchanged.
-    public init(first: Int64) {
+    init(first: Int64) {
         self.first = first
         anchors = []
     }
@@ -56,7 +56,7 @@ public struct LineOffsets: Sendable, Equatable {
 
     /// The offset of the line that starts at `index` in the chunk's text.
     @inline(__always)
-    public func offset(ofLineAt index: Int) -> Int64 {
+    func offset(ofLineAt index: Int) -> Int64 {
         if anchors.isEmpty { return first + Int64(index) }
         return anchoredOffset(ofLineAt: index)
     }
@@ -83,20 +83,20 @@ public struct LineOffsets: Sendable, Equatable {
 /// line ends have been turned into LF line ends. Bytes that are not valid UTF-8 are left as
 /// they are (`Text.string` reads them as Windows-1252).
 public struct TextChunk: Sendable {
-    public let document: Document
+    let document: Document
     /// 1-based number of the chunk's first line in its document.
-    public let firstLine: Int
+    let firstLine: Int
     /// Where each of its lines starts in the member.
-    public let offsets: LineOffsets
+    let offsets: LineOffsets
     /// What the document's lines are numbered by.
-    public let lineEnding: LineEnding
-    public let text: [UInt8]
+    let lineEnding: LineEnding
+    let text: [UInt8]
     /// The chunk holds the whole document (always so for structured documents under the
     /// structured-size limit).
-    public let isWholeDocument: Bool
+    let isWholeDocument: Bool
 
     /// `offsets` defaults to text that is the member's bytes from offset 0.
-    public init(
+    init(
         document: Document,
         firstLine: Int,
         offsets: LineOffsets = LineOffsets(first: 0),

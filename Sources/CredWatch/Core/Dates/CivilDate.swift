@@ -1,9 +1,9 @@
 /// A day of the proleptic Gregorian calendar: the calendar arithmetic every date of the
 /// project goes through (Howard Hinnant's `days_from_civil` and `civil_from_days`).
-public struct CivilDate: Hashable, Comparable, Sendable {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+struct CivilDate: Hashable, Comparable, Sendable {
+    let year: Int
+    let month: Int
+    let day: Int
 
     /// The years a date read from an export may have: Windows FILETIME starts in 1601, and
     /// ISO 8601 writes four-digit years.
@@ -54,7 +54,7 @@ public struct CivilDate: Hashable, Comparable, Sendable {
     }
 
     /// `YYYY-MM-DD`.
-    public var iso8601: String {
+    var iso8601: String {
         var text = ""
         text.reserveCapacity(10)
         append(to: &text)
@@ -69,7 +69,7 @@ public struct CivilDate: Hashable, Comparable, Sendable {
         text.appendPadded(day, width: 2)
     }
 
-    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
+    static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A date as a log or an export writes it: a calendar day, the time of day to the second when
 /// one is written, and the zone it is written in. Reports write it in ISO 8601.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public enum Zone: Hashable, Sendable {
+    enum Zone: Hashable, Sendable {
         /// No zone written: the writer's local time (and a date alone).
         case local
         case utc
@@ -11,10 +11,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         case offset(minutes: Int)
     }
 
-    public let date: CivilDate
+    let date: CivilDate
     /// Seconds since midnight; nil for a date alone.
-    public let secondOfDay: Int?
-    public let zone: Zone
+    let secondOfDay: Int?
+    let zone: Zone
 
     /// A date alone.
     init(date: CivilDate) {
@@ -51,7 +51,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` followed by `Z`, `±HH:MM` or nothing (local time).
-    public var iso8601: String {
+    var iso8601: String {
         var text = ""
         text.reserveCapacity(25)
         date.append(to: &text)
