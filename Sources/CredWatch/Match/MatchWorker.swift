@@ -87,7 +87,8 @@ public struct MatchWorker: RecordSink {
     }
 
     public mutating func credential(_ record: RawCredential) {
-        evaluate(record, url: URLParts(parsing: Bytes.trimmed(record.url)), lookingInsideURL: true)
+        let url = record.urlParts ?? URLParts(parsing: Bytes.trimmed(record.url))
+        evaluate(record, url: url, lookingInsideURL: true)
     }
 
     private mutating func evaluate(_ record: RawCredential, url: URLParts, lookingInsideURL: Bool) {

@@ -88,7 +88,8 @@ enum ComboListParser {
                     line: number,
                     offset: lines.offset,
                     family: .ulp,
-                    isAmbiguous: fields.isAmbiguous
+                    isAmbiguous: fields.isAmbiguous,
+                    urlParts: fields.urlParts
                 )
             )
         }

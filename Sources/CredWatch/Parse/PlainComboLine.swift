@@ -105,6 +105,10 @@ public struct PlainComboLine {
             while loginStart < count && (line[loginStart] == ParseText.space || line[loginStart] == ParseText.tab) {
                 loginStart += 1
             }
+            // `url | login | password`: spaces around another separator.
+            guard loginStart < count, line[loginStart] != ParseText.pipe, line[loginStart] != ParseText.colon,
+                line[loginStart] != ParseText.semicolon
+            else { return nil }
             loginEnd = loginStart
             while loginEnd < count && line[loginEnd] != ParseText.space && line[loginEnd] != ParseText.tab {
                 loginEnd += 1
