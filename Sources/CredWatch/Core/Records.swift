@@ -79,9 +79,6 @@ public struct RawCredential {
     public var family: Family
     /// `host:port:login:password` was read with the second field as a port.
     public var isAmbiguous: Bool
-    /// The URL already read into its parts by the parser that cut it (the combolist splitter),
-    /// so that the match stage does not read it again; nil: the match stage reads `url`.
-    var urlParts: URLParts?
 
     public init(
         url: ByteView,
@@ -101,21 +98,6 @@ public struct RawCredential {
         self.offset = offset
         self.family = family
         self.isAmbiguous = isAmbiguous
-    }
-
-    init(
-        url: ByteView,
-        login: ByteView,
-        password: ByteView,
-        line: Int,
-        offset: Int64,
-        family: Family,
-        isAmbiguous: Bool,
-        urlParts: URLParts?
-    ) {
-        self.init(url: url, login: login, password: password, line: line, offset: offset, family: family)
-        self.isAmbiguous = isAmbiguous
-        self.urlParts = urlParts
     }
 }
 

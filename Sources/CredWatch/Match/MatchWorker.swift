@@ -87,8 +87,7 @@ public struct MatchWorker: RecordSink {
     }
 
     public mutating func credential(_ record: RawCredential) {
-        let url = record.urlParts ?? URLParts(parsing: Bytes.trimmed(record.url))
-        evaluate(record, url: url, lookingInsideURL: true)
+        evaluate(record, url: URLParts(parsing: Bytes.trimmed(record.url)), lookingInsideURL: true)
     }
 
     private mutating func evaluate(_ record: RawCredential, url: URLParts, lookingInsideURL: Bool) {

@@ -1,9 +1,8 @@
 /// A URL as written, cut into its parts: offsets into the caller's bytes, nothing copied.
 ///
-/// This is the one reader of URLs: the combolist splitter reads a line's URL with the same
-/// authority reader (`URLSyntax.authority`) while it finds where the URL ends, and hands the
-/// parts on (`ComboFields.urlParts`), so the match stage does not read it again. It takes what
-/// stealer logs and combolists hold:
+/// This is the one reader of URLs: its authority reader (`URLSyntax.authority`) is the one the
+/// combolist splitter uses to find where a line's URL ends, so both read a host alike. It
+/// takes what stealer logs and combolists hold:
 /// `scheme://user:pass@host:port/path?query#fragment`, the same without a scheme
 /// (`host/path`, `host:port/path`), IPv4 and `[IPv6]` hosts, and Chrome's Android form
 /// `android://<certificate hash>@<package>/`. Following the WHATWG URL standard the host is
@@ -27,9 +26,6 @@ struct URLParts {
     var isIPLiteral: Bool
     var isAndroid: Bool
 
-    /// The parts of an empty URL.
-    static var none: URLParts { URLParts(parsing: UnsafeRawBufferPointer(start: nil, count: 0)) }
-
     init(parsing url: UnsafeRawBufferPointer) {
         var cursor = 0
         var schemeRange: Range<Int>?
@@ -42,10 +38,8 @@ struct URLParts {
         self.init(url, scheme: schemeRange, authority: URLSyntax.authority(url, from: cursor, inLine: false))
     }
 
-    /// The parts of `url` whose authority has already been read (by `URLSyntax.authority`, as
-    /// the combolist splitter does while it finds where the URL ends): only the path and query
-    /// are left to find.
-    init(_ url: UnsafeRawBufferPointer, scheme: Range<Int>?, authority: URLAuthority) {
+    /// The parts of `url` whose authority has been read: only the path and query are left.
+    private init(_ url: UnsafeRawBufferPointer, scheme: Range<Int>?, authority: URLAuthority) {
         bytes = url
         let count = url.count
         self.scheme = scheme
@@ -73,14 +67,6 @@ struct URLParts {
         let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: rest).map { authority.end + $0 } ?? count
         path = authority.end..<min(questionMark, hashMark)
         query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
-    }
-
-    /// Whether `other` reads the same bytes into the same parts (the differential tests and
-    /// fuzz targets check the splitter's parts against a reading of the URL it cut).
-    func readsAlike(_ other: URLParts) -> Bool {
-        bytes.baseAddress == other.bytes.baseAddress && bytes.count == other.bytes.count && scheme == other.scheme
-            && userinfo == other.userinfo && host == other.host && port == other.port && path == other.path
-            && query == other.query && isIPLiteral == other.isIPLiteral && isAndroid == other.isAndroid
     }
 
     private static func digits(_ url: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {

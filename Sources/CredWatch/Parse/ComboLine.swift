@@ -8,9 +8,6 @@ struct ComboFields {
     var isAmbiguous: Bool
     /// The byte that separated the URL from the login (`:`, `|`, TAB, `;`, space).
     var separator: UInt8
-    /// `url` read into its parts, from the walk that found where it ends (`URLParts(parsing:
-    /// url)` reads the same; the match stage takes these instead of reading the URL again).
-    var urlParts = URLParts.none
 }
 
 /// Splits one `url:login:password` line (and its `|`, TAB, `;` and space variants, `email:pass`,
@@ -45,11 +42,7 @@ enum ComboLineParser {
                 separatorAt: closing + 1,
                 isAmbiguous: false,
                 quote: first
-            ).map { quoted in
-                var fields = quoted
-                fields.urlParts = URLParts(parsing: fields.url)
-                return fields
-            }
+            )
         } else if let authority = schemeEnd(line) {
             fields = urlLine(line, authorityStart: authority, hasScheme: true)
         } else if isProtocolRelative {
@@ -72,48 +65,26 @@ enum ComboLineParser {
         authorityStart: Int,
         hasScheme: Bool
     ) -> ComboFields? {
-        // Userinfo (its password may hold `@`: the host follows the last one) only when a host
-        // and port follow it, so that `https://site:alice@mail.example:pw` keeps its e-mail login.
-        let authority = URLSyntax.authority(line, from: authorityStart, inLine: true)
-        let hasUserinfo = hasScheme && authority.userinfo != nil && isHostAndPort(line, authority)
-        let (end, isAmbiguous, isBareHost) = urlEnd(
-            line,
-            hostStart: hasUserinfo ? authority.host.lowerBound : authorityStart
-        )
-        var fields: ComboFields?
-        if end == line.count {
-            fields = urlAlone(line)
-        } else if !hasScheme && isBareHost && !hasSecondField(line, from: end + 1, separator: line[end]) {
-            // A bare `host:x` with one field after it is more likely `login:password`.
+        let (end, isAmbiguous, isBareHost) = urlEnd(line, authorityStart: authorityStart, hasScheme: hasScheme)
+        if end == line.count { return urlAlone(line) }
+        // A bare `host:x` with one field after it is more likely `login:password`.
+        if !hasScheme && isBareHost && !hasSecondField(line, from: end + 1, separator: line[end]) {
             return loginLine(line)
-        } else {
-            fields = splitRest(of: line, url: Bytes.slice(line, 0..<end), separatorAt: end, isAmbiguous: isAmbiguous)
         }
-        guard var fields else { return nil }
-        let url = fields.url
-        // The authority read above serves the URL when the URL holds all of it and reads it so
-        // (the userinfo taken, or none); otherwise (`host:login:pw`, a refused `@`) the cut URL
-        // is read on its own.
-        if (hasUserinfo || authority.userinfo == nil) && authority.end <= url.count
-            && url.baseAddress == line.baseAddress
-        {
-            let scheme = hasScheme ? 0..<(authorityStart - 3) : nil
-            fields.urlParts = URLParts(url, scheme: scheme, authority: authority)
-        } else {
-            fields.urlParts = URLParts(parsing: url)
-        }
-        return fields
+        return splitRest(of: line, url: Bytes.slice(line, 0..<end), separatorAt: end, isAmbiguous: isAmbiguous)
     }
 
     /// Where the URL that starts the line ends (the index of the separator after it, or the
     /// line's length).
     private static func urlEnd(
         _ line: UnsafeRawBufferPointer,
-        hostStart: Int
+        authorityStart: Int,
+        hasScheme: Bool
     ) -> (end: Int, isAmbiguous: Bool, isBareHost: Bool) {
         let count = line.count
-        var index = hostStart
-        // Authority: host, port.
+        var index = authorityStart
+        var userinfoRead = false
+        // Authority: userinfo, host, port.
         authority: while index < count {
             while index < count && !isAuthorityDelimiter(line[index]) { index += 1 }
             guard index < count else { break }
@@ -140,6 +111,17 @@ enum ComboLineParser {
                         return (index, false, true)
                     }
                     if isSeparator(next) { return (afterPort, false, false) }
+                }
+                // `user:password@host`: the authority, read as `URLParts` reads it (the host
+                // follows the last `@`), when a host and port follow the userinfo, so that
+                // `https://site:alice@mail.example:pw` keeps its e-mail login.
+                if hasScheme && !userinfoRead {
+                    userinfoRead = true
+                    let authority = URLSyntax.authority(line, from: authorityStart, inLine: true)
+                    if authority.userinfo != nil && isHostAndPort(line, authority) {
+                        index = authority.host.lowerBound
+                        continue authority
+                    }
                 }
                 return (index, false, true)
             case ParseText.pipe, ParseText.tab, ParseText.space:

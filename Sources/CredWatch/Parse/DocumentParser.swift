@@ -88,8 +88,7 @@ enum ComboListParser {
                     line: number,
                     offset: lines.offset,
                     family: .ulp,
-                    isAmbiguous: fields.isAmbiguous,
-                    urlParts: fields.urlParts
+                    isAmbiguous: fields.isAmbiguous
                 )
             )
         }

@@ -185,14 +185,4 @@ struct TrickyComboLineTests {
         }
         #expect(findings == probe.findings)
     }
-
-    /// The parts the splitter hands on are the ones `URLParts` reads from the URL it cut.
-    @Test(arguments: probes.map(\.line))
-    func splitterReadsTheURLAsURLPartsDoes(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            guard let fields = ComboLineParser.parse(UnsafeRawBufferPointer(buffer)) else { return }
-            #expect(fields.urlParts.readsAlike(URLParts(parsing: fields.url)))
-        }
-    }
 }
