@@ -32,3 +32,65 @@ enum URLSyntax {
     @inline(__always)
     private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
 }
+
+/// The authority of a URL (`userinfo@host:port`), as offsets into the text it was read from.
+/// `URLSyntax.authority` reads it for both the URL reader (`URLParts`) and the combolist
+/// splitter (`ComboLineParser`), so that both agree on where a host starts and ends.
+struct URLAuthority {
+    /// What precedes the last `@` of the authority (WHATWG: a password may hold `@`).
+    var userinfo: Range<Int>?
+    /// As written: `[…]` kept around an IPv6 literal, trailing dots kept. Empty when absent.
+    var host: Range<Int>
+    /// The `:` after the host (outside an IPv6 literal's brackets), port or not.
+    var colon: Int?
+    /// Where the authority ends: its first `/`, `?`, `#` or `\` (in a line, also a space, TAB or
+    /// `|`, which no authority holds), or the end of the text.
+    var end: Int
+}
+
+extension URLSyntax {
+    /// Reads the authority that starts at `start` (after `scheme://`). With `inLine`, the text is
+    /// a combolist line and the authority also ends at a space, TAB or `|`.
+    @inline(__always)
+    static func authority(_ text: UnsafeRawBufferPointer, from start: Int, inLine: Bool) -> URLAuthority {
+        let count = text.count
+        let low = inLine ? authorityMarks | lineMarks : authorityMarks
+        var index = start
+        var lastAt = -1
+        while index < count {
+            let byte = text[index]
+            // Letters, digits, `.` and `-` (almost every byte of a host) take one test.
+            let isMark =
+                byte < 0x40 ? low >> UInt64(byte) & 1 != 0 : byte == 0x40 || byte == 0x5C || (inLine && byte == 0x7C)
+            if isMark {
+                guard byte == 0x40 else { break }  // `/`, `?`, `#`, `\` (space, TAB, `|` in a line)
+                lastAt = index
+            }
+            index += 1
+        }
+        let end = index
+        let hostStart = lastAt >= 0 ? lastAt + 1 : start
+        var hostEnd = end
+        var colon: Int?
+        if hostStart < end && text[hostStart] == 0x5B {  // `[` of an IPv6 literal: its colons are its own
+            var close = hostStart + 1
+            while close < end && text[close] != 0x5D { close += 1 }
+            hostEnd = close < end ? close + 1 : end
+            if hostEnd < end && text[hostEnd] == 0x3A { colon = hostEnd }
+        } else if let found = Bytes.index(of: 0x3A, in: Bytes.slice(text, hostStart..<end)) {
+            hostEnd = hostStart + found
+            colon = hostEnd
+        }
+        return URLAuthority(
+            userinfo: lastAt >= 0 ? start..<lastAt : nil,
+            host: hostStart..<hostEnd,
+            colon: colon,
+            end: end
+        )
+    }
+
+    /// Bits of the bytes below 0x40 that end an authority: `#`, `/`, `?`.
+    private static let authorityMarks: UInt64 = 1 << 0x23 | 1 << 0x2F | 1 << 0x3F
+    /// TAB and space, which end an authority in a line.
+    private static let lineMarks: UInt64 = 1 << 0x09 | 1 << 0x20
+}

@@ -1,6 +1,8 @@
 /// A URL as written, cut into its parts: offsets into the caller's bytes, nothing copied.
 ///
-/// This is the one place that reads URLs. It takes what stealer logs and combolists hold:
+/// This is the one reader of URLs: its authority reader (`URLSyntax.authority`) is the one the
+/// combolist splitter uses to find where a line's URL ends, so both read a host alike. It
+/// takes what stealer logs and combolists hold:
 /// `scheme://user:pass@host:port/path?query#fragment`, the same without a scheme
 /// (`host/path`, `host:port/path`), IPv4 and `[IPv6]` hosts, and Chrome's Android form
 /// `android://<certificate hash>@<package>/`. Following the WHATWG URL standard the host is
@@ -29,84 +31,66 @@ struct URLParts {
     var isOpaque = false
 
     init(parsing url: UnsafeRawBufferPointer) {
-        bytes = url
-        let count = url.count
-        var cursor = 0
-        scheme = nil
         if let end = Self.opaqueSchemeLength(url) {
-            isOpaque = true
-            isAndroid = false
-            isIPLiteral = false
-            scheme = 0..<end
-            host = end + 1..<end + 1
-            let questionMark = Bytes.index(of: UInt8(ascii: "?"), in: url, from: end + 1) ?? count
-            let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: url, from: end + 1) ?? count
-            path = end + 1..<min(questionMark, hashMark)
-            query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
+            self.init(opaque: url, schemeEnd: end)
             return
         }
+        var cursor = 0
+        var schemeRange: Range<Int>?
         if let end = URLSyntax.schemeLength(url) {
-            scheme = 0..<end
+            schemeRange = 0..<end
             cursor = end + 3
+        } else if url.count > 2 && url[0] == UInt8(ascii: "/") && url[1] == UInt8(ascii: "/") {
+            cursor = 2  // protocol-relative: `//host/path`
         }
-        isAndroid = scheme.map { Bytes.equalsLowercased(Bytes.slice(url, $0), "android") } ?? false
+        self.init(url, scheme: schemeRange, authority: URLSyntax.authority(url, from: cursor, inLine: false))
+    }
 
-        // One pass over the authority finds its end, its last `@` and the first `:` after it.
-        var authorityEnd = cursor
-        var lastAt = -1
-        var colon = -1
-        while authorityEnd < count {
-            let byte = url[authorityEnd]
-            // Letters, digits, `.` and `-` (almost every byte of a host) take one test.
-            let isSpecial = byte < 0x40 ? Self.authorityMarks >> UInt64(byte) & 1 != 0 : byte == 0x40 || byte == 0x5C
-            if isSpecial {
-                if byte == UInt8(ascii: "@") {
-                    lastAt = authorityEnd
-                    colon = -1
-                } else if byte == UInt8(ascii: ":") {
-                    if colon < 0 { colon = authorityEnd }
-                } else {
-                    break  // `/`, `?`, `#` or `\`
-                }
-            }
-            authorityEnd += 1
-        }
-        if isAndroid, authorityEnd < count,
-            let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: Bytes.slice(url, cursor..<count))
-        {
-            // The certificate hash is base64 and may hold `/`: the package follows the last `@`.
-            lastAt = cursor + at
-            colon = -1
-            authorityEnd = lastAt + 1
-            while authorityEnd < count && url[authorityEnd] != UInt8(ascii: "/") { authorityEnd += 1 }
-        }
-
-        var hostStart = cursor
+    /// A URL of an opaque scheme: what follows the scheme is the path (and query), no host.
+    private init(opaque url: UnsafeRawBufferPointer, schemeEnd end: Int) {
+        bytes = url
+        let count = url.count
+        isOpaque = true
+        isAndroid = false
+        isIPLiteral = false
+        scheme = 0..<end
         userinfo = nil
-        if lastAt >= 0 {
-            userinfo = cursor..<lastAt
-            hostStart = lastAt + 1
-        }
-
-        var hostEnd = authorityEnd
         port = nil
-        if hostStart < authorityEnd && url[hostStart] == UInt8(ascii: "[") {
-            let close = Bytes.index(of: UInt8(ascii: "]"), in: Bytes.slice(url, hostStart..<authorityEnd))
-            hostEnd = close.map { hostStart + $0 + 1 } ?? authorityEnd
-            if hostEnd < authorityEnd && url[hostEnd] == UInt8(ascii: ":") {
-                port = Self.digits(url, hostEnd + 1..<authorityEnd)
+        host = end + 1..<end + 1
+        let questionMark = Bytes.index(of: UInt8(ascii: "?"), in: url, from: end + 1) ?? count
+        let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: url, from: end + 1) ?? count
+        path = end + 1..<min(questionMark, hashMark)
+        query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
+    }
+
+    /// The parts of `url` whose authority has been read: only the path and query are left.
+    private init(_ url: UnsafeRawBufferPointer, scheme: Range<Int>?, authority: URLAuthority) {
+        bytes = url
+        let count = url.count
+        self.scheme = scheme
+        isAndroid = scheme.map { Bytes.equalsLowercased(Bytes.slice(url, $0), "android") } ?? false
+        var authority = authority
+        if isAndroid, authority.end < count {
+            // The certificate hash is base64 and may hold `/`: the package follows the last `@`.
+            let start = authority.userinfo?.lowerBound ?? authority.host.lowerBound
+            if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: Bytes.slice(url, start..<count)) {
+                let hostStart = start + at + 1
+                let end = Bytes.index(of: UInt8(ascii: "/"), in: url, from: hostStart) ?? count
+                authority = URLAuthority(userinfo: start..<hostStart - 1, host: hostStart..<end, colon: nil, end: end)
             }
-        } else if colon >= 0 {
-            hostEnd = colon
-            port = Self.digits(url, colon + 1..<authorityEnd)
         }
+        userinfo = authority.userinfo
+        port = authority.colon.flatMap { Self.digits(url, $0 + 1..<authority.end) }
+        var hostEnd = authority.host.upperBound
+        let hostStart = authority.host.lowerBound
         while hostEnd > hostStart && url[hostEnd - 1] == UInt8(ascii: ".") { hostEnd -= 1 }
         host = hostStart..<hostEnd
         isIPLiteral = Self.isIPLiteral(url, host)
 
-        let questionMark = Bytes.index(of: UInt8(ascii: "?"), in: url, from: authorityEnd) ?? count
-        let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: url, from: authorityEnd) ?? count
-        path = authorityEnd..<min(questionMark, hashMark)
+        let rest = Bytes.slice(url, authority.end..<count)
+        let questionMark = Bytes.index(of: UInt8(ascii: "?"), in: rest).map { authority.end + $0 } ?? count
+        let hashMark = Bytes.index(of: UInt8(ascii: "#"), in: rest).map { authority.end + $0 } ?? count
+        path = authority.end..<min(questionMark, hashMark)
         query = questionMark < hashMark ? questionMark + 1..<hashMark : nil
     }
 
@@ -129,9 +113,6 @@ struct URLParts {
         }
         return isOpaque ? colon : nil
     }
-
-    /// Bits of the bytes below 0x40 that matter in an authority: `#`, `/`, `:`, `?`.
-    private static let authorityMarks: UInt64 = 1 << 0x23 | 1 << 0x2F | 1 << 0x3A | 1 << 0x3F
 
     private static func digits(_ url: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {
         guard !range.isEmpty, range.count <= 5 else { return nil }

@@ -25,10 +25,14 @@ enum ComboLineParser {
         let count = line.count
         guard count >= 3 else { return nil }
         let first = line[0]
-        if first == 0x23 || (first == ParseText.slash && line[1] == ParseText.slash) { return nil }
+        if first == 0x23 { return nil }
+        let isProtocolRelative = first == ParseText.slash && line[1] == ParseText.slash
+        // `// comment` is a comment; `//host/path` a protocol-relative URL.
+        if isProtocolRelative && !startsWithHost(Bytes.slice(line, 2..<count)) { return nil }
 
         let fields: ComboFields?
-        if first == ParseText.quote, let closing = Bytes.index(of: ParseText.quote, in: line, from: 1),
+        if first == ParseText.quote || first == apostrophe,
+            let closing = Bytes.index(of: first, in: line, from: 1),
             closing + 1 < count, isSeparator(line[closing + 1]),
             schemeEnd(Bytes.slice(line, 1..<closing)) != nil || startsWithHost(Bytes.slice(line, 1..<closing))
         {
@@ -36,10 +40,13 @@ enum ComboLineParser {
                 of: line,
                 url: Bytes.slice(line, 1..<closing),
                 separatorAt: closing + 1,
-                isAmbiguous: false
+                isAmbiguous: false,
+                quote: first
             )
         } else if let authority = schemeEnd(line) {
             fields = urlLine(line, authorityStart: authority, hasScheme: true)
+        } else if isProtocolRelative {
+            fields = urlLine(line, authorityStart: 2, hasScheme: false)
         } else if startsWithHost(line) {
             fields = urlLine(line, authorityStart: 0, hasScheme: false)
         } else {
@@ -49,6 +56,8 @@ enum ComboLineParser {
         return fields
     }
 
+    private static let apostrophe: UInt8 = 0x27
+
     // MARK: Lines with a URL
 
     private static func urlLine(
@@ -57,7 +66,7 @@ enum ComboLineParser {
         hasScheme: Bool
     ) -> ComboFields? {
         let (end, isAmbiguous, isBareHost) = urlEnd(line, authorityStart: authorityStart, hasScheme: hasScheme)
-        guard end < line.count else { return nil }  // a URL alone
+        if end == line.count { return urlAlone(line) }
         // A bare `host:x` with one field after it is more likely `login:password`.
         if !hasScheme && isBareHost && !hasSecondField(line, from: end + 1, separator: line[end]) {
             return loginLine(line)
@@ -74,6 +83,7 @@ enum ComboLineParser {
     ) -> (end: Int, isAmbiguous: Bool, isBareHost: Bool) {
         let count = line.count
         var index = authorityStart
+        var userinfoRead = false
         // Authority: userinfo, host, port.
         authority: while index < count {
             while index < count && !isAuthorityDelimiter(line[index]) { index += 1 }
@@ -102,9 +112,16 @@ enum ComboLineParser {
                     }
                     if isSeparator(next) { return (afterPort, false, false) }
                 }
-                if hasScheme, let host = hostAfterUserinfo(line, from: index + 1) {
-                    index = host
-                    continue authority
+                // `user:password@host`: the authority, read as `URLParts` reads it (the host
+                // follows the last `@`), when a host and port follow the userinfo, so that
+                // `https://site:alice@mail.example:pw` keeps its e-mail login.
+                if hasScheme && !userinfoRead {
+                    userinfoRead = true
+                    let authority = URLSyntax.authority(line, from: authorityStart, inLine: true)
+                    if authority.userinfo != nil && isHostAndPort(line, authority) {
+                        index = authority.host.lowerBound
+                        continue authority
+                    }
                 }
                 return (index, false, true)
             case ParseText.pipe, ParseText.tab, ParseText.space:
@@ -146,7 +163,10 @@ enum ComboLineParser {
             if byte == ParseText.pipe || byte == ParseText.tab || byte == ParseText.space {
                 return (index, false, false)
             }
-            if byte == ParseText.semicolon && Bytes.index(of: ParseText.semicolon, in: line, from: index + 1) != nil {
+            if byte == ParseText.semicolon
+                && (Bytes.index(of: ParseText.semicolon, in: line, from: index + 1) != nil
+                    || isSemicolonBeforeLogin(line, at: index))
+            {
                 return (index, false, false)
             }
             index += 1
@@ -168,11 +188,19 @@ enum ComboLineParser {
     private static func colonEnd(_ line: UnsafeRawBufferPointer, urlPathStart: Int, firstColon: Int) -> Int {
         let count = line.count
         var hasQuery = false
+        var hasQuestionMark = false
         for index in urlPathStart..<firstColon where line[index] == 0x3F || line[index] == 0x23 {
             hasQuery = true
-            break
+            if line[index] == 0x3F {
+                hasQuestionMark = true
+                break
+            }
         }
-        let inQueryValue = hasQuery && isInCredentialValue(line, colon: firstColon, from: urlPathStart)
+        // A query's values hold colons (times, Mediboard's `m=a:b`, `login=user:password`): after
+        // a `?` the login is the last plausible field, so that the line's own `:login:password`
+        // (at its end) is what is split off.
+        let fromTheRight =
+            hasQuestionMark || (hasQuery && isInCredentialValue(line, colon: firstColon, from: urlPathStart))
         var candidate = firstColon
         var firstPlausible: Int?
         var lastPlausible: Int?
@@ -190,14 +218,22 @@ enum ComboLineParser {
                 break
             case .notInURL:
                 // No URL goes on past this colon: it is the last one that can end it.
-                return (inQueryValue ? lastPlausible : firstPlausible) ?? candidate
+                return (fromTheRight ? lastPlausible : firstPlausible) ?? candidate
             }
             candidate = loginEnd
         }
         // A first colon inside a credential parameter's value (`login=alice:secret`) is the URL's
         // own: the login is the last plausible field. With no plausible field at all, what follows the URL's
         // colons stays in the URL rather than become a "login" (which would show a password).
-        return (inQueryValue ? lastPlausible : firstPlausible) ?? candidate
+        if let chosen = fromTheRight ? lastPlausible : firstPlausible { return chosen }
+        // `?login=alice:secret&m=x` and nothing after it: the URL runs to the line's end (a URL
+        // alone, whose credential is its own), never `secret&m=x` shown as a login.
+        let field = Bytes.slice(
+            line,
+            (firstColon + 1)..<(Bytes.index(of: ParseText.colon, in: line, from: firstColon + 1) ?? count)
+        )
+        if hasQuery && loginShape(field) == .continuesURL { return count }
+        return candidate
     }
 
     /// Whether the colon at `colon` lies inside the value of a query parameter that carries
@@ -272,32 +308,52 @@ enum ComboLineParser {
         return false
     }
 
-    /// After a `:` in an authority that is not a port: if `user:password@host` follows, the
-    /// index where the host starts. Accepted only when a path follows the host, so that
-    /// `https://site:alice@mail.example:pw` keeps its e-mail login.
-    private static func hostAfterUserinfo(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let at = Bytes.index(of: ParseText.at, in: line, from: start) else { return nil }
-        for index in start..<at {
-            let byte = line[index]
-            if byte == ParseText.slash || byte == 0x3F || byte == 0x23 || byte == ParseText.pipe
-                || byte == ParseText.tab || byte == ParseText.space
-            {
-                return nil
+    /// Whether what follows the userinfo of `authority` is a host with at most a port, then a
+    /// path, a separator other than `:`, or the line's end: only then is the `@` the URL's.
+    private static func isHostAndPort(_ line: UnsafeRawBufferPointer, _ authority: URLAuthority) -> Bool {
+        guard !authority.host.isEmpty else { return false }
+        for index in authority.host where line[index] == ParseText.semicolon { return false }
+        if let colon = authority.colon {
+            let (digits, value) = number(line, from: colon + 1)
+            guard digits > 0, digits <= 5, value >= 1, value <= 65535, colon + 1 + digits == authority.end else {
+                return false
             }
         }
-        var index = at + 1
-        while index < line.count {
-            let byte = line[index]
-            if byte == ParseText.slash || byte == 0x3F || byte == 0x23 { return at + 1 }
-            if byte == ParseText.colon {
-                let (digits, _) = number(line, from: index + 1)
-                let afterPort = index + 1 + digits
-                return digits > 0 && afterPort < line.count && line[afterPort] == ParseText.slash ? at + 1 : nil
-            }
-            if isSeparator(byte) || byte == ParseText.at { return nil }
-            index += 1
-        }
-        return nil
+        return authority.end == line.count || line[authority.end] != 0x5C
+    }
+
+    /// Whether the `;` at `index` separates the URL from `login:password` (`url;alice:secret`)
+    /// rather than starting a path parameter (`;jsessionid=A1B2`): a plausible login without
+    /// `=` runs to a colon after which only the password follows (or the login is an e-mail).
+    private static func isSemicolonBeforeLogin(_ line: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        guard let colon = Bytes.index(of: ParseText.colon, in: line, from: index + 1), colon > index + 1,
+            colon + 1 < line.count
+        else { return false }
+        let login = Bytes.slice(line, (index + 1)..<colon)
+        guard loginShape(login) == .plausible else { return false }
+        return Bytes.index(of: ParseText.colon, in: line, from: colon + 1) == nil
+            || Bytes.index(of: ParseText.at, in: login) != nil
+    }
+
+    /// A line that is only a URL: a record of its own when the URL carries a credential
+    /// (`https://user:pass@host/`, Mediboard's `?login=user:pass`), with an empty login and
+    /// password (the match stage judges the URL's credential); otherwise nothing.
+    private static func urlAlone(_ line: UnsafeRawBufferPointer) -> ComboFields? {
+        guard carriesCredentials(line) else { return nil }
+        return ComboFields(
+            url: line,
+            login: Bytes.slice(line, 0..<0),
+            password: Bytes.slice(line, 0..<0),
+            isAmbiguous: false,
+            separator: 0
+        )
+    }
+
+    /// Whether the URL carries a credential of its own (see `URLParts.embeddedCredentials`).
+    /// Only for lines whose fields are empty: it may allocate.
+    private static func carriesCredentials(_ url: UnsafeRawBufferPointer) -> Bool {
+        let parts = URLParts(parsing: Bytes.trimmed(url))
+        return (parts.userinfo != nil || parts.query != nil) && !parts.embeddedCredentials.isEmpty
     }
 
     // MARK: Lines without a URL
@@ -325,8 +381,10 @@ enum ComboLineParser {
             }
         }
         guard let separatorIndex else { return nil }
-        let login = Bytes.trimmed(Bytes.slice(line, 0..<separatorIndex))
-        let password = Bytes.trimmed(Bytes.slice(line, (separatorIndex + 1)..<line.count))
+        // `"alice@mail.example":"secret"`: a quoted line's fields lose their quotes.
+        let quote = line[0] == ParseText.quote || line[0] == apostrophe ? line[0] : 0
+        let login = unquoted(Bytes.trimmed(Bytes.slice(line, 0..<separatorIndex)), quote)
+        let password = unquoted(Bytes.trimmed(Bytes.slice(line, (separatorIndex + 1)..<line.count)), quote)
         guard !login.isEmpty, !password.isEmpty, !LabelText.isAdvertLabel(login) else { return nil }
         return ComboFields(
             url: Bytes.slice(line, 0..<0),
@@ -345,17 +403,35 @@ enum ComboLineParser {
         of line: UnsafeRawBufferPointer,
         url: UnsafeRawBufferPointer,
         separatorAt: Int,
-        isAmbiguous: Bool
+        isAmbiguous: Bool,
+        quote: UInt8 = 0
     ) -> ComboFields? {
         let count = line.count
-        let separator = line[separatorAt]
+        var separator = line[separatorAt]
         var start = separatorAt + 1
-        let isWhitespace = separator == ParseText.space || separator == ParseText.tab
+        var isWhitespace = separator == ParseText.space || separator == ParseText.tab
         if isWhitespace {
             while start < count && (line[start] == ParseText.space || line[start] == ParseText.tab) { start += 1 }
+            // `url | login | password`: spaces around the real separator.
+            if start + 1 < count,
+                line[start] == ParseText.pipe || line[start] == ParseText.semicolon
+                    || line[start] == ParseText.colon,
+                line[start + 1] == ParseText.space || line[start + 1] == ParseText.tab
+            {
+                separator = line[start]
+                isWhitespace = false
+                start += 1
+                while start < count && (line[start] == ParseText.space || line[start] == ParseText.tab) { start += 1 }
+            }
         }
         let rest = Bytes.slice(line, start..<count)
         var cut = Bytes.index(of: separator, in: rest)
+        // `"url";"login";"pass;word"`: a quoted login runs to its closing quote.
+        if quote != 0, !rest.isEmpty, rest[0] == quote, let closing = Bytes.index(of: quote, in: rest, from: 1),
+            closing + 1 < rest.count, isSeparator(rest[closing + 1])
+        {
+            cut = closing + 1
+        }
         if isWhitespace,
             let tab = Bytes.index(of: separator == ParseText.space ? ParseText.tab : ParseText.space, in: rest)
         {
@@ -365,13 +441,14 @@ enum ComboLineParser {
         let login: UnsafeRawBufferPointer
         let password: UnsafeRawBufferPointer
         if let cut {
-            login = Bytes.trimmed(Bytes.slice(rest, 0..<cut))
-            password = Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count))
+            login = unquoted(Bytes.trimmed(Bytes.slice(rest, 0..<cut)), quote)
+            password = unquoted(Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count)), quote)
         } else {
-            login = Bytes.trimmed(rest)
+            login = unquoted(Bytes.trimmed(rest), quote)
             password = Bytes.slice(rest, 0..<0)
         }
-        guard !login.isEmpty || !password.isEmpty else { return nil }
+        // Nothing after the URL: a record only for the credential the URL itself carries.
+        guard !login.isEmpty || !password.isEmpty || carriesCredentials(url) else { return nil }
         return ComboFields(
             url: Bytes.trimmed(url),
             login: login,
@@ -379,6 +456,13 @@ enum ComboLineParser {
             isAmbiguous: isAmbiguous,
             separator: separator
         )
+    }
+
+    /// `field` without the quotes around it, when the line is quoted with `quote` (0: not).
+    @inline(__always)
+    private static func unquoted(_ field: UnsafeRawBufferPointer, _ quote: UInt8) -> UnsafeRawBufferPointer {
+        guard quote != 0, field.count >= 2, field[0] == quote, field[field.count - 1] == quote else { return field }
+        return Bytes.slice(field, 1..<(field.count - 1))
     }
 
     private static func firstSeparator(in rest: UnsafeRawBufferPointer, except separator: UInt8) -> Int? {
@@ -424,26 +508,47 @@ enum ComboLineParser {
     }
 
     /// Whether the line starts with something that looks like a host name or IPv4 address
-    /// (letters, digits, `-`, `_`, non-ASCII, with a dot) followed by `:`, `/`, a separator or
-    /// nothing.
+    /// (letters, digits, `-`, `_`, non-ASCII, with a dot; a trailing dot before `:` or `/`, as
+    /// in `host.:login:pw`) or an IPv6 literal (`[2001:db8::1]`), followed by `:`, `/`, a
+    /// separator or nothing.
     private static func startsWithHost(_ line: UnsafeRawBufferPointer) -> Bool {
-        var hasDot = false
+        if !line.isEmpty && line[0] == 0x5B { return startsWithIPv6Literal(line) }
+        var dots = 0
         var index = 0
         while index < line.count {
             let byte = line[index]
             if byte == 0x2E {
                 if index == 0 || line[index - 1] == 0x2E { return false }
-                hasDot = true
+                dots += 1
             } else if !(ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2D || byte == 0x5F
                 || byte >= 0x80)
             {
-                return hasDot && index > 0 && line[index - 1] != 0x2E
-                    && (byte == ParseText.colon || byte == ParseText.slash || byte == ParseText.pipe
-                        || byte == ParseText.tab || byte == ParseText.semicolon || byte == ParseText.space)
+                guard index > 0, dots > 0 else { return false }
+                if line[index - 1] == 0x2E {  // a trailing dot (the root), then a port or a path
+                    return dots > 1 && (byte == ParseText.colon || byte == ParseText.slash)
+                }
+                return byte == ParseText.colon || byte == ParseText.slash || byte == ParseText.pipe
+                    || byte == ParseText.tab || byte == ParseText.semicolon || byte == ParseText.space
             }
             index += 1
         }
-        return hasDot && line[line.count - 1] != 0x2E
+        return dots > 0 && line[line.count - 1] != 0x2E
+    }
+
+    /// `[` hex digits, `:` and `.` `]`, then `:`, `/` or nothing.
+    private static func startsWithIPv6Literal(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let close = Bytes.index(of: 0x5D, in: line, from: 1), close > 2 else { return false }
+        var colons = 0
+        for index in 1..<close {
+            let byte = line[index]
+            if byte == ParseText.colon {
+                colons += 1
+            } else if !(ParseText.isDigit(byte) || (byte | 0x20) &- 0x61 < 6 || byte == 0x2E) {
+                return false
+            }
+        }
+        return colons >= 2
+            && (close + 1 == line.count || line[close + 1] == ParseText.colon || line[close + 1] == ParseText.slash)
     }
 
     /// Whether, after `from`, the line holds at least one more `separator` with text on both

@@ -5,7 +5,8 @@
 /// dump belongs to the organisation, and for these shapes a few hash probes on the host, the
 /// first path segment and the login tell so without the full parser. The shapes:
 /// - `scheme://host[:port]/path` or `host[:port]/path` (no scheme), then `:login:password`,
-///   `|login|password`, or `login password` after spaces or TABs;
+///   `|login|password`, or `login password` after spaces or TABs (not `| login | password`,
+///   whose spaces surround another separator);
 /// - `host:login:password` and `host|login|password` (no scheme, no path).
 ///
 /// A line takes one only when nothing in it needs the full parser's judgement: a scheme of up
@@ -105,6 +106,10 @@ public struct PlainComboLine {
             while loginStart < count && (line[loginStart] == ParseText.space || line[loginStart] == ParseText.tab) {
                 loginStart += 1
             }
+            // `url | login | password`: spaces around another separator.
+            guard loginStart < count, line[loginStart] != ParseText.pipe, line[loginStart] != ParseText.colon,
+                line[loginStart] != ParseText.semicolon
+            else { return nil }
             loginEnd = loginStart
             while loginEnd < count && line[loginEnd] != ParseText.space && line[loginEnd] != ParseText.tab {
                 loginEnd += 1

@@ -81,7 +81,9 @@ struct ComboListTests {
                 line: "\"portal.example.test/login\":alice:secret",
                 expected: ("portal.example.test/login", "alice", "secret")
             ),
-            Case(line: "\"alice@mail.example\":secret", expected: ("", "\"alice@mail.example\"", "secret")),
+            // Quotes are taken off every field of a quoted line (issue 16: they were kept on
+            // the login).
+            Case(line: "\"alice@mail.example\":secret", expected: ("", "alice@mail.example", "secret")),
             Case(
                 line: "http://192.168.10.5:8080/admin:root:toor",
                 expected: ("http://192.168.10.5:8080/admin", "root", "toor")
@@ -145,9 +147,11 @@ struct ComboListTests {
                 line: "https://app.example.test/?user=alice:alice:se:cret",
                 expected: ("https://app.example.test/?user=alice", "alice", "se:cret")
             ),
+            // After a `?` the line is split from the right (issue 16: a colon of the query was
+            // taken for the separator): the last two fields are the login and password.
             Case(
                 line: "https://app.example.test/?q=a:b:c:d",
-                expected: ("https://app.example.test/?q=a", "b", "c:d")
+                expected: ("https://app.example.test/?q=a:b", "c", "d")
             ),
             Case(
                 line: "https://app.example.test/wiki/a:b/c:alice:secret",

@@ -64,6 +64,7 @@ struct PlainComboLineTests {
             "https://portal.example.test/login:alice",  // one field after the URL
             "https://portal.example.test/login|alice",
             "https://portal.example.test/login alice",
+            "https://portal.example.test/login | alice | pw",  // spaces around a separator
             "portal.example.test:alice",  // `login:password`
             "portal:alice:pw",  // no dot, no scheme: a login
             "alice@mail.example:pw",
