@@ -171,8 +171,21 @@ struct ISO8601Writer {
         count += 1
     }
 
+    @inline(__always)
+    private mutating func twoDigits(_ value: Int) {
+        buffer[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+        buffer[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+        count += 2
+    }
+
     /// `value` in decimal with leading zeros up to `width` digits (a sign comes first).
     private mutating func padded(_ value: Int, width: Int) {
+        // The fields of four-digit years, by divisions by constants (multiplications).
+        if width == 2 && (0..<100).contains(value) { return twoDigits(value) }
+        if width == 4 && (0..<10_000).contains(value) {
+            twoDigits(value / 100)
+            return twoDigits(value % 100)
+        }
         if value < 0 { byte("-") }
         var rest = value.magnitude
         var digits = 1
