@@ -469,7 +469,7 @@ enum AccountExport {
         }
         account.aliases = aliases
         for (column, value) in unreadable { rows.note(column, line, value) }
-        var date: String?
+        var date: Timestamp?
         if let passwordLastSet {
             // FILETIME (`pwdLastSet`), the common case, without the general reader's copies.
             let reading: PasswordDate.Reading =
@@ -481,8 +481,7 @@ enum AccountExport {
             switch reading {
             case .never: break
             case .date(let read, let proves):
-                // Records keep the date as the text reports write (`Timestamp.iso8601`).
-                date = read.iso8601
+                date = read
                 if proves == .dayMonthYear && rows.dayFirst == nil {
                     rows.dayFirst = Rows.Sample(line: line, value: Text.string(passwordLastSet))
                 } else if proves == .monthDayYear && rows.monthFirst == nil {
@@ -500,9 +499,10 @@ enum AccountExport {
                 rows.note(.passwordLastSet, line, passwordLastSet)
             }
         }
-        guard var date else { return rows.accounts.append(account) }
-        date.withUTF8 { utf8 in
-            account.passwordLastSet = UnsafeRawBufferPointer(utf8)
+        guard let date else { return rows.accounts.append(account) }
+        // Records keep the date as the text reports write (`Timestamp.iso8601`).
+        date.withISO8601Bytes { text in
+            account.passwordLastSet = text
             rows.accounts.append(account)
         }
     }

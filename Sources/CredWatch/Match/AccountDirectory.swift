@@ -129,6 +129,8 @@ public struct AccountDirectory: Sendable {
         _ addresses: (AccountList.Record, (UnsafeRawBufferPointer) -> Void) -> Void
     ) -> (counts: [String: Int], total: Int) {
         var domains = ByteKeyTable(reversed: false)
+        // The domain of the address before, which most addresses share: found without a probe.
+        var last: (bytes: [UInt8], number: Int) = ([], -1)
         var accountCounts: [Int] = []
         var lastAccount: [Int] = []
         var total = 0
@@ -139,7 +141,16 @@ public struct AccountDirectory: Sendable {
                     guard let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: bytes), at + 1 < bytes.count else {
                         return
                     }
-                    let domain = domains.insert(Bytes.slice(bytes, at + 1..<bytes.count))
+                    let text = Bytes.slice(bytes, at + 1..<bytes.count)
+                    let domain: Int
+                    if last.number >= 0 && last.bytes.withUnsafeBytes({ Bytes.equalsIgnoringASCIICase($0, text) }) {
+                        domain = last.number
+                    } else {
+                        domain = domains.insert(text)
+                        last.bytes.removeAll(keepingCapacity: true)
+                        last.bytes.append(contentsOf: text.assumingMemoryBound(to: UInt8.self))
+                        last.number = domain
+                    }
                     if domain == accountCounts.count {
                         accountCounts.append(0)
                         lastAccount.append(-1)

@@ -34,10 +34,11 @@ struct AccountIndex: Sendable {
         // At most 70 % full: about two slots visited per probe.
         slots = Array(repeating: 0, count: max(16, accounts.identityCount * 10 / 7 + 1))
         namePrefilter = HashPrefilter(expectedCount: accounts.count)
+        var lastDomain: (bytes: [UInt8], isSet: Bool) = ([], false)
         for number in accounts.indices {
             accounts.withRecord(number) { record in
                 record.forEachKey { key, field in
-                    add(key, Owner(account: number, field: field))
+                    add(key, Owner(account: number, field: field), lastDomain: &lastDomain)
                     return true
                 }
             }
@@ -123,8 +124,14 @@ struct AccountIndex: Sendable {
         }
     }
 
-    /// Adds a key (in account order, each account's keys by priority).
-    private mutating func add(_ key: UnsafeRawBufferPointer, _ owner: Owner) {
+    /// Adds a key (in account order, each account's keys by priority). `lastDomain` is the
+    /// domain last added to `keyDomains`: an export's addresses are nearly all at a handful of
+    /// domains, most often the one the key before had.
+    private mutating func add(
+        _ key: UnsafeRawBufferPointer,
+        _ owner: Owner,
+        lastDomain: inout (bytes: [UInt8], isSet: Bool)
+    ) {
         guard !key.isEmpty else { return }
         let hash = ByteHash.finalized(ByteHash.lowercased(key))
         let (slot, first) = find(key, hash)
@@ -139,7 +146,13 @@ struct AccountIndex: Sendable {
         }
         slots[slot] = Self.slotWord(hash, owner)
         if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: key) {
-            _ = keyDomains.insert(Bytes.slice(key, at + 1..<key.count))
+            let domain = Bytes.slice(key, at + 1..<key.count)
+            if !lastDomain.isSet || !lastDomain.bytes.withUnsafeBytes({ Bytes.equalsIgnoringASCIICase($0, domain) }) {
+                _ = keyDomains.insert(domain)
+                lastDomain.bytes.removeAll(keepingCapacity: true)
+                lastDomain.bytes.append(contentsOf: domain.assumingMemoryBound(to: UInt8.self))
+                lastDomain.isSet = true
+            }
         } else {
             namePrefilter.insert(finalizedHash: hash)
         }

@@ -102,6 +102,33 @@ import Testing
         #expect(Timestamp(epochSeconds: seconds).iso8601 == expected)
     }
 
+    /// The byte writer pads and signs as the text always read: years beyond four digits and
+    /// before year 0, offsets east and west.
+    @Test(arguments: [
+        (Int64(253_402_300_800), "10000-01-01T00:00:00Z"),
+        (Int64(-62_167_219_200), "0000-01-01T00:00:00Z"),
+        (Int64(-62_167_219_201), "-0001-12-31T23:59:59Z"),
+        (Int64(-377_705_116_800), "-9999-01-01T00:00:00Z"),
+        (Int64(999_999_999_999_999), "31690708-07-05T01:46:39Z"),
+    ])
+    func yearsOutsideFourDigits(seconds: Int64, expected: String) {
+        let value = Timestamp(epochSeconds: seconds)
+        #expect(value.iso8601 == expected)
+        #expect(value.withISO8601Bytes { Array($0) } == Array(expected.utf8))
+    }
+
+    @Test func zonesAndDatesAloneAreWrittenAsText() throws {
+        let day = try #require(CivilDate(year: 2024, month: 3, day: 7))
+        let east = try #require(Timestamp(date: day, hour: 9, minute: 5, second: 1, zone: .offset(minutes: 330)))
+        let west = try #require(Timestamp(date: day, hour: 23, minute: 0, second: 0, zone: .offset(minutes: -600)))
+        let local = try #require(Timestamp(date: day, hour: 0, minute: 0, second: 0, zone: .local))
+        #expect(east.iso8601 == "2024-03-07T09:05:01+05:30")
+        #expect(west.iso8601 == "2024-03-07T23:00:00-10:00")
+        #expect(local.iso8601 == "2024-03-07T00:00:00")
+        #expect(Timestamp(date: day).iso8601 == "2024-03-07")
+        #expect(Timestamp(date: day).withISO8601Bytes { Array($0) } == Array("2024-03-07".utf8))
+    }
+
     @Test func instantsAreRoundedDownAndAbsurdOnesAreTheEpoch() {
         #expect(Timestamp(Date(timeIntervalSince1970: -0.25)).iso8601 == "1969-12-31T23:59:59Z")
         #expect(Timestamp(Date(timeIntervalSince1970: .infinity)).iso8601 == "1970-01-01T00:00:00Z")

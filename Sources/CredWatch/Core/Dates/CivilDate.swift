@@ -55,31 +55,14 @@ struct CivilDate: Hashable, Comparable, Sendable {
 
     /// `YYYY-MM-DD`.
     var iso8601: String {
-        var text = ""
-        text.reserveCapacity(10)
-        append(to: &text)
-        return text
-    }
-
-    func append(to text: inout String) {
-        text.appendPadded(year, width: 4)
-        text.append("-")
-        text.appendPadded(month, width: 2)
-        text.append("-")
-        text.appendPadded(day, width: 2)
+        String(unsafeUninitializedCapacity: ISO8601Writer.capacity) { buffer in
+            var writer = ISO8601Writer(UnsafeMutableRawBufferPointer(buffer))
+            writer.write(self)
+            return writer.count
+        }
     }
 
     static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-    }
-}
-
-extension String {
-    /// `value` in decimal with leading zeros up to `width` digits (a sign comes first).
-    mutating func appendPadded(_ value: Int, width: Int) {
-        let digits = String(value.magnitude)
-        if value < 0 { append("-") }
-        if digits.utf8.count < width { append(String(repeating: "0", count: width - digits.utf8.count)) }
-        append(digits)
     }
 }

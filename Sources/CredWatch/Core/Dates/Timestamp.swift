@@ -52,26 +52,21 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` followed by `Z`, `±HH:MM` or nothing (local time).
     var iso8601: String {
-        var text = ""
-        text.reserveCapacity(25)
-        date.append(to: &text)
-        guard let secondOfDay else { return text }
-        text.append("T")
-        text.appendPadded(secondOfDay / 3600, width: 2)
-        text.append(":")
-        text.appendPadded(secondOfDay / 60 % 60, width: 2)
-        text.append(":")
-        text.appendPadded(secondOfDay % 60, width: 2)
-        switch zone {
-        case .local: break
-        case .utc: text.append("Z")
-        case .offset(let minutes):
-            text.append(minutes < 0 ? "-" : "+")
-            text.appendPadded(Int(minutes.magnitude) / 60, width: 2)
-            text.append(":")
-            text.appendPadded(Int(minutes.magnitude) % 60, width: 2)
+        String(unsafeUninitializedCapacity: ISO8601Writer.capacity) { buffer in
+            var writer = ISO8601Writer(UnsafeMutableRawBufferPointer(buffer))
+            writer.write(self)
+            return writer.count
         }
-        return text
+    }
+
+    /// Calls `body` with the bytes of `iso8601`, written on the stack (an export's million
+    /// dates are stored without a `String` each).
+    func withISO8601Bytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: ISO8601Writer.capacity, alignment: 1) { buffer in
+            var writer = ISO8601Writer(buffer)
+            writer.write(self)
+            return body(UnsafeRawBufferPointer(rebasing: buffer[0..<writer.count]))
+        }
     }
 
     public var description: String { iso8601 }
@@ -125,5 +120,86 @@ extension Timestamp {
     init?(iso8601 text: String) {
         guard let value = PasswordDate.normalized(text), value.iso8601 == text else { return nil }
         self = value
+    }
+}
+
+/// Writes the ISO 8601 text of dates into a buffer of `capacity` bytes, digit by digit: the
+/// dates of reports and exports are written by the million.
+struct ISO8601Writer {
+    /// The longest text: a sign and 19 digits of year, `-MM-DD`, `THH:MM:SS` and `+HH:MM`.
+    static let capacity = 48
+
+    private let buffer: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= Self.capacity)
+        self.buffer = buffer
+    }
+
+    mutating func write(_ timestamp: Timestamp) {
+        write(timestamp.date)
+        guard let secondOfDay = timestamp.secondOfDay else { return }
+        byte("T")
+        padded(secondOfDay / 3600, width: 2)
+        byte(":")
+        padded(secondOfDay / 60 % 60, width: 2)
+        byte(":")
+        padded(secondOfDay % 60, width: 2)
+        switch timestamp.zone {
+        case .local: break
+        case .utc: byte("Z")
+        case .offset(let minutes):
+            byte(minutes < 0 ? "-" : "+")
+            padded(Int(minutes.magnitude) / 60, width: 2)
+            byte(":")
+            padded(Int(minutes.magnitude) % 60, width: 2)
+        }
+    }
+
+    mutating func write(_ date: CivilDate) {
+        padded(date.year, width: 4)
+        byte("-")
+        padded(date.month, width: 2)
+        byte("-")
+        padded(date.day, width: 2)
+    }
+
+    @inline(__always)
+    private mutating func byte(_ character: Unicode.Scalar) {
+        buffer[count] = UInt8(ascii: character)
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func twoDigits(_ value: Int) {
+        buffer[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+        buffer[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+        count += 2
+    }
+
+    /// `value` in decimal with leading zeros up to `width` digits (a sign comes first).
+    private mutating func padded(_ value: Int, width: Int) {
+        // The fields of four-digit years, by divisions by constants (multiplications).
+        if width == 2 && (0..<100).contains(value) { return twoDigits(value) }
+        if width == 4 && (0..<10_000).contains(value) {
+            twoDigits(value / 100)
+            return twoDigits(value % 100)
+        }
+        if value < 0 { byte("-") }
+        var rest = value.magnitude
+        var digits = 1
+        var scale: UInt = 1
+        while rest / scale >= 10 {
+            scale *= 10
+            digits += 1
+        }
+        for _ in digits..<max(width, digits) { byte("0") }
+        while scale > 0 {
+            buffer[count] = UInt8(ascii: "0") + UInt8(rest / scale)
+            count += 1
+            rest %= scale
+            scale /= 10
+        }
     }
 }
