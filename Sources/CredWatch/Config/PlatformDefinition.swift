@@ -13,7 +13,8 @@ import TOMLKit
 ///          "*/dana-na/", "android:com.example.pro"]
 /// regex = ['^https?://[^/]+/mediboard/index\.php']
 /// exclude = ["www.example.test"]  # optional: hosts the entries cover that are not the platform
-/// confidence = "high"              # optional: high | medium | low (of the pattern itself)
+/// confidence = "high"              # optional: high | medium | low (of the pattern itself); a
+///                                  # low one is a heuristic, trusted on the organisation's hosts only
 /// category = "patient-data"        # optional, free text; "identity" marks an identity provider
 /// provider = "entra"               # with category = "identity" only, and then required:
 ///                                  # one of IdentityProvider's names
