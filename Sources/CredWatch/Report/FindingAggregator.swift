@@ -134,8 +134,8 @@ struct MachineDirectory {
     /// victim's credentials (`victim/System/Information.txt`, `victim/info/UserInfo.txt`).
     static let maxVictimLevels = 2
 
-    /// The victim folder of system information that sits in a subfolder of it, by that
-    /// subfolder: the nearest folder above (at most `maxVictimLevels` up, never above the
+    /// The victim folder of system information that sits in a subfolder of it named so
+    /// (`System/`, `info/`), by that subfolder: the nearest folder above (at most `maxVictimLevels` up, never above the
     /// archive that holds it) that holds stealer credential or cookie files, when none lies
     /// below the subfolder itself, and the folder above has no system information of its own
     /// and holds no other machine's (no file naming another host, or none) — a dump of victim
@@ -163,7 +163,8 @@ struct MachineDirectory {
             }
         }
         var victimOfFolder: [String: String] = [:]
-        for (folder, hostname) in hostnameOfFolder where !foldersHoldingStealerFiles.contains(Substring(folder)) {
+        for (folder, hostname) in hostnameOfFolder
+        where isSystemInformationFolder(folder) && !foldersHoldingStealerFiles.contains(Substring(folder)) {
             forEachFolder(above: folder, levels: maxVictimLevels) { above, crossedArchive in
                 if hostnameOfFolder[String(above)] != nil { return false }
                 if let below = machinesBelow[above], below.folders > 1, hostname == nil || below.hostnames != [hostname]
@@ -178,6 +179,14 @@ struct MachineDirectory {
             }
         }
         return victimOfFolder
+    }
+
+    /// Whether a folder's name is one of system information's (`System`, `info`, `SysInfo`): a
+    /// victim folder (`FR[…]`, `victim1`) whose credentials did not match is never taken for
+    /// a subfolder of the folder beside it.
+    private static func isSystemInformationFolder(_ folder: String) -> Bool {
+        let name = folder.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map(String.init) ?? folder
+        return DocumentClassifier.isSystemInfoName(name.lowercased())
     }
 
     /// Calls `body` with each folder (or archive) above `path`, nearest first, at most `levels`

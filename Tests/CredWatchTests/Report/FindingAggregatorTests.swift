@@ -223,7 +223,7 @@ import Testing
     ])
     func systemInformationInASubfolderIsItsVictims(_ victim: String) {
         let paths = [victim + "/Passwords.txt", victim + "/Browsers/Chrome/Default/Passwords.txt"]
-        for subfolder in ["System", "info", "Data/System"] {
+        for subfolder in ["System", "info", "Data/System", "SysInfo"] {
             let inputs =
                 [F.Input.machine(F.machine(folder: victim + "/" + subfolder, hostname: "GEX-PAR-PC0007"))]
                 + credentials(paths)
@@ -286,8 +286,19 @@ import Testing
                 .machine(F.machine(folder: "c/pack.zip!System", hostname: "PC-C", isOrganisation: false)),
                 // Nor more than two folders up.
                 .machine(F.machine(folder: "d/v/x/y/System", hostname: "PC-D", isOrganisation: false)),
-            ] + credentials(["a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt"])
-        let paths = ["a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt"]
+                // A victim folder whose credentials did not match, beside one without system
+                // information: not a subfolder of the dump.
+                .machine(F.machine(folder: "e/v1", hostname: "PC-E1", isOrganisation: false)),
+                .machine(F.machine(folder: "f/v1/Browsers", hostname: "PC-F1", isOrganisation: false)),
+            ]
+            + credentials([
+                "a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt", "e/v2/Passwords.txt",
+                "f/v2/Passwords.txt",
+            ])
+        let paths = [
+            "a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt", "e/v2/Passwords.txt",
+            "f/v2/Passwords.txt",
+        ]
         #expect(hostnames(inputs, paths: paths) == Dictionary(uniqueKeysWithValues: paths.map { ($0, "-") }))
     }
 
