@@ -12,7 +12,9 @@ import TOMLKit
 /// match = ["mediboard.example.test", "*.portail.example.test", "dpi.example.test/mediboard",
 ///          "*/dana-na/", "android:com.example.pro"]
 /// regex = ['^https?://[^/]+/mediboard/index\.php']
-/// confidence = "high"              # optional: high | medium | low (of the pattern itself)
+/// exclude = ["www.example.test"]  # optional: hosts the entries cover that are not the platform
+/// confidence = "high"              # optional: high | medium | low (of the pattern itself); a
+///                                  # low one is a heuristic, trusted on the organisation's hosts only
 /// category = "patient-data"        # optional, free text; "identity" marks an identity provider
 /// provider = "entra"               # with category = "identity" only, and then required:
 ///                                  # one of IdentityProvider's names
@@ -27,13 +29,18 @@ public struct PlatformDefinition: Sendable {
     public var confidence: String?
     public var category: String?
     public var source: String?
+    /// Hosts its `match` entries and regexes would cover that are not the platform: the
+    /// vendor's own sites under the domain of its tenants' hosts (`www.okta.com`).
+    public var excludedHosts: [String] = []
     /// Line of its `id` (for messages about duplicates).
     public var line: Int?
 
     var matchEntries: [MatchEntry]
     var regexes: [CompiledRegex]
 
-    static let keys = ["id", "name", "severity", "match", "regex", "confidence", "category", "provider", "source"]
+    static let keys = [
+        "id", "name", "severity", "match", "exclude", "regex", "confidence", "category", "provider", "source",
+    ]
 
     /// Reads every `[[platform]]` table of `file`; `isOrganisation` for the profile's own.
     static func readAll(from file: TOMLFile, isOrganisation: Bool) throws(ConfigurationError) -> [PlatformDefinition] {
@@ -103,6 +110,18 @@ public struct PlatformDefinition: Sendable {
             } catch {
                 throw reader.error("invalid regex '\(pattern)': \(error)", key: "regex", value: pattern)
             }
+        }
+        for text in try reader.strings("exclude") {
+            guard let entry = try? MatchEntry(parsing: text), case .exact(let host) = entry.hosts,
+                entry.pathPrefix == nil
+            else {
+                throw reader.error(
+                    "invalid exclude entry '\(text)': expected a host name (no '*', path or port)",
+                    key: "exclude",
+                    value: text
+                )
+            }
+            excludedHosts.append(host)
         }
         if matchEntries.isEmpty && regexes.isEmpty {
             throw reader.error("platform '\(id)' has no 'match' or 'regex' entry")

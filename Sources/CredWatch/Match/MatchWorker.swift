@@ -10,7 +10,10 @@
 ///   sign-in host, shared by millions of tenants, least of all), and a host under its domains
 ///   that no platform names (its public site) is not a platform for strangers' logins;
 /// * a bare login (`jdupont`) on a shipped identity provider's host outside the organisation's
-///   domains is judged as off the platforms: such hosts serve every tenant's users;
+///   domains is judged as off the platforms: such hosts serve every tenant's users; so is any
+///   login on a shipped platform found off the organisation's hosts only by rules that name no
+///   host or by heuristics (anyone's install), but the organisation's address on an identity
+///   provider it uses (see `isThirdPartyPlatform`);
 /// * account without platform → `.credential` for `email:password` lines (no URL), else
 ///   `.reuse` (when `reportReuse`) for a login that names the organisation (an address,
 ///   `DOMAIN\user`, `user@ad-domain`); a bare login there (`jdupont`) is as likely a
@@ -115,31 +118,12 @@ public struct MatchWorker: RecordSink {
         let resolved = accounts.resolve(login, domains: loginDomains)
         let hasURL = !url.bytes.isEmpty
 
-        matches.reset()
-        if !subject.isEmpty { subject.removeAll(keepingCapacity: true) }
-        // A `javascript:` or `data:` URL names no server: it matches no platform, whatever it holds.
-        if hasURL && !url.isOpaque {
-            platforms.matchURL(url, into: &matches)
-            // Pack regexes only matter for a resolved account or an organisation host: a pack
-            // platform alone, with an unknown login, is not reported.
-            if resolved != nil || isOrganisational {
-                runRegexes(platforms.organisationRegexRules, url: url)
-                runRegexes(platforms.packRegexRules, url: url)
-            } else if !platforms.organisationRegexRules.isEmpty {
-                runRegexes(platforms.organisationRegexRules, url: url)
-                if isOrganisational { runRegexes(platforms.packRegexRules, url: url) }
-            }
-        }
+        matchPlatforms(url, allRegexes: resolved != nil)
         // Every host under the organisation's domains that no entry names is a platform of its
         // own ("org-domain"): an account's credential there is a credential, a login that
         // resolves to no account an unknown account.
         var best = platforms.best(of: matches, includingOrganisationDomain: true)
-        // A shipped identity provider's sign-in host is shared by millions of tenants: a bare
-        // login there (`jdupont`) is as likely a stranger's as on any other site, so it is judged
-        // as it would be off the platforms.
-        if let found = best, let resolved, found.platform.identityProvider != nil, !isOrganisational,
-            Self.isBareLogin(login, rule: resolved.rule)
-        {
+        if let found = best, let resolved, !isOrganisational, isThirdPartyPlatform(found.platform, login, resolved) {
             best = nil
         }
         switch (best, resolved) {
@@ -167,6 +151,53 @@ public struct MatchWorker: RecordSink {
         case .downlevel, .adDomain: false
         case .upn, .mail, .proxy: Bytes.index(of: UInt8(ascii: "@"), in: login) == nil
         }
+    }
+
+    /// Fills `matches` with the rules that match `url`. Pack regexes only matter for a resolved
+    /// account (`allRegexes`) or an organisation host: a pack platform alone, with an unknown
+    /// login, is not reported.
+    private mutating func matchPlatforms(_ url: URLParts, allRegexes: Bool) {
+        matches.reset()
+        if !subject.isEmpty { subject.removeAll(keepingCapacity: true) }
+        // A `javascript:` or `data:` URL names no server: it matches no platform, whatever it holds.
+        guard !url.bytes.isEmpty && !url.isOpaque else { return }
+        platforms.matchURL(url, into: &matches)
+        if allRegexes || isOrganisational {
+            runRegexes(platforms.organisationRegexRules, url: url)
+            runRegexes(platforms.packRegexRules, url: url)
+        } else if !platforms.organisationRegexRules.isEmpty {
+            runRegexes(platforms.organisationRegexRules, url: url)
+            if isOrganisational { runRegexes(platforms.packRegexRules, url: url) }
+        }
+        if !matches.rules.isEmpty { platforms.dropExcluded(from: &matches, url: url) }
+    }
+
+    /// The platform the rules name for `url`, whoever's host it is and whoever logs in there:
+    /// what a credential's verdict starts from, and what the pack tests check.
+    mutating func platform(of url: UnsafeRawBufferPointer) -> Platform? {
+        let parts = URLParts(parsing: Bytes.trimmed(url))
+        matchPlatforms(parts, allRegexes: true)
+        return platforms.best(of: matches, includingOrganisationDomain: true)?.platform
+    }
+
+    /// Whether a shipped pack's platform, on a host that is not the organisation's, is somebody
+    /// else's for this login, so that the record is judged as off the platforms (`reuse` for a
+    /// login naming the organisation, nothing for a bare one):
+    /// * a bare login (`jdupont`) on a shipped identity provider's sign-in host, shared by
+    ///   millions of tenants, is as likely a stranger's as on any other site;
+    /// * a platform matched only by rules that name no host (`*/remote/login`, a regex) or by
+    ///   heuristics (`confidence = "low"`) is anyone's install (a partner's VPN, another
+    ///   hospital's PACS) or a page that only mentions the product: a bare login there is
+    ///   nobody's in particular, and the organisation's address there is an account of the
+    ///   employee's on a third party's platform, whose password may be reused — unless the
+    ///   platform is an identity provider the organisation uses (AD FS on a federation host).
+    private func isThirdPartyPlatform(_ platform: Platform, _ login: UnsafeRawBufferPointer, _ resolved: Resolution)
+        -> Bool
+    {
+        let isBare = Self.isBareLogin(login, rule: resolved.rule)
+        if platform.identityProvider != nil && isBare { return true }
+        guard matches.rules.allSatisfy({ platforms.isAnyonesInstall($0) }) else { return false }
+        return isBare || platform.identityProvider == nil || !platform.isIdentityProviderInUse
     }
 
     /// Whether what matched so far is the organisation's (its profile's rules or domains).

@@ -28,6 +28,9 @@ struct PlatformIndex: Sendable {
     /// a parent domain, which the browser sends to those hosts).
     private let descendantRules: [[Int32]]
     private let isOrganisationDomain: [Bool]
+    /// Per host key: platforms whose `exclude` names that host (a vendor's own site under the
+    /// domain its tenants' hosts are in: `www.okta.com`).
+    private let excludedPlatforms: [[Int32]]
     /// Per host key: whether a URL's whole host (bit 0) or parent domain (bit 1) being this
     /// key makes `matchURL` add a rule or mark the host as the organisation's. Most keys are
     /// only there to let walks go on (`com`, `fr`).
@@ -52,6 +55,10 @@ struct PlatformIndex: Sendable {
         /// A shipped pack's identity provider (a sign-in host shared by every tenant): its
         /// cookies are every victim's, whatever their employer, so they are not matched.
         var isSharedSignIn: Bool
+        /// A shipped pack's rule that names no host (`*/path`, a regex) or is a heuristic
+        /// (`confidence = "low"`): on a host that is not the organisation's it finds anyone's
+        /// install of the product, or a page that only mentions it (see `MatchWorker`).
+        var isAnyonesInstall: Bool
         /// Lower is more specific (see the type's documentation).
         var rank: UInt64
     }
@@ -63,6 +70,7 @@ struct PlatformIndex: Sendable {
     func rule(_ number: Int32) -> Rule { rules[Int(number)] }
     func regex(of rule: Int32) -> CompiledRegex? { rules[Int(rule)].regex }
     func isOrganisation(_ rule: Int32) -> Bool { rules[Int(rule)].isOrganisation }
+    func isAnyonesInstall(_ rule: Int32) -> Bool { rules[Int(rule)].isAnyonesInstall }
 
     /// `definitions` in reading order; `organisationDomains` are lower-cased domains.
     init(definitions: [PlatformDefinition], organisationDomains: [String], organisationName: String, origin: String) {
@@ -78,7 +86,8 @@ struct PlatformIndex: Sendable {
             length: Int,
             path: String?,
             regex: CompiledRegex?,
-            organisation: Bool
+            organisation: Bool,
+            isHeuristic: Bool
         )
             -> Int32
         {
@@ -93,6 +102,7 @@ struct PlatformIndex: Sendable {
                     regex: regex,
                     isOrganisation: organisation,
                     isSharedSignIn: !organisation && platforms[platform].identityProvider != nil,
+                    isAnyonesInstall: !organisation && (form == .anyHostPath || form == .regex || isHeuristic),
                     rank: rank
                 )
             )
@@ -103,6 +113,8 @@ struct PlatformIndex: Sendable {
             let platform = platforms.count
             platforms.append(definition.platform)
             let organisation = definition.platform.isOrganisation
+            let isHeuristic = definition.confidence?.lowercased() == "low"
+            for host in definition.excludedHosts { builder.exclude(Int32(platform), from: host) }
             for entry in definition.matchEntries {
                 let pathLength = entry.pathPrefix?.utf8.count ?? 0
                 switch entry.hosts {
@@ -114,7 +126,8 @@ struct PlatformIndex: Sendable {
                         length: pathLength,
                         path: entry.pathPrefix,
                         regex: nil,
-                        organisation: organisation
+                        organisation: organisation,
+                        isHeuristic: isHeuristic
                     )
                     builder.exact(host, rule)
                     if organisation { builder.descendant(rule, ofParentsOf: host) }
@@ -127,7 +140,8 @@ struct PlatformIndex: Sendable {
                         length: length,
                         path: entry.pathPrefix,
                         regex: nil,
-                        organisation: organisation
+                        organisation: organisation,
+                        isHeuristic: isHeuristic
                     )
                     builder.subdomain(domain, rule)
                     if organisation {
@@ -141,16 +155,33 @@ struct PlatformIndex: Sendable {
                         length: pathLength,
                         path: entry.pathPrefix,
                         regex: nil,
-                        organisation: organisation
+                        organisation: organisation,
+                        isHeuristic: isHeuristic
                     )
                     builder.anyHostPath(entry.pathPrefix ?? "/", rule)
                 case .android(let package):
-                    let rule = addRule(platform, .host, length: 0, path: nil, regex: nil, organisation: organisation)
+                    let rule = addRule(
+                        platform,
+                        .host,
+                        length: 0,
+                        path: nil,
+                        regex: nil,
+                        organisation: organisation,
+                        isHeuristic: isHeuristic
+                    )
                     builder.android(package, rule)
                 }
             }
             for regex in definition.regexes {
-                let rule = addRule(platform, .regex, length: 0, path: nil, regex: regex, organisation: organisation)
+                let rule = addRule(
+                    platform,
+                    .regex,
+                    length: 0,
+                    path: nil,
+                    regex: regex,
+                    organisation: organisation,
+                    isHeuristic: isHeuristic
+                )
                 if organisation { organisationRegex.append(rule) } else { packRegex.append(rule) }
             }
         }
@@ -178,6 +209,7 @@ struct PlatformIndex: Sendable {
         subdomainRules = builder.subdomainRules
         descendantRules = builder.descendantRules
         isOrganisationDomain = builder.isOrganisationDomain
+        excludedPlatforms = builder.excludedPlatforms
         hostRelevance = builder.exactRules.indices.map { key in
             let organisation = builder.isOrganisationDomain[key]
             return (organisation || !builder.exactRules[key].isEmpty ? 1 : 0)
@@ -215,6 +247,16 @@ struct PlatformIndex: Sendable {
                 matches.rules.append(rule)
             }
         }
+    }
+
+    /// Drops the rules (host, path or regex) of the platforms whose `exclude` names the URL's
+    /// host. Called once every rule has been matched, and only when one has.
+    func dropExcluded(from matches: inout PlatformMatches, url: URLParts) {
+        var excluded: [Int32] = []
+        walkHost(url.hostBytes, isIPLiteral: url.isIPLiteral) { key, isWholeHost in
+            if isWholeHost { excluded = excludedPlatforms[key] }
+        }
+        if !excluded.isEmpty { matches.rules.removeAll { excluded.contains(rules[Int($0)].platform) } }
     }
 
     /// Whether `matchURL` may add a rule or mark the host as the organisation's, for a URL
@@ -255,8 +297,11 @@ struct PlatformIndex: Sendable {
         while let last = domain.last, last == UInt8(ascii: ".") { domain = Bytes.slice(domain, 0..<domain.count - 1) }
         guard !domain.isEmpty else { return }
         let isIPLiteral = domain.allSatisfy { $0 == UInt8(ascii: ".") || $0 &- UInt8(ascii: "0") < 10 }
+        let firstRule = matches.rules.count
+        var excluded: [Int32] = []
         walkHost(domain, isIPLiteral: isIPLiteral) { key, isWholeHost in
             if isOrganisationDomain[key] { matches.isInOrganisation = true }
+            if isWholeHost { excluded = excludedPlatforms[key] }
             for rule in isWholeHost ? exactRules[key] : subdomainRules[key]
             where !rules[Int(rule)].isSharedSignIn
                 && rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true
@@ -268,6 +313,10 @@ struct PlatformIndex: Sendable {
             where rules[Int(rule)].pathPrefix.map({ Self.pathsOverlap(path, $0) }) ?? true {
                 matches.rules.append(rule)
             }
+        }
+        if !excluded.isEmpty {
+            let added = matches.rules[firstRule...].filter { !excluded.contains(rules[Int($0)].platform) }
+            matches.rules.replaceSubrange(firstRule..., with: added)
         }
     }
 
@@ -373,6 +422,7 @@ struct PlatformIndex: Sendable {
         var subdomainRules: [[Int32]] = []
         var descendantRules: [[Int32]] = []
         var isOrganisationDomain: [Bool] = []
+        var excludedPlatforms: [[Int32]] = []
         var androidPackages = ByteKeyTable(reversed: false)
         var androidRules: [[Int32]] = []
         var pathSegments = ByteKeyTable(reversed: false)
@@ -387,6 +437,7 @@ struct PlatformIndex: Sendable {
                 subdomainRules.append([])
                 descendantRules.append([])
                 isOrganisationDomain.append(false)
+                excludedPlatforms.append([])
                 if let dot = host.firstIndex(of: "."), host.index(after: dot) < host.endIndex {
                     _ = hostKey(String(host[host.index(after: dot)...]))
                 }
@@ -402,6 +453,10 @@ struct PlatformIndex: Sendable {
         /// (a cookie on a top-level domain is refused by browsers).
         mutating func descendant(_ rule: Int32, ofParentsOf host: String) {
             for parent in Self.parents(of: host) { descendant(rule, of: parent) }
+        }
+
+        mutating func exclude(_ platform: Int32, from host: String) {
+            excludedPlatforms[hostKey(host)].append(platform)
         }
 
         mutating func organisationDomain(_ domain: String) {

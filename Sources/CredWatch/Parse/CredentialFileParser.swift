@@ -2,6 +2,8 @@
 enum CredentialLine {
     case blank
     case separator(SeparatorKind)
+    /// Decorations alone (`┃`, `•`, `*`, `»`, `┗━━━━`, `[01]`): no value goes on over it.
+    case decoration
     /// A label of the vocabulary and its value.
     case field(CredentialWord, LabelSplit)
     /// A label outside the vocabulary (`Created:`), or an advert label (`Seller:`).
@@ -17,6 +19,8 @@ enum CredentialLine {
             self = .blank
         } else if let kind = ParseText.separatorKind(trimmed) {
             self = .separator(kind)
+        } else if LabelText.isDecorationOnly(trimmed) {
+            self = .decoration
         } else if let split = LabelText.split(trimmed) {
             if let word = LabelText.lookup(split.label, in: CredentialWord.table) {
                 self = .field(word, split)
@@ -43,7 +47,8 @@ enum CredentialLine {
 /// and the label that opens a record; the second pass assembles records. A record ends at a
 /// separator line, a blank line, a repeated label or the label that opens records. Values
 /// are split at the first colon; a value continues on the following lines until the next
-/// label (multi-line passwords, joined with LF). Lines outside records that hold a URL then
+/// label (multi-line passwords, joined with LF), a line of decorations alone or a label outside
+/// the vocabulary. Lines outside records that hold a URL then
 /// a login, or an e-mail then a password (Raccoon's tab- or pipe-separated rows, combolist
 /// lines in a misnamed file), are read as combolist lines.
 struct CredentialFileParser {
@@ -106,6 +111,8 @@ struct CredentialFileParser {
                 record.set(field, value.map(FieldValue.chunk) ?? .absent)
             }
             record.open(at: number, offset: offset)
+        case .decoration:
+            record.endContinuation()
         case .ignoredLabel, .advert:
             record.endContinuation()
             skipped += 1

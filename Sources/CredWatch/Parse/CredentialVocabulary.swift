@@ -91,7 +91,7 @@ struct CredentialFileEvidence {
                 bannerLinesSearched += 1
                 banner = BannerFamily.detect(trimmed)
             }
-        case .blank, .ignoredLabel:
+        case .blank, .decoration, .ignoredLabel:
             break
         }
     }

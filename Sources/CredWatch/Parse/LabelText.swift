@@ -108,6 +108,27 @@ enum LabelText {
         )
     }
 
+    /// Whether a trimmed line holds decorations only (`┃`, `║`, `•`, `*`, `>`, `»`, `┗━━━━`) and at
+    /// most numbering in brackets (`[01]`), the frame of a record around its labels. Letters and
+    /// digits outside brackets are a value (`123`, `@x`), never decorations.
+    static func isDecorationOnly(_ trimmed: UnsafeRawBufferPointer) -> Bool {
+        var isPipeDecorated = false
+        guard !trimmed.isEmpty,
+            skipDecorations(trimmed, from: 0, isPipeDecorated: &isPipeDecorated) == trimmed.count
+        else { return false }
+        var depth = 0
+        for byte in trimmed {
+            switch byte {
+            case 0x5B, 0x28: depth += 1
+            case 0x5D, 0x29: depth -= 1
+            case _ where ParseText.isLetter(byte) || byte == ParseText.at: return false
+            case _ where ParseText.isDigit(byte) && depth <= 0: return false
+            default: break
+            }
+        }
+        return true
+    }
+
     @inline(__always)
     private static func isBlank(_ byte: UInt8) -> Bool { byte == ParseText.space || byte == ParseText.tab }
 

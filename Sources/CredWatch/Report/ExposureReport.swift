@@ -57,7 +57,7 @@ extension ExposureStore {
     /// Merges cookies by machine, works out each record's severity and action, and returns the
     /// report (`FindingAggregator.report`).
     mutating func report(machines sightings: [String: [MachineSighting]]) -> Report {
-        let directory = MachineDirectory(sightings, accounts: accounts)
+        let directory = MachineDirectory(sightings, accounts: accounts, credentialPaths: paths.values.map(\.text))
         let machineOfPath = paths.values.map { directory.machine(holding: $0.text) }
         // A cookie is one exposure per victim machine: the records of its folders are keyed on
         // the machine of each, and merged when that is the same.

@@ -115,9 +115,94 @@ struct MachineDirectory {
 
     private var machineOfFolder: [String: FolderMachine] = [:]
 
-    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: AccountList) {
+    /// `credentialPaths`: where the credentials and cookies to attach machines to were read.
+    init(_ sightingsByFolder: [String: [MachineSighting]], accounts: AccountList, credentialPaths: [String] = []) {
+        var byVictim: [String: [MachineSighting]] = [:]
+        let victimFolders = Self.victimFolders(
+            sightingsByFolder.mapValues { $0.lazy.compactMap(\.info.hostname).first { !$0.isEmpty } },
+            credentialPaths: credentialPaths
+        )
         for (folder, sightings) in sightingsByFolder {
+            byVictim[victimFolders[folder] ?? folder, default: []].append(contentsOf: sightings)
+        }
+        for (folder, sightings) in byVictim {
             machineOfFolder[folder] = Self.merge(sightings.sorted { $0.source < $1.source }, folder, accounts)
+        }
+    }
+
+    /// How many folders up system information in a subfolder of its victim is looked for the
+    /// victim's credentials (`victim/System/Information.txt`, `victim/info/UserInfo.txt`).
+    static let maxVictimLevels = 2
+
+    /// The victim folder of system information that sits in a subfolder of it named so
+    /// (`System/`, `info/`), by that subfolder: the nearest folder above (at most `maxVictimLevels` up, never above the
+    /// archive that holds it) that holds stealer credential or cookie files, when none lies
+    /// below the subfolder itself, and the folder above has no system information of its own
+    /// and holds no other machine's (no file naming another host, or none) — a dump of victim
+    /// folders, each with its own system information, stays one machine per folder. Combolists
+    /// do not count: a combolist next to a victim folder is no file of that victim.
+    static func victimFolders(_ hostnameOfFolder: [String: String?], credentialPaths: [String]) -> [String: String] {
+        var foldersHoldingStealerFiles = Set<Substring>()
+        for path in credentialPaths {
+            switch DocumentClassifier.role(forLocator: path) {
+            case .credentials, .credentialsJSON, .cookies: break
+            default: continue
+            }
+            forEachFolder(above: path, levels: maxFolderLevels) { folder, _ in
+                foldersHoldingStealerFiles.insert(folder)
+                return true
+            }
+        }
+        // The system information below each folder near one: how many folders, which host names.
+        var machinesBelow: [Substring: (folders: Int, hostnames: Set<String?>)] = [:]
+        for (folder, hostname) in hostnameOfFolder {
+            forEachFolder(above: folder, levels: maxVictimLevels) { above, _ in
+                machinesBelow[above, default: (0, [])].folders += 1
+                machinesBelow[above, default: (0, [])].hostnames.insert(hostname)
+                return true
+            }
+        }
+        var victimOfFolder: [String: String] = [:]
+        for (folder, hostname) in hostnameOfFolder
+        where isSystemInformationFolder(folder) && !foldersHoldingStealerFiles.contains(Substring(folder)) {
+            forEachFolder(above: folder, levels: maxVictimLevels) { above, crossedArchive in
+                if hostnameOfFolder[String(above)] != nil { return false }
+                if let below = machinesBelow[above], below.folders > 1, hostname == nil || below.hostnames != [hostname]
+                {
+                    return false
+                }
+                if foldersHoldingStealerFiles.contains(above) {
+                    victimOfFolder[folder] = String(above)
+                    return false
+                }
+                return !crossedArchive
+            }
+        }
+        return victimOfFolder
+    }
+
+    /// Whether a folder's name is one of system information's (`System`, `info`, `SysInfo`): a
+    /// victim folder (`FR[…]`, `victim1`) whose credentials did not match is never taken for
+    /// a subfolder of the folder beside it.
+    private static func isSystemInformationFolder(_ folder: String) -> Bool {
+        let name = folder.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map(String.init) ?? folder
+        return DocumentClassifier.isSystemInfoName(name.lowercased())
+    }
+
+    /// Calls `body` with each folder (or archive) above `path`, nearest first, at most `levels`
+    /// up, and whether it was reached by leaving an archive (`pack.zip!…` → `pack.zip`), until
+    /// `body` returns false.
+    private static func forEachFolder(
+        above path: String,
+        levels: Int,
+        _ body: (_ folder: Substring, _ crossedArchive: Bool) -> Bool
+    ) {
+        var current = Substring(path)
+        for _ in 0..<levels {
+            guard let cut = current.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return }
+            let crossedArchive = current[cut] == "!"
+            current = current[..<cut]
+            if !body(current, crossedArchive) { return }
         }
     }
 

@@ -134,6 +134,18 @@ import Testing
         #expect(error?.message.contains(reason) == true, "\(entry): \(error?.message ?? "")")
     }
 
+    @Test(arguments: ["*.okta.com", "www.okta.com/docs", "*/x", "www.okta.com:443", "android:com.x"])
+    func excludeTakesHostNamesOnly(entry: String) {
+        let (_, error) = profileError(
+            "[[platform]]\nid = \"a\"\nseverity = \"low\"\nmatch = [\"*.okta.com\"]\nexclude = [\"\(entry)\"]\n"
+        )
+        #expect(error?.line == 5, "\(entry)")
+        #expect(
+            error?.message == "invalid exclude entry '\(entry)': expected a host name (no '*', path or port)",
+            "\(entry): \(error?.message ?? "")"
+        )
+    }
+
     @Test func platformWithoutEntriesIsRejected() {
         #expect(
             profileError("[[platform]]\nid = \"a\"\nseverity = \"low\"\n").error?.message

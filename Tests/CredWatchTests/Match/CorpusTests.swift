@@ -33,7 +33,8 @@ import Testing
         ("android://sig==@com.example.pro/", "mediboard"),
         ("https://intranet.example.test/mediboard/index.php", "mediboard"),
         ("https://webmail.clinique-exemple.fr/owa/", "outlook-web-app"),
-        ("https://vpn.corp.example/remote/login", "fortinet-sslvpn"),
+        // The organisation's own gateway: on anyone else's host, a VPN is a third party's.
+        ("https://vpn.clinique-exemple.fr/remote/login", "fortinet-sslvpn"),
         ("https://pro.doctolib.fr/login", "doctolib-pro"),
     ]
 

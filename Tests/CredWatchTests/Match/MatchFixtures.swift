@@ -134,6 +134,11 @@ struct Feeder {
         worker.begin(Document(locator: locator, role: .credentials))
     }
 
+    /// The platform the rules name for `url`, whoever logs in there.
+    mutating func platform(_ url: String) -> Platform? {
+        Array(url.utf8).withUnsafeBytes { worker.platform(of: $0) }
+    }
+
     /// The sightings of one credential record.
     mutating func credential(
         _ url: String,

@@ -429,6 +429,40 @@ struct CredentialFileTests {
         }
     }
 
+    @Test(
+        "A line of decorations alone ends the value before it, never glued onto the password",
+        arguments: [
+            ("┃", "┃"), ("║", "║"), ("•", "•"), ("*", "*"), (">", ">"), ("»", "»"), ("┃", "┗━━━━━━━━"), ("", "[01]"),
+        ]
+    )
+    func decorationLineEndsTheValue(_ prefix: String, _ decoration: String) {
+        let lead = prefix.isEmpty ? "" : prefix + " "
+        let records = [("mbernard", "Pw5!"), ("jdupont", "Pw6?")].map { login, password in
+            [
+                lead + "URL: https://mediboard.clinique-exemple.fr/", lead + "Username: " + login,
+                lead + "Password: " + password, decoration,
+            ]
+            .joined(separator: "\n")
+        }
+        let result = ParseFixture.parse(records.joined(separator: "\n") + "\n", locator: "v/Passwords.txt")
+        #expect(result.credentials.map(\.login) == ["mbernard", "jdupont"])
+        #expect(result.credentials.map(\.password) == ["Pw5!", "Pw6?"])
+        // A password over several lines stops at the decoration too.
+        let multiLine = "URL: https://a.example.test/\nUsername: alice\nPassword: first\nsecond\n\(decoration)\n"
+        #expect(
+            ParseFixture.parse(multiLine, locator: "v/Passwords.txt").credentials.map(\.password) == ["first\nsecond"]
+        )
+    }
+
+    @Test("Digits, letters or an @ alone on a line are a value's, not decorations")
+    func valueLinesAreNoDecorations() {
+        for line in ["123", "@x", "[ab]", "x", "1."] {
+            let text = "URL: https://a.example.test/\nUsername: alice\nPassword: first\n\(line)\n\n"
+            let result = ParseFixture.parse(text, locator: "v/Passwords.txt")
+            #expect(result.credentials.map(\.password) == ["first\n" + line])
+        }
+    }
+
     @Test("Latin-1 bytes in a credential file are passed on as bytes")
     func latin1() {
         var bytes = Array("URL: https://a.example.test/\nUsername: h".utf8) + [0xE9] + Array("lo".utf8) + [0xEF]

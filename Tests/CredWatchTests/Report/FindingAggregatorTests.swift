@@ -202,6 +202,106 @@ import Testing
         #expect(renderings.count == 1)
     }
 
+    /// The hostname of the machine each credential path is attached to.
+    private func hostnames(_ inputs: [F.Input], paths: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for finding in F.aggregate(inputs) where finding.kind == .credential {
+            for source in finding.sources where paths.contains(source.path) {
+                result[source.path] = finding.machines.first?.hostname ?? "-"
+            }
+        }
+        return result
+    }
+
+    /// Credentials at `paths`, each a distinct exposure (a password of its own).
+    private func credentials(_ paths: [String]) -> [F.Input] {
+        paths.enumerated().map { .sighting(F.credential(password: "Pw\($0.offset)", path: $0.element)) }
+    }
+
+    @Test(arguments: [
+        "st/victim1", "dump.zip!victim1", "dump.zip!victim1.zip", "victim1.tar.gz!FR[77AB]",
+    ])
+    func systemInformationInASubfolderIsItsVictims(_ victim: String) {
+        let paths = [victim + "/Passwords.txt", victim + "/Browsers/Chrome/Default/Passwords.txt"]
+        for subfolder in ["System", "info", "Data/System", "SysInfo"] {
+            let inputs =
+                [F.Input.machine(F.machine(folder: victim + "/" + subfolder, hostname: "GEX-PAR-PC0007"))]
+                + credentials(paths)
+            for permutation in permutations(of: inputs) {
+                #expect(
+                    hostnames(permutation, paths: paths)
+                        == Dictionary(uniqueKeysWithValues: paths.map { ($0, "GEX-PAR-PC0007") })
+                )
+            }
+        }
+    }
+
+    @Test func twoSubfoldersOfOneVictimDescribeOneMachine() throws {
+        let inputs: [F.Input] =
+            [
+                .machine(F.machine(folder: "v/System", hostname: "GEX-PAR-PC0007", file: "Information.txt")),
+                .machine(F.machine(folder: "v/info", hostname: "GEX-PAR-PC0007", hwid: "AB-12", file: "UserInfo.txt")),
+            ] + credentials(["v/Passwords.txt"])
+        let findings = F.aggregate(inputs)
+        let credential = try #require(findings.first { $0.kind == .credential })
+        #expect(credential.machine?.hostname == "GEX-PAR-PC0007")
+        #expect(credential.machine?.hwid == "AB-12")
+        let infected = findings.filter { $0.kind == .infectedMachine }
+        #expect(infected.count == 1)
+        #expect(infected.first?.sources.map(\.path) == ["v/System/Information.txt", "v/info/UserInfo.txt"])
+    }
+
+    @Test func siblingVictimsOfADumpStaySeparate() {
+        // Each victim with its system information in a subfolder, one with none at all, and
+        // a combolist beside them.
+        let inputs: [F.Input] =
+            [
+                .machine(F.machine(folder: "dump/v1/System", hostname: "PC-ONE", isOrganisation: false)),
+                .machine(F.machine(folder: "dump/v2/System", hostname: "PC-TWO", isOrganisation: false)),
+                .machine(F.machine(folder: "dump/v4/System", hostname: "PC-FOUR", isOrganisation: false)),
+            ]
+            + credentials([
+                "dump/v1/Passwords.txt", "dump/v2/Browsers/Passwords.txt", "dump/v3/Passwords.txt", "dump/combo.txt",
+            ])
+        let paths = [
+            "dump/v1/Passwords.txt", "dump/v2/Browsers/Passwords.txt", "dump/v3/Passwords.txt", "dump/combo.txt",
+        ]
+        #expect(
+            hostnames(inputs, paths: paths) == [
+                "dump/v1/Passwords.txt": "PC-ONE", "dump/v2/Browsers/Passwords.txt": "PC-TWO",
+                "dump/v3/Passwords.txt": "-", "dump/combo.txt": "-",
+            ]
+        )
+    }
+
+    @Test func systemInformationIsNotLiftedPastItsVictim() {
+        let inputs: [F.Input] =
+            [
+                // Two machines below one folder: a dump, not a victim.
+                .machine(F.machine(folder: "a/v1/System", hostname: "PC-ONE", isOrganisation: false)),
+                .machine(F.machine(folder: "a/v2", hostname: "PC-TWO", isOrganisation: false)),
+                // A combolist beside a victim folder is none of its files.
+                .machine(F.machine(folder: "b/v/System", hostname: "PC-B", isOrganisation: false)),
+                // Never out of the archive that holds it.
+                .machine(F.machine(folder: "c/pack.zip!System", hostname: "PC-C", isOrganisation: false)),
+                // Nor more than two folders up.
+                .machine(F.machine(folder: "d/v/x/y/System", hostname: "PC-D", isOrganisation: false)),
+                // A victim folder whose credentials did not match, beside one without system
+                // information: not a subfolder of the dump.
+                .machine(F.machine(folder: "e/v1", hostname: "PC-E1", isOrganisation: false)),
+                .machine(F.machine(folder: "f/v1/Browsers", hostname: "PC-F1", isOrganisation: false)),
+            ]
+            + credentials([
+                "a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt", "e/v2/Passwords.txt",
+                "f/v2/Passwords.txt",
+            ])
+        let paths = [
+            "a/v3/Passwords.txt", "b/combo.txt", "c/Passwords.txt", "d/v/Passwords.txt", "e/v2/Passwords.txt",
+            "f/v2/Passwords.txt",
+        ]
+        #expect(hostnames(inputs, paths: paths) == Dictionary(uniqueKeysWithValues: paths.map { ($0, "-") }))
+    }
+
     @Test func logDatesSpanTheMachinesOfAllSources() throws {
         let findings = F.aggregate([
             .machine(F.machine(folder: "a", hostname: "PC-A", logDate: "2024-09-01T08:00:00Z", isOrganisation: false)),
