@@ -43,6 +43,9 @@ struct ScanOutputs {
         } catch {
             throw FatalError("\(error)")
         }
+        for (option, target) in outputs {
+            do { try target.checkReplaceable() } catch { throw FatalError("\(option) \(error)") }
+        }
     }
 
     private static func resolve(_ path: String, option: String) throws -> OutputTarget {

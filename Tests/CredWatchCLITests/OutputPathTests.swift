@@ -192,23 +192,29 @@ struct OutputPathTests {
         #expect(Self.kind("/dev/null") == S_IFCHR)
     }
 
-    /// A link to a regular file: the file gets the report, the link stays a link to it.
-    @Test func linkToARegularFileReplacesTheFile() throws {
+    /// A link to a regular file, and a read-only file: refused before the scan (exit status 2),
+    /// the file's bytes unchanged, nothing committed to the state. Run as root, a report
+    /// replacing what a link points to could replace any file of the system.
+    @Test(arguments: ["link", "read-only"])
+    func fileThatMustNotBeReplacedIsRefused(which: String) throws {
         let fixture = try Fixture()
         let reports = fixture.directory.appendingPathComponent("reports")
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: false)
         let file = reports.appendingPathComponent("latest.jsonl").path
         #expect(FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8)))
-        let link = fixture.directory.appendingPathComponent("latest.jsonl").path
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "reports/latest.jsonl")
-        let outcome = try Self.scan(fixture, ["--quiet", "--output", link])
-        #expect(outcome.status == 1)
-        #expect(Self.kind(link) == S_IFLNK)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "reports/latest.jsonl")
-        let report = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(report.contains("\"account\":\"jdupont\""))
-        let attributes = try FileManager.default.attributesOfItem(atPath: file)
-        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        var output = file
+        if which == "link" {
+            output = fixture.directory.appendingPathComponent("latest.jsonl").path
+            try FileManager.default.createSymbolicLink(atPath: output, withDestinationPath: "reports/latest.jsonl")
+        } else {
+            chmod(file, 0o444)
+        }
+        let state = fixture.directory.appendingPathComponent("state.db").path
+        let outcome = try Self.scan(fixture, ["--quiet", "--output", output, "--state", state])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains(which == "link" ? "symbolic link" : "read-only"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "old\n")
+        #expect(!FileManager.default.fileExists(atPath: state))
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports.path) == ["latest.jsonl"])
     }
 

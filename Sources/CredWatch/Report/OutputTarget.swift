@@ -46,8 +46,9 @@ public struct StandardStreams: Sendable, Equatable {
 /// - A FIFO, a character device (`/dev/null`, a terminal) or a socket is opened and written in
 ///   place: never replaced, never created.
 /// - Anything else is a regular file, existing or not: written to an owner-only temporary file in
-///   the folder where the file really is (symbolic links followed: a link to a file stays a link
-///   and the file it points to is replaced), flushed, then renamed over it (`SecureFile`).
+///   the folder where the file really is (symbolic links followed), flushed, then renamed over
+///   it (`SecureFile`); the commands refuse a link to a file and a read-only file
+///   (`checkReplaceable`).
 ///
 /// Refused, each with a message naming the path: a folder; a block device; a dangling symbolic
 /// link; a path through a missing folder or a file; a symbolic link in a sticky world-writable
@@ -147,6 +148,27 @@ public enum OutputTarget: Sendable, Equatable {
             )
         }
         return .standardOutput
+    }
+
+    /// An existing regular file is replaced only when named itself and writable by its owner:
+    /// through a link, a run (often as root) would replace whatever the link points to
+    /// (`/etc/passwd`), and a read-only file says it is not to be overwritten. Checked by the
+    /// commands after `OutputGuard` (whose messages name the run's own files first).
+    public func checkReplaceable() throws(OutputPathError) {
+        guard case .regularFile(let path, let file) = self else { return }
+        var info = stat()
+        guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        var link = stat()
+        if lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK {
+            throw OutputPathError(
+                "\(path) is a symbolic link to a file: refusing to replace a file through a link (name the file itself)"
+            )
+        }
+        if info.st_mode & S_IWUSR == 0 {
+            throw OutputPathError(
+                "\(path) is read-only: refusing to replace it (make it writable or name another file)"
+            )
+        }
     }
 
     /// What the file at `path` is, its symbolic links followed.
