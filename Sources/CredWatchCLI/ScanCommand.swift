@@ -182,6 +182,15 @@ struct Scan: ParsableCommand, SetupArguments {
                 throw ValidationError("--range must be START-END, byte offsets with START < END; got \(range)")
             }
             guard inputs.count <= 1 else { throw ValidationError("--range reads one INPUT") }
+            if let input = inputs.first.map(RawArguments.path), !input.isStandardInput {
+                var info = stat()
+                let found = (input.bytes + [0]).withUnsafeBytes {
+                    stat($0.baseAddress!.assumingMemoryBound(to: CChar.self), &info)
+                }
+                if found == 0 && info.st_mode & S_IFMT == S_IFDIR {
+                    throw ValidationError("--range reads one plain-text file: \(input.display) is a folder")
+                }
+            }
             guard emit == .partial else {
                 throw ValidationError("--range needs --emit partial: its line numbers are the range's")
             }

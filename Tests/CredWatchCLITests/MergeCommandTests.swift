@@ -154,6 +154,46 @@ struct MergeCommandTests {
         #expect(outside.status == 2)
     }
 
+    @Test("a range starting at 0 of a file with a BOM, a range of a folder, tampered counts (found by the probe)")
+    func rangeAndPartialEdgeCases() throws {
+        let folder = try CLI.temporaryDirectory()
+        let combolist = folder.appendingPathComponent("bom.txt")
+        let lines = (0..<40).map { "https://mediboard.clinique-exemple.fr/:jdupont:Pw\($0)\n" }.joined()
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(lines.utf8)).write(to: combolist)
+        let whole = try CLI.runAtFixedTime(["scan", combolist.path, "--format", "jsonl"] + Self.configuration)
+        #expect(whole.status == 1)
+        var partials: [String] = []
+        for (start, end) in [(0, 5), (5, 700), (700, 1 << 20)] {
+            let partial = folder.appendingPathComponent("range-\(start)").path
+            let range = try CLI.runAtFixedTime(
+                ["scan", combolist.path, "--range", "\(start)-\(end)", "--emit", "partial", "--output", partial]
+                    + Self.configuration
+            )
+            #expect(range.status == 0, "\(range.stderr)")
+            partials.append(partial)
+        }
+        let merged = try CLI.runAtFixedTime(["merge"] + partials + ["--format", "jsonl"] + Self.configuration)
+        #expect(merged.stdoutText == whole.stdoutText, "\(merged.stderr)")
+
+        let ofFolder = try CLI.runAtFixedTime(
+            ["scan", folder.path, "--range", "0-1000", "--emit", "partial", "--output", folder.path + "/f"]
+                + Self.configuration
+        )
+        #expect(ofFolder.status == 2)
+        #expect(ofFolder.stderr.contains("is a folder"), "\(ofFolder.stderr)")
+
+        // Counts at Int.max, twice: refused, naming the partial, not a trap.
+        let text = try Self.read(URL(fileURLWithPath: partials[1]))
+        var tampered = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let sighting = try #require(tampered.firstIndex { $0.contains("\"n\":") })
+        tampered[sighting] = tampered[sighting].replacing(#/"n":[0-9]+/#, with: "\"n\":9223372036854775807")
+        let forged = folder.appendingPathComponent("forged").path
+        try (tampered.joined(separator: "\n") + "\n").write(toFile: forged, atomically: true, encoding: .utf8)
+        let overflow = try CLI.runAtFixedTime(["merge", forged, forged + "", partials[0]] + Self.configuration)
+        #expect(overflow.status == 2, "\(overflow.stderr)")
+        #expect(overflow.stderr.contains("forged"))
+    }
+
     /// A copy of the sample logs in a folder of its own, every file dated `date` (`touch -d`).
     static func copiedLogs(dated date: String) throws -> URL {
         let folder = try CLI.temporaryDirectory()

@@ -79,7 +79,11 @@ final class DocumentDecoder {
     ) throws(DecodeFault) -> Bool {
         let start = reader.position
         let (encoding, lineEnding) = (judgement.encoding, judgement.lineEnding)
-        let markLength = sourceOffset == 0 ? judgement.markLength : 0
+        // The mark is buffered first: a range's reader (`InputRange`) has read nothing yet, and a
+        // window may end inside the mark.
+        let markLength =
+            sourceOffset == 0 && judgement.markLength > 0
+            ? min(judgement.markLength, try reader.sample(judgement.markLength).count) : 0
         reader.consume(markLength)
         var assembler = TextAssembler(
             document: document,

@@ -152,6 +152,18 @@ public struct PartialCounters: Sendable, Equatable, Codable {
         regexLimitHits = diagnostics.regexLimitHits.load(ordering: .relaxed)
     }
 
+    /// The largest count a partial may hold (a counter, or a sighting's `n`): a pebibyte, far
+    /// above any one task, and low enough that only thousands of tampered partials at the limit
+    /// could sum past `Int.max` (a tampered partial is refused rather than trapping the merge).
+    static let maximum = 1 << 50
+
+    var isPlausible: Bool {
+        [
+            inputs, duplicates, skippedByName, members, bytesRead, bytesDecoded, lines, records, skippedLines,
+            errors, warnings, regexLimitHits,
+        ].allSatisfy { (0...Self.maximum).contains($0) }
+    }
+
     /// Adds these counts to `diagnostics`, but the errors: each is replayed by name.
     func add(to diagnostics: Diagnostics) {
         diagnostics.inputs.add(inputs, ordering: .relaxed)
@@ -271,6 +283,9 @@ struct PartialReader {
         guard let header = try? decoder.decode(Header.self, from: data) else {
             throw PartialError(file: file, reason: "its header is not a version \(PartialResult.version) header")
         }
+        guard header.counters.isPlausible else {
+            throw PartialError(file: file, reason: "header: a counter is negative or above \(PartialCounters.maximum)")
+        }
         var modified: [String: Timestamp] = [:]
         for (path, text) in header.modified {
             guard let date = Timestamp(iso8601: text) else {
@@ -294,7 +309,7 @@ struct PartialReader {
     func entry(_ line: some Collection<UInt8>, number: Int) throws(PartialError) -> Entry {
         do {
             let entry = try decoder.decode(EntryRecord.self, from: Data(line))
-            if let s = entry.s, let n = entry.n, n > 0 {
+            if let s = entry.s, let n = entry.n, n > 0, n <= PartialCounters.maximum {
                 return .sighting(PartialSighting(sighting: try s.sighting(), count: n))
             } else if let m = entry.m {
                 return .machine(try m.machine())
