@@ -249,7 +249,7 @@ if ((BIG_ACCOUNTS > 0)); then csv_rows big "$W/accounts-big.csv" "$BIG_ACCOUNTS"
 
 # --- the big stream (one run: it is bounded by the generator) --------------------------------
 stream_line=""
-stream_rss=0
+stream_rss=""  # not measured (BENCH_STREAM_MB=0)
 if ((have_credwatch)) && ((STREAM_MB > 0)); then
     say "memory check: ${STREAM_MB} MB streamed through stdin"
     t0=$(date +%s.%N)
