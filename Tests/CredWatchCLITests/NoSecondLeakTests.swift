@@ -180,4 +180,79 @@ struct NoSecondLeakTests {
         ])
         #expect(csv.stdoutText.contains("Zq8!leak-1"))
     }
+
+    /// Issue 19: a victim folder named after one account's password. Every record read in it
+    /// carries the folder in its source path: the other accounts', the cookies', the system
+    /// information's. The password is in no output, whether the record whose password names the
+    /// folder comes first or last.
+    @Test(arguments: [true, false]) func folderNamedAfterAPasswordLeaksItThroughNoOtherRecord(ownerFirst: Bool)
+        throws
+    {
+        let fixture = try Fixture()
+        let password = "Zq8Fold1xx"
+        let victim = fixture.directory.appendingPathComponent("dump/\(password)")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        let platform = "https://mediboard.clinique-exemple.fr"
+        func entry(_ login: String, _ secret: String) -> String {
+            "URL: \(platform)/login\nUsername: \(login)\nPassword: \(secret)\n===============\n"
+        }
+        let owner = entry("jdupont", password)
+        let others =
+            entry("amartin", "Other-pass-1") + entry("ghost2", "Other-pass-2")
+            + entry("anne.martin@clinique-exemple.fr", "Other-pass-3")
+        try (ownerFirst ? owner + others : others + owner).write(
+            to: victim.appendingPathComponent("Passwords.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "mediboard.clinique-exemple.fr\tFALSE\t/\tTRUE\t0\tPHPSESSID\tsession-value-1\n".write(
+            to: victim.appendingPathComponent("Cookies.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "IP: 203.0.113.47\nUserName: Camille\nLog date: 11/3/2024 10:22:14 AM\n".write(
+            to: victim.appendingPathComponent("UserInformation.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let dump = victim.deletingLastPathComponent().path
+        func output(_ name: String) -> String { fixture.directory.appendingPathComponent(name).path }
+        let state = output("state.db")
+        let base = ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet"]
+
+        let jsonl = try CLI.run(
+            base + [
+                "--format", "jsonl", "--state", state, "--reset-list", output("reset.csv"), "--html", output("r.html"),
+            ]
+        )
+        #expect(jsonl.status == 1, "\(jsonl.stderr)")
+        // Not vacuous: the other records of the folder are reported, with a path.
+        let paths = jsonl.jsonLines.flatMap { finding in
+            ((finding["sources"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }
+        }
+        #expect(jsonl.jsonLines.contains { $0["account"] as? String == "amartin" })
+        #expect(jsonl.jsonLines.contains { $0["kind"] as? String == "cookie" })
+        #expect(paths.count >= 4 && paths.allSatisfy { $0.contains("/dump/[REDACTED]/") }, "\(paths)")
+        #expect(!Self.leaks(jsonl.stdout), "\(jsonl.stdoutText)")
+        for file in ["reset.csv", "r.html", "state.db"] {
+            #expect(!Self.leaks(try Data(contentsOf: URL(fileURLWithPath: output(file)))), "\(file)")
+        }
+        let rows = try Self.dumpState(state)
+        #expect(rows.contains("exposures: ") && !Self.leaks(rows), "\(rows)")
+        let show = try CLI.run(["state", "show", state])
+        #expect(show.status == 0 && !Self.leaks(show.stdout), "\(show.stdoutText)")
+
+        for format in ["csv", "table", "ecs", "cef", "html"] {
+            let outcome = try CLI.run(base + ["--format", format])
+            #expect(outcome.status == 1, "\(format): \(outcome.stderr)")
+            #expect(outcome.stdoutText.contains("[REDACTED]"), "\(format)")
+            #expect(!Self.leaks(outcome.stdout), "\(format): \(outcome.stdoutText)")
+        }
+
+        let partial = output("part.jsonl")
+        let emitted = try CLI.run(base + ["--emit", "partial", "--output", partial])
+        #expect(emitted.status != 2, "\(emitted.stderr)")
+        let partialText = try String(contentsOfFile: partial, encoding: .utf8)
+        #expect(partialText.contains("[REDACTED]") && !Self.leaks(partialText), "\(partialText)")
+    }
 }

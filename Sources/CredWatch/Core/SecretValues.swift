@@ -13,7 +13,7 @@
 /// Matching ignores ASCII case (hosts and keys are lower-cased). A secret of fewer than
 /// `substringMinimum` bytes is redacted only where it is a whole field: a three-letter password
 /// would otherwise turn every URL into fragments.
-struct SecretValues {
+struct SecretValues: Sendable {
     /// What stands for a redacted value.
     static let marker = "[REDACTED]"
     /// Secrets at least this long are redacted wherever they occur.
@@ -107,6 +107,22 @@ struct SecretValues {
 
     private mutating func insert(_ value: [UInt8]) {
         if !values.contains(value) { values.append(value) }
+    }
+
+    /// Adds a value already lower-cased (one of another `SecretValues`).
+    mutating func insertLowered(_ value: [UInt8]) {
+        insert(value)
+    }
+
+    /// The secrets that `redact` would find in `text`.
+    func occurring(in text: String) -> SecretValues {
+        var found = SecretValues()
+        for value in values {
+            var single = SecretValues()
+            single.insert(value)
+            if single.redact(text) != text { found.insert(value) }
+        }
+        return found
     }
 
     /// `text` with every occurrence of a secret replaced by `marker` (overlapping and adjacent

@@ -37,6 +37,9 @@ public final class MatchContext: Sendable {
     let loginDomains: LoginDomains
     let platforms: PlatformIndex
     let machineName: CompiledRegex?
+    /// The one thing the workers add to while they run: the secrets seen in source paths,
+    /// redacted from every path once the scan is over.
+    let pathSecrets = PathSecrets()
 
     /// Every platform that can be reported (the organisation-domain platform last).
     public var allPlatforms: [Platform] { platforms.platforms }

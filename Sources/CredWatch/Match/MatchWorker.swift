@@ -271,7 +271,7 @@ public struct MatchWorker: RecordSink {
                 cleartext: context.options.revealPasswords ? password : nil
             ),
             source: Source(
-                path: secrets.redact(locator),
+                path: redactedLocator(secrets),
                 line: record.line,
                 offset: record.offset,
                 lineEnding: lineEnding,
@@ -288,6 +288,14 @@ public struct MatchWorker: RecordSink {
             }
         }
         sightings.append(sighting)
+    }
+
+    /// The document's locator with the record's secrets redacted; those it held are noted for
+    /// the paths of every other record (`PathSecrets`).
+    private func redactedLocator(_ secrets: SecretValues) -> String {
+        let path = secrets.redact(locator)
+        if path != locator { context.pathSecrets.note(secrets, in: locator) }
+        return path
     }
 
     // MARK: Cookies
@@ -344,7 +352,7 @@ public struct MatchWorker: RecordSink {
                     valueFingerprint: context.fingerprinter.fingerprint(Bytes.trimmed(record.value))
                 ),
                 source: Source(
-                    path: secrets.redact(locator),
+                    path: redactedLocator(secrets),
                     line: record.line,
                     offset: record.offset,
                     lineEnding: lineEnding,

@@ -25,6 +25,8 @@ public final class ScanSession {
     private let produce: (((ScanProgress) -> Void)?) -> ScanResult
     /// Gives findings their `id` (under the run's key).
     private let fingerprinter: PasswordFingerprinter
+    /// Secrets the scan saw in source paths: redacted from every path it reports.
+    private let pathSecrets: PathSecrets
     private let diagnostics: Diagnostics
     private let store: StateStore?
     private let policy: Policy
@@ -47,6 +49,7 @@ public final class ScanSession {
         let pipeline = ScanPipeline(configuration: configuration, context: context, diagnostics: diagnostics)
         self.produce = { pipeline.run(progress: $0) }
         self.fingerprinter = context.fingerprinter
+        self.pathSecrets = context.pathSecrets
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -80,6 +83,7 @@ public final class ScanSession {
         result.inputDates = merged.modified
         self.produce = { _ in result }
         self.fingerprinter = context.fingerprinter
+        self.pathSecrets = context.pathSecrets
         self.diagnostics = diagnostics
         self.store = store
         self.policy = policy
@@ -106,7 +110,32 @@ public final class ScanSession {
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
         var result = produce(progress)
         let now = Date()
+        // Only now is every secret seen in a path known: a record read before the one whose
+        // password names its folder has that folder in its path too.
+        let redaction = pathSecrets.redaction
         result.findings = result.findings.identifying(fingerprinter: fingerprinter, dates: result.inputDates)
+            .redactingPaths(redaction)
+        if let redaction {
+            // What the state and the partial remember of the inputs: such a file is read again
+            // by `--skip-seen-inputs`, its path no longer being the one recorded.
+            result.completedInputs = result.completedInputs.map { redaction($0) }
+            result.skippedInputs = result.skippedInputs.map { redaction($0) }
+        }
+        if let redaction, let partial = result.partial {
+            result.partial = (
+                partial.sightings.map { entry in
+                    var entry = entry
+                    entry.sighting.source = redaction(entry.sighting.source)
+                    return entry
+                },
+                partial.machines.map { machine in
+                    var machine = machine
+                    machine.folder = redaction(machine.folder)
+                    machine.source = redaction(machine.source)
+                    return machine
+                }
+            )
+        }
         guard let store else {
             return Outcome(
                 findings: result.findings,

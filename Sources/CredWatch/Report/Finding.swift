@@ -218,6 +218,16 @@ struct ReportOrderKey {
     }
 }
 
+extension Finding {
+    /// Redacts the secrets seen in paths from what is made of a path: the sources, the key and
+    /// machine identities (`folder:…`).
+    mutating func redactPaths(_ redaction: PathRedaction) {
+        sources = sources.map { redaction($0) }
+        exposureKey = redaction(exposureKey)
+        for index in machines.indices { machines[index].identity = redaction(machines[index].identity) }
+    }
+}
+
 /// What reports say about an infected (victim) machine, merged from every system-information
 /// file that describes it.
 public struct VictimMachine: Sendable, Hashable {

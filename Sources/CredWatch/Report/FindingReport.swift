@@ -17,6 +17,8 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     let order: [Int]
     private var firstSeen: FirstSeen?
     private var identity: Identity?
+    /// Secrets seen in source paths, redacted from every path on read (`PathSecrets`).
+    private var pathRedaction: PathRedaction?
 
     /// Each finding's id, and the modification time of the input of one without a log date
     /// (`ScanSession.identify`), by source path.
@@ -42,11 +44,18 @@ public struct FindingReport: RandomAccessCollection, Sendable {
         order = report.reportOrder()
     }
 
-    private init(storage: Storage, order: [Int], firstSeen: FirstSeen?, identity: Identity?) {
+    private init(
+        storage: Storage,
+        order: [Int],
+        firstSeen: FirstSeen?,
+        identity: Identity?,
+        pathRedaction: PathRedaction?
+    ) {
         self.storage = storage
         self.order = order
         self.firstSeen = firstSeen
         self.identity = identity
+        self.pathRedaction = pathRedaction
     }
 
     public var startIndex: Int { 0 }
@@ -54,6 +63,7 @@ public struct FindingReport: RandomAccessCollection, Sendable {
 
     public subscript(position: Int) -> Finding {
         var finding = stored(order[position])
+        if let pathRedaction { finding.redactPaths(pathRedaction) }
         if let firstSeen { finding.firstSeen = firstSeen.known[finding.exposureKey] ?? firstSeen.stamp }
         if let identity {
             finding.id = identity.fingerprinter.exposureID(finding.exposureKey)
@@ -88,7 +98,8 @@ public struct FindingReport: RandomAccessCollection, Sendable {
             storage: storage,
             order: kept,
             firstSeen: FirstSeen(known: known, stamp: stamp),
-            identity: identity
+            identity: identity,
+            pathRedaction: pathRedaction
         )
     }
 
@@ -114,7 +125,21 @@ public struct FindingReport: RandomAccessCollection, Sendable {
             storage: storage,
             order: order,
             firstSeen: firstSeen,
-            identity: Identity(fingerprinter: fingerprinter, modified: modified)
+            identity: Identity(fingerprinter: fingerprinter, modified: modified),
+            pathRedaction: pathRedaction
+        )
+    }
+
+    /// The same findings with `redaction` applied to every path, and to the exposure keys and
+    /// machine identities made of one (a folder), on read. After `identifying`, which reads
+    /// the inputs' dates by their real paths.
+    func redactingPaths(_ redaction: PathRedaction?) -> FindingReport {
+        FindingReport(
+            storage: storage,
+            order: order,
+            firstSeen: firstSeen,
+            identity: identity,
+            pathRedaction: redaction
         )
     }
 
@@ -126,9 +151,11 @@ public struct FindingReport: RandomAccessCollection, Sendable {
     }
 
     private func exposureKey(_ index: Int) -> String {
-        switch storage {
-        case .findings(let findings): findings[index].exposureKey
-        case .store(let report): report.exposureKey(at: index)
-        }
+        let key =
+            switch storage {
+            case .findings(let findings): findings[index].exposureKey
+            case .store(let report): report.exposureKey(at: index)
+            }
+        return pathRedaction.map { $0(key) } ?? key
     }
 }
