@@ -8,6 +8,28 @@ struct ComboFields {
     var isAmbiguous: Bool
     /// The byte that separated the URL from the login (`:`, `|`, TAB, `;`, space).
     var separator: UInt8
+    /// The quote the password was written in when it holds that quote doubled (CSV's `"P""w"`
+    /// for `P"w`); 0 otherwise.
+    var doubledQuote: UInt8 = 0
+
+    /// Calls `body` with the password as meant: a doubled quote turned into one (into `scratch`,
+    /// only for such passwords).
+    func withPassword<Result>(
+        scratch: inout [UInt8],
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        guard doubledQuote != 0 else { return body(password) }
+        scratch.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < password.count {
+            scratch.append(password[index])
+            let isPair =
+                password[index] == doubledQuote && index + 1 < password.count
+                && password[index + 1] == doubledQuote
+            index += isPair ? 2 : 1
+        }
+        return scratch.withUnsafeBytes(body)
+    }
 }
 
 /// Splits one `url:login:password` line (and its `|`, TAB, `;` and space variants, `email:pass`,
@@ -527,9 +549,12 @@ enum ComboLineParser {
         if cut == nil { cut = firstSeparator(in: rest, except: separator) }
         let login: UnsafeRawBufferPointer
         let password: UnsafeRawBufferPointer
+        var doubledQuote: UInt8 = 0
         if let cut {
             login = unquoted(Bytes.trimmed(Bytes.slice(rest, 0..<cut)), quote)
-            password = unquoted(Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count)), quote)
+            let written = Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count))
+            password = unquoted(written, quote)
+            if password.count < written.count && holdsPair(of: quote, in: password) { doubledQuote = quote }
         } else {
             login = unquoted(Bytes.trimmed(rest), quote)
             password = Bytes.slice(rest, 0..<0)
@@ -541,8 +566,14 @@ enum ComboLineParser {
             login: login,
             password: password,
             isAmbiguous: isAmbiguous,
-            separator: separator
+            separator: separator,
+            doubledQuote: doubledQuote
         )
+    }
+
+    private static func holdsPair(of quote: UInt8, in field: UnsafeRawBufferPointer) -> Bool {
+        guard let first = Bytes.index(of: quote, in: field) else { return false }
+        return first + 1 < field.count && field[first + 1] == quote
     }
 
     /// `field` without the quotes around it, when the line is quoted with `quote` (0: not).

@@ -232,6 +232,12 @@ struct TrickyComboLineTests {
             records: ["https://mediboard.clinique-exemple.fr/ | jdupont | S3cret"],
             findings: ["credential mediboard jdupont"]
         ),
+        // A doubled quote inside a quoted field is one quote (CSV).
+        Probe(
+            line: "\"https://mediboard.clinique-exemple.fr/login\";\"jdupont\";\"S3\"\"cret\"",
+            records: ["https://mediboard.clinique-exemple.fr/login | jdupont | S3\"cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
     ]
 
     @Test(arguments: probes)
