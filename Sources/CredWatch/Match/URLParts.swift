@@ -354,9 +354,7 @@ extension URLParts {
                 || Bytes.equalsLowercased(name, "email")
             {
                 if userValue == nil { userValue = valueRange }
-            } else if Bytes.equalsLowercased(name, "password") || Bytes.equalsLowercased(name, "passwd")
-                || Bytes.equalsLowercased(name, "pass") || Bytes.equalsLowercased(name, "pwd")
-            {
+            } else if Self.isPasswordParameter(name) {
                 if passwordValue == nil { passwordValue = valueRange }
             }
         }
@@ -383,6 +381,13 @@ extension URLParts {
         )
         guard !credential.login.isEmpty, !credential.password.isEmpty, !found.contains(credential) else { return }
         found.append(credential)
+    }
+
+    /// `password`, `passwd`, `pass`, `pwd`: the parameters whose value is the password paired
+    /// with a user parameter.
+    static func isPasswordParameter(_ name: UnsafeRawBufferPointer) -> Bool {
+        Bytes.equalsLowercased(name, "password") || Bytes.equalsLowercased(name, "passwd")
+            || Bytes.equalsLowercased(name, "pass") || Bytes.equalsLowercased(name, "pwd")
     }
 
     /// Mediboard's `login=1` and similar switches, which are not logins.

@@ -8,6 +8,28 @@ struct ComboFields {
     var isAmbiguous: Bool
     /// The byte that separated the URL from the login (`:`, `|`, TAB, `;`, space).
     var separator: UInt8
+    /// The quote the password was written in when it holds that quote doubled (CSV's `"P""w"`
+    /// for `P"w`); 0 otherwise.
+    var doubledQuote: UInt8 = 0
+
+    /// Calls `body` with the password as meant: a doubled quote turned into one (into `scratch`,
+    /// only for such passwords).
+    func withPassword<Result>(
+        scratch: inout [UInt8],
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        guard doubledQuote != 0 else { return body(password) }
+        scratch.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < password.count {
+            scratch.append(password[index])
+            let isPair =
+                password[index] == doubledQuote && index + 1 < password.count
+                && password[index + 1] == doubledQuote
+            index += isPair ? 2 : 1
+        }
+        return scratch.withUnsafeBytes(body)
+    }
 }
 
 /// Splits one `url:login:password` line (and its `|`, TAB, `;` and space variants, `email:pass`,
@@ -27,8 +49,12 @@ enum ComboLineParser {
         let first = line[0]
         if first == 0x23 { return nil }
         let isProtocolRelative = first == ParseText.slash && line[1] == ParseText.slash
+        // `//user:password@host/` is read like `https://user:password@host/`.
+        let hasProtocolRelativeUserinfo = isProtocolRelative && startsWithUserinfo(line, authorityStart: 2)
         // `// comment` is a comment; `//host/path` a protocol-relative URL.
-        if isProtocolRelative && !startsWithHost(Bytes.slice(line, 2..<count)) { return nil }
+        if isProtocolRelative && !hasProtocolRelativeUserinfo && !startsWithHost(Bytes.slice(line, 2..<count)) {
+            return nil
+        }
 
         let fields: ComboFields?
         if first == ParseText.quote || first == apostrophe,
@@ -46,7 +72,7 @@ enum ComboLineParser {
         } else if let authority = schemeEnd(line) {
             fields = urlLine(line, authorityStart: authority, hasScheme: true)
         } else if isProtocolRelative {
-            fields = urlLine(line, authorityStart: 2, hasScheme: false)
+            fields = urlLine(line, authorityStart: 2, hasScheme: hasProtocolRelativeUserinfo)
         } else if startsWithHost(line) {
             fields = urlLine(line, authorityStart: 0, hasScheme: false)
         } else {
@@ -182,7 +208,9 @@ enum ComboLineParser {
     /// still reads `login:password` with a plausible login (no `/`, `?`, `&` or `=`, which continue
     /// a URL), and never past a field with a space, TAB or `|` (which no URL holds); when the URL
     /// has a query or fragment, a colon whose login the URL itself names (`=login` followed by
-    /// `:`, `&`, `#` or its end) wins over an earlier one. With no such colon, the first one.
+    /// `:`, `&`, `#` or its end) wins over an earlier one. With no such colon, the first one. The
+    /// colons of a credential's value in the query (`CredentialColon`) never end the URL but by
+    /// that rule.
     ///
     /// Costs one scan of the login field on the common line (`https://host/path:login:password`).
     private static func colonEnd(_ line: UnsafeRawBufferPointer, urlPathStart: Int, firstColon: Int) -> Int {
@@ -204,9 +232,28 @@ enum ComboLineParser {
         var candidate = firstColon
         var firstPlausible: Int?
         var lastPlausible: Int?
-        while let loginEnd = Bytes.index(of: ParseText.colon, in: line, from: candidate + 1) {
+        var isFirstInCredential = false
+        candidates: while true {
+            // The colons of a credential's value in the query are the URL's own (see
+            // `CredentialColon`): the line is split only after them.
+            if hasQuery, let inValue = credentialColon(line, colon: candidate, from: urlPathStart) {
+                if candidate == firstColon { isFirstInCredential = true }
+                let next: Int?
+                switch inValue {
+                case .bounded(let valueEnd): next = Bytes.index(of: ParseText.colon, in: line, from: valueEnd)
+                case .loginSeparator: next = Bytes.index(of: ParseText.colon, in: line, from: candidate + 1)
+                case .lastValue: next = candidate
+                }
+                guard let next else { break candidates }
+                if next != candidate {
+                    candidate = next
+                    continue candidates
+                }
+            }
             // A login and a password must follow this colon for it to end the URL.
-            guard loginEnd > candidate + 1, loginEnd + 1 < count else { break }
+            guard let loginEnd = Bytes.index(of: ParseText.colon, in: line, from: candidate + 1),
+                loginEnd > candidate + 1, loginEnd + 1 < count
+            else { break }
             let login = Bytes.slice(line, (candidate + 1)..<loginEnd)
             switch loginShape(login) {
             case .plausible:
@@ -226,6 +273,9 @@ enum ComboLineParser {
         // own: the login is the last plausible field. With no plausible field at all, what follows the URL's
         // colons stays in the URL rather than become a "login" (which would show a password).
         if let chosen = fromTheRight ? lastPlausible : firstPlausible { return chosen }
+        // `?login=1&username=alice&password=a:b`: no `:login:password` after the credential's
+        // colons, so they all belong to it.
+        if isFirstInCredential { return count }
         // `?login=alice:secret&m=x` and nothing after it: the URL runs to the line's end (a URL
         // alone, whose credential is its own), never `secret&m=x` shown as a login.
         let field = Bytes.slice(
@@ -255,6 +305,52 @@ enum ComboLineParser {
             }
         }
         return false
+    }
+
+    /// Where a colon lies in the value of a query parameter that holds a credential: Mediboard's
+    /// `login=user:password` or a password parameter (`password=a:b`, names as in
+    /// `URLParts.embeddedCredentials`). Such a value runs to the next `&` or `#` (or the URL's
+    /// end), and its colons are part of the credential.
+    private enum CredentialColon {
+        /// The value ends at `&` or `#` at `valueEnd`: the URL goes on past it, so no colon
+        /// inside it ends the URL (`login=alice:Pw:with:colons&m=x`).
+        case bounded(valueEnd: Int)
+        /// The `:` between Mediboard's user and password, in the query's last value.
+        case loginSeparator
+        /// A later colon of the query's last value: it ends the URL only when `:login:password`
+        /// follows it (`login=alice:pw:bob:pw2`).
+        case lastValue
+    }
+
+    /// Nil when the colon at `colon` is in no credential's value (see `CredentialColon`).
+    private static func credentialColon(
+        _ line: UnsafeRawBufferPointer,
+        colon: Int,
+        from start: Int
+    ) -> CredentialColon? {
+        var equals = colon - 1
+        while equals >= start && line[equals] != 0x3D {
+            switch line[equals] {
+            case 0x26, 0x3F, 0x23, ParseText.slash: return nil
+            default: equals -= 1
+            }
+        }
+        guard equals > start else { return nil }
+        var nameStart = equals
+        while nameStart > start && line[nameStart - 1] != 0x26 && line[nameStart - 1] != 0x3F { nameStart -= 1 }
+        let name = Bytes.slice(line, nameStart..<equals)
+        let isLogin = Bytes.equalsLowercased(name, "login")
+        guard isLogin || URLParts.isPasswordParameter(name) else { return nil }
+        var valueEnd = colon + 1
+        while valueEnd < line.count {
+            let byte = line[valueEnd]
+            if byte == 0x26 || byte == 0x23 { return .bounded(valueEnd: valueEnd) }
+            if byte == ParseText.space || byte == ParseText.tab || byte == ParseText.pipe { break }
+            valueEnd += 1
+        }
+        let value = Bytes.slice(line, (equals + 1)..<valueEnd)
+        if isLogin, QuerySecret.separator(in: value)?.lowerBound == colon - equals - 1 { return .loginSeparator }
+        return .lastValue
     }
 
     private static let credentialParameters: [[UInt8]] = [
@@ -306,6 +402,14 @@ enum ComboLineParser {
             }
         }
         return false
+    }
+
+    /// Whether the authority at `authorityStart` is `userinfo@host[:port]`, with a host name
+    /// after the userinfo.
+    private static func startsWithUserinfo(_ line: UnsafeRawBufferPointer, authorityStart: Int) -> Bool {
+        let authority = URLSyntax.authority(line, from: authorityStart, inLine: true)
+        return authority.userinfo != nil && isHostAndPort(line, authority)
+            && startsWithHost(Bytes.slice(line, authority.host.lowerBound..<line.count))
     }
 
     /// Whether what follows the userinfo of `authority` is a host with at most a port, then a
@@ -426,11 +530,16 @@ enum ComboLineParser {
         }
         let rest = Bytes.slice(line, start..<count)
         var cut = Bytes.index(of: separator, in: rest)
-        // `"url";"login";"pass;word"`: a quoted login runs to its closing quote.
+        // `url:"login":password`: a login in double quotes loses them, in a line of any quoting.
+        let quote = quote != 0 ? quote : (!rest.isEmpty && rest[0] == ParseText.quote ? ParseText.quote : 0)
+        // `"url";"login";"pass;word"`: a quoted login runs to its closing quote, then to the
+        // separator after it (`"url" | "login" | "password"`: spaces around it).
         if quote != 0, !rest.isEmpty, rest[0] == quote, let closing = Bytes.index(of: quote, in: rest, from: 1),
             closing + 1 < rest.count, isSeparator(rest[closing + 1])
         {
-            cut = closing + 1
+            var after = closing + 1
+            while after < rest.count && (rest[after] == ParseText.space || rest[after] == ParseText.tab) { after += 1 }
+            cut = after < rest.count && isSeparator(rest[after]) ? after : closing + 1
         }
         if isWhitespace,
             let tab = Bytes.index(of: separator == ParseText.space ? ParseText.tab : ParseText.space, in: rest)
@@ -440,9 +549,12 @@ enum ComboLineParser {
         if cut == nil { cut = firstSeparator(in: rest, except: separator) }
         let login: UnsafeRawBufferPointer
         let password: UnsafeRawBufferPointer
+        var doubledQuote: UInt8 = 0
         if let cut {
             login = unquoted(Bytes.trimmed(Bytes.slice(rest, 0..<cut)), quote)
-            password = unquoted(Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count)), quote)
+            let written = Bytes.trimmed(Bytes.slice(rest, (cut + 1)..<rest.count))
+            password = unquoted(written, quote)
+            if password.count < written.count && holdsPair(of: quote, in: password) { doubledQuote = quote }
         } else {
             login = unquoted(Bytes.trimmed(rest), quote)
             password = Bytes.slice(rest, 0..<0)
@@ -454,8 +566,14 @@ enum ComboLineParser {
             login: login,
             password: password,
             isAmbiguous: isAmbiguous,
-            separator: separator
+            separator: separator,
+            doubledQuote: doubledQuote
         )
+    }
+
+    private static func holdsPair(of quote: UInt8, in field: UnsafeRawBufferPointer) -> Bool {
+        guard let first = Bytes.index(of: quote, in: field) else { return false }
+        return first + 1 < field.count && field[first + 1] == quote
     }
 
     /// `field` without the quotes around it, when the line is quoted with `quote` (0: not).

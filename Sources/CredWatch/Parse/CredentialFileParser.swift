@@ -123,17 +123,20 @@ struct CredentialFileParser {
             {
                 closeRecord(scratch: &scratch, into: &sink)
                 let isTabular = row.separator == ParseText.tab || row.separator == ParseText.pipe
-                sink.credential(
-                    RawCredential(
-                        url: row.url,
-                        login: row.login,
-                        password: row.password,
-                        line: number,
-                        offset: offset,
-                        family: banner ?? (isTabular ? .raccoon : .ulp),
-                        isAmbiguous: row.isAmbiguous
+                var unescaped: [UInt8] = []  // allocated only for a password with a doubled quote
+                row.withPassword(scratch: &unescaped) { password in
+                    sink.credential(
+                        RawCredential(
+                            url: row.url,
+                            login: row.login,
+                            password: password,
+                            line: number,
+                            offset: offset,
+                            family: banner ?? (isTabular ? .raccoon : .ulp),
+                            isAmbiguous: row.isAmbiguous
+                        )
                     )
-                )
+                }
             } else {
                 skipped += 1
             }

@@ -65,6 +65,7 @@ enum ComboListParser {
     ) {
         var skipped = 0
         var turnedAway = 0
+        var unescaped: [UInt8] = []  // allocated only for a password with a doubled quote
         let filters = sink.filtersCandidates
         var lines = LineScanner(text, firstLine: firstLine, offsets: offsets)
         defer {
@@ -80,17 +81,19 @@ enum ComboListParser {
                 skipped += 1
                 continue
             }
-            sink.credential(
-                RawCredential(
-                    url: fields.url,
-                    login: fields.login,
-                    password: fields.password,
-                    line: number,
-                    offset: lines.offset,
-                    family: .ulp,
-                    isAmbiguous: fields.isAmbiguous
+            fields.withPassword(scratch: &unescaped) { password in
+                sink.credential(
+                    RawCredential(
+                        url: fields.url,
+                        login: fields.login,
+                        password: password,
+                        line: number,
+                        offset: lines.offset,
+                        family: .ulp,
+                        isAmbiguous: fields.isAmbiguous
+                    )
                 )
-            )
+            }
         }
     }
 

@@ -14,8 +14,8 @@
 /// userinfo, no IP literal, no empty label, no trailing dot; with a dot when there is no
 /// scheme), a port of one to five digits in 1...65535, a path of printable ASCII without query,
 /// fragment, `;` or backslash, not ending in `://` or `:port/`, a login field that does not
-/// continue the URL (`/`, `?`, `&`, `=`, `#` after a `:`), a second separator of the same kind,
-/// and no advert. Any other line is nil, and goes through the full parser.
+/// continue the URL (`/`, `?`, `&`, `=`, `#` after a `:`) and does not start with `"`, a second
+/// separator of the same kind, and no advert. Any other line is nil, and goes through the full parser.
 /// `Fuzz/Sources/FuzzCandidates` checks that a line read here splits exactly as the full
 /// readers split it.
 public struct PlainComboLine {
@@ -129,7 +129,10 @@ public struct PlainComboLine {
         guard loginEnd < count else { return nil }
         let login = Bytes.trimmed(Bytes.slice(line, loginStart..<loginEnd))
         let password = Bytes.trimmed(Bytes.slice(line, loginEnd + 1..<count))
-        guard !login.isEmpty, !ComboLineParser.isAdvert(login: login, password: password) else { return nil }
+        // A login in double quotes loses them in the full parser.
+        guard !login.isEmpty, login[0] != ParseText.quote,
+            !ComboLineParser.isAdvert(login: login, password: password)
+        else { return nil }
         url = Bytes.slice(line, 0..<separator)
         host = Bytes.slice(line, hostStart..<hostEnd)
         path = Bytes.slice(line, pathStart..<separator)

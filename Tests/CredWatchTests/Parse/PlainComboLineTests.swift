@@ -73,6 +73,9 @@ struct PlainComboLineTests {
             "https://portal.example.test/lögin:alice:pw",  // non-ASCII path
             "# https://portal.example.test/login:alice:pw",
             "\"https://portal.example.test/login\":alice:pw",  // quoted URL
+            "https://portal.example.test/login:\"alice\":pw",  // quoted login
+            "https://portal.example.test/login \"alice\" pw",
+            "//alice:pw@portal.example.test/:bob:pw",  // protocol-relative with userinfo
         ]
     )
     func fullParserLine(_ text: String) {

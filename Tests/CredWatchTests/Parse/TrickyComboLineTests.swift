@@ -173,6 +173,71 @@ struct TrickyComboLineTests {
             records: ["https://mediboard.clinique-exemple.fr@evil.example/ | jdupont | S3cret"],
             findings: []
         ),
+        // Probe 165: the colons of a credential's value in the query are the credential's own,
+        // up to the next `&` or `#` (or the line's end when no `:login:password` follows).
+        Probe(
+            line: "https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Pw:with:colons&m=dPpatients",
+            records: [
+                "https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Pw:with:colons&m=dPpatients |  | "
+            ],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "https://mediboard.clinique-exemple.fr/index.php?m=dPpatients&login=jdupont:a:b",
+            records: ["https://mediboard.clinique-exemple.fr/index.php?m=dPpatients&login=jdupont:a:b |  | "],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "https://mediboard.clinique-exemple.fr/index.php?login=1&username=jdupont&password=a:b",
+            records: ["https://mediboard.clinique-exemple.fr/index.php?login=1&username=jdupont&password=a:b |  | "],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Pw:x&m=dPpatients:sleroy:PwB",
+            records: [
+                "https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Pw:x&m=dPpatients | sleroy | PwB"
+            ],
+            findings: ["credential mediboard jdupont", "unknown_account mediboard sleroy"]
+        ),
+        // Protocol-relative URLs with userinfo are read like `https://` ones.
+        Probe(
+            line: "//jdupont:S3cret@mediboard.clinique-exemple.fr/",
+            records: ["//jdupont:S3cret@mediboard.clinique-exemple.fr/ |  | "],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "//jdupont:S3cret@mediboard.clinique-exemple.fr/:sleroy:PwS",
+            records: ["//jdupont:S3cret@mediboard.clinique-exemple.fr/ | sleroy | PwS"],
+            findings: ["credential mediboard jdupont", "unknown_account mediboard sleroy"]
+        ),
+        Probe(line: "// jdupont:S3cret@mediboard.clinique-exemple.fr/", records: [], findings: []),
+        // Quoted fields with spaces around the separator; a quoted login in an unquoted line.
+        Probe(
+            line: "\"https://mediboard.clinique-exemple.fr/login\" | \"jdupont\" | \"S3cret\"",
+            records: ["https://mediboard.clinique-exemple.fr/login | jdupont | S3cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "\"https://mediboard.clinique-exemple.fr/login\" ; \"jdupont\" ; \"S3cret\"",
+            records: ["https://mediboard.clinique-exemple.fr/login | jdupont | S3cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "\"https://mediboard.clinique-exemple.fr/login\" \"jdupont\" \"S3cret\"",
+            records: ["https://mediboard.clinique-exemple.fr/login | jdupont | S3cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
+        Probe(
+            line: "https://mediboard.clinique-exemple.fr/:\"jdupont\":S3cret",
+            records: ["https://mediboard.clinique-exemple.fr/ | jdupont | S3cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
+        // A doubled quote inside a quoted field is one quote (CSV).
+        Probe(
+            line: "\"https://mediboard.clinique-exemple.fr/login\";\"jdupont\";\"S3\"\"cret\"",
+            records: ["https://mediboard.clinique-exemple.fr/login | jdupont | S3\"cret"],
+            findings: ["credential mediboard jdupont"]
+        ),
     ]
 
     @Test(arguments: probes)
@@ -187,5 +252,24 @@ struct TrickyComboLineTests {
             }
         }
         #expect(findings == probe.findings)
+    }
+}
+
+/// The password of a credential written into a query keeps its colons (probe 165).
+@Suite("Query credentials keep their colons")
+struct QueryCredentialColonTests {
+    @Test(arguments: [
+        ("https://mediboard.clinique-exemple.fr/index.php?login=jdupont:Pw:with:colons&m=dPpatients", "Pw:with:colons"),
+        ("https://mediboard.clinique-exemple.fr/index.php?m=dPpatients&login=jdupont:a:b", "a:b"),
+        ("https://mediboard.clinique-exemple.fr/index.php?login=1&username=jdupont&password=a:b", "a:b"),
+    ])
+    func password(line: String, password: String) {
+        let parsed = ParseFixture.parse(line + "\n", locator: "combo.txt")
+        #expect(parsed.credentials.count == 1)
+        let embedded = Array((parsed.credentials.first?.url ?? "").utf8).withUnsafeBytes {
+            URLParts(parsing: $0).embeddedCredentials
+        }
+        #expect(embedded.map { String(decoding: $0.login, as: UTF8.self) } == ["jdupont"])
+        #expect(embedded.map { String(decoding: $0.password, as: UTF8.self) } == [password])
     }
 }
