@@ -23,6 +23,8 @@ extension DecodeSession {
         depth: Int,
         seekable: FileWindow?
     ) throws(DecodeFault) {
+        let previousLocale = NameLocale.enter()
+        defer { NameLocale.leave(previousLocale) }
         var window = seekable
         if format.needsSeeking && window == nil {
             window = try Spool.copy(
@@ -79,8 +81,16 @@ extension DecodeSession {
             }
             damagedHeaders = 0
             fileIndex += 1
-            guard archive_entry_filetype(entry) == UInt32(Glibc.S_IFREG) else { continue }
-            let memberName = LibArchive.name(of: entry)
+            guard LibArchive.holdsData(entry) else { continue }
+            var memberName = LibArchive.name(of: entry)
+            if memberName.isEmpty {
+                // Read all the same, under its position: content is never skipped for its name.
+                memberName = "#\(fileIndex + 1)"
+                diagnostics.warning(
+                    name.member(memberName).locator,
+                    "member name cannot be read: named by its position in the archive"
+                )
+            }
             if archive_entry_is_data_encrypted(entry) != 0 || isEncryptedRAR5(archive, file: fileIndex) {
                 encrypted.append(memberName)
                 continue
@@ -170,20 +180,23 @@ extension DecodeSession {
             return
         }
         let path = try SevenZipTool.ArchiveFile(window, locator: name.locator, session: self)
-        var members = names
-        if isHeaderEncrypted {
-            members = try tool.listMembers(of: path, passwords: passwords, locator: name.locator)
+        let entries: [SevenZipTool.ListedEntry]
+        do {
+            entries = try tool.list(path, passwords: passwords, locator: name.locator)
+        } catch {
+            guard !isHeaderEncrypted else { throw error }
+            // The tool cannot open the archive at all (damage, a rar it does not read).
+            tool.nameUnopened(names, format: archive.format, passwords: passwords, name, session: self)
+            return
         }
-        for member in members where !expansion.isExhausted {
-            tool.readMember(
-                member,
-                of: path,
-                format: archive.format,
-                passwords: passwords,
-                name.member(member),
-                depth: depth,
-                session: self
-            )
-        }
+        tool.readMembers(
+            entries,
+            of: path,
+            format: archive.format,
+            passwords: passwords,
+            name,
+            depth: depth,
+            session: self
+        )
     }
 }
