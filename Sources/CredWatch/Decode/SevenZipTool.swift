@@ -188,6 +188,16 @@ public struct SevenZipTool: Sendable {
                 child.stop()
                 return
             }
+            // More output than the listing accounts for (a name with a line break in it
+            // misleads the listing): the tool is stopped rather than waited for.
+            if let extra = try? output.available(), !extra.isEmpty {
+                child.stop()
+                session.diagnostics.error(
+                    name.locator,
+                    "7-Zip's output runs past the members its listing names: the rest is not read"
+                )
+                return
+            }
             if child.finish() != 0 {
                 session.diagnostics.error(
                     name.locator,
@@ -245,7 +255,7 @@ public struct SevenZipTool: Sendable {
                 expansion: session.expansion
             )
             if entry.isRead {
-                let content = session.readMember(data, member, depth: depth, isStored: false)
+                let content = session.readMember(data, member, depth: depth, sizeHint: entry.size, isStored: false)
                 if content.failure == nil {
                     do {
                         try content.drain()
