@@ -112,4 +112,23 @@ struct ArchivePasswordCLITests {
         #expect(outcome.stderr.contains("archive passwords are readable by group or others (mode 0644)"))
         #expect(!outcome.stderr.contains(Self.password))
     }
+
+    /// A passwords file without a password is most likely the wrong file: refused, rather than
+    /// a scan that then says no password was given.
+    @Test func anEmptyPasswordsFileIsRefused() throws {
+        let fixture = try ScanContractTests.Fixture()
+        let dump = try fixture.file("dump.txt", ScanContractTests.combolist)
+        for contents in ["", "\n\n"] {
+            let passwords = try fixture.file("passwords.txt", contents)
+            chmod(passwords, 0o600)
+            let outcome = try CLI.run(
+                ["scan", dump, "--accounts", fixture.accounts, "--org", fixture.org, "--archive-passwords", passwords]
+            )
+            #expect(outcome.status == 2, "\(outcome.stderr)")
+            #expect(
+                outcome.stderr.contains("\(passwords): archive passwords: the file holds no password"),
+                "\(outcome.stderr)"
+            )
+        }
+    }
 }

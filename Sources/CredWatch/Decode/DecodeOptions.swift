@@ -79,8 +79,13 @@ extension ArchivePasswords {
                         + "run `chmod 600 \(file)`"
                 )
             }
+            let before = all.count
             _ = try SecretFileLines.forEach(in: descriptor, path: file) { line, _ in
                 if !line.isEmpty { all.append(Array(line)) }
+            }
+            // Most likely the wrong file: a scan would go on as if no password had been given.
+            if all.count == before {
+                throw ConfigurationError(file: file, message: "archive passwords: the file holds no password")
             }
         }
         return ArchivePasswords(all)

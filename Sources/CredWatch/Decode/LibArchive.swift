@@ -172,6 +172,24 @@ final class LibArchiveInput {
     }
 }
 
+/// libarchive converts member names (7z and RAR keep them in UTF-16) into the thread's
+/// locale: under the C locale, a name with one character outside ASCII is dropped whole. Its
+/// readers run with the thread in a UTF-8 locale (the process's locale is left alone).
+enum NameLocale {
+    nonisolated(unsafe) private static let utf8: locale_t? =
+        newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) ?? newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil)
+
+    /// Switches this thread to the UTF-8 locale; returns the locale to give back to `leave`.
+    static func enter() -> locale_t? {
+        guard let utf8 else { return nil }
+        return uselocale(utf8)
+    }
+
+    static func leave(_ previous: locale_t?) {
+        if let previous { uselocale(previous) }
+    }
+}
+
 /// One libarchive reader, open on `input` for exactly `format`, with the archive passwords to
 /// try on encrypted entries.
 final class LibArchive {
@@ -249,6 +267,15 @@ final class LibArchive {
         }
     }
 
+    /// Whether an entry has data of its own to read: anything but a folder, a symbolic link or
+    /// a hard link without data, whatever its other type bits say (`7zz a -si` stores what it
+    /// read from a pipe with a FIFO's mode).
+    static func holdsData(_ entry: OpaquePointer) -> Bool {
+        let type = archive_entry_filetype(entry)
+        if type == UInt32(Glibc.S_IFDIR) || type == UInt32(Glibc.S_IFLNK) { return false }
+        return archive_entry_hardlink(entry) == nil || archive_entry_size(entry) > 0
+    }
+
     /// An entry's name: UTF-8 where libarchive can convert it, else its bytes as found.
     static func name(of entry: OpaquePointer) -> String {
         if let utf8 = archive_entry_pathname_utf8(entry) { return String(cString: utf8) }
@@ -265,6 +292,10 @@ struct LibArchiveFault: Error {
 /// The data of the current entry of a libarchive reader, within the scan limits: an entry that
 /// grows past `maxMemberSize`, or past `maxCompressionRatio` (against what the archive has read
 /// so far) once beyond `ratioGrace`, is cut off after what it produced until then.
+///
+/// Read block by block (`archive_read_data_block`): `archive_read_data` fills the whole buffer
+/// asked for and, when the data breaks on the way (a truncated xz), returns the error alone, so
+/// that everything decompressed before the damage would be lost.
 final class LibArchiveEntryStream: ByteStream {
     private let archive: LibArchive
     private let locator: String
@@ -276,6 +307,13 @@ final class LibArchiveEntryStream: ByteStream {
     private var deferredFault: DecodeFault?
     /// How many passwords were tried on the entry when it is encrypted, else nil.
     private let passwordsTried: Int?
+    /// What is left of libarchive's last block (valid until its next call).
+    private var block = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Zero bytes owed before `block`: a hole of a sparse entry.
+    private var hole: Int64 = 0
+    private var isEnded = false
+    /// What libarchive warned of with the last block (a CRC mismatch): raised once it is read.
+    private var warning: DecodeFault?
 
     init(
         _ archive: LibArchive,
@@ -294,12 +332,46 @@ final class LibArchiveEntryStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFault) -> Int {
         if let deferredFault { throw deferredFault }
         guard !buffer.isEmpty else { return 0 }
+        while block.isEmpty && hole == 0 {
+            if isEnded { return 0 }
+            try nextBlock()
+        }
         let allowance = limits.maxMemberSize - produced
-        // At the size limit, one more byte is asked for: if it comes, the entry is too large.
-        let wanted = allowance > 0 ? Int(min(Int64(buffer.count), allowance)) : 1
-        let count = archive_read_data(archive.handle, buffer.baseAddress, wanted)
-        if count < 0 {
-            isArchiveLost = count == ARCHIVE_FATAL
+        // At the size limit with more to come: the entry is too large.
+        if allowance <= 0 { throw ExpansionGuard.sizeFault(output: produced, limits: limits, locator: locator) }
+        let count: Int
+        if hole > 0 {
+            count = Int(min(Int64(buffer.count), hole, allowance))
+            buffer.baseAddress!.initializeMemory(as: UInt8.self, repeating: 0, count: count)
+            hole -= Int64(count)
+        } else {
+            count = Int(min(Int64(min(buffer.count, block.count)), allowance))
+            buffer.baseAddress!.copyMemory(from: block.baseAddress!, byteCount: count)
+            block = UnsafeRawBufferPointer(rebasing: block[count...])
+        }
+        produced += Int64(count)
+        deferredFault = expansion.cutOff(
+            produced: count,
+            output: produced,
+            input: archive.input.bytesRead,
+            limits: limits,
+            locator: locator
+        )
+        return count
+    }
+
+    private func nextBlock() throws(DecodeFault) {
+        if let warning { throw warning }
+        var pointer: UnsafeRawPointer?
+        var size = 0
+        var offset: Int64 = 0
+        let status = archive_read_data_block(archive.handle, &pointer, &size, &offset)
+        if status == ARCHIVE_EOF {
+            isEnded = true
+            return
+        }
+        if status < ARCHIVE_WARN {
+            isArchiveLost = status == ARCHIVE_FATAL
             if let passwordsTried, archive.input.fault == nil, produced == 0,
                 archive.errorText.contains("assphrase")
             {
@@ -310,17 +382,22 @@ final class LibArchiveEntryStream: ByteStream {
             }
             throw archive.fault(locator: locator, doing: "data unreadable after \(produced) bytes")
         }
-        if count == 0 { return 0 }
-        if allowance <= 0 { throw ExpansionGuard.sizeFault(output: produced, limits: limits, locator: locator) }
-        produced += Int64(count)
-        deferredFault = expansion.cutOff(
-            produced: count,
-            output: produced,
-            input: archive.input.bytesRead,
-            limits: limits,
-            locator: locator
-        )
-        return count
+        if status == ARCHIVE_WARN {
+            warning = archive.fault(
+                locator: locator,
+                doing: "damaged data after \(produced + hole + Int64(size)) bytes"
+            )
+        }
+        guard let pointer, size > 0 else { return }
+        var bytes = UnsafeRawBufferPointer(start: pointer, count: size)
+        let position = produced + hole
+        if offset > position {
+            hole += offset - position
+        } else if offset < position {
+            // A block that goes back over bytes already delivered: only what is new is read.
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[Int(min(Int64(size), position - offset))...])
+        }
+        block = bytes
     }
 }
 

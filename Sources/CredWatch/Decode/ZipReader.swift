@@ -73,7 +73,13 @@ struct ZipEntry {
 
     /// Why the member cannot be read (it is then named and skipped), or nil.
     var skipReason: String? {
-        if isEncrypted { return method == 99 ? "encrypted member (AES): not read" : "encrypted member: not read" }
+        if isEncrypted {
+            // Readers hand encrypted members to libarchive when passwords were given: one
+            // that arrives here had none, or uses PKWARE's strong encryption, which none reads.
+            if flags & 0x0040 != 0 { return "encrypted member (PKWARE strong encryption): not read" }
+            let kind = method == 99 ? " (AES)" : ""
+            return "encrypted member\(kind): not read: give the pack's password with --archive-password"
+        }
         switch method {
         case 0, 8: return nil
         default:

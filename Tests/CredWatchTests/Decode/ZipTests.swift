@@ -145,8 +145,10 @@ struct ZipTests {
         // scanned.
         #expect(
             harness.errors == [
-                "credwatch: error: mixed.zip!secret/Passwords.txt: encrypted member: not read",
-                "credwatch: error: mixed.zip!aes.txt: encrypted member (AES): not read",
+                "credwatch: error: mixed.zip!secret/Passwords.txt: encrypted member: not read: "
+                    + "give the pack's password with --archive-password",
+                "credwatch: error: mixed.zip!aes.txt: encrypted member (AES): not read: "
+                    + "give the pack's password with --archive-password",
                 "credwatch: error: mixed.zip!b.txt: unsupported compression method 12 (bzip2): not read",
             ]
         )
