@@ -177,6 +177,9 @@ struct Scan: ParsableCommand, SetupArguments {
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
         }
+        // ArgumentParser validates these options, merge's option group, before merge itself:
+        // the scan options merge refuses are left to merge, which names them as its own.
+        guard !Merge.isInvoked else { return }
         if let range {
             guard InputRange(parsing: range) != nil else {
                 throw ValidationError("--range must be START-END, byte offsets with START < END; got \(range)")
@@ -198,8 +201,11 @@ struct Scan: ParsableCommand, SetupArguments {
         if let shard, InputShard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 0 <= K < N <= \(InputShard.maxCount); got \(shard)")
         }
-        if let stdinName, StandardInputName(stdinName, foundIn: stdinFoundIn) == nil {
-            throw ValidationError("--stdin-name \(stdinName) does not lie below --stdin-found-in \(stdinFoundIn ?? "")")
+        if let stdinName, standardInputName == nil {
+            throw ValidationError(
+                "--stdin-name \(RawArguments.path(stdinName).display) does not lie below --stdin-found-in "
+                    + (stdinFoundIn.map { RawArguments.path($0).display } ?? "")
+            )
         }
         if stdinFoundIn != nil && stdinName == nil { throw ValidationError("--stdin-found-in needs --stdin-name") }
         if emit == .partial {
@@ -210,6 +216,17 @@ struct Scan: ParsableCommand, SetupArguments {
             ] where given {
                 throw ValidationError("\(option) is not for --emit partial: give it to credwatch merge")
             }
+        }
+    }
+
+    /// `--stdin-name`, named from the argument's bytes as a path argument is (a name that is not
+    /// UTF-8 gives the sources a scan of that file gives).
+    var standardInputName: StandardInputName? {
+        stdinName.flatMap {
+            StandardInputName(
+                RawArguments.path($0).display,
+                foundIn: stdinFoundIn.map { RawArguments.path($0).display }
+            )
         }
     }
 
@@ -288,7 +305,7 @@ struct Scan: ParsableCommand, SetupArguments {
             configuration.archives = setup.archives
             configuration.range = inputRange
             configuration.shard = shard.flatMap(InputShard.init(parsing:))
-            configuration.standardInputName = stdinName.flatMap { StandardInputName($0, foundIn: stdinFoundIn) }
+            configuration.standardInputName = standardInputName
             configuration.collectsPartial = emit == .partial
             session = ScanSession(
                 configuration: configuration,

@@ -340,4 +340,52 @@ struct MergeCommandTests {
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(merged.stdoutText.isEmpty)
     }
+
+    @Test("--stdin-name takes the name's bytes: a name that is not UTF-8 gives the scan's sources")
+    func standardInputNameThatIsNotUTF8() throws {
+        let folder = try CLI.temporaryDirectory()
+        let script = """
+            cd "$1" && f=$(printf 'bad\\377\\376name.txt') && \
+            printf 'https://mediboard.clinique-exemple.fr/:jdupont:Pw123456\\n' > "$f" && \
+            shift && if [ "$1" = stdin ]; then shift; exec "$0" scan - --stdin-name "$f" "$@" < "$f"; \
+            else shift; exec "$0" scan "$f" "$@"; fi
+            """
+        func scan(_ how: String) throws -> CLI.Outcome {
+            try CLI.runAtFixedTime(
+                ["-c", script, CLI.executable.path, folder.path, how, "--format", "jsonl"] + Self.configuration,
+                program: URL(fileURLWithPath: "/bin/sh")
+            )
+        }
+        let file = try scan("file")
+        #expect(file.status == 1, "\(file.stderr)")
+        #expect(file.stdoutText.contains(#"bad\\xff\\xfename.txt"#), "\(file.stdoutText)")
+        let piped = try scan("stdin")
+        #expect(piped.stdoutText == file.stdoutText, "\(piped.stderr)")
+    }
+
+    @Test("merge refuses what it cannot do, naming it: no partial, --reveal-passwords, --range, standard input")
+    func mergeUsageErrors() throws {
+        let none = try CLI.runAtFixedTime(["merge"] + Self.configuration)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("name the partial results to merge"))
+        #expect(!none.stderr.contains("scan merge") && none.stderr.contains("Usage: credwatch merge"), "\(none.stderr)")
+        let unknown = try CLI.runAtFixedTime(["merge", "p", "--bogus"] + Self.configuration)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("Usage: credwatch merge"), "\(unknown.stderr)")
+        let folder = try CLI.temporaryDirectory()
+        let partial = try Self.partials(of: Self.logs, shards: 1, in: folder)[0]
+        let report = folder.appendingPathComponent("report.jsonl").path
+        let revealed = try CLI.runAtFixedTime(
+            ["merge", partial, "--reveal-passwords", "--output", report] + Self.configuration
+        )
+        #expect(revealed.status == 2)
+        #expect(revealed.stderr.contains("merge takes no --reveal-passwords: partial results hold no password"))
+        #expect(!FileManager.default.fileExists(atPath: report))
+        let range = try CLI.runAtFixedTime(["merge", partial, partial, "--range", "0-10"] + Self.configuration)
+        #expect(range.status == 2)
+        #expect(range.stderr.contains("merge takes no --range"), "\(range.stderr)")
+        let stdin = try CLI.runAtFixedTime(["merge", "-"] + Self.configuration)
+        #expect(stdin.status == 2)
+        #expect(stdin.stderr.contains("not from standard input"), "\(stdin.stderr)")
+    }
 }
