@@ -230,6 +230,14 @@ struct Scan: ParsableCommand, SetupArguments {
         }
     }
 
+    /// The inputs as the report names them: as given, standard input as the file it carries.
+    var namedInputs: [String] {
+        inputs.map { argument in
+            let path = RawArguments.path(argument)
+            return path.isStandardInput ? standardInputName?.locator ?? path.display : path.display
+        }
+    }
+
     /// What the matcher reports, from the flags.
     var emitsPartial: Bool { emit == .partial }
 
@@ -275,10 +283,12 @@ struct Scan: ParsableCommand, SetupArguments {
         let policy = ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
         let session: ScanSession
         var inputRange: InputRange?
+        var namedInputs = self.namedInputs
         if merging {
             var merge = PartialMerge(binding: try setup.binding(of: self))
             do {
                 for path in inputs { try merge.add(contentsOf: path) }
+                namedInputs = merge.namedInputs
                 session = try ScanSession(
                     merging: merge,
                     context: setup.context,
@@ -326,6 +336,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 counters: PartialCounters(diagnostics),
                 unread: diagnostics.unread,
                 inputs: outcome.inputs,
+                named: namedInputs,
                 modified: PartialResult.modificationTimes(sightings: partial.sightings, machines: partial.machines),
                 sightings: partial.sightings,
                 machines: partial.machines
@@ -354,7 +365,7 @@ struct Scan: ParsableCommand, SetupArguments {
         let profile = setup.context.profile
         options.run = RunFacts(
             summary: summary,
-            inputs: inputs.map { RawArguments.path($0).display },
+            inputs: namedInputs,
             organisation: profile.name.isEmpty ? nil : profile.name
         )
         var sent: [SentOutput] = []

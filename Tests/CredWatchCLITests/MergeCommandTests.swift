@@ -445,6 +445,22 @@ struct MergeCommandTests {
         )
     }
 
+    @Test("merge --format html equals scan --format html, inputs named included")
+    func mergedHTMLEqualsTheScans() throws {
+        let folder = try CLI.temporaryDirectory()
+        let single = try CLI.runAtFixedTime(["scan", Self.logs, "--format", "html"] + Self.configuration)
+        #expect(single.status == 1)
+        let partials = try Self.partials(of: Self.logs, shards: 3, in: folder)
+        let merged = try CLI.runAtFixedTime(["merge"] + partials + ["--format", "html"] + Self.configuration)
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(single.stdoutText.contains("<dt>Inputs named</dt><dd>\(Self.logs)</dd>"))
+        // The elapsed time is measured, not reported (as in HTMLReportCLITests).
+        func page(_ text: String) -> String {
+            text.replacingOccurrences(of: #"<dt>Elapsed</dt><dd>[0-9.]+ s"#, with: "E", options: .regularExpression)
+        }
+        #expect(page(merged.stdoutText) == page(single.stdoutText))
+    }
+
     @Test("--stdin-name takes the name's bytes: a name that is not UTF-8 gives the scan's sources")
     func standardInputNameThatIsNotUTF8() throws {
         let folder = try CLI.temporaryDirectory()

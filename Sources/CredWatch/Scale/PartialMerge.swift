@@ -94,6 +94,13 @@ public struct PartialMerge {
     /// How many distinct partials were added.
     public var count: Int { partials.count }
 
+    /// The inputs the partials' scans named, each once, in the order the partials were given:
+    /// what the report of one scan of them all names.
+    public var namedInputs: [String] {
+        var listed = Set<String>()
+        return partials.flatMap(\.partial.named).filter { listed.insert($0).inserted }
+    }
+
     /// The merged findings, in the report's order (see `merged`).
     public func findings(accounts: AccountList, diagnostics: Diagnostics) throws(PartialError) -> [Finding] {
         try merged(accounts: accounts, diagnostics: diagnostics).findings
