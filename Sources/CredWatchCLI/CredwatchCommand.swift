@@ -36,7 +36,10 @@ struct Credwatch: ParsableCommand {
             if let fatal = error as? FatalError {
                 stderr.write("credwatch: " + DisplayText.escaped(fatal.description) + "\n")
             } else {
-                let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                // ArgumentParser puts merge's option group, the scan command, in merge's command
+                // path when naming it in a usage message.
+                let message = fullMessage(for: error).replacing("credwatch scan merge", with: "credwatch merge")
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
                 stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
             }
             Foundation.exit(ExitStatus.fatal)

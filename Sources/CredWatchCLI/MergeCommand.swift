@@ -15,13 +15,29 @@ struct Merge: ParsableCommand {
 
     @OptionGroup var options: Scan
 
+    /// This run is `credwatch merge` (for the validation of its option group, `Scan`).
+    static let isInvoked = RawArguments.decoded.arguments.first == "merge"
+
     func validate() throws {
-        if options.inputs.isEmpty { throw ValidationError("name the partial results to merge") }
         for (given, option) in [
             (options.emit != .report, "--emit"), (options.range != nil, "--range"), (options.shard != nil, "--shard"),
-            (options.stdinName != nil, "--stdin-name"),
+            (options.stdinName != nil, "--stdin-name"), (options.stdinFoundIn != nil, "--stdin-found-in"),
         ] where given {
-            throw ValidationError("\(option) is an option of scan, not of merge")
+            throw ValidationError("merge takes no \(option): it is an option of scan")
+        }
+        if options.revealPasswords {
+            throw ValidationError(
+                "merge takes no --reveal-passwords: partial results hold no password (only keyed fingerprints); "
+                    + "scan the inputs themselves with --reveal-passwords"
+            )
+        }
+        if options.inputs.isEmpty {
+            throw ValidationError("name the partial results to merge (files written by scan --emit partial)")
+        }
+        if options.inputs.contains("-") {
+            throw ValidationError(
+                "merge reads partial results from files, not from standard input: name the files (- is none)"
+            )
         }
     }
 

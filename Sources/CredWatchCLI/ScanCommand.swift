@@ -177,6 +177,9 @@ struct Scan: ParsableCommand, SetupArguments {
         if (newOnly || skipSeenInputs) && state == nil {
             throw ValidationError("--new-only and --skip-seen-inputs need --state")
         }
+        // ArgumentParser validates these options, merge's option group, before merge itself:
+        // the scan options merge refuses are left to merge, which names them as its own.
+        guard !Merge.isInvoked else { return }
         if let range {
             guard InputRange(parsing: range) != nil else {
                 throw ValidationError("--range must be START-END, byte offsets with START < END; got \(range)")
@@ -198,8 +201,11 @@ struct Scan: ParsableCommand, SetupArguments {
         if let shard, InputShard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 0 <= K < N <= \(InputShard.maxCount); got \(shard)")
         }
-        if let stdinName, StandardInputName(stdinName, foundIn: stdinFoundIn) == nil {
-            throw ValidationError("--stdin-name \(stdinName) does not lie below --stdin-found-in \(stdinFoundIn ?? "")")
+        if let stdinName, standardInputName == nil {
+            throw ValidationError(
+                "--stdin-name \(RawArguments.path(stdinName).display) does not lie below --stdin-found-in "
+                    + (stdinFoundIn.map { RawArguments.path($0).display } ?? "")
+            )
         }
         if stdinFoundIn != nil && stdinName == nil { throw ValidationError("--stdin-found-in needs --stdin-name") }
         if emit == .partial {
@@ -210,6 +216,25 @@ struct Scan: ParsableCommand, SetupArguments {
             ] where given {
                 throw ValidationError("\(option) is not for --emit partial: give it to credwatch merge")
             }
+        }
+    }
+
+    /// `--stdin-name`, named from the argument's bytes as a path argument is (a name that is not
+    /// UTF-8 gives the sources a scan of that file gives).
+    var standardInputName: StandardInputName? {
+        stdinName.flatMap {
+            StandardInputName(
+                RawArguments.path($0).display,
+                foundIn: stdinFoundIn.map { RawArguments.path($0).display }
+            )
+        }
+    }
+
+    /// The inputs as the report names them: as given, standard input as the file it carries.
+    var namedInputs: [String] {
+        inputs.map { argument in
+            let path = RawArguments.path(argument)
+            return path.isStandardInput ? standardInputName?.locator ?? path.display : path.display
         }
     }
 
@@ -258,10 +283,12 @@ struct Scan: ParsableCommand, SetupArguments {
         let policy = ScanSession.Policy(newOnly: newOnly, skipSeenInputs: skipSeenInputs)
         let session: ScanSession
         var inputRange: InputRange?
+        var namedInputs = self.namedInputs
         if merging {
             var merge = PartialMerge(binding: try setup.binding(of: self))
             do {
                 for path in inputs { try merge.add(contentsOf: path) }
+                namedInputs = merge.namedInputs
                 session = try ScanSession(
                     merging: merge,
                     context: setup.context,
@@ -288,7 +315,7 @@ struct Scan: ParsableCommand, SetupArguments {
             configuration.archives = setup.archives
             configuration.range = inputRange
             configuration.shard = shard.flatMap(InputShard.init(parsing:))
-            configuration.standardInputName = stdinName.flatMap { StandardInputName($0, foundIn: stdinFoundIn) }
+            configuration.standardInputName = standardInputName
             configuration.collectsPartial = emit == .partial
             session = ScanSession(
                 configuration: configuration,
@@ -309,6 +336,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 counters: PartialCounters(diagnostics),
                 unread: diagnostics.unread,
                 inputs: outcome.inputs,
+                named: namedInputs,
                 modified: PartialResult.modificationTimes(sightings: partial.sightings, machines: partial.machines),
                 sightings: partial.sightings,
                 machines: partial.machines
@@ -337,7 +365,7 @@ struct Scan: ParsableCommand, SetupArguments {
         let profile = setup.context.profile
         options.run = RunFacts(
             summary: summary,
-            inputs: inputs.map { RawArguments.path($0).display },
+            inputs: namedInputs,
             organisation: profile.name.isEmpty ? nil : profile.name
         )
         var sent: [SentOutput] = []

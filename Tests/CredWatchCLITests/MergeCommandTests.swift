@@ -340,4 +340,172 @@ struct MergeCommandTests {
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(merged.stdoutText.isEmpty)
     }
+
+    /// The partial of bytes `start`-`end` of `file`, written as `name` in `folder`.
+    static func rangePartial(of file: URL, _ start: Int, _ end: Int, as name: String, in folder: URL) throws -> String {
+        let partial = folder.appendingPathComponent(name).path
+        let range = try CLI.runAtFixedTime(
+            ["scan", file.path, "--range", "\(start)-\(end)", "--emit", "partial", "--output", partial]
+                + Self.configuration
+        )
+        #expect(range.status == 0, "\(range.stderr)")
+        return partial
+    }
+
+    @Test("a file changed between its range tasks is named, incomplete and not recorded; overlaps are named")
+    func changedAndOverlappingRanges() throws {
+        let folder = try CLI.temporaryDirectory()
+        let combolist = folder.appendingPathComponent("combo.txt")
+        func write(_ password: String, dated date: Date) throws {
+            let lines = (10..<70).map { "https://mediboard.clinique-exemple.fr/:jdupont:\(password)\($0)\n" }
+            try lines.joined().write(to: combolist, atomically: false, encoding: .utf8)
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: combolist.path)
+        }
+        try write("Pw", dated: Date(timeIntervalSince1970: 1_700_000_000))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: combolist.path)[.size] as? Int)
+        let first = try Self.rangePartial(of: combolist, 0, size / 2, as: "r0", in: folder)
+        // Rewritten at the same size, later, before the second task reads it.
+        try write("Qw", dated: Date(timeIntervalSince1970: 1_700_000_100))
+        let second = try Self.rangePartial(of: combolist, size / 2, size, as: "r1", in: folder)
+        let state = folder.appendingPathComponent("state.db").path
+        let summaryPath = folder.appendingPathComponent("summary.json").path
+        let stateOptions = ["--state", state, "--skip-seen-inputs", "--summary", summaryPath, "--format", "jsonl"]
+        let merged = try CLI.runAtFixedTime(["merge", first, second] + Self.configuration + stateOptions)
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(merged.stderr.contains("\(combolist.path): changed between tasks"), "\(merged.stderr)")
+        // Only the first version's lines are reported.
+        let firstOnly = try CLI.runAtFixedTime(["merge", first, "--format", "jsonl"] + Self.configuration)
+        let fingerprints = { (run: CLI.Outcome) in run.jsonLines.map { $0["password_fingerprint"] as? String } }
+        #expect(fingerprints(merged).count == 30 && fingerprints(merged) == fingerprints(firstOnly))
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+                as? [String: Any]
+        )
+        #expect(summary["complete"] as? Bool == false)
+        let incomplete = try #require(summary["incomplete"] as? [[String: Any]])
+        #expect(incomplete.map { $0["input"] as? String } == [combolist.path])
+        // Not recorded as scanned: a scan with the state reads the file again.
+        let scan = try CLI.runAtFixedTime(["scan", combolist.path] + Self.configuration + stateOptions)
+        #expect(scan.status == 1, "\(scan.stderr)")
+        #expect(!scan.stderr.contains("skipped (already scanned)"))
+
+        // Ranges of the current file that overlap: named as such, not as a gap.
+        let early = try Self.rangePartial(of: combolist, 0, size / 2, as: "o0", in: folder)
+        let late = try Self.rangePartial(of: combolist, size / 3, size, as: "o1", in: folder)
+        let overlap = try CLI.runAtFixedTime(["merge", early, late, "--format", "jsonl"] + Self.configuration)
+        #expect(overlap.status == 1)
+        #expect(
+            overlap.stderr.contains("\(combolist.path): the ranges 0-\(size / 2) and \(size / 3)-\(size) overlap"),
+            "\(overlap.stderr)"
+        )
+        #expect(!overlap.stderr.contains("no partial read"))
+    }
+
+    @Test("partials that both read one input completely are refused, naming it: nothing counted twice")
+    func overlappingPartialsAreRefused() throws {
+        let folder = try CLI.temporaryDirectory()
+        let shards = try Self.partials(of: Self.logs, shards: 2, in: folder)
+        let whole = folder.appendingPathComponent("whole").path
+        let scan = try CLI.runAtFixedTime(
+            ["scan", Self.logs, "--emit", "partial", "--output", whole] + Self.configuration
+        )
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let report = folder.appendingPathComponent("report.jsonl")
+        let merged = try CLI.runAtFixedTime(
+            ["merge"] + shards + [whole, "--output", report.path] + Self.configuration
+        )
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("\(whole): it read \(Self.logs)/"), "\(merged.stderr)")
+        #expect(merged.stderr.contains("would count its findings twice"))
+        #expect(!FileManager.default.fileExists(atPath: report.path))
+
+        // The ranges of a file and a partial of the whole file.
+        let combolist = folder.appendingPathComponent("combo.txt")
+        try (0..<30).map { "https://mediboard.clinique-exemple.fr/:jdupont:Pw\($0)\n" }.joined().write(
+            to: combolist,
+            atomically: false,
+            encoding: .utf8
+        )
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: combolist.path)[.size] as? Int)
+        let ranges = try [(0, 300), (300, size)].map {
+            try Self.rangePartial(of: combolist, $0, $1, as: "r\($0)", in: folder)
+        }
+        let ofFile = folder.appendingPathComponent("file").path
+        #expect(
+            try CLI.runAtFixedTime(
+                ["scan", combolist.path, "--emit", "partial", "--output", ofFile] + Self.configuration
+            )
+            .status == 0
+        )
+        let both = try CLI.runAtFixedTime(["merge"] + ranges + [ofFile] + Self.configuration)
+        #expect(both.status == 2)
+        #expect(
+            both.stderr.contains("it read \(combolist.path) completely, and so did the ranges of"),
+            "\(both.stderr)"
+        )
+    }
+
+    @Test("merge --format html equals scan --format html, inputs named included")
+    func mergedHTMLEqualsTheScans() throws {
+        let folder = try CLI.temporaryDirectory()
+        let single = try CLI.runAtFixedTime(["scan", Self.logs, "--format", "html"] + Self.configuration)
+        #expect(single.status == 1)
+        let partials = try Self.partials(of: Self.logs, shards: 3, in: folder)
+        let merged = try CLI.runAtFixedTime(["merge"] + partials + ["--format", "html"] + Self.configuration)
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(single.stdoutText.contains("<dt>Inputs named</dt><dd>\(Self.logs)</dd>"))
+        // The elapsed time is measured, not reported (as in HTMLReportCLITests).
+        func page(_ text: String) -> String {
+            text.replacingOccurrences(of: #"<dt>Elapsed</dt><dd>[0-9.]+ s"#, with: "E", options: .regularExpression)
+        }
+        #expect(page(merged.stdoutText) == page(single.stdoutText))
+    }
+
+    @Test("--stdin-name takes the name's bytes: a name that is not UTF-8 gives the scan's sources")
+    func standardInputNameThatIsNotUTF8() throws {
+        let folder = try CLI.temporaryDirectory()
+        let script = """
+            cd "$1" && f=$(printf 'bad\\377\\376name.txt') && \
+            printf 'https://mediboard.clinique-exemple.fr/:jdupont:Pw123456\\n' > "$f" && \
+            shift && if [ "$1" = stdin ]; then shift; exec "$0" scan - --stdin-name "$f" "$@" < "$f"; \
+            else shift; exec "$0" scan "$f" "$@"; fi
+            """
+        func scan(_ how: String) throws -> CLI.Outcome {
+            try CLI.runAtFixedTime(
+                ["-c", script, CLI.executable.path, folder.path, how, "--format", "jsonl"] + Self.configuration,
+                program: URL(fileURLWithPath: "/bin/sh")
+            )
+        }
+        let file = try scan("file")
+        #expect(file.status == 1, "\(file.stderr)")
+        #expect(file.stdoutText.contains(#"bad\\xff\\xfename.txt"#), "\(file.stdoutText)")
+        let piped = try scan("stdin")
+        #expect(piped.stdoutText == file.stdoutText, "\(piped.stderr)")
+    }
+
+    @Test("merge refuses what it cannot do, naming it: no partial, --reveal-passwords, --range, standard input")
+    func mergeUsageErrors() throws {
+        let none = try CLI.runAtFixedTime(["merge"] + Self.configuration)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("name the partial results to merge"))
+        #expect(!none.stderr.contains("scan merge") && none.stderr.contains("Usage: credwatch merge"), "\(none.stderr)")
+        let unknown = try CLI.runAtFixedTime(["merge", "p", "--bogus"] + Self.configuration)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("Usage: credwatch merge"), "\(unknown.stderr)")
+        let folder = try CLI.temporaryDirectory()
+        let partial = try Self.partials(of: Self.logs, shards: 1, in: folder)[0]
+        let report = folder.appendingPathComponent("report.jsonl").path
+        let revealed = try CLI.runAtFixedTime(
+            ["merge", partial, "--reveal-passwords", "--output", report] + Self.configuration
+        )
+        #expect(revealed.status == 2)
+        #expect(revealed.stderr.contains("merge takes no --reveal-passwords: partial results hold no password"))
+        #expect(!FileManager.default.fileExists(atPath: report))
+        let range = try CLI.runAtFixedTime(["merge", partial, partial, "--range", "0-10"] + Self.configuration)
+        #expect(range.status == 2)
+        #expect(range.stderr.contains("merge takes no --range"), "\(range.stderr)")
+        let stdin = try CLI.runAtFixedTime(["merge", "-"] + Self.configuration)
+        #expect(stdin.status == 2)
+        #expect(stdin.stderr.contains("not from standard input"), "\(stdin.stderr)")
+    }
 }

@@ -61,7 +61,13 @@ final class DecodeSession {
                 diagnostics.error(locator, "--range reads a regular file (a pipe cannot be read at an offset)")
                 return
             }
-            read(range: range, of: file, size: Int64(info.st_size), name)
+            read(
+                range: range,
+                of: file,
+                size: Int64(info.st_size),
+                mtime: InputFingerprint.nanoseconds(info.st_mtim),
+                name
+            )
             return
         }
         guard isRegular else {

@@ -50,26 +50,37 @@ public struct RangeRead: Sendable, Equatable, Codable {
     public var end: Int64
     /// The file's size when the range was read: the ranges of one file must agree on it.
     public var size: Int64
+    /// The file's modification time (ns since 1970) when the range was read: the ranges of one
+    /// file must agree on it too (nil in partials written before it was recorded).
+    public var mtime: Int64?
     /// LF bytes in the lines the range read: its first line is line `1 +` the LF counts of the
     /// ranges before it.
     public var lineFeeds: Int
 
-    public init(input: String, start: Int64, end: Int64, size: Int64, lineFeeds: Int) {
+    public init(input: String, start: Int64, end: Int64, size: Int64, mtime: Int64? = nil, lineFeeds: Int) {
         self.input = input
         self.start = start
         self.end = end
         self.size = size
+        self.mtime = mtime
         self.lineFeeds = lineFeeds
     }
 }
 
 extension DecodeSession {
     /// Reads the lines of `range` of the regular file `file` as the document `name`.
-    func read(range: InputRange, of file: OpenFile, size: Int64, _ name: StreamName) {
+    func read(range: InputRange, of file: OpenFile, size: Int64, mtime: Int64, _ name: StreamName) {
         let locator = name.locator
         func done(lineFeeds: Int) {
             range.record(
-                RangeRead(input: locator, start: range.start, end: range.end, size: size, lineFeeds: lineFeeds)
+                RangeRead(
+                    input: locator,
+                    start: range.start,
+                    end: range.end,
+                    size: size,
+                    mtime: mtime,
+                    lineFeeds: lineFeeds
+                )
             )
         }
         do throws(DecodeFault) {

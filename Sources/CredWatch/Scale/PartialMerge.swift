@@ -11,6 +11,9 @@ public struct PartialMerge {
     private var digests = Set<String>()
     /// The file each range was read from, to tell a retried task from a conflicting one.
     private var rangeDigests: [RangeKey: String] = [:]
+    /// Who read each input completely: a partial's file, or the ranges of one file (which all
+    /// fingerprint it). Two readers of one input would count its findings twice.
+    private var readers: [InputFingerprint: String] = [:]
 
     private struct RangeKey: Hashable {
         var input: String
@@ -72,6 +75,17 @@ public struct PartialMerge {
             }
             rangeDigests[key] = added.digest
         }
+        let reader = partial.range.map { "the ranges of \($0.input)" } ?? "the partial \(file)"
+        for input in partial.inputs {
+            if let other = readers[input], other != reader {
+                throw PartialError(
+                    file: file,
+                    reason: "it read \(input.path) completely, and so did \(other): partials that overlap "
+                        + "(a shard given twice, or shards of two runs) would count its findings twice; refused"
+                )
+            }
+        }
+        for input in partial.inputs { readers[input] = reader }
         digests.insert(added.digest)
         partials.append(added)
         return true
@@ -79,6 +93,13 @@ public struct PartialMerge {
 
     /// How many distinct partials were added.
     public var count: Int { partials.count }
+
+    /// The inputs the partials' scans named, each once, in the order the partials were given:
+    /// what the report of one scan of them all names.
+    public var namedInputs: [String] {
+        var listed = Set<String>()
+        return partials.flatMap(\.partial.named).filter { listed.insert($0).inserted }
+    }
 
     /// The merged findings, in the report's order (see `merged`).
     public func findings(accounts: AccountList, diagnostics: Diagnostics) throws(PartialError) -> [Finding] {
@@ -183,19 +204,41 @@ public struct PartialMerge {
             let added = rangesOfInput[input]!.sorted { $0.partial.range!.start < $1.partial.range!.start }
             let ranges = added.map(\.partial)
             let size = ranges[0].range!.size
+            // The ranges after one that read another version of the file are left out: their
+            // lines cannot be numbered, nor told from the first version's.
+            let changed = ranges.indices.dropFirst().lazy.compactMap { index in
+                Self.change(between: ranges[0], and: ranges[index]).map { (index: index, what: $0) }
+            }.first
             var (expected, lineShift): (Int64, Int) = (0, 0)
-            for (index, partial) in ranges.enumerated() {
+            var overlapping: (RangeRead, RangeRead)?
+            for (index, partial) in ranges.enumerated() where index < changed?.index ?? ranges.count {
                 let range = partial.range!
-                guard range.start == expected, range.size == size else { break }
+                guard range.start == expected else {
+                    if range.start < expected { overlapping = (ranges[index - 1].range!, range) }
+                    break
+                }
                 try replay(added[index], lineShift: lineShift)
                 lineShift += range.lineFeeds
                 expected = range.end
             }
-            if expected < size {
+            if let changed {
+                let (first, other) = (ranges[0].range!, ranges[changed.index].range!)
                 diagnostics.error(
                     input,
-                    "no partial read its bytes from \(expected) (of \(size), or the file changed between tasks): "
-                        + "the lines after are not reported"
+                    "changed between tasks: bytes \(other.start)-\(other.end) were read from another version of it "
+                        + "than bytes \(first.start)-\(first.end) (\(changed.what)): the lines from byte "
+                        + "\(expected) are not reported; scan it again"
+                )
+            } else if let (before, after) = overlapping {
+                diagnostics.error(
+                    input,
+                    "the ranges \(before.start)-\(before.end) and \(after.start)-\(after.end) overlap (the ranges of a "
+                        + "file must split it): the lines from byte \(expected) are not reported"
+                )
+            } else if expected < size {
+                diagnostics.error(
+                    input,
+                    "no partial read its bytes from \(expected) (of \(size)): the lines after are not reported"
                 )
             } else if let first = ranges[0].inputs.first,
                 ranges.allSatisfy({ $0.inputs == [first] && $0.unread.isEmpty })
@@ -208,5 +251,21 @@ public struct PartialMerge {
         result.completedInputs = Set(result.completedInputs).sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
         result.findings = aggregator.findings()
         return result
+    }
+
+    /// How the file `other`'s range was read from differs from the one `first`'s was (its size,
+    /// modification time or content); nil when the partials recorded the same file.
+    private static func change(between first: PartialResult, and other: PartialResult) -> String? {
+        let (a, b) = (first.range!, other.range!)
+        if a.size != b.size { return "its size was \(a.size) bytes, then \(b.size)" }
+        if let mtimeA = a.mtime, let mtimeB = b.mtime, mtimeA != mtimeB { return "its modification time differs" }
+        func fingerprint(_ partial: PartialResult) -> InputFingerprint? {
+            partial.inputs.first { $0.path == partial.range!.input }
+        }
+        if let fingerprintA = fingerprint(first), let fingerprintB = fingerprint(other) {
+            if fingerprintA.mtime != fingerprintB.mtime { return "its modification time differs" }
+            if fingerprintA.digest != fingerprintB.digest { return "its content differs" }
+        }
+        return nil
     }
 }

@@ -25,6 +25,9 @@ public struct PartialResult: Sendable, Equatable {
     /// The files read completely, fingerprinted as `--skip-seen-inputs` records them (for a
     /// range: the whole file's), for the merge to skip and record (sorted by path).
     public var inputs: [InputFingerprint]
+    /// The inputs the scan named (its arguments, standard input as the file it carries), as its
+    /// report would list them: the merge's report lists them.
+    public var named: [String]
     /// The modification time of the file each source path was read from (`input_modified`),
     /// taken where the file is: the merge's machine may not have it.
     public var modified: [String: Timestamp]
@@ -37,6 +40,7 @@ public struct PartialResult: Sendable, Equatable {
         counters: PartialCounters,
         unread: [UnreadInput],
         inputs: [InputFingerprint] = [],
+        named: [String] = [],
         modified: [String: Timestamp] = [:],
         sightings: [PartialSighting],
         machines: [MachineSighting]
@@ -46,6 +50,7 @@ public struct PartialResult: Sendable, Equatable {
         self.counters = counters
         self.unread = unread
         self.inputs = inputs.sorted { ($0.path, $0.digest) < ($1.path, $1.digest) }
+        self.named = named
         self.modified = modified
         self.sightings = sightings
         self.machines = machines.sorted { ($0.source, $0.folder) < ($1.source, $1.folder) }
@@ -215,6 +220,7 @@ extension PartialResult {
                 counters: counters,
                 unread: unread.map { UnreadRecord(input: $0.locator, reason: $0.reason) },
                 inputs: inputs,
+                named: named,
                 modified: modified.mapValues(\.iso8601)
             )
         )
@@ -299,6 +305,8 @@ struct PartialReader {
             counters: header.counters,
             unread: header.unread.map { UnreadInput(locator: $0.input, reason: $0.reason) },
             inputs: header.inputs,
+            // Partials written before the names were recorded: the files they read.
+            named: header.named ?? header.inputs.map(\.path),
             modified: modified,
             sightings: [],
             machines: []
@@ -382,6 +390,7 @@ private struct Header: Codable {
     var counters: PartialCounters
     var unread: [UnreadRecord]
     var inputs: [InputFingerprint]
+    var named: [String]?
     var modified: [String: String]
 }
 

@@ -75,7 +75,7 @@ public struct InputFingerprint: Sendable, Hashable, Codable {
         return Int64(status.st_size) == size && Self.nanoseconds(status.st_mtim) == mtime
     }
 
-    private static func nanoseconds(_ time: timespec) -> Int64 {
+    static func nanoseconds(_ time: timespec) -> Int64 {
         let (seconds, overflow) = Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? Int64(time.tv_sec) : seconds &+ Int64(time.tv_nsec)
     }

@@ -349,15 +349,18 @@ struct PartialMergeTests {
         let thirds = [Array(sightings[..<60]), Array(sightings[60..<130]), Array(sightings[130...])]
         let seen = InputFingerprint(path: "seen.txt", size: 5, mtime: 5, digest: "s")
         let new = InputFingerprint(path: "new.txt", size: 6, mtime: 6, digest: "n")
+        // Each input read completely by one partial only (two would be refused as overlapping).
+        let seenToo = InputFingerprint(path: "seen2.txt", size: 5, mtime: 5, digest: "s2")
+        let seenPartly = InputFingerprint(path: "seen3.txt", size: 5, mtime: 5, digest: "s3")
         let ranged = InputFingerprint(path: "big.txt", size: 100, mtime: 7, digest: "b")
         func range(_ start: Int64, _ end: Int64) -> RangeRead {
             RangeRead(input: "big.txt", start: start, end: end, size: 100, lineFeeds: 3)
         }
         let partials = [
             Self.partialBytes(thirds[0], inputs: [seen]),
-            Self.partialBytes(thirds[1], inputs: [seen, new]),
+            Self.partialBytes(thirds[1], inputs: [seenToo, new]),
             // Not read completely: never skipped, whatever it read completely.
-            Self.partialBytes([], inputs: [seen], unread: [UnreadInput(locator: "seen2.zip", reason: "damaged")]),
+            Self.partialBytes([], inputs: [seenPartly], unread: [UnreadInput(locator: "seen2.zip", reason: "damaged")]),
             Self.partialBytes(thirds[2], inputs: [ranged], range: range(0, 40)),
             Self.partialBytes([], inputs: [ranged], range: range(40, 100)),
         ]
@@ -372,11 +375,11 @@ struct PartialMergeTests {
         }
         // Nothing seen: everything merged, the ranged file completed once every range was.
         let all = try merge(Array(partials.indices), seenInputs: [])
-        #expect(all.completedInputs == [ranged, new, seen])
+        #expect(all.completedInputs == [ranged, new, seen, seenToo, seenPartly])
         #expect(all.skippedInputs.isEmpty)
         #expect(try merge([3], seenInputs: []).completedInputs.isEmpty)
         // `seen` skipped: the first partial only; the second still holds a new input.
-        let skipping = try merge(Array(partials.indices), seenInputs: [seen])
+        let skipping = try merge(Array(partials.indices), seenInputs: [seen, seenToo, seenPartly])
         #expect(skipping.skippedInputs == [seen])
         #expect(Self.report(skipping.findings) == Self.report(try merge([1, 2, 3, 4], seenInputs: nil).findings))
         // The ranged file seen: all its ranges skipped, no gap named.
@@ -393,6 +396,37 @@ struct PartialMergeTests {
         #expect(skippedRanges.skippedInputs == [ranged])
         #expect(diagnostics.errors.load(ordering: .relaxed) == 0)
         #expect(diagnostics.allMessages == ["credwatch: skipped (already scanned): big.txt"])
+    }
+
+    @Test("ranges of one file read from two versions: named, the later range left out, the file not completed")
+    func rangesOfAChangedFile() throws {
+        let (sightings, _) = Self.sightings(seed: 12, count: 40)
+        let before = InputFingerprint(path: "big.txt", size: 100, mtime: 7, digest: "b")
+        var after = before
+        // Same size and modification time: the content alone tells them apart.
+        after.digest = "c"
+        func range(_ start: Int64, _ end: Int64) -> RangeRead {
+            RangeRead(input: "big.txt", start: start, end: end, size: 100, mtime: 7, lineFeeds: 3)
+        }
+        let first = Self.partialBytes(Array(sightings[..<20]), inputs: [before], range: range(0, 40))
+        let second = Self.partialBytes(Array(sightings[20...]), inputs: [after], range: range(40, 100))
+        var merge = PartialMerge(binding: Self.binding)
+        try merge.add(second, file: "r1")
+        try merge.add(first, file: "r0")
+        let diagnostics = Diagnostics(output: nil)
+        let merged = try merge.merged(accounts: Self.accounts, diagnostics: diagnostics)
+        #expect(merged.completedInputs.isEmpty)
+        #expect(diagnostics.errors.load(ordering: .relaxed) == 1)
+        #expect(
+            diagnostics.allMessages == [
+                "credwatch: error: big.txt: changed between tasks: bytes 40-100 were read from another version of "
+                    + "it than bytes 0-40 (its content differs): the lines from byte 40 are not reported; scan it again"
+            ]
+        )
+        var alone = PartialMerge(binding: Self.binding)
+        try alone.add(first, file: "r0")
+        let firstOnly = try alone.merged(accounts: Self.accounts, diagnostics: Diagnostics(output: nil))
+        #expect(Self.report(merged.findings) == Self.report(firstOnly.findings))
     }
 
     @Test("shards partition the files whatever N, and the hash is stable")
