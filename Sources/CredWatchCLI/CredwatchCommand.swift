@@ -8,6 +8,13 @@ struct Credwatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credwatch",
         abstract: "Find the organisation's accounts in infostealer logs and combolists, and report what to reset.",
+        discussion: """
+            ENVIRONMENT: CREDWATCH_FINGERPRINT_KEY, the fingerprint key as text (16 to 4096 bytes) \
+            when --fingerprint-key-file is not given; CREDWATCH_PATTERNS, the folder of the shipped \
+            pattern packs (default: ../share/credwatch/patterns beside the binary); NO_COLOR, \
+            set: the table is never coloured; SOURCE_DATE_EPOCH, seconds since 1970: the time the \
+            reports say they were made (the same findings give the same bytes; the state keeps real dates).
+            """,
         version: LibraryVersions.describe(),
         subcommands: [Scan.self, Merge.self, Check.self, State.self]
     )
