@@ -41,10 +41,12 @@ struct Credwatch: ParsableCommand {
             // newlines included, so that it stays one line. Usage messages are several lines of
             // the parser's own text: each is escaped.
             if let fatal = error as? FatalError {
-                stderr.write("credwatch: " + DisplayText.escaped(fatal.description) + "\n")
+                stderr.write("credwatch: " + DisplayText.escaped(fatal.description, backslashes: false) + "\n")
             } else {
                 let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
-                stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
+                stderr.write(
+                    lines.map { "credwatch: " + DisplayText.escaped(String($0), backslashes: false) + "\n" }.joined()
+                )
             }
             Foundation.exit(ExitStatus.fatal)
         }

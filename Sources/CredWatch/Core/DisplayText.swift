@@ -77,8 +77,17 @@ public enum DisplayText {
     /// `jdu\\u{200B}pont`; other backslashes (`C:\Users`) stay as they are. The table, the CSV
     /// report, the reset list, CEF, syslog, the HTML page and stderr all write them so;
     /// `keeping` are unsafe characters the caller escapes in its own way (CEF's `\n`).
-    public static func escaped(_ text: String, keeping kept: [Unicode.Scalar] = []) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "\\" || isUnsafe($0) }) else { return text }
+    /// `backslashes: false` leaves every backslash as it is: for messages, whose names are
+    /// already in this notation (`path`: an undecodable byte is `\xNN`), and which would
+    /// otherwise show it `\\xNN`.
+    public static func escaped(
+        _ text: String,
+        keeping kept: [Unicode.Scalar] = [],
+        backslashes: Bool = true
+    ) -> String {
+        guard text.unicodeScalars.contains(where: { ($0 == "\\" && backslashes) || isUnsafe($0) }) else {
+            return text
+        }
         let scalars = Array(text.unicodeScalars)
         func isEscaped(_ scalar: Unicode.Scalar) -> Bool { isUnsafe(scalar) && !kept.contains(scalar) }
         /// Whether a backslash at `index` followed by what follows it would read as an escape.
@@ -90,7 +99,7 @@ public enum DisplayText {
         }
         var clean = String.UnicodeScalarView()
         for (index, scalar) in scalars.enumerated() {
-            if scalar == "\\" {
+            if scalar == "\\" && backslashes {
                 clean.append(contentsOf: (startsEscape(index) ? "\\\\" : "\\").unicodeScalars)
             } else if !isEscaped(scalar) {
                 clean.append(scalar)

@@ -180,6 +180,15 @@ import Testing
         #expect(DisplayText.escaped(#"C:\xampp"#) == #"C:\\xampp"#)
     }
 
+    /// Messages quote names already in the notation (`DisplayText.path`): their backslashes are
+    /// kept, the characters that would drive a terminal still escaped.
+    @Test func messagesKeepTheNotationOfTheNamesTheyQuote() {
+        let diagnostics = Diagnostics(output: nil)
+        let name = DisplayText.path(Array("caf".utf8) + [0xE9] + Array("\u{1B}.txt".utf8))
+        diagnostics.error(name, "cannot read \u{1B}]0;x\u{07}")
+        #expect(diagnostics.allMessages == [#"credwatch: error: caf\xe9\x1b.txt: cannot read \x1b]0;x\x07"#])
+    }
+
     /// The two logins of the probe read differently in the table, CSV, CEF, syslog and HTML.
     @Test func theLiteralAndTheRealZeroWidthSpaceDifferInEveryFormat() throws {
         func findings(_ login: String) -> [Finding] {
