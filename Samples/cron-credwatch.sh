@@ -52,6 +52,29 @@ report="$REPORTS/findings-$stamp.jsonl"
 reset_list="$REPORTS/reset-$stamp.csv"
 run_summary="$REPORTS/summary-$stamp.json"
 
+# Every value of a report a dump put there (logins, machine names, hosts, paths, reasons) is shown
+# in credwatch's notation (README, "Escapes"; `DisplayText.escaped`): C0 and C1 controls, bidi
+# marks and overrides and invisible characters as `\x1b` or `\u{202E}`, and a backslash that would
+# read as an escape as `\\`. `jq -r` alone would write them raw: a ticket or mail read in a
+# terminal must not be driven (ESC, BEL, OSC 8 links) nor disguised (U+202E, U+200B) by a dump.
+# The list of characters is `DisplayText.isUnsafe`'s (CronScriptTests checks them against it).
+JQ_SHOWN='
+  def hex: if . < 16 then "0123456789abcdef"[.:.+1] else (. / 16 | floor | hex) + (. % 16 | hex) end;
+  def unsafe: . < 32 or (. >= 127 and . < 160) or . == 173 or . == 847 or . == 1564 or . == 4447
+    or . == 4448 or . == 6068 or . == 6069 or (. >= 6155 and . <= 6159) or (. >= 8203 and . <= 8207)
+    or (. >= 8232 and . <= 8238) or (. >= 8288 and . <= 8303) or . == 12644 or . == 65279 or . == 65440
+    or (. >= 65529 and . <= 65531) or (. >= 119155 and . <= 119162) or (. >= 917504 and . <= 917631);
+  def shown: tostring | explode as $c | [range(0; $c | length) as $i | $c[$i] as $s
+    | if $s == 92 then
+        ($c[$i + 1] // -1) as $n
+        | if $n == 120 or $n == 92 or ($n >= 0 and ($n | unsafe)) or ($n == 117 and $c[$i + 2] == 123)
+          then "\\\\" else "\\" end
+      elif ($s | unsafe) then
+        if $s < 256 then "\\x" + (if $s < 16 then "0" else "" end) + ($s | hex)
+        else "\\u{" + ($s | hex | ascii_upcase) + "}" end
+      else [$s] | implode end] | join("");
+'
+
 log() { printf '%s credwatch-cron: %s\n' "$(date '+%F %T')" "$*"; }
 
 notify() {  # notify SUBJECT FILE: mail FILE to ALERT_TO (if any); used for errors
@@ -100,7 +123,7 @@ if [[ -f "$reset_list" ]] && (($(grep -c . "$reset_list") <= 1)); then rm -f "$r
 
 # Exit status 1 (findings) hides incompleteness: the JSON summary tells it whatever the status.
 if [[ -s "$run_summary" ]] && jq -e '.complete == false' "$run_summary" >/dev/null 2>&1; then
-    jq -r '.incomplete[] | "\(.input): \(.reason)"' "$run_summary" >"$errors.incomplete"
+    jq -r "$JQ_SHOWN"'.incomplete[] | "\(.input | shown): \(.reason | shown)"' "$run_summary" >"$errors.incomplete"
     log "$(jq '.errors' "$run_summary") input(s) or member(s) not read completely"
     notify "credwatch $day: input incomplete" "$errors.incomplete"
     rm -f "$errors.incomplete"
@@ -109,7 +132,7 @@ fi
 # Per-account summary of the new findings: one entry per account (else per machine, stolen
 # session host or unknown login), worst severity first. Only names, kinds, platforms, actions and counts are printed.
 summarise() {
-    jq -rs '
+    jq -rs "$JQ_SHOWN"'
       def rank: {"critical": 3, "high": 2, "medium": 1, "low": 0}[.] // 0;
       def who: .account // (if .kind == "infected_machine" then "machine " + (.machine.hostname // "?")
                             elif .kind == "cookie" then "session on " + (.host // "?")
@@ -117,14 +140,14 @@ summarise() {
                             else "unknown login " + (.login // "?") end);
       group_by(who)
       | map({
-          who: (.[0] | who),
+          who: (.[0] | who | shown),
           disabled: (map(.account_disabled == true) | any),
           severity: (map(.severity) | max_by(rank)),
-          what: (map(.kind + (if .platform then "@" + .platform else "" end)) | unique | join(", ")),
-          actions: (map(.action) | unique | join(", ")),
-          machines: (map(.machine.hostname // empty) | unique | join(", ")),
+          what: (map(.kind + (if .platform then "@" + .platform else "" end)) | unique | join(", ") | shown),
+          actions: (map(.action) | unique | join(", ") | shown),
+          machines: (map(.machine.hostname // empty) | unique | join(", ") | shown),
           sources: (map(.sources | length) | add),
-          ids: (map(.id // empty) | unique | join(" "))
+          ids: (map(.id // empty) | unique | join(" ") | shown)
         })
       | sort_by(-(.severity | rank), .who)
       | .[]

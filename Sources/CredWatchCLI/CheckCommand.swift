@@ -47,7 +47,8 @@ struct Check: ParsableCommand, SetupArguments {
         // no control or invisible character reaches the terminal.
         func line(_ label: String, _ value: String, indent: Int = 0) {
             let label = DisplayText.escaped(label)
-            let value = DisplayText.escaped(value)
+            // Values name files in the notation of messages already (`DisplayText.path`).
+            let value = DisplayText.escaped(value, backslashes: false)
             let pad = String(repeating: " ", count: indent)
             text += pad + label + String(repeating: " ", count: max(2, 20 - label.count - indent)) + value + "\n"
         }

@@ -8,6 +8,13 @@ struct Credwatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credwatch",
         abstract: "Find the organisation's accounts in infostealer logs and combolists, and report what to reset.",
+        discussion: """
+            ENVIRONMENT: CREDWATCH_FINGERPRINT_KEY, the fingerprint key as text (16 to 4096 bytes) \
+            when --fingerprint-key-file is not given; CREDWATCH_PATTERNS, the folder of the shipped \
+            pattern packs (default: ../share/credwatch/patterns beside the binary); NO_COLOR, \
+            set: the table is never coloured; SOURCE_DATE_EPOCH, seconds since 1970: the time the \
+            reports say they were made (the same findings give the same bytes; the state keeps real dates).
+            """,
         version: LibraryVersions.describe(),
         subcommands: [Scan.self, Merge.self, Check.self, State.self]
     )
@@ -34,13 +41,15 @@ struct Credwatch: ParsableCommand {
             // newlines included, so that it stays one line. Usage messages are several lines of
             // the parser's own text: each is escaped.
             if let fatal = error as? FatalError {
-                stderr.write("credwatch: " + DisplayText.escaped(fatal.description) + "\n")
+                stderr.write("credwatch: " + DisplayText.escaped(fatal.description, backslashes: false) + "\n")
             } else {
                 // ArgumentParser puts merge's option group, the scan command, in merge's command
                 // path when naming it in a usage message.
                 let message = fullMessage(for: error).replacing("credwatch scan merge", with: "credwatch merge")
                 let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
-                stderr.write(lines.map { "credwatch: " + DisplayText.escaped(String($0)) + "\n" }.joined())
+                stderr.write(
+                    lines.map { "credwatch: " + DisplayText.escaped(String($0), backslashes: false) + "\n" }.joined()
+                )
             }
             Foundation.exit(ExitStatus.fatal)
         }

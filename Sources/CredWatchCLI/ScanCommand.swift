@@ -17,8 +17,10 @@ struct Scan: ParsableCommand, SetupArguments {
         discussion: """
             Exit status: 0 nothing found and every input read; 1 findings reported; 2 fatal (bad \
             arguments, unreadable accounts/profile/patterns, an output path that is a folder, one of \
-            the run's own files or descriptors, or in a folder it cannot write: nothing scanned); 3 \
-            nothing found but some input could not be read completely.
+            the run's own files or descriptors, or in a folder it cannot write: nothing scanned; or \
+            delivery or syslog failed: a report, reset list or summary could not be written, or \
+            --syslog could not send, and the state is left unchanged); 3 nothing found but some \
+            input could not be read completely.
             """
     )
 

@@ -93,7 +93,9 @@ struct State: ParsableCommand {
             let name = DisplayText.escaped(account ?? "")
             guard removed > 0 else {
                 var stderr = StandardError()
-                stderr.write("credwatch: nothing in \(DisplayText.escaped(path)) matches the account '\(name)'\n")
+                stderr.write(
+                    "credwatch: nothing in \(DisplayText.escaped(path, backslashes: false)) matches the account '\(name)'\n"
+                )
                 throw ExitCode(1)
             }
             print("forgot \(removed) entr\(removed == 1 ? "y" : "ies") of \(name)")

@@ -139,9 +139,19 @@ struct CheckCommandTests {
         #expect(outcome.stdoutText.contains("\(key) (mode 0600)"))
         let short = directory.appendingPathComponent("short").path
         try "too short".write(toFile: short, atomically: true, encoding: .utf8)
+        chmod(short, 0o600)
         let refused = try CLI.run(["check"] + Self.samples + ["--fingerprint-key-file", short])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("at least 16 bytes"))
+        // A key others may read is unusable, as a hash export is (issue 19: it was a warning).
+        chmod(key, 0o644)
+        let open = try CLI.run(["check"] + Self.samples + ["--fingerprint-key-file", key])
+        #expect(open.status == 2, "\(open.stdoutText)")
+        #expect(
+            open.stderr.contains("\(key): the fingerprint key is readable by group or others (mode 0644)"),
+            "\(open.stderr)"
+        )
+        #expect(open.stderr.contains("run `chmod 600 \(key)`"))
     }
 
     @Test func withoutAKeyItSaysFingerprintsWillNotCompare() throws {

@@ -1,3 +1,4 @@
+import CredWatch
 import Foundation
 import Testing
 
@@ -100,6 +101,73 @@ struct CronScriptTests {
         #expect(tree.files(in: tree.reports, prefix: "reset-").count == 1)
         #expect(tree.files(in: tree.reports, prefix: "summary-").count == 2)
         #expect(tree.files(in: tree.tickets, prefix: "credwatch-").count == 1)
+    }
+
+    /// A dump's logins and machine names reach the ticket (and the mail) in credwatch's
+    /// notation: never an escape sequence, a bell, a hyperlink, a bidi override or an invisible
+    /// character that would drive the terminal the ticket is read in or disguise a name.
+    @Test func aHostileDumpGivesATicketOfVisibleEscapes() throws {
+        let tree = try Tree()
+        let victim = tree.dumps.appendingPathComponent("2024-11-21/victim \u{1B}]0;pwned\u{07}")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try Data("MachineName: GEX-PAR-PC0042\u{1B}[5m\u{200B}\nUserName: bob\u{202E}\n".utf8)
+            .write(to: victim.appendingPathComponent("UserInformation.txt"))
+        let logins = [
+            "\u{1B}[31mRED\u{1B}[0m\u{1B}]8;;http://evil\u{07}x", "jdu\u{200B}pont", "\u{202E}gnp.exe",
+            #"jdu\u{200B}pont-literal"#,
+        ]
+        try Data(
+            logins.enumerated().map { index, login in
+                "URL: https://mediboard.clinique-exemple.fr/login\nUsername: \(login)\nPassword: Hostile\(index)pw\n\n"
+            }.joined().utf8
+        ).write(to: victim.appendingPathComponent("Passwords.txt"))
+        let run = try tree.run(day: "2024-11-21")
+        #expect(run.status == 1, "\(run.stdoutText)\(run.stderr)")
+        let tickets = tree.files(in: tree.tickets, prefix: "credwatch-")
+        #expect(tickets.count == 1)
+        let ticket = try String(contentsOf: tree.tickets.appendingPathComponent(tickets.first ?? "-"), encoding: .utf8)
+        let hidden = ticket.unicodeScalars.filter { $0 != "\n" && DisplayText.isUnsafe($0) }
+        #expect(hidden.isEmpty, "\(hidden.map { String($0.value, radix: 16) })")
+        #expect(ticket.contains(#"unknown login \x1b[31mRED\x1b[0m\x1b]8;;http://evil\x07x"#), "\(ticket)")
+        #expect(ticket.contains(#"unknown login jdu\u{200B}pont"#))
+        #expect(ticket.contains(#"unknown login jdu\\u{200B}pont-literal"#))
+        #expect(ticket.contains(#"unknown login \u{202E}gnp.exe"#))
+        #expect(ticket.contains(#"machine: GEX-PAR-PC0042\x1b[5m\u{200B}"#))
+    }
+
+    /// The script's jq escaping writes what `DisplayText.escaped` writes, character for
+    /// character: every character below U+0300, each end of each range `isUnsafe` names, and
+    /// backslashes before what would and would not read as an escape.
+    @Test func theScriptEscapesAsCredwatchDoes() throws {
+        let script = try String(contentsOf: CLI.samples.appendingPathComponent("cron-credwatch.sh"), encoding: .utf8)
+        let start = try #require(script.range(of: "JQ_SHOWN='"))
+        let end = try #require(script.range(of: "\n'\n", range: start.upperBound..<script.endIndex))
+        let definitions = String(script[start.upperBound..<end.lowerBound])
+        var values: [UInt32] = Array(0..<0x300)
+        for bound: UInt32 in [
+            0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180F, 0x200B, 0x200F, 0x2028, 0x202E, 0x2060,
+            0x206F, 0x3164, 0xFEFF, 0xFFA0, 0xFFF9, 0xFFFB, 0x1D173, 0x1D17A, 0xE0000, 0xE007F,
+        ] {
+            values += [bound - 1, bound, bound + 1]
+        }
+        var texts = values.compactMap(Unicode.Scalar.init).map { "a" + String($0) + "b" }
+        texts += [
+            #"C:\Users\x"#, #"\\"#, #"\u{200B}"#, #"\u"#, #"a\"#, "\\\u{1B}", "\\\n", #"\xff\u{"#, #"\\\x"#,
+        ]
+        let input = try JSONSerialization.data(withJSONObject: texts)
+        let jq = try CLI.run(
+            ["-r", definitions + " .[] | shown | @json"],
+            stdin: input,
+            program: URL(fileURLWithPath: "/usr/bin/jq")
+        )
+        #expect(jq.status == 0, "\(jq.stderr)")
+        let shown = jq.stdoutText.split(separator: "\n").map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed)) as? String
+        }
+        #expect(shown.count == texts.count)
+        for (text, jqText) in zip(texts, shown) {
+            #expect(jqText == DisplayText.escaped(text), "\(text.unicodeScalars.map { $0.value })")
+        }
     }
 
     @Test func aMissingDayIsAnAlertNotASuccess() throws {

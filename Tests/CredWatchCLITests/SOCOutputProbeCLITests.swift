@@ -129,7 +129,7 @@ struct SOCOutputProbeCLITests {
         )
         #expect(table.stdoutText.contains("manual-rotation  svc-backup"), "\(table.stdoutText)")
         #expect(
-            table.stdoutText.contains("to do: reset 1 account, rotate 1 service account by hand, revoke 0 sessions"),
+            table.stdoutText.contains("to do: reset 1 account, rotate 1 service account by hand"),
             "\(table.stdoutText)"
         )
         let html = try CLI.run(["scan", dump, "--format", "html"] + organisation.options)

@@ -41,7 +41,7 @@ final class ExportBytes {
             )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, message: "cannot read the file")
+            throw ConfigurationError(file: path, message: "cannot read the file: \(SystemError.whyUnreadable(path))")
         }
         guard !data.isEmpty else {
             throw ConfigurationError(file: path, message: "is empty: no header and no account")

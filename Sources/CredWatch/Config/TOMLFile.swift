@@ -16,7 +16,7 @@ struct TOMLFile {
 
     init(path: String) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, message: "cannot read the file")
+            throw ConfigurationError(file: path, message: "cannot read the file: \(SystemError.whyUnreadable(path))")
         }
         guard let text = String(bytes: data, encoding: .utf8) else {
             throw ConfigurationError(file: path, message: "not UTF-8 text")

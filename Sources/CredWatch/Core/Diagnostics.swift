@@ -77,9 +77,10 @@ public final class Diagnostics: Sendable {
     var allMessages: [String] { messages.withLock { $0 } }
 
     /// Every message passes here: names in it come from the dump, so they are escaped
-    /// (`DisplayText.escaped`) and a message is always exactly one line.
+    /// (`DisplayText.escaped`, its backslashes kept: the names are in its notation already) and a
+    /// message is always exactly one line.
     private func emit(_ line: String) {
-        let text = "credwatch: " + DisplayText.escaped(line)
+        let text = "credwatch: " + DisplayText.escaped(line, backslashes: false)
         // Kept for `allMessages` up to a bound: a hostile archive can produce millions of them.
         messages.withLock { if $0.count < Self.maxKeptMessages { $0.append(text) } }
         output.withLock { stream in

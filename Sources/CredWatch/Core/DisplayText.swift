@@ -71,13 +71,37 @@ public enum DisplayText {
 
     /// `text` with every unsafe character (see `isUnsafe`) written `\xNN` (below U+0100) or
     /// `\u{NNNN}`, so one message stays one line, cannot clear the screen, set the title or
-    /// reverse the text, and `jdupont` and `jdu\u{200B}pont` do not look the same. The table,
-    /// the CSV report, the reset list, CEF, syslog, the HTML page and stderr all write them so.
-    public static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+    /// reverse the text, and `jdupont` and `jdu\u{200B}pont` do not look the same. A backslash
+    /// that would read as the start of an escape (before `x`, `u{`, `\` or an unsafe character)
+    /// is written `\\`, so that a login holding the text `jdu\u{200B}pont` shows as
+    /// `jdu\\u{200B}pont`; other backslashes (`C:\Users`) stay as they are. The table, the CSV
+    /// report, the reset list, CEF, syslog, the HTML page and stderr all write them so;
+    /// `keeping` are unsafe characters the caller escapes in its own way (CEF's `\n`).
+    /// `backslashes: false` leaves every backslash as it is: for messages, whose names are
+    /// already in this notation (`path`: an undecodable byte is `\xNN`), and which would
+    /// otherwise show it `\\xNN`.
+    public static func escaped(
+        _ text: String,
+        keeping kept: [Unicode.Scalar] = [],
+        backslashes: Bool = true
+    ) -> String {
+        guard text.unicodeScalars.contains(where: { ($0 == "\\" && backslashes) || isUnsafe($0) }) else {
+            return text
+        }
+        let scalars = Array(text.unicodeScalars)
+        func isEscaped(_ scalar: Unicode.Scalar) -> Bool { isUnsafe(scalar) && !kept.contains(scalar) }
+        /// Whether a backslash at `index` followed by what follows it would read as an escape.
+        func startsEscape(_ index: Int) -> Bool {
+            guard index + 1 < scalars.count else { return false }
+            let next = scalars[index + 1]
+            return next == "x" || next == "\\" || isEscaped(next)
+                || (next == "u" && index + 2 < scalars.count && scalars[index + 2] == "{")
+        }
         var clean = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if !isUnsafe(scalar) {
+        for (index, scalar) in scalars.enumerated() {
+            if scalar == "\\" && backslashes {
+                clean.append(contentsOf: (startsEscape(index) ? "\\\\" : "\\").unicodeScalars)
+            } else if !isEscaped(scalar) {
                 clean.append(scalar)
             } else if scalar.value < 0x100 {
                 clean.append(contentsOf: hex(UInt8(scalar.value)).unicodeScalars)

@@ -12,6 +12,7 @@ public struct FileAccess: Sendable {
     /// The permission bits (`0o640`).
     let mode: mode_t
     let isRegularFile: Bool
+    let isDirectory: Bool
 
     /// Of an open file; nil when it cannot be examined.
     init?(descriptor: Int32) {
@@ -30,6 +31,7 @@ public struct FileAccess: Sendable {
     private init(_ status: stat) {
         mode = status.st_mode & 0o777
         isRegularFile = status.st_mode & S_IFMT == S_IFREG
+        isDirectory = status.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Group or others may read it.

@@ -19,7 +19,8 @@ extension PasswordFingerprinter {
     public static let maximumKeyBytes = 4096
 
     /// The organisation's fingerprint key: read from `keyFile` when given (its trailing CR and
-    /// LF dropped; a warning when group or others have access to it), else taken from
+    /// LF dropped; refused when group or others may read it: anyone who can read the key can test
+    /// password guesses against a report's fingerprints), else taken from
     /// `environmentValue` (`CREDWATCH_FINGERPRINT_KEY`, read by the caller: the library reads
     /// no environment; empty counts as unset). Without either, a random key for this run with
     /// a warning, unless `requiredBy` names the option that needs a stable one (`--state`):
@@ -37,9 +38,6 @@ extension PasswordFingerprinter {
                 throw FingerprintKeyError(
                     description: "\(keyFile): the fingerprint key must be at least \(minimumKeyBytes) bytes"
                 )
-            }
-            if let access = FileAccess(path: keyFile), access.isOpenToOthers {
-                diagnostics.note("warning: \(keyFile): the fingerprint key is readable by others (chmod 600 it)")
             }
             return PasswordFingerprinter(keyBytes: key)
         }
@@ -74,9 +72,21 @@ extension PasswordFingerprinter {
     private static func readKeyFile(_ path: String) throws(FingerprintKeyError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw FingerprintKeyError(description: "\(path): cannot read the fingerprint key file")
+            throw FingerprintKeyError(description: "\(path): cannot read the fingerprint key file: \(SystemError.last)")
         }
         defer { close(descriptor) }
+        // A pipe (`<(vault read …)`) or a device says nothing of who can read what it gives.
+        if let access = FileAccess(descriptor: descriptor) {
+            guard !access.isDirectory else {
+                throw FingerprintKeyError(description: "\(path): is a directory, not a fingerprint key file")
+            }
+            guard !access.isRegularFile || !access.isReadableByOthers else {
+                throw FingerprintKeyError(
+                    description: "\(path): the fingerprint key is readable by group or others (\(access.modeText)); "
+                        + "anyone who can read it can test password guesses against a report: run `chmod 600 \(path)`"
+                )
+            }
+        }
         var key: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: maximumKeyBytes + 1)
         while key.count <= maximumKeyBytes {
@@ -85,7 +95,9 @@ extension PasswordFingerprinter {
             }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else {
-                throw FingerprintKeyError(description: "\(path): cannot read the fingerprint key file")
+                throw FingerprintKeyError(
+                    description: "\(path): cannot read the fingerprint key file: \(SystemError.last)"
+                )
             }
             if got == 0 { return key }
             key += buffer[0..<got]

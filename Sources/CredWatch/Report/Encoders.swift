@@ -179,14 +179,14 @@ enum CSV {
 
     /// Every unsafe character (`DisplayText.isUnsafe`: CR, LF, TAB, ESC and the other C0 and C1
     /// controls, DEL, bidirectional marks, invisible characters) is written as its visible
-    /// escape (`\x0d`, `\u{200B}`), so that a record is always one line of printable cells
+    /// escape (`\x0d`, `\u{200B}`; a backslash that would read as an escape as `\\`), so that a record is always one line of printable cells
     /// that spreadsheets and `split` read alike; a cell that then starts with `=`, `+`, `-` or
     /// `@` gets a leading `'`, so that a spreadsheet shows it as text instead of evaluating
     /// it; a cell holding a comma or a quote is quoted, with quotes doubled.
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
         // Printable ASCII (most cells) has nothing to escape: not decoded scalar by scalar.
-        let isPrintableASCII = cell.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
-        let utf8 = (isPrintableASCII ? cell : DisplayText.escaped(cell)).utf8
+        let isPlainASCII = cell.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }
+        let utf8 = (isPlainASCII ? cell : DisplayText.escaped(cell)).utf8
         let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40].contains($0) } ?? false
         let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 }
         if needsQuotes { output.append(0x22) }

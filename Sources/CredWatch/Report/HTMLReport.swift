@@ -140,32 +140,39 @@ enum HTMLReport {
         resetEntries entries: [ResetEntry],
         into page: inout HTMLWriter
     ) {
-        let totals = ActionTotals(findings)
+        let totals = ActionTotals(findings, resetEntries: entries)
         page.raw("<h3 id=\"todo-title\">What to do first</h3>\n<ol id=\"todo\" aria-labelledby=\"todo-title\">\n")
         var steps = 0
-        let reset = entries.filter { $0.action != .manual }
-        if !reset.isEmpty {
+        if totals.accountsToReset > 0 {
             steps += 1
-            let critical = reset.filter { $0.severity == .critical }.count
             page.raw("<li id=\"todo-reset\"><strong>Reset ")
-            page.number(reset.count)
-            page.raw(reset.count == 1 ? " account" : " accounts")
+            page.number(totals.accountsToReset)
+            page.raw(totals.accountsToReset == 1 ? " account" : " accounts")
             page.raw("</strong>")
-            if critical > 0 {
+            if totals.criticalAccountsToReset > 0 {
                 page.raw(" (")
-                page.number(critical)
+                page.number(totals.criticalAccountsToReset)
                 page.raw(" critical)")
             }
             page.raw(" now: a random password, a change required at logon, sessions ended (see ")
             page.raw("<a href=\"#reset\">Accounts to reset</a>; <code>--reset-list</code> writes the same rows for ")
             page.raw("<code>reset-accounts.ps1</code>).</li>\n")
         }
-        let manual = entries.count - reset.count
-        if manual > 0 {
+        if totals.disabledAccountsToReset > 0 {
+            steps += 1
+            page.raw("<li id=\"todo-reset-disabled\"><strong>Reset the password of ")
+            page.number(totals.disabledAccountsToReset)
+            page.raw(totals.disabledAccountsToReset == 1 ? " disabled account" : " disabled accounts")
+            page.raw("</strong>: a random password only, so that re-enabling it does not bring the leaked ")
+            page.raw("password back (<code>reset-disabled</code> in <a href=\"#reset\">Accounts to reset</a>).</li>\n")
+        }
+        if totals.accountsToRotateManually > 0 {
             steps += 1
             page.raw("<li id=\"todo-manual\"><strong>Rotate ")
-            page.number(manual)
-            page.raw(manual == 1 ? " service or shared account" : " service or shared accounts")
+            page.number(totals.accountsToRotateManually)
+            page.raw(
+                totals.accountsToRotateManually == 1 ? " service or shared account" : " service or shared accounts"
+            )
             page.raw("</strong> by hand with their owners: a reset would break what runs with them.</li>\n")
         }
         if totals.machinesToReimage > 0 {

@@ -36,20 +36,22 @@ struct HTMLWriter {
 
     /// `value` as text (for an element's content or a quoted attribute value): `&`, `<`, `>`,
     /// `"` and `'` as character references, and what could disguise it written as visible escapes
-    /// (`\x1b`, `\u{202E}`: see `HTMLWriter.isHidden`); cut after `limit` characters with `…`.
+    /// (`\x1b`, `\u{202E}`, `DisplayText.escaped`, as the table shows them); cut after `limit`
+    /// characters with `…`.
     mutating func text(_ value: String, limit: Int = valueLimit) {
         // Most values are short printable ASCII without a character to escape: copied whole.
         let utf8 = value.utf8
         if utf8.count <= limit
             && !utf8.contains(where: {
                 $0 < 0x20 || $0 >= 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27
+                    || $0 == 0x5C
             })
         {
             bytes.append(contentsOf: utf8)
             return
         }
         var count = 0
-        for scalar in value.unicodeScalars {
+        for scalar in DisplayText.escaped(value).unicodeScalars {
             if count == limit {
                 bytes.append(contentsOf: "…".utf8)
                 return
@@ -61,12 +63,7 @@ struct HTMLWriter {
             case ">": raw("&gt;")
             case "\"": raw("&quot;")
             case "'": raw("&#39;")
-            default:
-                if DisplayText.isUnsafe(scalar) {
-                    bytes.append(contentsOf: DisplayText.escaped(String(scalar)).utf8)
-                } else {
-                    UTF8.encode(scalar) { bytes.append($0) }
-                }
+            default: UTF8.encode(scalar) { bytes.append($0) }
             }
         }
     }

@@ -108,18 +108,16 @@ enum CEF {
         }
     }
 
-    /// `text` with `escape`'s replacements, and every unsafe character as visible text whose
-    /// backslash is escaped in turn.
+    /// `text` as `DisplayText.escaped` shows it (line breaks kept for CEF's own `\n` and
+    /// `\r`), then with `escape`'s replacements: a value CEF-decoded reads as the table shows it.
     private static func appendEscaped(
         _ text: String,
         to output: inout [UInt8],
         _ escape: (Unicode.Scalar) -> String?
     ) {
-        for scalar in text.unicodeScalars {
+        for scalar in DisplayText.escaped(text, keeping: ["\n", "\r"]).unicodeScalars {
             if let replacement = escape(scalar) {
                 output += Array(replacement.utf8)
-            } else if DisplayText.isUnsafe(scalar) {
-                output += Array(("\\" + DisplayText.escaped(String(scalar))).utf8)
             } else {
                 output += Array(String(scalar).utf8)
             }

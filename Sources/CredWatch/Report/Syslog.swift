@@ -149,12 +149,10 @@ public enum Syslog {
     /// RFC 5424's PARAM-VALUE escapes `"`, `\` and `]`; the characters a hostile value could
     /// use to break a line or disguise it are written as visible text, its backslash escaped.
     static func appendParameterValue(_ text: String, to output: inout [UInt8]) {
-        for scalar in text.unicodeScalars {
+        for scalar in DisplayText.escaped(text).unicodeScalars {
             switch scalar {
             case "\"", "\\", "]":
                 output += [0x5C, UInt8(scalar.value)]
-            case _ where DisplayText.isUnsafe(scalar):
-                output += Array(("\\" + DisplayText.escaped(String(scalar))).utf8)
             default:
                 output += Array(String(scalar).utf8)
             }

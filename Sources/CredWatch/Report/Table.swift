@@ -53,7 +53,7 @@ enum Table {
             text += rendered + "\n"
         }
         text += fitted(total(findings), width: width) + "\n"
-        text += fitted(todo(findings), width: width) + "\n"
+        for todoLine in wrapped(todo(findings), width: width) { text += todoLine + "\n" }
         var legend: [String] = []
         if findings.contains(where: { $0.accountDisabled == true }) {
             legend.append("!account = disabled in the export")
@@ -237,17 +237,44 @@ enum Table {
         return "\(findings.count) \(noun): " + bySeverity.joined(separator: ", ")
     }
 
-    /// What to do, by action: `to do: reset 3 accounts, revoke 2 sessions, reimage 1 machine, review 4`
-    /// (`rotate 1 service account by hand` after the resets when there is one).
+    /// What to do, by action, only the actions there is something to do for (so that the line
+    /// fits a terminal): `to do: reset 3 accounts, reset 1 disabled account, rotate 1 service
+    /// account by hand, reimage 1 machine, revoke 2 sessions, review 4`, or `to do: nothing`.
+    /// The counts are the HTML page's "what to do first" (`ActionTotals`).
     static func todo(_ findings: [Finding]) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         let totals = ActionTotals(findings)
-        let manual =
-            totals.accountsToRotateManually == 0
-            ? "" : ", rotate " + count(totals.accountsToRotateManually, "service account") + " by hand"
-        return "to do: reset " + count(totals.accountsToReset, "account") + manual + ", revoke "
-            + count(totals.sessionsToRevoke, "session") + ", reimage " + count(totals.machinesToReimage, "machine")
-            + ", review \(totals.toReview)"
+        var items: [String] = []
+        if totals.accountsToReset > 0 { items.append("reset " + count(totals.accountsToReset, "account")) }
+        if totals.disabledAccountsToReset > 0 {
+            items.append("reset " + count(totals.disabledAccountsToReset, "disabled account"))
+        }
+        if totals.accountsToRotateManually > 0 {
+            items.append("rotate " + count(totals.accountsToRotateManually, "service account") + " by hand")
+        }
+        if totals.sessionsToRevoke > 0 { items.append("revoke " + count(totals.sessionsToRevoke, "session")) }
+        if totals.machinesToReimage > 0 { items.append("reimage " + count(totals.machinesToReimage, "machine")) }
+        if totals.toReview > 0 { items.append("review \(totals.toReview)") }
+        return "to do: " + (items.isEmpty ? "nothing" : items.joined(separator: ", "))
+    }
+
+    /// A `to do` line in lines of at most `width` columns, broken after a comma, the next lines
+    /// indented under the first item (no count is ever cut off).
+    static func wrapped(_ todo: String, width: Int) -> [String] {
+        let indent = String(repeating: " ", count: "to do: ".count)
+        var lines: [String] = []
+        var current = ""
+        for item in todo.split(separator: ", ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(item) : current + ", " + item
+            if current.isEmpty || DisplayText.width(candidate) + 1 <= width {
+                current = candidate
+            } else {
+                lines.append(current + ",")
+                current = indent + item
+            }
+        }
+        lines.append(current)
+        return lines.map { fitted($0, width: width) }
     }
 
     private enum Color {

@@ -220,7 +220,13 @@ import Testing
         #expect(missing?.file == "/nonexistent/credwatch-patterns")
         #expect(
             MatchFixture.configurationError { _ = try OrganisationProfile.load(path: "/nonexistent/org.toml") }?.message
-                == "cannot read the file"
+                == "cannot read the file: No such file or directory"
+        )
+        // A folder named as the profile says so (it was "cannot read the file", without why).
+        let folder = "/tmp"
+        #expect(
+            MatchFixture.configurationError { _ = try OrganisationProfile.load(path: folder) }?.message
+                == "cannot read the file: Is a directory"
         )
     }
 

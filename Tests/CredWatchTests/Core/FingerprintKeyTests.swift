@@ -49,16 +49,25 @@ struct FingerprintKeyTests {
         #expect(diagnostics.allMessages.isEmpty)
     }
 
-    @Test("a key file others may read is used, with a warning naming it")
-    func keyFileOpenToOthersWarns() throws {
-        let diagnostics = Diagnostics(output: nil)
-        let path = try Self.keyFile(Array(Self.key.utf8), mode: 0o640)
-        #expect((try? Self.load(file: path, diagnostics: diagnostics).get()) != nil)
-        #expect(
-            diagnostics.allMessages == [
-                "credwatch: warning: \(path): the fingerprint key is readable by others (chmod 600 it)"
-            ]
-        )
+    // Changed on purpose (issue 19 probe): a key others may read was only a warning, while hash
+    // exports and archive passwords were refused; anyone who can read the key can test password
+    // guesses against a report's fingerprints, so it is refused too.
+    @Test("a key file group or others may read is refused, naming it and the fix")
+    func keyFileOpenToOthersIsRefused() throws {
+        for mode: mode_t in [0o640, 0o644, 0o604] {
+            let diagnostics = Diagnostics(output: nil)
+            let path = try Self.keyFile(Array(Self.key.utf8), mode: mode)
+            let message = Self.error(Self.load(file: path, diagnostics: diagnostics))
+            #expect(
+                message
+                    == "\(path): the fingerprint key is readable by group or others (mode 0\(String(mode, radix: 8))); "
+                    + "anyone who can read it can test password guesses against a report: run `chmod 600 \(path)`"
+            )
+            #expect(diagnostics.allMessages.isEmpty)
+        }
+        // Group write alone does not let anyone read the key.
+        let writable = try Self.keyFile(Array(Self.key.utf8), mode: 0o620)
+        #expect((try? Self.load(file: writable).get()) != nil)
     }
 
     @Test("a key file that is missing, a folder, too short or too long is refused, naming it")
@@ -73,9 +82,12 @@ struct FingerprintKeyTests {
         // A device that never ends is cut off at the limit, not read for ever.
         #expect(Self.error(Self.load(file: "/dev/zero"))?.contains("at most 4096 bytes") == true)
         let missing = short + "-missing"
-        #expect(Self.error(Self.load(file: missing)) == "\(missing): cannot read the fingerprint key file")
+        #expect(
+            Self.error(Self.load(file: missing))
+                == "\(missing): cannot read the fingerprint key file: No such file or directory"
+        )
         let folder = URL(fileURLWithPath: short).deletingLastPathComponent().path
-        #expect(Self.error(Self.load(file: folder)) == "\(folder): cannot read the fingerprint key file")
+        #expect(Self.error(Self.load(file: folder)) == "\(folder): is a directory, not a fingerprint key file")
         let longest = try Self.keyFile([UInt8](repeating: 0x41, count: PasswordFingerprinter.maximumKeyBytes))
         #expect((try? Self.load(file: longest).get()) != nil)
     }
