@@ -82,13 +82,13 @@ enum ActiveDirectoryHashLine {
     private static let colon = UInt8(ascii: ":")
 
     private static func isDigits(_ view: UnsafeRawBufferPointer) -> Bool {
-        !view.isEmpty && view.allSatisfy { $0 &- 0x30 < 10 }
+        !view.isEmpty && view.allSatisfy { $0 &- UInt8(ascii: "0") < 10 }
     }
 
     /// secretsdump writes earlier passwords as `user_history0`, `user_history1`…
     private static func isHistoryName(_ name: UnsafeRawBufferPointer) -> Bool {
         var end = name.count
-        while end > 0 && name[end - 1] &- 0x30 < 10 { end -= 1 }
+        while end > 0 && name[end - 1] &- UInt8(ascii: "0") < 10 { end -= 1 }
         guard end < name.count, end >= 8 else { return false }
         return Bytes.equalsLowercased(Bytes.slice(name, end - 8..<end), "_history")
     }

@@ -1,15 +1,20 @@
 /// Byte helpers for the hot paths.
+///
+/// Bytes are spelled one way across the module: a byte that stands for a printable ASCII
+/// character is `UInt8(ascii: ":")` (folded to a constant in release builds); hex is for what
+/// is not a character: control bytes, masks (`| 0x20`, the case bit), bitset bounds, binary
+/// formats' signatures and UTF-8 lead bytes.
 enum Bytes {
     /// ASCII lower-case of one byte.
     @inline(__always)
     static func lower(_ byte: UInt8) -> UInt8 {
-        byte &- 0x41 < 26 ? byte | 0x20 : byte
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// ASCII whitespace (space, tab, CR, LF, VT, FF).
     @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+        byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D)
     }
 
     /// `view` without leading and trailing ASCII whitespace and NUL bytes, nor a leading UTF-8

@@ -133,7 +133,7 @@ public enum DisplayText {
     public static func width(_ text: some StringProtocol) -> Int {
         // ASCII (most logins, URLs and paths) is one column a byte, but for the controls that
         // the table escapes before it measures.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        if text.utf8.allSatisfy({ $0 >= UInt8(ascii: " ") && $0 < 0x7F }) { return text.utf8.count }
         return text.reduce(0) { $0 + width(of: $1) }
     }
 

@@ -77,9 +77,11 @@ struct SecretValues: Sendable {
         var start = 0
         while start < text.count {
             var end = start
-            while end < text.count && text[end] != 0x26 && text[end] != 0x3F && text[end] != 0x23 { end += 1 }
+            while end < text.count && text[end] != UInt8(ascii: "&") && text[end] != UInt8(ascii: "?")
+                && text[end] != UInt8(ascii: "#")
+            { end += 1 }
             let pair = Bytes.slice(text, start..<end)
-            if let equals = Bytes.index(of: 0x3D, in: pair) {
+            if let equals = Bytes.index(of: UInt8(ascii: "="), in: pair) {
                 var name = Bytes.slice(pair, 0..<equals)
                 if let slash = Bytes.lastIndex(of: ParseText.slash, in: name) {
                     name = Bytes.slice(name, (slash + 1)..<name.count)

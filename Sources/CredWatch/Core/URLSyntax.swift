@@ -17,11 +17,15 @@ enum URLSyntax {
         let limit = min(count, 33)
         while index < limit {
             let byte = text[index]
-            if isLetter(byte) || byte &- 0x30 < 10 || byte == 0x2B || byte == 0x2E || byte == 0x2D {
+            if isLetter(byte) || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+            {
                 index += 1
                 continue
             }
-            guard byte == 0x3A, index + 2 < count, text[index + 1] == 0x2F, text[index + 2] == 0x2F else {
+            guard byte == UInt8(ascii: ":"), index + 2 < count, text[index + 1] == UInt8(ascii: "/"),
+                text[index + 2] == UInt8(ascii: "/")
+            else {
                 return nil
             }
             return index
@@ -61,9 +65,11 @@ extension URLSyntax {
             let byte = text[index]
             // Letters, digits, `.` and `-` (almost every byte of a host) take one test.
             let isMark =
-                byte < 0x40 ? low >> UInt64(byte) & 1 != 0 : byte == 0x40 || byte == 0x5C || (inLine && byte == 0x7C)
+                byte < 0x40
+                ? low >> UInt64(byte) & 1 != 0
+                : byte == UInt8(ascii: "@") || byte == UInt8(ascii: "\\") || (inLine && byte == UInt8(ascii: "|"))
             if isMark {
-                guard byte == 0x40 else { break }  // `/`, `?`, `#`, `\` (space, TAB, `|` in a line)
+                guard byte == UInt8(ascii: "@") else { break }  // `/`, `?`, `#`, `\` (space, TAB, `|` in a line)
                 lastAt = index
             }
             index += 1
@@ -72,12 +78,12 @@ extension URLSyntax {
         let hostStart = lastAt >= 0 ? lastAt + 1 : start
         var hostEnd = end
         var colon: Int?
-        if hostStart < end && text[hostStart] == 0x5B {  // `[` of an IPv6 literal: its colons are its own
+        if hostStart < end && text[hostStart] == UInt8(ascii: "[") {  // `[` of an IPv6 literal: its colons are its own
             var close = hostStart + 1
-            while close < end && text[close] != 0x5D { close += 1 }
+            while close < end && text[close] != UInt8(ascii: "]") { close += 1 }
             hostEnd = close < end ? close + 1 : end
-            if hostEnd < end && text[hostEnd] == 0x3A { colon = hostEnd }
-        } else if let found = Bytes.index(of: 0x3A, in: Bytes.slice(text, hostStart..<end)) {
+            if hostEnd < end && text[hostEnd] == UInt8(ascii: ":") { colon = hostEnd }
+        } else if let found = Bytes.index(of: UInt8(ascii: ":"), in: Bytes.slice(text, hostStart..<end)) {
             hostEnd = hostStart + found
             colon = hostEnd
         }

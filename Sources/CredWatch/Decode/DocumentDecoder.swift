@@ -315,7 +315,7 @@ enum TextEncoding: Equatable {
     static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
         let sample = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, DocumentDecoder.sampleLength)])
         var controls = 0
-        for byte in sample where byte == 0x7F || (byte < 0x20 && textControls >> UInt32(byte) & 1 == 0) {
+        for byte in sample where byte == 0x7F || (byte < UInt8(ascii: " ") && textControls >> UInt32(byte) & 1 == 0) {
             controls += 1
         }
         return controls * 20 > sample.count

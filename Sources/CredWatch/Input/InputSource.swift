@@ -45,7 +45,7 @@ public struct InputPath: Sendable, Hashable, ExpressibleByStringLiteral {
     public var display: String { DisplayText.path(bytes) }
 
     /// Standard input's spelling.
-    public var isStandardInput: Bool { bytes == [0x2D] }
+    public var isStandardInput: Bool { bytes == [UInt8(ascii: "-")] }
 
     /// `stat` of the path (following symbolic links) into `info`; false when it fails.
     public func status(_ info: inout stat) -> Bool {
@@ -83,7 +83,8 @@ public struct InputFile: Sendable, Equatable {
         self.directory = nil
         self.name = path
         self.locator = locator
-        let base = path.split(separator: 0x2F, omittingEmptySubsequences: true).last.map(Array.init) ?? path
+        let base =
+            path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).last.map(Array.init) ?? path
         self.insideName = DisplayText.path(base)
     }
 

@@ -201,7 +201,8 @@ public final class InputWalker {
             return false
         }
         guard let root, let real = Self.realPath(ofDescriptor: target),
-            real == root || (real.starts(with: root) && (root == [0x2F] || real[root.count] == 0x2F))
+            real == root
+                || (real.starts(with: root) && (root == [UInt8(ascii: "/")] || real[root.count] == UInt8(ascii: "/")))
         else {
             diagnostics.warning(
                 Self.paths(stack, name).locator,
@@ -229,7 +230,7 @@ public final class InputWalker {
                 readlink(link, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
             }
         }
-        guard length > 0, length < buffer.count, buffer[0] == 0x2F else { return nil }
+        guard length > 0, length < buffer.count, buffer[0] == UInt8(ascii: "/") else { return nil }
         return Array(buffer[0..<length])
     }
 

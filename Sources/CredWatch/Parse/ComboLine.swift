@@ -47,7 +47,7 @@ enum ComboLineParser {
         let count = line.count
         guard count >= 3 else { return nil }
         let first = line[0]
-        if first == 0x23 { return nil }
+        if first == UInt8(ascii: "#") { return nil }
         let isProtocolRelative = first == ParseText.slash && line[1] == ParseText.slash
         // `//user:password@host/` is read like `https://user:password@host/`.
         let hasProtocolRelativeUserinfo = isProtocolRelative && startsWithUserinfo(line, authorityStart: 2)
@@ -82,7 +82,7 @@ enum ComboLineParser {
         return fields
     }
 
-    private static let apostrophe: UInt8 = 0x27
+    private static let apostrophe: UInt8 = UInt8(ascii: "'")
 
     // MARK: Lines with a URL
 
@@ -115,17 +115,17 @@ enum ComboLineParser {
             while index < count && !isAuthorityDelimiter(line[index]) { index += 1 }
             guard index < count else { break }
             switch line[index] {
-            case ParseText.slash, 0x3F, 0x23:  // / ? #
+            case ParseText.slash, UInt8(ascii: "?"), UInt8(ascii: "#"):  // / ? #
                 break authority
-            case 0x5B:  // `[` of an IPv6 literal: its colons are not separators
-                index = (Bytes.index(of: 0x5D, in: line, from: index + 1) ?? index) + 1
+            case UInt8(ascii: "["):  // `[` of an IPv6 literal: its colons are not separators
+                index = (Bytes.index(of: UInt8(ascii: "]"), in: line, from: index + 1) ?? index) + 1
             case ParseText.colon:
                 let (digits, value) = number(line, from: index + 1)
                 let afterPort = index + 1 + digits
                 if digits > 0 && digits <= 5 && value >= 1 && value <= 65535 {
                     if afterPort == count { return (count, false, false) }
                     let next = line[afterPort]
-                    if next == ParseText.slash || next == 0x3F || next == 0x23 {
+                    if next == ParseText.slash || next == UInt8(ascii: "?") || next == UInt8(ascii: "#") {
                         index = afterPort
                         break authority
                     }
@@ -178,7 +178,7 @@ enum ComboLineParser {
                 }
                 // A colon inside a query (`?login=user:pw`) of a pipe- or tab-separated line is
                 // part of the URL: the line's own separator comes later, with two fields after it.
-                if Bytes.index(of: 0x3F, in: Bytes.slice(line, pathStart..<index)) != nil
+                if Bytes.index(of: UInt8(ascii: "?"), in: Bytes.slice(line, pathStart..<index)) != nil
                     && hasTwoFieldsAfterSeparator(line, from: index + 1)
                 {
                     index += 1
@@ -217,9 +217,10 @@ enum ComboLineParser {
         let count = line.count
         var hasQuery = false
         var hasQuestionMark = false
-        for index in urlPathStart..<firstColon where line[index] == 0x3F || line[index] == 0x23 {
+        for index in urlPathStart..<firstColon
+        where line[index] == UInt8(ascii: "?") || line[index] == UInt8(ascii: "#") {
             hasQuery = true
-            if line[index] == 0x3F {
+            if line[index] == UInt8(ascii: "?") {
                 hasQuestionMark = true
                 break
             }
@@ -293,14 +294,14 @@ enum ComboLineParser {
         var index = colon - 1
         while index >= start {
             switch line[index] {
-            case 0x3D:
+            case UInt8(ascii: "="):
                 var nameStart = index
                 while nameStart > start && ![0x26, 0x3F, 0x23, 0x3B].contains(line[nameStart - 1]) { nameStart -= 1 }
                 let name = Bytes.slice(line, nameStart..<index)
                 return credentialParameters.contains { known in
                     known.withUnsafeBytes { Bytes.equalsIgnoringASCIICase(name, $0) }
                 }
-            case 0x26, 0x3F, 0x23, ParseText.slash: return false
+            case UInt8(ascii: "&"), UInt8(ascii: "?"), UInt8(ascii: "#"), ParseText.slash: return false
             default: index -= 1
             }
         }
@@ -329,22 +330,23 @@ enum ComboLineParser {
         from start: Int
     ) -> CredentialColon? {
         var equals = colon - 1
-        while equals >= start && line[equals] != 0x3D {
+        while equals >= start && line[equals] != UInt8(ascii: "=") {
             switch line[equals] {
-            case 0x26, 0x3F, 0x23, ParseText.slash: return nil
+            case UInt8(ascii: "&"), UInt8(ascii: "?"), UInt8(ascii: "#"), ParseText.slash: return nil
             default: equals -= 1
             }
         }
         guard equals > start else { return nil }
         var nameStart = equals
-        while nameStart > start && line[nameStart - 1] != 0x26 && line[nameStart - 1] != 0x3F { nameStart -= 1 }
+        while nameStart > start && line[nameStart - 1] != UInt8(ascii: "&") && line[nameStart - 1] != UInt8(ascii: "?")
+        { nameStart -= 1 }
         let name = Bytes.slice(line, nameStart..<equals)
         let isLogin = Bytes.equalsLowercased(name, "login")
         guard isLogin || URLParts.isPasswordParameter(name) else { return nil }
         var valueEnd = colon + 1
         while valueEnd < line.count {
             let byte = line[valueEnd]
-            if byte == 0x26 || byte == 0x23 { return .bounded(valueEnd: valueEnd) }
+            if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "#") { return .bounded(valueEnd: valueEnd) }
             if byte == ParseText.space || byte == ParseText.tab || byte == ParseText.pipe { break }
             valueEnd += 1
         }
@@ -367,7 +369,8 @@ enum ComboLineParser {
         for byte in field {
             switch byte {
             case ParseText.space, ParseText.tab, ParseText.pipe: return .notInURL
-            case ParseText.slash, 0x3F, 0x26, 0x3D, 0x23: shape = .continuesURL
+            case ParseText.slash, UInt8(ascii: "?"), UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "#"):
+                shape = .continuesURL
             default: continue
             }
         }
@@ -378,13 +381,13 @@ enum ComboLineParser {
     /// value is the login (`user=alice`) or starts with it (Mediboard's `login=alice:password`).
     private static func urlNames(_ login: UnsafeRawBufferPointer, in url: UnsafeRawBufferPointer) -> Bool {
         var from = 0
-        while let equals = Bytes.index(of: 0x3D, in: url, from: from) {
+        while let equals = Bytes.index(of: UInt8(ascii: "="), in: url, from: from) {
             let start = equals + 1
             let end = start + login.count
             if end <= url.count, Bytes.equalsIgnoringASCIICase(Bytes.slice(url, start..<end), login) {
                 if end == url.count { return true }
                 let next = url[end]
-                if next == ParseText.colon || next == 0x26 || next == 0x23 { return true }
+                if next == ParseText.colon || next == UInt8(ascii: "&") || next == UInt8(ascii: "#") { return true }
             }
             from = start
         }
@@ -423,7 +426,7 @@ enum ComboLineParser {
                 return false
             }
         }
-        return authority.end == line.count || line[authority.end] != 0x5C
+        return authority.end == line.count || line[authority.end] != UInt8(ascii: "\\")
     }
 
     /// Whether the `;` at `index` separates the URL from `login:password` (`url;alice:secret`)
@@ -602,7 +605,7 @@ enum ComboLineParser {
     @inline(__always)
     private static func isAuthorityDelimiter(_ byte: UInt8) -> Bool {
         let mask: UInt64 = 1 << 9 | 1 << 32 | 1 << 35 | 1 << 47 | 1 << 58 | 1 << 59 | 1 << 63
-        return byte < 64 ? (mask >> UInt64(byte)) & 1 != 0 : byte == 0x5B || byte == ParseText.pipe
+        return byte < 64 ? (mask >> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "[") || byte == ParseText.pipe
     }
 
     /// TAB, space, `:`, `;`, `|`: the bytes that may end a path.
@@ -630,19 +633,20 @@ enum ComboLineParser {
     /// in `host.:login:pw`) or an IPv6 literal (`[2001:db8::1]`), followed by `:`, `/`, a
     /// separator or nothing.
     private static func startsWithHost(_ line: UnsafeRawBufferPointer) -> Bool {
-        if !line.isEmpty && line[0] == 0x5B { return startsWithIPv6Literal(line) }
+        if !line.isEmpty && line[0] == UInt8(ascii: "[") { return startsWithIPv6Literal(line) }
         var dots = 0
         var index = 0
         while index < line.count {
             let byte = line[index]
-            if byte == 0x2E {
-                if index == 0 || line[index - 1] == 0x2E { return false }
+            if byte == UInt8(ascii: ".") {
+                if index == 0 || line[index - 1] == UInt8(ascii: ".") { return false }
                 dots += 1
-            } else if !(ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2D || byte == 0x5F
+            } else if !(ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_")
                 || byte >= 0x80)
             {
                 guard index > 0, dots > 0 else { return false }
-                if line[index - 1] == 0x2E {  // a trailing dot (the root), then a port or a path
+                if line[index - 1] == UInt8(ascii: ".") {  // a trailing dot (the root), then a port or a path
                     return dots > 1 && (byte == ParseText.colon || byte == ParseText.slash)
                 }
                 return byte == ParseText.colon || byte == ParseText.slash || byte == ParseText.pipe
@@ -650,12 +654,12 @@ enum ComboLineParser {
             }
             index += 1
         }
-        return dots > 0 && line[line.count - 1] != 0x2E
+        return dots > 0 && line[line.count - 1] != UInt8(ascii: ".")
     }
 
     /// `[` hex digits, `:` and `.` `]`, then `:`, `/` or nothing.
     private static func startsWithIPv6Literal(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let close = Bytes.index(of: 0x5D, in: line, from: 1), close > 2 else { return false }
+        guard let close = Bytes.index(of: UInt8(ascii: "]"), in: line, from: 1), close > 2 else { return false }
         var colons = 0
         for index in 1..<close {
             let byte = line[index]
@@ -682,7 +686,7 @@ enum ComboLineParser {
         var index = from
         var value = 0
         while index < line.count, ParseText.isDigit(line[index]) {
-            if value < 1_000_000 { value = value * 10 + Int(line[index] &- 0x30) }
+            if value < 1_000_000 { value = value * 10 + Int(line[index] &- UInt8(ascii: "0")) }
             index += 1
         }
         return (index - from, value)

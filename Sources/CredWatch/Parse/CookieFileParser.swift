@@ -28,7 +28,7 @@ enum CookieFileParser {
         if Bytes.hasLowercasedPrefix(rest, "#httponly_") {
             isHTTPOnly = true
             rest = Bytes.slice(rest, 10..<rest.count)
-        } else if rest.first == 0x23 {
+        } else if rest.first == UInt8(ascii: "#") {
             return nil
         }
         // Seven TAB-separated fields; the seventh (the value) may be missing.
@@ -83,14 +83,14 @@ enum CookieFileParser {
     private static func unixTime(_ field: UnsafeRawBufferPointer) -> Int64? {
         guard !field.isEmpty else { return nil }
         var index = 0
-        let negative = field[0] == 0x2D
+        let negative = field[0] == UInt8(ascii: "-")
         if negative { index = 1 }
         guard index < field.count, field.count - index <= 18 else { return nil }
         var value: Int64 = 0
         while index < field.count {
             let byte = field[index]
             guard ParseText.isDigit(byte) else { return nil }
-            value = value * 10 + Int64(byte &- 0x30)
+            value = value * 10 + Int64(byte &- UInt8(ascii: "0"))
             index += 1
         }
         return negative ? -value : value

@@ -34,7 +34,9 @@ public enum DocumentClassifier {
     /// Lower-case components of a locator, split at `/`, `\` and `!`.
     static func components(of locator: String) -> [String] {
         // On UTF-8 bytes: splitting by Character costs more than reading a small member.
-        locator.lowercased().utf8.split(whereSeparator: { $0 == 0x2F || $0 == 0x21 || $0 == 0x5C }).map {
+        locator.lowercased().utf8.split(whereSeparator: {
+            $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "\\")
+        }).map {
             String(Substring($0))
         }
     }
@@ -47,7 +49,12 @@ public enum DocumentClassifier {
 
     /// Without spaces, `_`, `-` and `.`: `System Info` and `system_info` both give `systeminfo`.
     private static func normalized(_ text: String) -> String {
-        String(decoding: text.utf8.filter { $0 != 0x20 && $0 != 0x5F && $0 != 0x2D && $0 != 0x2E }, as: UTF8.self)
+        String(
+            decoding: text.utf8.filter {
+                $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "_") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: ".")
+            },
+            as: UTF8.self
+        )
     }
 
     /// Whether a stem names a system-information file, with the locale, place or copy number

@@ -41,22 +41,22 @@ enum JSONScanner {
                 line += 1
                 index += 1
                 lineStart = index
-            case ParseText.space, ParseText.tab, ParseText.carriageReturn, 0x2C:  // `,` ends a member
-                if byte == 0x2C, var frame = frames.last, frame.isObject {
+            case ParseText.space, ParseText.tab, ParseText.carriageReturn, UInt8(ascii: ","):  // `,` ends a member
+                if byte == UInt8(ascii: ","), var frame = frames.last, frame.isObject {
                     frame.expectingKey = true
                     frame.key = .absent
                     frames[frames.count - 1] = frame
                 }
                 index += 1
-            case 0x7B, 0x5B:  // { [
+            case UInt8(ascii: "{"), UInt8(ascii: "["):  // { [
                 if frames.count >= maximumDepth || overflow > 0 {
                     overflow += 1
                 } else {
-                    frames.append(Frame(isObject: byte == 0x7B, expectingKey: byte == 0x7B))
-                    if byte == 0x7B { handle(.objectStart(line: line, lineStart: lineStart), &scratch) }
+                    frames.append(Frame(isObject: byte == UInt8(ascii: "{"), expectingKey: byte == UInt8(ascii: "{")))
+                    if byte == UInt8(ascii: "{") { handle(.objectStart(line: line, lineStart: lineStart), &scratch) }
                 }
                 index += 1
-            case 0x7D, 0x5D:  // } ]
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):  // } ]
                 if overflow > 0 {
                     overflow -= 1
                 } else if let frame = frames.popLast(), frame.isObject {
@@ -83,7 +83,9 @@ enum JSONScanner {
                 var end = index + 1
                 while end < count {
                     let next = text[end]
-                    if next == 0x2C || next == 0x7D || next == 0x5D || next == ParseText.colon || Bytes.isSpace(next) {
+                    if next == UInt8(ascii: ",") || next == UInt8(ascii: "}") || next == UInt8(ascii: "]")
+                        || next == ParseText.colon || Bytes.isSpace(next)
+                    {
                         break
                     }
                     end += 1
@@ -131,7 +133,7 @@ enum JSONScanner {
     ) -> (FieldValue, end: Int, newlines: Int) {
         let closing = Bytes.index(of: ParseText.quote, in: text, from: start) ?? text.count
         let plain = Bytes.slice(text, start..<closing)
-        if Bytes.index(of: 0x5C, in: plain) == nil {
+        if Bytes.index(of: UInt8(ascii: "\\"), in: plain) == nil {
             let newlines = plain.reduce(0) { $0 + ($1 == ParseText.lineFeed ? 1 : 0) }
             return (.chunk(plain), min(closing + 1, text.count), newlines)
         }
@@ -143,7 +145,7 @@ enum JSONScanner {
             let byte = text[index]
             if byte == ParseText.quote { break }
             if byte == ParseText.lineFeed { newlines += 1 }
-            guard byte == 0x5C, index + 1 < text.count else {
+            guard byte == UInt8(ascii: "\\"), index + 1 < text.count else {
                 decoded.append(byte)
                 index += 1
                 continue
@@ -153,15 +155,16 @@ enum JSONScanner {
             // A backslash before a raw LF (invalid JSON, still a line end).
             if escape == ParseText.lineFeed { newlines += 1 }
             switch escape {
-            case 0x6E: decoded.append(0x0A)  // n
-            case 0x74: decoded.append(0x09)  // t
-            case 0x72: decoded.append(0x0D)  // r
-            case 0x62: decoded.append(0x08)  // b
-            case 0x66: decoded.append(0x0C)  // f
-            case 0x75:  // u
+            case UInt8(ascii: "n"): decoded.append(0x0A)  // n
+            case UInt8(ascii: "t"): decoded.append(0x09)  // t
+            case UInt8(ascii: "r"): decoded.append(0x0D)  // r
+            case UInt8(ascii: "b"): decoded.append(0x08)  // b
+            case UInt8(ascii: "f"): decoded.append(0x0C)  // f
+            case UInt8(ascii: "u"):  // u
                 var scalar = hex4(text, at: index)
                 if let high = scalar, (0xD800...0xDBFF).contains(high), index + 10 <= text.count,
-                    text[index + 4] == 0x5C, text[index + 5] == 0x75, let low = hex4(text, at: index + 6),
+                    text[index + 4] == UInt8(ascii: "\\"), text[index + 5] == UInt8(ascii: "u"),
+                    let low = hex4(text, at: index + 6),
                     (0xDC00...0xDFFF).contains(low)
                 {
                     scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
@@ -184,9 +187,9 @@ enum JSONScanner {
             let byte = text[index + offset]
             let digit: UInt32
             switch byte {
-            case 0x30...0x39: digit = UInt32(byte - 0x30)
-            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             default: return nil
             }
             value = value << 4 | digit

@@ -49,11 +49,13 @@ enum LabelText {
                 separator = (index, index + 1, true)
             case 0xEF where index + 2 < count && trimmed[index + 1] == 0xBC && trimmed[index + 2] == 0x9A:
                 separator = (index, index + 3, true)  // full-width colon U+FF1A
-            case 0x3D:  // `=` or `=>`
-                separator = (index, index + (index + 1 < count && trimmed[index + 1] == 0x3E ? 2 : 1), false)
-            case 0x2D where index + 1 < count && trimmed[index + 1] == 0x3E:  // `->`
+            case UInt8(ascii: "="):  // `=` or `=>`
+                separator = (
+                    index, index + (index + 1 < count && trimmed[index + 1] == UInt8(ascii: ">") ? 2 : 1), false
+                )
+            case UInt8(ascii: "-") where index + 1 < count && trimmed[index + 1] == UInt8(ascii: ">"):  // `->`
                 separator = (index, index + 2, false)
-            case 0x2D
+            case UInt8(ascii: "-")
             where index > start && isBlank(trimmed[index - 1]) && index + 1 < count
                 && isBlank(trimmed[index + 1]):
                 separator = (index, index + 1, false)
@@ -119,8 +121,8 @@ enum LabelText {
         var depth = 0
         for byte in trimmed {
             switch byte {
-            case 0x5B, 0x28: depth += 1
-            case 0x5D, 0x29: depth -= 1
+            case UInt8(ascii: "["), UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: ")"): depth -= 1
             case _ where ParseText.isLetter(byte) || byte == ParseText.at: return false
             case _ where ParseText.isDigit(byte) && depth <= 0: return false
             default: break
@@ -152,9 +154,9 @@ enum LabelText {
         switch byte {
         case ParseText.colon: return (1, true)
         case 0xEF where next == 0xBC && index + 2 < view.count && view[index + 2] == 0x9A: return (3, true)
-        case 0x3D: return (next == 0x3E ? 2 : 1, false)
-        case 0x2D where next == 0x3E: return (2, false)
-        case 0x2D where isBlank(next): return (1, false)
+        case UInt8(ascii: "="): return (next == UInt8(ascii: ">") ? 2 : 1, false)
+        case UInt8(ascii: "-") where next == UInt8(ascii: ">"): return (2, false)
+        case UInt8(ascii: "-") where isBlank(next): return (1, false)
         default: return nil
         }
     }
@@ -162,7 +164,9 @@ enum LabelText {
     /// `"value",` → `value`.
     private static func unquoted(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var view = value
-        if let last = view.last, last == 0x2C { view = Bytes.trimmed(Bytes.slice(view, 0..<(view.count - 1))) }
+        if let last = view.last, last == UInt8(ascii: ",") {
+            view = Bytes.trimmed(Bytes.slice(view, 0..<(view.count - 1)))
+        }
         if view.count >= 2, view[0] == ParseText.quote, view[view.count - 1] == ParseText.quote {
             view = Bytes.slice(view, 1..<(view.count - 1))
         }
@@ -183,7 +187,8 @@ enum LabelText {
             case ParseText.pipe:
                 isPipeDecorated = true
                 index += 1
-            case ParseText.space, ParseText.tab, 0x2D, 0x2A, 0x3E, 0x7E, 0x2B:
+            case ParseText.space, ParseText.tab, UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: ">"),
+                UInt8(ascii: "~"), UInt8(ascii: "+"):
                 index += 1
             case 0x80...:
                 if let end = cjkTagEnd(view, at: index) {
@@ -208,9 +213,12 @@ enum LabelText {
         let count = view.count
         var end = index
         switch view[index] {
-        case 0x5B, 0x28, 0x3C, 0x7B:  // [ ( < {
+        case UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "<"), UInt8(ascii: "{"):  // [ ( < {
             let closer: UInt8 =
-                view[index] == 0x5B ? 0x5D : view[index] == 0x28 ? 0x29 : view[index] == 0x3C ? 0x3E : 0x7D
+                view[index] == UInt8(ascii: "[")
+                ? UInt8(ascii: "]")
+                : view[index] == UInt8(ascii: "(")
+                    ? UInt8(ascii: ")") : view[index] == UInt8(ascii: "<") ? UInt8(ascii: ">") : UInt8(ascii: "}")
             let window = Bytes.slice(view, 0..<min(count, index + 64))
             guard let close = Bytes.index(of: closer, in: window, from: index + 1) else { return nil }
             end = close + 1
@@ -218,15 +226,19 @@ enum LabelText {
         case ParseText.at:
             end += 1
             while end < count && !isBlank(view[end]) { end += 1 }
-        case 0x23:  // `#3`
+        case UInt8(ascii: "#"):  // `#3`
             end += 1
             while end < count && ParseText.isDigit(view[end]) { end += 1 }
             guard end > index + 1 else { return nil }
-        case 0x30...0x39:
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
             while end < count && ParseText.isDigit(view[end]) { end += 1 }
             guard end - index <= 3 else { return nil }
-            if end < count && (view[end] == 0x2E || view[end] == 0x29 || view[end] == 0x5D) { end += 1 }
-        case 0x74, 0x54:  // t.me/…
+            if end < count
+                && (view[end] == UInt8(ascii: ".") || view[end] == UInt8(ascii: ")") || view[end] == UInt8(ascii: "]"))
+            {
+                end += 1
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):  // t.me/…
             guard count - index > 5, Bytes.equalsLowercased(Bytes.slice(view, index..<(index + 5)), "t.me/") else {
                 return nil
             }
@@ -292,8 +304,9 @@ enum LabelText {
 
     @inline(__always)
     private static func isLabelByte(_ byte: UInt8) -> Bool {
-        ParseText.isLetter(byte) || ParseText.isDigit(byte) || isFiller(byte) || byte == 0x2F || byte == 0x26
-            || byte == 0x27 || byte >= 0x80
+        ParseText.isLetter(byte) || ParseText.isDigit(byte) || isFiller(byte) || byte == UInt8(ascii: "/")
+            || byte == UInt8(ascii: "&")
+            || byte == UInt8(ascii: "'") || byte >= 0x80
     }
 
     /// Bytes that label comparison ignores: `User Name`, `user_name`, `UserName`, `E-mail`,
@@ -302,7 +315,9 @@ enum LabelText {
     @inline(__always)
     static func isFiller(_ byte: UInt8) -> Bool {
         switch byte {
-        case ParseText.space, ParseText.tab, 0x5F, 0x2D, 0x2C, 0x2E, 0x28, 0x29, 0x5B, 0x5D: true
+        case ParseText.space, ParseText.tab, UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ","), UInt8(ascii: "."),
+            UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            true
         default: false
         }
     }
@@ -349,7 +364,7 @@ enum LabelText {
                 var byte = label[index]
                 index += 1
                 if byte < 0x80 {
-                    if isFiller(byte) || byte == 0x27 || byte == ParseText.quote { continue }
+                    if isFiller(byte) || byte == UInt8(ascii: "'") || byte == ParseText.quote { continue }
                     byte = Bytes.lower(byte)
                 } else if index < count {
                     var next = label[index]
@@ -403,7 +418,7 @@ enum LabelText {
         var upper = 0
         var lower = 0
         for byte in label where ParseText.isLetter(byte) {
-            if byte < 0x61 { upper += 1 } else { lower += 1 }
+            if byte < UInt8(ascii: "a") { upper += 1 } else { lower += 1 }
         }
         if lower == 0 { return .upper }
         if upper == 0 { return .lower }

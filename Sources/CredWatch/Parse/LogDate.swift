@@ -38,7 +38,7 @@ enum LogDate {
             } else {
                 year = c.value
                 let separator = b.separatorBefore
-                if a.value > 12 || separator == 0x2E || (dayFirst && b.value <= 12) {
+                if a.value > 12 || separator == UInt8(ascii: ".") || (dayFirst && b.value <= 12) {
                     (day, month) = (a.value, b.value)
                 } else {
                     (month, day) = (a.value, b.value)
@@ -72,7 +72,8 @@ enum LogDate {
 
         // Offset: a signed number after the time (`+0200`, `+02:00`, `-5`, `GMT+1`).
         var offsetMinutes = 0
-        if index < numbers.count, numbers[index].separatorBefore == 0x2E { index += 1 }  // fraction of a second
+        // A fraction of a second is skipped.
+        if index < numbers.count, numbers[index].separatorBefore == UInt8(ascii: ".") { index += 1 }
         if index < numbers.count, numbers[index].isSigned || numbers[index].isOffsetLike {
             let sign = numbers[index].isNegative ? -1 : 1
             let value = numbers[index].value
@@ -127,21 +128,23 @@ private struct DateTokens {
                 let start = index
                 var value = 0
                 while index < count, ParseText.isDigit(text[index]) {
-                    if value < 100_000_000 { value = value * 10 + Int(text[index] &- 0x30) }
+                    if value < 100_000_000 { value = value * 10 + Int(text[index] &- UInt8(ascii: "0")) }
                     index += 1
                 }
                 let before: UInt8 = start > 0 ? text[start - 1] : 0
                 let beforeSign: UInt8 = start > 1 ? text[start - 2] : 0
-                let signed = (before == 0x2B || before == 0x2D) && !ParseText.isDigit(beforeSign)
-                let isOffset = afterZoneName || (before == 0x2B || before == 0x2D) && numbers.count >= 5
+                let signed =
+                    (before == UInt8(ascii: "+") || before == UInt8(ascii: "-")) && !ParseText.isDigit(beforeSign)
+                let isOffset =
+                    afterZoneName || (before == UInt8(ascii: "+") || before == UInt8(ascii: "-")) && numbers.count >= 5
                 numbers.append(
                     Number(
                         value: value,
                         digits: index - start,
                         separatorBefore: before,
                         isSigned: signed,
-                        isNegative: before == 0x2D,
-                        isOffsetLike: isOffset && (before == 0x2B || before == 0x2D)
+                        isNegative: before == UInt8(ascii: "-"),
+                        isOffsetLike: isOffset && (before == UInt8(ascii: "+") || before == UInt8(ascii: "-"))
                     )
                 )
                 afterZoneName = false
@@ -158,7 +161,7 @@ private struct DateTokens {
                     month = Self.monthNumber(word)
                 }
                 // A parenthesised zone name (`(Central European Summer Time)`) ends the date.
-            } else if byte == 0x28 {
+            } else if byte == UInt8(ascii: "(") {
                 break
             } else {
                 index += 1

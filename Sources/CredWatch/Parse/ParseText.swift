@@ -3,13 +3,13 @@ enum ParseText {
     static let lineFeed: UInt8 = 0x0A
     static let carriageReturn: UInt8 = 0x0D
     static let tab: UInt8 = 0x09
-    static let space: UInt8 = 0x20
-    static let colon: UInt8 = 0x3A
-    static let pipe: UInt8 = 0x7C
-    static let semicolon: UInt8 = 0x3B
-    static let slash: UInt8 = 0x2F
-    static let at: UInt8 = 0x40
-    static let quote: UInt8 = 0x22
+    static let space: UInt8 = UInt8(ascii: " ")
+    static let colon: UInt8 = UInt8(ascii: ":")
+    static let pipe: UInt8 = UInt8(ascii: "|")
+    static let semicolon: UInt8 = UInt8(ascii: ";")
+    static let slash: UInt8 = UInt8(ascii: "/")
+    static let at: UInt8 = UInt8(ascii: "@")
+    static let quote: UInt8 = UInt8(ascii: "\"")
 
     /// `line` without a trailing CR (the decode stage leaves CRLF's CR in place; any other CR
     /// is part of the line, and trimmed with the other whitespace where fields are).
@@ -20,7 +20,7 @@ enum ParseText {
     }
 
     @inline(__always)
-    static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     @inline(__always)
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
@@ -72,7 +72,8 @@ enum ParseText {
         while index < count {
             let byte = trimmed[index]
             switch byte {
-            case 0x3D, 0x2D, 0x2A, 0x5F, 0x7E, 0x23:
+            case UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: "#"):
                 rules += 1
                 index += 1
             case space, tab:
@@ -93,7 +94,8 @@ enum ParseText {
             }
         }
         guard rules >= 3 else { return nil }
-        return heavy ? .heavyRule : (rules == 64 && trimmed.allSatisfy { $0 == 0x2D } ? .dashRule64 : .plain)
+        return heavy
+            ? .heavyRule : (rules == 64 && trimmed.allSatisfy { $0 == UInt8(ascii: "-") } ? .dashRule64 : .plain)
     }
 
     /// Telegram and shop adverts that sellers put in dumps (`t.me/…`, `Telegram: @…`).

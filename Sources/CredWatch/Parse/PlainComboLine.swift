@@ -43,20 +43,20 @@ public struct PlainComboLine {
         var index = hostStart
         var hasName = false
         var hasDot = false
-        var previous: UInt8 = 0x2E  // no leading dot
+        var previous: UInt8 = UInt8(ascii: ".")  // no leading dot
         while index < count {
             let byte = line[index]
             guard Self.isHostByte(byte) else { break }
-            if byte == 0x2E {
-                guard previous != 0x2E else { return nil }
+            if byte == UInt8(ascii: ".") {
+                guard previous != UInt8(ascii: ".") else { return nil }
                 hasDot = true
-            } else if byte > 0x39 || byte == 0x2D {
+            } else if byte > UInt8(ascii: "9") || byte == UInt8(ascii: "-") {
                 hasName = true
             }
             previous = byte
             index += 1
         }
-        guard index < count, hasName, previous != 0x2E, hasScheme || hasDot else { return nil }
+        guard index < count, hasName, previous != UInt8(ascii: "."), hasScheme || hasDot else { return nil }
         let hostEnd = index
 
         // Port: `:digits/`.
@@ -64,7 +64,7 @@ public struct PlainComboLine {
             var value = 0
             index += 1
             while index < count && ParseText.isDigit(line[index]) && index - hostEnd <= 6 {
-                value = value * 10 + Int(line[index] &- 0x30)
+                value = value * 10 + Int(line[index] &- UInt8(ascii: "0"))
                 index += 1
             }
             guard index < count, line[index] == ParseText.slash, index - hostEnd <= 6, value >= 1, value <= 65535
@@ -153,7 +153,7 @@ public struct PlainComboLine {
     @inline(__always)
     private static func isPathByte(_ byte: UInt8) -> Bool {
         let low: UInt64 = ~0 << 0x21 & ~(1 << 0x23 | 1 << 0x3A | 1 << 0x3B | 1 << 0x3F)
-        let high: UInt64 = ~0 >> 1 & ~(1 << (0x5C - 64) | 1 << (0x7C - 64))
+        let high: UInt64 = ~0 >> 1 & ~(1 << (UInt8(ascii: "\\") - 64) | 1 << (UInt8(ascii: "|") - 64))
         return byte < 0x40 ? (low >> UInt64(byte)) & 1 != 0 : byte < 0x80 && (high >> UInt64(byte & 63)) & 1 != 0
     }
 

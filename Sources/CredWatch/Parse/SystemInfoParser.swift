@@ -293,7 +293,9 @@ struct MachineInfoCollector {
         var rank = meaning.rank
         // A dotted name is a DNS name (ipinfo's reverse-DNS `hostname`), not the Windows
         // machine name every other label gives.
-        if field == .hostname && Bytes.index(of: 0x2E, in: value) != nil { rank += Self.dottedHostnamePenalty }
+        if field == .hostname && Bytes.index(of: UInt8(ascii: "."), in: value) != nil {
+            rank += Self.dottedHostnamePenalty
+        }
         switch meaning.form {
         case .plain:
             self[field].offer(value, rank: rank)
@@ -301,13 +303,16 @@ struct MachineInfoCollector {
             if isInComputerSystem { hostname.offer(value, rank: rank) }
         case .ipAndCountry:
             ip.offer(value, rank: rank)
-            if let open = Bytes.index(of: 0x5B, in: value), let last = value.last, last == 0x5D,
+            if let open = Bytes.index(of: UInt8(ascii: "["), in: value), let last = value.last,
+                last == UInt8(ascii: "]"),
                 open + 1 < value.count - 1
             {
                 country.offer(Bytes.trimmed(Bytes.slice(value, (open + 1)..<(value.count - 1))), rank: 1)
             }
         case .computerAndDomain:
-            if let open = value.lastIndex(of: 0x5B), let last = value.last, last == 0x5D, open > 0 {
+            if let open = value.lastIndex(of: UInt8(ascii: "[")), let last = value.last, last == UInt8(ascii: "]"),
+                open > 0
+            {
                 markers.append(.risepro)
                 hostname.offer(Bytes.trimmed(Bytes.slice(value, 0..<open)), rank: rank)
                 domain.offer(Bytes.trimmed(Bytes.slice(value, (open + 1)..<(value.count - 1))), rank: 0)
@@ -319,7 +324,7 @@ struct MachineInfoCollector {
             user.offer(name, rank: rank)
             if let computer { hostname.offer(computer, rank: 0) }
         case .guidAndUser, .uuidAndUser:
-            let separator: UInt8 = meaning.form == .guidAndUser ? ParseText.pipe : 0x5F
+            let separator: UInt8 = meaning.form == .guidAndUser ? ParseText.pipe : UInt8(ascii: "_")
             if let cut = Bytes.index(of: separator, in: value) {
                 hwid.offer(Bytes.trimmed(Bytes.slice(value, 0..<cut)), rank: 1)
                 user.offer(Bytes.trimmed(Bytes.slice(value, (cut + 1)..<value.count)), rank: rank)
@@ -334,7 +339,9 @@ struct MachineInfoCollector {
                 ip.offer(value, rank: rank)
             }
         case .countryFirst:
-            if value.count > 3, value[2] == 0x2C, ParseText.isLetter(value[0]), ParseText.isLetter(value[1]) {
+            if value.count > 3, value[2] == UInt8(ascii: ","), ParseText.isLetter(value[0]),
+                ParseText.isLetter(value[1])
+            {
                 country.offer(Bytes.slice(value, 0..<2), rank: rank)
             }
         case .productVersion:
@@ -439,16 +446,20 @@ struct MachineInfoCollector {
     ) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) {
         let count = value.count
         if Bytes.index(of: ParseText.space, in: value) == nil,
-            let cut = value.lastIndex(where: { $0 == 0x5C || $0 == ParseText.slash }), cut > 0, cut + 1 < count
+            let cut = value.lastIndex(where: { $0 == UInt8(ascii: "\\") || $0 == ParseText.slash }), cut > 0,
+            cut + 1 < count
         {
             return (Bytes.slice(value, (cut + 1)..<count), Bytes.slice(value, 0..<cut))
         }
-        if let last = value.last, last == 0x5D, let open = value.lastIndex(of: 0x5B), open > 0, open + 1 < count - 1 {
+        if let last = value.last, last == UInt8(ascii: "]"), let open = value.lastIndex(of: UInt8(ascii: "[")),
+            open > 0, open + 1 < count - 1
+        {
             return (
                 Bytes.trimmed(Bytes.slice(value, 0..<open)), Bytes.trimmed(Bytes.slice(value, (open + 1)..<(count - 1)))
             )
         }
-        if let last = value.last, last == 0x29, let open = value.lastIndex(of: 0x28), open > 0, open + 1 < count - 1,
+        if let last = value.last, last == UInt8(ascii: ")"), let open = value.lastIndex(of: UInt8(ascii: "(")),
+            open > 0, open + 1 < count - 1,
             value[open - 1] == ParseText.space
         {
             return (Bytes.trimmed(Bytes.slice(value, (open + 1)..<(count - 1))), nil)
@@ -460,8 +471,8 @@ struct MachineInfoCollector {
     private static func splitUserAndComputer(
         _ value: UnsafeRawBufferPointer
     ) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) {
-        if let last = value.last, last == 0x29 || last == 0x5D,
-            let open = value.lastIndex(of: last == 0x29 ? 0x28 : 0x5B), open > 0
+        if let last = value.last, last == UInt8(ascii: ")") || last == UInt8(ascii: "]"),
+            let open = value.lastIndex(of: last == UInt8(ascii: ")") ? UInt8(ascii: "(") : UInt8(ascii: "[")), open > 0
         {
             return (Bytes.trimmed(Bytes.slice(value, 0..<open)), Bytes.slice(value, (open + 1)..<(value.count - 1)))
         }
@@ -490,17 +501,18 @@ struct MachineInfoCollector {
         while start + 3 < value.count && value[start] == 0xF0 { start += 4 }  // flag emoji
         let view = Bytes.trimmed(Bytes.slice(value, start..<value.count))
         let count = view.count
-        if count >= 4, view[count - 1] == 0x5D || view[count - 1] == 0x29,
-            view[count - 4] == 0x5B || view[count - 4] == 0x28,
+        if count >= 4, view[count - 1] == UInt8(ascii: "]") || view[count - 1] == UInt8(ascii: ")"),
+            view[count - 4] == UInt8(ascii: "[") || view[count - 4] == UInt8(ascii: "("),
             isUpper(view[count - 3]), isUpper(view[count - 2])
         {
             return Bytes.slice(view, (count - 3)..<(count - 1))
         }
-        if count >= 4, isUpper(view[0]), isUpper(view[1]), view[2] == ParseText.space || view[2] == 0x2C {
+        if count >= 4, isUpper(view[0]), isUpper(view[1]), view[2] == ParseText.space || view[2] == UInt8(ascii: ",") {
             var next = 2
             while next < count && view[next] == ParseText.space { next += 1 }
             if next < count
-                && (view[next] == 0x2D || view[next] == ParseText.slash || view[next] == 0x28 || view[2] == 0x2C)
+                && (view[next] == UInt8(ascii: "-") || view[next] == ParseText.slash || view[next] == UInt8(ascii: "(")
+                    || view[2] == UInt8(ascii: ","))
             {
                 return Bytes.slice(view, 0..<2)
             }
@@ -509,7 +521,7 @@ struct MachineInfoCollector {
     }
 
     @inline(__always)
-    private static func isUpper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
+    private static func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
 }
 
 /// Reads a stealer's system-information file into one `VictimInfo`.
@@ -582,7 +594,9 @@ enum SystemInfoParser {
             if line[index] == ParseText.tab && line[index - 1] != ParseText.tab {
                 var next = index + 1
                 while next < line.count && (line[next] == ParseText.tab || line[next] == ParseText.space) { next += 1 }
-                if next < line.count && line[next] == 0x2D && !Bytes.trimmed(Bytes.slice(line, start..<index)).isEmpty {
+                if next < line.count && line[next] == UInt8(ascii: "-")
+                    && !Bytes.trimmed(Bytes.slice(line, start..<index)).isEmpty
+                {
                     body(Bytes.slice(line, start..<index))
                     start = index
                 }
@@ -631,7 +645,10 @@ struct SectionTitle {
     @inline(__always)
     private static func isRule(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x3D, 0x2D, 0x23, 0x2A, 0x5B, 0x5D, 0x3C, 0x3E, 0x5F, 0x7E, ParseText.space, ParseText.tab: true
+        case UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "#"), UInt8(ascii: "*"), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "_"), UInt8(ascii: "~"),
+            ParseText.space, ParseText.tab:
+            true
         default: false
         }
     }
@@ -659,7 +676,7 @@ enum BannerVictim {
         var index = 0
         while index < count {
             let byte = line[index]
-            if byte == ParseText.at || byte == 0x5C {
+            if byte == ParseText.at || byte == UInt8(ascii: "\\") {
                 var before = index
                 while before > 0 && isNameByte(line[before - 1]) { before -= 1 }
                 var after = index + 1
@@ -670,7 +687,9 @@ enum BannerVictim {
                 let startsToken = before == 0 || !isTokenByte(line[before - 1])
                 if !left.isEmpty && !right.isEmpty && endsToken && startsToken {
                     let (user, machine) = byte == ParseText.at ? (left, right) : (right, left)
-                    if Bytes.index(of: 0x2E, in: machine) == nil && machine.contains(where: ParseText.isLetter) {
+                    if Bytes.index(of: UInt8(ascii: "."), in: machine) == nil
+                        && machine.contains(where: ParseText.isLetter)
+                    {
                         return (user, machine)
                     }
                 }
@@ -683,13 +702,15 @@ enum BannerVictim {
     /// Letters, digits, `-`, `_`, `.` and `$`: what user and machine names are made of.
     @inline(__always)
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
-            || byte == 0x24
+        ParseText.isLetter(byte) || ParseText.isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "$")
     }
 
     /// Bytes that would make the name part of something longer (a path, a URL, an address).
     @inline(__always)
     private static func isTokenByte(_ byte: UInt8) -> Bool {
-        isNameByte(byte) || byte == ParseText.slash || byte == ParseText.at || byte == 0x5C || byte == ParseText.colon
+        isNameByte(byte) || byte == ParseText.slash || byte == ParseText.at || byte == UInt8(ascii: "\\")
+            || byte == ParseText.colon
     }
 }

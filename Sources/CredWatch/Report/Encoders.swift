@@ -6,7 +6,7 @@ enum JSON {
     /// (`DisplayText.isUnsafe`) as `\uXXXX`, so that a report shown in a terminal or a SIEM cannot be disguised by a hostile
     /// value (a JSON reader gets the same text back).
     static func appendString(_ text: String, to output: inout [UInt8]) {
-        output.append(0x22)
+        output.append(UInt8(ascii: "\""))
         // Most strings need no escape: checked on their contiguous bytes (the `utf8` view's
         // iterator cost about 30 instructions a byte) and copied whole rather than byte by byte
         // (the unsafe scalars above U+007F all start with one of the lead bytes of
@@ -18,18 +18,18 @@ enum JSON {
             return true
         }
         if isPlain {
-            output.append(0x22)
+            output.append(UInt8(ascii: "\""))
             return
         }
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x22: output += [0x5C, 0x22]
             case 0x5C: output += [0x5C, 0x5C]
-            case 0x08: output += [0x5C, 0x62]
-            case 0x09: output += [0x5C, 0x74]
-            case 0x0A: output += [0x5C, 0x6E]
-            case 0x0C: output += [0x5C, 0x66]
-            case 0x0D: output += [0x5C, 0x72]
+            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             default:
                 if DisplayText.isUnsafe(scalar) {
                     appendUnicodeEscape(scalar.value, to: &output)
@@ -38,13 +38,14 @@ enum JSON {
                 }
             }
         }
-        output.append(0x22)
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Bytes that are escaped, or may lead an unsafe scalar.
     @inline(__always)
     private static func needsEscapeCheck(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xCD || byte == 0xD8
+        byte < UInt8(ascii: " ") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
+            || byte == 0xC2 || byte == 0xCD || byte == 0xD8
             || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF || byte == 0xF0 || byte == 0xF3
     }
 
@@ -73,13 +74,13 @@ enum JSON {
         options: ReportOptions,
         to output: inout [UInt8]
     ) {
-        output.append(0x7B)
+        output.append(UInt8(ascii: "{"))
         var isFirst = true
         func appendKey(_ name: String) {
-            if !isFirst { output.append(0x2C) }
+            if !isFirst { output.append(UInt8(ascii: ",")) }
             isFirst = false
             appendString(name, to: &output)
-            output.append(0x3A)
+            output.append(UInt8(ascii: ":"))
         }
         for field in fields {
             switch field {
@@ -103,7 +104,7 @@ enum JSON {
                 continue
             }
         }
-        output.append(0x7D)
+        output.append(UInt8(ascii: "}"))
     }
 
     static func appendValue(_ value: ReportValue, to output: inout [UInt8]) {
@@ -115,48 +116,48 @@ enum JSON {
         case .flag(let flag):
             output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .texts(let texts):
-            output.append(0x5B)
+            output.append(UInt8(ascii: "["))
             for (index, text) in texts.enumerated() {
-                if index > 0 { output.append(0x2C) }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 appendString(text, to: &output)
             }
-            output.append(0x5D)
+            output.append(UInt8(ascii: "]"))
         case .offsets(let sources):
             appendValue(.texts(sources.map(CSV.describeOffset)), to: &output)
         case .sources(let sources):
-            output.append(0x5B)
+            output.append(UInt8(ascii: "["))
             for (index, source) in sources.enumerated() {
-                if index > 0 { output.append(0x2C) }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 output += Array(#"{"path":"#.utf8)
                 appendString(source.path, to: &output)
                 output += Array(#","line":\#(source.line),"offset":\#(source.offset),"#.utf8)
                 if source.lineEnding != .lf {
                     output += Array(#""line_ending":"#.utf8)
                     appendString(source.lineEnding.rawValue, to: &output)
-                    output.append(0x2C)
+                    output.append(UInt8(ascii: ","))
                 }
                 output += Array(#""family":"#.utf8)
                 appendString(source.family.rawValue, to: &output)
-                output.append(0x7D)
+                output.append(UInt8(ascii: "}"))
             }
-            output.append(0x5D)
+            output.append(UInt8(ascii: "]"))
         case .machines(let machines):
-            output.append(0x5B)
+            output.append(UInt8(ascii: "["))
             for (index, machine) in machines.enumerated() {
-                if index > 0 { output.append(0x2C) }
-                output.append(0x7B)
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(UInt8(ascii: "{"))
                 var isFirst = true
                 for (name, value) in ReportField.machineFields {
                     guard let value = value(machine) else { continue }
-                    if !isFirst { output.append(0x2C) }
+                    if !isFirst { output.append(UInt8(ascii: ",")) }
                     isFirst = false
                     appendString(name, to: &output)
-                    output.append(0x3A)
+                    output.append(UInt8(ascii: ":"))
                     appendValue(value, to: &output)
                 }
-                output.append(0x7D)
+                output.append(UInt8(ascii: "}"))
             }
-            output.append(0x5D)
+            output.append(UInt8(ascii: "]"))
         }
     }
 
@@ -171,7 +172,7 @@ enum CSV {
     /// Appends one record: cells separated by commas, ended by CRLF.
     static func appendRow(_ cells: [String], to output: inout [UInt8]) {
         for (index, cell) in cells.enumerated() {
-            if index > 0 { output.append(0x2C) }
+            if index > 0 { output.append(UInt8(ascii: ",")) }
             appendCell(cell, to: &output)
         }
         output += [0x0D, 0x0A]
@@ -185,17 +186,17 @@ enum CSV {
     /// it; a cell holding a comma or a quote is quoted, with quotes doubled.
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
         // Printable ASCII (most cells) has nothing to escape: not decoded scalar by scalar.
-        let isPlainASCII = cell.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }
+        let isPlainASCII = cell.utf8.allSatisfy { $0 >= UInt8(ascii: " ") && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
         let utf8 = (isPlainASCII ? cell : DisplayText.escaped(cell)).utf8
         let isFormula = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40].contains($0) } ?? false
-        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 }
-        if needsQuotes { output.append(0x22) }
-        if isFormula { output.append(0x27) }
+        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }
+        if needsQuotes { output.append(UInt8(ascii: "\"")) }
+        if isFormula { output.append(UInt8(ascii: "'")) }
         for byte in utf8 {
             output.append(byte)
-            if byte == 0x22 { output.append(0x22) }
+            if byte == UInt8(ascii: "\"") { output.append(UInt8(ascii: "\"")) }
         }
-        if needsQuotes { output.append(0x22) }
+        if needsQuotes { output.append(UInt8(ascii: "\"")) }
     }
 
     /// The cell text of a report value.

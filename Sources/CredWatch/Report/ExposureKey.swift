@@ -88,7 +88,11 @@ struct ExposureKey: Hashable {
 
     /// Percent-escapes the characters the key uses as separators.
     static func escape(_ component: String) -> String {
-        guard component.utf8.contains(where: { $0 == 0x25 || $0 == 0x7C || $0 == 0x3B }) else { return component }
+        guard
+            component.utf8.contains(where: {
+                $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ";")
+            })
+        else { return component }
         var escaped = ""
         for character in component.unicodeScalars {
             switch character {

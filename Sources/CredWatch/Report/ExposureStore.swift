@@ -470,7 +470,7 @@ struct ExposureStore {
     func writeKey(of sighting: Sighting, account: Int32?, into key: inout [UInt8]) -> Bool {
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: sighting.kind.rawValue.utf8)
-        key.append(0x7C)
+        key.append(UInt8(ascii: "|"))
         var isASCII = true
         func appendEscaped(_ part: some Sequence<UInt8>, lowercasing: Bool) {
             for var byte in part {
@@ -480,9 +480,12 @@ struct ExposureStore {
                 }
                 if lowercasing && byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
                 switch byte {
-                case 0x25: key.append(contentsOf: [0x25, 0x32, 0x35])
-                case 0x7C: key.append(contentsOf: [0x25, 0x37, 0x43])
-                case 0x3B: key.append(contentsOf: [0x25, 0x33, 0x42])
+                case UInt8(ascii: "%"):
+                    key.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "5")])
+                case UInt8(ascii: "|"):
+                    key.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "7"), UInt8(ascii: "C")])
+                case UInt8(ascii: ";"):
+                    key.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "3"), UInt8(ascii: "B")])
                 default: key.append(byte)
                 }
             }
@@ -492,9 +495,9 @@ struct ExposureStore {
         } else {
             appendEscaped((sighting.login ?? "").utf8, lowercasing: true)
         }
-        key.append(0x7C)
+        key.append(UInt8(ascii: "|"))
         appendEscaped((sighting.platform?.id ?? "").utf8, lowercasing: false)
-        key.append(0x7C)
+        key.append(UInt8(ascii: "|"))
         appendEscaped((sighting.password?.fingerprint ?? "").utf8, lowercasing: false)
         return isASCII
     }

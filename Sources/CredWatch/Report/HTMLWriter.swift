@@ -26,10 +26,10 @@ struct HTMLWriter {
     /// A coordinate or a length of a chart, with one decimal at most (`12`, `12.5`).
     mutating func number(_ value: Double) {
         let tenths = value.isFinite ? Int((min(max(value, -1e9), 1e9) * 10).rounded()) : 0
-        if tenths < 0 { bytes.append(0x2D) }
+        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
         number(abs(tenths) / 10)
         if tenths % 10 != 0 {
-            bytes.append(0x2E)
+            bytes.append(UInt8(ascii: "."))
             number(abs(tenths) % 10)
         }
     }
@@ -43,8 +43,9 @@ struct HTMLWriter {
         let utf8 = value.utf8
         if utf8.count <= limit
             && !utf8.contains(where: {
-                $0 < 0x20 || $0 >= 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27
-                    || $0 == 0x5C
+                $0 < UInt8(ascii: " ") || $0 >= 0x7F || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
+                    || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
+                    || $0 == UInt8(ascii: "\\")
             })
         {
             bytes.append(contentsOf: utf8)

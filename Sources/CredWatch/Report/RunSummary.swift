@@ -85,9 +85,9 @@ public struct RunSummary: Sendable {
     public func json(exitStatus: Int32, delivery: Delivery) -> [UInt8] {
         var output: [UInt8] = []
         func key(_ name: String) {
-            output.append(output.isEmpty ? 0x7B : 0x2C)
+            output.append(output.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
             JSON.appendString(name, to: &output)
-            output.append(0x3A)
+            output.append(UInt8(ascii: ":"))
         }
         func number(_ name: String, _ value: Int) {
             key(name)
@@ -95,13 +95,13 @@ public struct RunSummary: Sendable {
         }
         func counts(_ name: String, _ pairs: [(String, Int)]) {
             key(name)
-            output.append(0x7B)
+            output.append(UInt8(ascii: "{"))
             for (index, (label, count)) in pairs.enumerated() {
-                if index > 0 { output.append(0x2C) }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSON.appendString(label, to: &output)
                 output += Array(":\(count)".utf8)
             }
-            output.append(0x7D)
+            output.append(UInt8(ascii: "}"))
         }
         number("version", 1)
         number("exit_status", Int(exitStatus))
@@ -112,7 +112,7 @@ public struct RunSummary: Sendable {
         case .failed(let reason):
             output += Array("{\"status\":\"failed\",\"reason\":".utf8)
             JSON.appendString(reason, to: &output)
-            output.append(0x7D)
+            output.append(UInt8(ascii: "}"))
         }
         key("complete")
         output += Array((errors == 0 ? "true" : "false").utf8)
@@ -133,16 +133,16 @@ public struct RunSummary: Sendable {
         key("elapsed_seconds")
         output += Array(Quantity.decimal(elapsed).utf8)
         key("incomplete")
-        output.append(0x5B)
+        output.append(UInt8(ascii: "["))
         for (index, entry) in unread.enumerated() {
-            if index > 0 { output.append(0x2C) }
+            if index > 0 { output.append(UInt8(ascii: ",")) }
             output += Array("{\"input\":".utf8)
             JSON.appendString(entry.locator, to: &output)
             output += Array(",\"reason\":".utf8)
             JSON.appendString(entry.reason, to: &output)
-            output.append(0x7D)
+            output.append(UInt8(ascii: "}"))
         }
-        output.append(0x5D)
+        output.append(UInt8(ascii: "]"))
         number("incomplete_not_listed", max(0, errors - unread.count))
         output += Array("}\n".utf8)
         return output

@@ -17,24 +17,24 @@ enum ECS {
             {
                 shared += 1
             }
-            for _ in shared..<open.count { output.append(0x7D) }
+            for _ in shared..<open.count { output.append(UInt8(ascii: "}")) }
             open.removeLast(open.count - shared)
             // One comma before the outermost key written now: the keys of objects opened here
             // come first in them.
-            output.append(0x2C)
+            output.append(UInt8(ascii: ","))
             for parent in parents.dropFirst(shared) {
                 JSON.appendString(String(parent), to: &output)
                 output += [0x3A, 0x7B]
                 open.append(parent)
             }
             JSON.appendString(String(path.last!), to: &output)
-            output.append(0x3A)
+            output.append(UInt8(ascii: ":"))
             JSON.appendValue(value, to: &output)
         }
-        for _ in open { output.append(0x7D) }
+        for _ in open { output.append(UInt8(ascii: "}")) }
         output += Array(#","credwatch":"#.utf8)
         JSON.appendObject(ECSFields.vendorFields, of: finding, options: options, to: &output)
-        output.append(0x7D)
+        output.append(UInt8(ascii: "}"))
     }
 }
 
@@ -57,7 +57,7 @@ enum CEF {
             String(finding.severity.siemLevel),
         ] {
             appendHeaderField(field, to: &output)
-            output.append(0x7C)
+            output.append(UInt8(ascii: "|"))
         }
         output += Array("rt=\(Int64((options.reportedAt.timeIntervalSince1970 * 1000).rounded(.down)))".utf8)
         for field in CEFFields.all {
@@ -72,9 +72,9 @@ enum CEF {
     }
 
     private static func appendExtension(_ key: String, _ value: String, to output: inout [UInt8]) {
-        output.append(0x20)
+        output.append(UInt8(ascii: " "))
         output += Array(key.utf8)
-        output.append(0x3D)
+        output.append(UInt8(ascii: "="))
         appendExtensionValue(value, to: &output)
     }
 

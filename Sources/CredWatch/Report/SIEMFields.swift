@@ -236,7 +236,9 @@ enum SIEMValues {
     static func countryCode(of finding: Finding) -> String? {
         guard let country = finding.machine?.country else { return nil }
         let letters = Array(country.utf8)
-        guard letters.count == 2, letters.allSatisfy({ (0x41...0x5A).contains($0 & ~0x20) }) else { return nil }
+        guard letters.count == 2,
+            letters.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0 & ~UInt8(ascii: " ")) })
+        else { return nil }
         return country.uppercased()
     }
 

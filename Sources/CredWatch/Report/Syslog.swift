@@ -139,7 +139,7 @@ public enum Syslog {
             guard let value = parameter.value(finding) else { continue }
             output += Array(" \(parameter.name)=\"".utf8)
             appendParameterValue(CSV.cell(value), to: &output)
-            output.append(0x22)
+            output.append(UInt8(ascii: "\""))
         }
         output += Array("] ".utf8)
         CEF.appendEvent(finding, options: options, to: &output)
@@ -152,7 +152,7 @@ public enum Syslog {
         for scalar in DisplayText.escaped(text).unicodeScalars {
             switch scalar {
             case "\"", "\\", "]":
-                output += [0x5C, UInt8(scalar.value)]
+                output += [UInt8(ascii: "\\"), UInt8(scalar.value)]
             default:
                 output += Array(String(scalar).utf8)
             }
@@ -164,7 +164,7 @@ public enum Syslog {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "-" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let printable = name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+        let printable = name.unicodeScalars.allSatisfy { $0.value > UInt8(ascii: " ") && $0.value < 0x7F }
         return name.isEmpty || !printable ? "-" : String(name.prefix(255))
     }
 }

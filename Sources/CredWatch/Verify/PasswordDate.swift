@@ -111,8 +111,8 @@ private struct DateScanner {
     private mutating func number(maxDigits: Int) -> (value: Int, digits: Int)? {
         var value = 0
         var digits = 0
-        while digits < maxDigits, let byte = current, byte &- 0x30 < 10 {
-            value = value * 10 + Int(byte &- 0x30)
+        while digits < maxDigits, let byte = current, byte &- UInt8(ascii: "0") < 10 {
+            value = value * 10 + Int(byte &- UInt8(ascii: "0"))
             digits += 1
             position += 1
         }
@@ -124,9 +124,9 @@ private struct DateScanner {
         let start = position
         var value: Int64 = 0
         var digits = 0
-        while let byte = current, byte &- 0x30 < 10 {
+        while let byte = current, byte &- UInt8(ascii: "0") < 10 {
             let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflowB) = shifted.addingReportingOverflow(Int64(byte &- 0x30))
+            let (sum, overflowB) = shifted.addingReportingOverflow(Int64(byte &- UInt8(ascii: "0")))
             value = overflowA || overflowB ? Int64.max : sum
             digits += 1
             position += 1
@@ -270,7 +270,7 @@ private struct DateScanner {
             position += 1
             guard let hours = number(maxDigits: 2), hours.digits == 2, hours.value <= 14 else { return false }
             var minutes = 0
-            if accept(UInt8(ascii: ":")) || (current.map { $0 &- 0x30 < 10 } ?? false) {
+            if accept(UInt8(ascii: ":")) || (current.map { $0 &- UInt8(ascii: "0") < 10 } ?? false) {
                 guard let value = number(maxDigits: 2), value.digits == 2, value.value < 60 else { return false }
                 minutes = value.value
             }
