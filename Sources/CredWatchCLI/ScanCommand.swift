@@ -367,7 +367,7 @@ struct Scan: ParsableCommand, SetupArguments {
         let profile = setup.context.profile
         options.run = RunFacts(
             summary: summary,
-            inputs: namedInputs,
+            inputs: namedInputs.map(session.redactedPath),
             organisation: profile.name.isEmpty ? nil : profile.name
         )
         var sent: [SentOutput] = []

@@ -254,5 +254,12 @@ struct NoSecondLeakTests {
         #expect(emitted.status != 2, "\(emitted.stderr)")
         let partialText = try String(contentsOfFile: partial, encoding: .utf8)
         #expect(partialText.contains("[REDACTED]") && !Self.leaks(partialText), "\(partialText)")
+
+        // The victim folder itself named as the input: the page's run facts name it redacted.
+        let named = try CLI.run(
+            ["scan", victim.path, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet", "--format", "html"]
+        )
+        #expect(named.status == 1, "\(named.stderr)")
+        #expect(named.stdoutText.contains("Inputs named") && !Self.leaks(named.stdout), "\(named.stdoutText)")
     }
 }

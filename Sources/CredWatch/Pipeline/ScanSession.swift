@@ -106,6 +106,12 @@ public final class ScanSession {
         public var partial: (sightings: [PartialSighting], machines: [MachineSighting])?
     }
 
+    /// `path` with every secret seen in a path during the scan redacted: for what the CLI names
+    /// of the run (the inputs as given, which may be a victim folder named after a password).
+    public func redactedPath(_ path: String) -> String {
+        pathSecrets.redaction.map { $0(path) } ?? path
+    }
+
     /// Scans every input. Changes nothing in the state.
     public func scan(progress: ((ScanProgress) -> Void)? = nil) -> Outcome {
         var result = produce(progress)
