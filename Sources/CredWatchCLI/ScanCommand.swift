@@ -338,7 +338,7 @@ struct Scan: ParsableCommand, SetupArguments {
                 counters: PartialCounters(diagnostics),
                 unread: diagnostics.unread,
                 inputs: outcome.inputs,
-                named: namedInputs,
+                named: namedInputs.map(session.redactedPath),
                 modified: PartialResult.modificationTimes(sightings: partial.sightings, machines: partial.machines),
                 sightings: partial.sightings,
                 machines: partial.machines

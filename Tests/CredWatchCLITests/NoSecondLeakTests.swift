@@ -261,5 +261,14 @@ struct NoSecondLeakTests {
         )
         #expect(named.status == 1, "\(named.stderr)")
         #expect(named.stdoutText.contains("Inputs named") && !Self.leaks(named.stdout), "\(named.stdoutText)")
+        // And the partial of that scan, whose named inputs a merge's page lists.
+        let namedPartial = output("named.jsonl")
+        let emittedNamed = try CLI.run(
+            ["scan", victim.path, "--accounts", fixture.accounts, "--org", fixture.org, "--quiet"]
+                + ["--emit", "partial", "--output", namedPartial]
+        )
+        #expect(emittedNamed.status != 2, "\(emittedNamed.stderr)")
+        let namedText = try String(contentsOfFile: namedPartial, encoding: .utf8)
+        #expect(namedText.contains("\"named\"") && !Self.leaks(namedText), "\(namedText)")
     }
 }

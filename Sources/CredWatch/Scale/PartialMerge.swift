@@ -30,6 +30,9 @@ public struct PartialMerge {
         var isStreamed: Bool
     }
 
+    /// The counters of the partials added so far, summed (bounded: `PartialCounters.adding`).
+    private var counterTotals = PartialCounters()
+
     public init(binding: PartialBinding) {
         self.binding = binding
     }
@@ -85,6 +88,10 @@ public struct PartialMerge {
                 )
             }
         }
+        guard let totals = counterTotals.adding(partial.counters) else {
+            throw PartialError(file: file, reason: PartialCounters.sumTooLarge)
+        }
+        counterTotals = totals
         for input in partial.inputs { readers[input] = reader }
         digests.insert(added.digest)
         partials.append(added)
@@ -133,10 +140,17 @@ public struct PartialMerge {
     ) throws(PartialError) -> Merged {
         var aggregator = FindingAggregator(accounts: accounts)
         var result = Merged(findings: [], completedInputs: [], skippedInputs: [], modified: [:])
+        // Each count is bounded (`PartialCounters.maximum`), their sum too: however many
+        // tampered partials, no exposure's total can overflow.
+        var sightingTotal = 0
         func replay(_ added: Added, lineShift: Int) throws(PartialError) {
-            func add(_ entry: PartialReader.Entry) {
+            func add(_ entry: PartialReader.Entry) throws(PartialError) {
                 switch entry {
                 case .sighting(let entry):
+                    sightingTotal += entry.count
+                    guard sightingTotal <= PartialCounters.maximumSum else {
+                        throw PartialError(file: added.file, reason: PartialCounters.sumTooLarge)
+                    }
                     var sighting = entry.sighting
                     sighting.source.line += lineShift
                     aggregator.add(sighting, count: entry.count)
@@ -152,15 +166,15 @@ public struct PartialMerge {
                     if isHeader {
                         isHeader = false
                     } else {
-                        add(try reader.entry(line, number: number))
+                        try add(try reader.entry(line, number: number))
                     }
                 }
                 guard digest == added.digest else {
                     throw PartialError(file: added.file, reason: "changed while it was merged")
                 }
             } else {
-                for entry in added.partial.sightings { add(.sighting(entry)) }
-                for machine in added.partial.machines { add(.machine(machine)) }
+                for entry in added.partial.sightings { try add(.sighting(entry)) }
+                for machine in added.partial.machines { try add(.machine(machine)) }
             }
             // Two tasks on one file may see it at different times: the earliest, as for sources.
             result.modified.merge(added.partial.modified) { min($0, $1) }

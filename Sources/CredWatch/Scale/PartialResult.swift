@@ -162,6 +162,25 @@ public struct PartialCounters: Sendable, Equatable, Codable {
     /// could sum past `Int.max` (a tampered partial is refused rather than trapping the merge).
     static let maximum = 1 << 50
 
+    /// What a merge's counts may sum to: 2^62, half of `Int.max`, so no sum of them overflows.
+    static let maximumSum = 1 << 62
+    static let sumTooLarge =
+        "its counts and those of the partials merged with it sum past 2^62: not the partials of one run; refused"
+
+    /// These counters plus `other`'s, each sum at most `maximumSum`; nil past it.
+    func adding(_ other: PartialCounters) -> PartialCounters? {
+        var sum = self
+        for path: WritableKeyPath<PartialCounters, Int> in [
+            \.inputs, \.duplicates, \.skippedByName, \.members, \.bytesRead, \.bytesDecoded, \.lines, \.records,
+            \.skippedLines, \.errors, \.warnings, \.regexLimitHits,
+        ] {
+            let (total, overflow) = sum[keyPath: path].addingReportingOverflow(other[keyPath: path])
+            guard !overflow, total <= Self.maximumSum else { return nil }
+            sum[keyPath: path] = total
+        }
+        return sum
+    }
+
     var isPlausible: Bool {
         [
             inputs, duplicates, skippedByName, members, bytesRead, bytesDecoded, lines, records, skippedLines,

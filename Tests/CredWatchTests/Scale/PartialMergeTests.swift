@@ -179,6 +179,32 @@ struct PartialMergeTests {
         )
     }
 
+    @Test("counters sum without overflow: each bounded by 2^50, their sums by 2^62, past it nil")
+    func counterSumsAreBounded() {
+        var atLimit = PartialCounters()
+        atLimit.lines = PartialCounters.maximum
+        atLimit.bytesRead = PartialCounters.maximum
+        #expect(atLimit.isPlausible)
+        var total = PartialCounters()
+        for _ in 0..<(PartialCounters.maximumSum / PartialCounters.maximum) {
+            guard let next = total.adding(atLimit) else {
+                Issue.record("refused below the limit")
+                return
+            }
+            total = next
+        }
+        #expect(total.lines == PartialCounters.maximumSum)
+        // One more partial at the limit (4,097 of them: a forged set) is refused, not a trap.
+        #expect(total.adding(atLimit) == nil)
+        var negative = PartialCounters()
+        negative.errors = -1
+        #expect(!negative.isPlausible)
+        var huge = PartialCounters()
+        huge.records = Int.max
+        #expect(!huge.isPlausible)
+        #expect(PartialCounters().adding(huge) == nil)
+    }
+
     @Test("a partial never holds a cleartext password, and reads back as written")
     func noCleartext() throws {
         var sighting = Self.sightings(seed: 3, count: 1).sightings[0]
