@@ -77,7 +77,7 @@ test-spark: deps
 ## Leak detection is off here: XCTest's runner and lazily built Swift globals trip it; the fuzz
 ## targets look for leaks instead.
 test-asan: deps
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0:suppressions=$(CURDIR)/Tests/asan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
