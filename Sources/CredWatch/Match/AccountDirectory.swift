@@ -188,6 +188,8 @@ public struct AccountDirectory: Sendable {
     /// sAMAccountName); the UPN, mail or an `smtp:` alias (`.upn`, `.mail`, `.proxy`); the bare
     /// sAMAccountName (`.sam`); `user@ad-domain` for the profile's AD domains (`.adDomain`, by
     /// sAMAccountName). Case-insensitive, surrounding spaces ignored, never fuzzy.
+    /// Inlined: called out of line, the directory (a large struct) was copied to the stack per line.
+    @inline(__always)
     public func resolve(_ login: UnsafeRawBufferPointer, domains: LoginDomains) -> Resolution? {
         let login = Bytes.trimmed(login)
         guard !login.isEmpty, login.count <= 1024, !accounts.isEmpty else { return nil }
@@ -197,9 +199,9 @@ public struct AccountDirectory: Sendable {
             guard let found = index.lookup(user), found.rule == .sam else { return nil }
             return found.bySAMAccountName(as: .downlevel)
         }
-        if let found = index.lookup(login) { return found }
-        if let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login),
-            domains.isADDomain(Bytes.slice(login, at + 1..<login.count)),
+        let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login)
+        if let found = index.lookup(login, at: at) { return found }
+        if let at, domains.isADDomain(Bytes.slice(login, at + 1..<login.count)),
             let found = index.lookup(Bytes.slice(login, 0..<at)), found.rule == .sam
         {
             return found.bySAMAccountName(as: .adDomain)

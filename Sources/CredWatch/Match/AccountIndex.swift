@@ -161,7 +161,12 @@ struct AccountIndex: Sendable {
     // MARK: Lookups
 
     func lookup(_ login: UnsafeRawBufferPointer) -> Resolution? {
-        probe(login, folding: true)
+        probe(login, at: Bytes.lastIndex(of: UInt8(ascii: "@"), in: login), folding: true)
+    }
+
+    /// `lookup(_:)` with the index of the login's last `@` already found (the caller needs it too).
+    func lookup(_ login: UnsafeRawBufferPointer, at: Int?) -> Resolution? {
+        probe(login, at: at, folding: true)
     }
 
     /// The number of keys several accounts own.
@@ -188,11 +193,10 @@ struct AccountIndex: Sendable {
 
     /// One pass over the login computes its hash and tells whether it is ASCII; a login with
     /// non-ASCII bytes is folded (allocating) and probed again.
-    private func probe(_ login: UnsafeRawBufferPointer, folding: Bool) -> Resolution? {
+    private func probe(_ login: UnsafeRawBufferPointer, at: Int?, folding: Bool) -> Resolution? {
         // Most logins in a dump are strangers' e-mail addresses: turn them away on their domain
         // alone, before hashing the whole login. A domain is compared as written when it is
         // ASCII (the table folds ASCII case), else once folded.
-        let at = Bytes.lastIndex(of: UInt8(ascii: "@"), in: login)
         if let at {
             let domain = Bytes.slice(login, at + 1..<login.count)
             let (domainHash, isASCII) = ByteHash.lowercasedCheckingASCII(domain)
@@ -203,7 +207,10 @@ struct AccountIndex: Sendable {
         let (hash, isASCII) = ByteHash.lowercasedCheckingASCII(login)
         if !isASCII && folding {
             var folded = AccountList.folded(Text.string(login))
-            return folded.withUTF8 { probe(UnsafeRawBufferPointer($0), folding: false) }
+            return folded.withUTF8 {
+                let folded = UnsafeRawBufferPointer($0)
+                return probe(folded, at: Bytes.lastIndex(of: UInt8(ascii: "@"), in: folded), folding: false)
+            }
         }
         let finalized = ByteHash.finalized(hash)
         if at == nil { guard namePrefilter.mayContain(finalizedHash: finalized) else { return nil } }

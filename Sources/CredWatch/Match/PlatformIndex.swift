@@ -13,7 +13,7 @@
 /// 3. then in the order the files and entries were read.
 /// Hosts under the organisation's domains that no rule names are the organisation-domain
 /// platform's, for the organisation's own accounts (see `MatchWorker`).
-struct PlatformIndex: Sendable {
+final class PlatformIndex: Sendable {
     /// Every platform; the organisation-domain platform, when there is one, is last.
     let platforms: [Platform]
     private let organisationDomainPlatform: Int32?
@@ -359,17 +359,18 @@ struct PlatformIndex: Sendable {
         guard !host.isEmpty else { return }
         var hash = ByteHash.seed
         var index = host.count
+        let lowercase = ByteHash.lowercaseTable
         while index > 0 {
             index -= 1
             let byte = host[index]
-            if byte == UInt8(ascii: "."), !isIPLiteral, index + 1 < host.count {
+            if _slowPath(byte == UInt8(ascii: ".")), !isIPLiteral, index + 1 < host.count {
                 // Every label suffix of every key is itself a key: past an unknown suffix no
                 // key can match, so most hosts are walked only up to their second-last label.
                 let parent = Bytes.slice(host, index + 1..<host.count)
                 guard let key = hosts.find(parent, finalizedHash: ByteHash.finalized(hash)) else { return }
                 visit(key, false)
             }
-            hash = ByteHash.step(hash, byte)
+            hash = ByteHash.step(hash, byte, lowercasing: lowercase)
         }
         if let key = hosts.find(host, finalizedHash: ByteHash.finalized(hash)) { visit(key, true) }
     }

@@ -39,24 +39,24 @@ public struct PlainComboLine {
         }
         let hasScheme = hostStart > 0
 
-        // Host: labels of letters, digits, `-` and `_`, separated by single dots.
+        // Host: labels of letters, digits, `-` and `_`, separated by single dots. One table load
+        // a byte; the classes seen are or-ed together and judged once the host ends.
+        let classes = ByteClass.table
         var index = hostStart
-        var hasName = false
-        var hasDot = false
-        var previous: UInt8 = UInt8(ascii: ".")  // no leading dot
+        var seen: UInt8 = 0
+        var previous = ByteClass.dot  // no leading dot
+        var doubleDot: UInt8 = 0
         while index < count {
-            let byte = line[index]
-            guard Self.isHostByte(byte) else { break }
-            if byte == UInt8(ascii: ".") {
-                guard previous != UInt8(ascii: ".") else { return nil }
-                hasDot = true
-            } else if byte > UInt8(ascii: "9") || byte == UInt8(ascii: "-") {
-                hasName = true
-            }
-            previous = byte
+            let byteClass = classes[Int(line[index])]
+            guard byteClass & ByteClass.host != 0 else { break }
+            seen |= byteClass
+            doubleDot |= byteClass & previous
+            previous = byteClass
             index += 1
         }
-        guard index < count, hasName, previous != UInt8(ascii: "."), hasScheme || hasDot else { return nil }
+        guard index < count, doubleDot & ByteClass.dot == 0, seen & ByteClass.name != 0,
+            previous & ByteClass.dot == 0, hasScheme || seen & ByteClass.dot != 0
+        else { return nil }
         let hostEnd = index
 
         // Port: `:digits/`.
@@ -74,7 +74,7 @@ public struct PlainComboLine {
         let separator: Int
         let pathStart = index
         if line[index] == ParseText.slash {
-            while index < count && Self.isPathByte(line[index]) { index += 1 }
+            while index < count && classes[Int(line[index])] & ByteClass.path != 0 { index += 1 }
             guard index < count else { return nil }
             let stop = line[index]
             guard stop == ParseText.colon || stop == ParseText.pipe || stop == ParseText.space || stop == ParseText.tab
@@ -116,8 +116,12 @@ public struct PlainComboLine {
             }
         } else if byte == ParseText.colon && pathStart != separator {
             // After a path, a field holding `/`, `?`, `&`, `=` or `#` may be the URL going on.
-            while loginEnd < count && line[loginEnd] != ParseText.colon {
-                if Self.continuesURL(line[loginEnd]) { return nil }
+            while loginEnd < count {
+                let byteClass = classes[Int(line[loginEnd])]
+                if byteClass & (ByteClass.colon | ByteClass.continuesURL) != 0 {
+                    guard byteClass & ByteClass.continuesURL == 0 else { return nil }
+                    break
+                }
                 loginEnd += 1
             }
         } else {
@@ -140,27 +144,35 @@ public struct PlainComboLine {
         self.password = password
     }
 
-    /// ASCII letters, digits, `.`, `-` and `_`.
-    @inline(__always)
-    private static func isHostByte(_ byte: UInt8) -> Bool {
-        let low: UInt64 = 1 << 0x2D | 1 << 0x2E | 0x03FF << 0x30
-        let high: UInt64 = 0x07FF_FFFE | 1 << 31 | 0x07FF_FFFE << 32
-        return byte < 0x40 ? (low >> UInt64(byte)) & 1 != 0 : byte < 0x80 && (high >> UInt64(byte & 63)) & 1 != 0
-    }
+    /// The classes of bytes the scans above test, one table load a byte (`UnsafePointer`: made
+    /// once, never freed, so that a lookup is a plain load).
+    private enum ByteClass {
+        /// ASCII letters, digits, `.`, `-` and `_`.
+        static let host: UInt8 = 1
+        /// A host byte that makes the host a name rather than an address: letters, `-`, `_`.
+        static let name: UInt8 = 2
+        static let dot: UInt8 = 4
+        /// Printable ASCII but for the bytes that end a path or need the full readers: `:`, `;`,
+        /// `|`, `?`, `#` and `\` (space and TAB end it too).
+        static let path: UInt8 = 8
+        /// `/`, `?`, `&`, `=`, `#`: a field holding one may be the URL going on.
+        static let continuesURL: UInt8 = 16
+        static let colon: UInt8 = 32
 
-    /// Printable ASCII but for the bytes that end a path or need the full readers: `:`, `;`,
-    /// `|`, `?`, `#` and `\` (space and TAB end it too).
-    @inline(__always)
-    private static func isPathByte(_ byte: UInt8) -> Bool {
-        let low: UInt64 = ~0 << 0x21 & ~(1 << 0x23 | 1 << 0x3A | 1 << 0x3B | 1 << 0x3F)
-        let high: UInt64 = ~0 >> 1 & ~(1 << (UInt8(ascii: "\\") - 64) | 1 << (UInt8(ascii: "|") - 64))
-        return byte < 0x40 ? (low >> UInt64(byte)) & 1 != 0 : byte < 0x80 && (high >> UInt64(byte & 63)) & 1 != 0
-    }
-
-    /// `/`, `?`, `&`, `=`, `#`: a field holding one may be the URL going on.
-    @inline(__always)
-    private static func continuesURL(_ byte: UInt8) -> Bool {
-        let marks: UInt64 = 1 << 0x2F | 1 << 0x3F | 1 << 0x26 | 1 << 0x3D | 1 << 0x23
-        return byte < 0x40 && (marks >> UInt64(byte)) & 1 != 0
+        nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+            let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+            table.initialize(repeating: 0, count: 256)
+            for byte in UInt8(ascii: "!")...UInt8(ascii: "~") where !"#:;?\\|".utf8.contains(byte) {
+                table[Int(byte)] |= path
+            }
+            for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8 {
+                table[Int(byte)] |= host | name
+            }
+            for byte in "0123456789".utf8 { table[Int(byte)] |= host }
+            table[Int(UInt8(ascii: "."))] |= host | dot
+            for byte in "/?&=#".utf8 { table[Int(byte)] |= continuesURL }
+            table[Int(UInt8(ascii: ":"))] |= colon
+            return UnsafePointer(table)
+        }()
     }
 }
