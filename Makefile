@@ -10,7 +10,7 @@ DEMO_ARGS := scan Samples/logs --accounts Samples/accounts.csv --org Samples/org
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: deps test-deps build release demo test test-asan test-spark test-install lint format fuzz fuzz-smoke bench \
+.PHONY: deps test-deps build release demo test test-asan test-spark test-install lint format fuzz fuzz-smoke bench profile \
 	samples clean man completions install uninstall
 
 # What the end-to-end tests start, as a user would run it: a real syslog receiver (with its
@@ -103,6 +103,10 @@ samples:
 ## Throughput and memory against the anchors (release build; see Benchmarks/README.md).
 bench: release
 	bash Benchmarks/run.sh
+
+## Instructions per line, per account and per finding, by function (callgrind; see Benchmarks/README.md).
+profile: release
+	bash Benchmarks/profile.sh
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
