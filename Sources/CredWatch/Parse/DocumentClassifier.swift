@@ -61,6 +61,11 @@ public enum DocumentClassifier {
     /// re-packs add (`Information [pt-BR]`, `Information [US, North Charleston]`, `System_Info
     /// (2)`, `information_fr`), in any word order (`info_system`).
     static func isSystemInfoName(_ stem: String) -> Bool {
+        stem.utf8.allSatisfy({ $0 < 0x80 }) ? isSystemInfoName(ascii: stem) : isSystemInfoName(characters: stem)
+    }
+
+    /// `isSystemInfoName` by `Character`s (letters and numbers of any script).
+    static func isSystemInfoName(characters stem: String) -> Bool {
         var words: [Substring] = []
         var depth = 0
         var wordStart: String.Index?
@@ -85,6 +90,39 @@ public enum DocumentClassifier {
             words.removeLast()
         }
         return systemInfoNames.contains(words.joined())
+    }
+
+    /// `isSystemInfoName` of an ASCII stem, on its bytes (letters and digits are the ASCII
+    /// ones there): it runs for every member and every victim folder.
+    static func isSystemInfoName(ascii stem: String) -> Bool {
+        var words: [Range<Int>] = []
+        var joined: [UInt8] = []
+        let bytes = Array(stem.utf8)
+        var depth = 0
+        var wordStart: Int?
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "(") {
+                depth += 1
+            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: ")") {
+                depth = max(0, depth - 1)
+            }
+            let isLetterOrDigit = (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+            if depth == 0 && isLetterOrDigit {
+                if wordStart == nil { wordStart = index }
+            } else if let start = wordStart {
+                words.append(start..<index)
+                wordStart = nil
+            }
+        }
+        if let start = wordStart { words.append(start..<bytes.count) }
+        // Copy numbers and locales at the end, as above.
+        while words.count > 1, let last = words.last,
+            bytes[last].allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) || last.count == 2
+        {
+            words.removeLast()
+        }
+        for word in words { joined += bytes[word] }
+        return systemInfoNames.contains(String(decoding: joined, as: UTF8.self))
     }
 
     /// System-information files of every family (lower-case words joined).

@@ -185,7 +185,8 @@ struct MachineDirectory {
     /// victim folder (`FR[…]`, `victim1`) whose credentials did not match is never taken for
     /// a subfolder of the folder beside it.
     private static func isSystemInformationFolder(_ folder: String) -> Bool {
-        let name = folder.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map(String.init) ?? folder
+        let components = folder.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "!") })
+        let name = components.last.map { String(Substring($0)) } ?? folder
         return DocumentClassifier.isSystemInfoName(name.lowercased())
     }
 
@@ -199,8 +200,8 @@ struct MachineDirectory {
     ) {
         var current = Substring(path)
         for _ in 0..<levels {
-            guard let cut = current.lastIndex(where: { $0 == "/" || $0 == "!" }) else { return }
-            let crossedArchive = current[cut] == "!"
+            guard let cut = Locator.lastBoundary(in: current) else { return }
+            let crossedArchive = current.utf8[cut] == UInt8(ascii: "!")
             current = current[..<cut]
             if !body(current, crossedArchive) { return }
         }
@@ -216,7 +217,7 @@ struct MachineDirectory {
     func machine(holding path: String) -> VictimMachine? {
         var current = Substring(path)
         for _ in 0..<Self.maxFolderLevels {
-            guard let cut = current.lastIndex(where: { $0 == "/" || $0 == "!" }) else {
+            guard let cut = Locator.lastBoundary(in: current) else {
                 return machineOfFolder[""]?.machine
             }
             current = current[..<cut]

@@ -96,4 +96,28 @@ struct DocumentClassifierTests {
     func role(locator: String, expected: DocumentRole) {
         #expect(DocumentClassifier.role(forLocator: locator) == expected)
     }
+
+    /// The byte reading of ASCII stems answers as the `Character` reading does: on the names
+    /// of every family, and on random stems made of the characters that matter to it.
+    @Test func systemInfoNamesReadOnBytesAsByCharacters() {
+        var stems = [
+            "information", "system info", "system_info (2)", "information [pt-br]",
+            "information [us, north charleston]",
+            "info_system", "userinformation", "sysinfo 12", "information_fr", "informations", "passwords", "",
+            "[system]", "system]", "(info", "info 2 fr", "pc info", "x", "12", "ab cd", "system information 2024",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("sytemionfa[]() _-.0123456789BR")
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...14, using: &generator)
+            stems.append(String((0..<count).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for stem in stems {
+            #expect(
+                DocumentClassifier.isSystemInfoName(ascii: stem)
+                    == DocumentClassifier.isSystemInfoName(characters: stem),
+                "\(stem)"
+            )
+        }
+    }
 }
