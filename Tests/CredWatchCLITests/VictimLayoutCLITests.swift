@@ -64,4 +64,14 @@ struct VictimLayoutCLITests {
             #expect(machines.keys.contains { $0.hasPrefix("infected_machine") }, "\(input): \(machines)")
         }
     }
+
+    /// The folders above the dump are the user's: a dump saved under `~/Downloads` (a folder
+    /// name stealers' `Downloads/` grabs share) keeps its victims' machines.
+    @Test func aDumpUnderTheUsersDownloadsFolderKeepsItsMachines() throws {
+        let directory = try CLI.temporaryDirectory().appendingPathComponent("Downloads")
+        try Self.dump(in: directory)
+        let machines = try Self.machines(directory.appendingPathComponent("dump").path)
+        #expect(machines["credential jdupont"] == "GEX-PAR-PC0007", "\(machines)")
+        #expect(machines["credential sleroy"] == "PC-TWO", "\(machines)")
+    }
 }

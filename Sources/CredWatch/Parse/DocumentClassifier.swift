@@ -3,7 +3,11 @@
 public enum DocumentClassifier {
     /// Role of a document from its locator (`dump.zip!FR[HWID]/Chrome/Default/Passwords.txt`).
     /// Case-insensitive names; the locator's components are separated by "/" or "!".
-    public static func role(forLocator locator: String) -> DocumentRole {
+    ///
+    /// `ofFileRead`: the locator names a file that was read (by its path inside the dump) and
+    /// yielded records, given as a whole path: folders that mark files to skip do not apply,
+    /// since the folders above the dump (`~/Downloads`) are the user's, not the stealer's.
+    public static func role(forLocator locator: String, ofFileRead: Bool = false) -> DocumentRole {
         if locator == "-" { return .combolist }
         let components = components(of: locator)
         guard let name = components.last, !name.isEmpty else { return .combolist }
@@ -13,7 +17,7 @@ public enum DocumentClassifier {
 
         if binaryExtensions.contains(fileExtension) { return .ignored }
         if folders.contains("cookies") { return .cookies }
-        if folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
+        if !ofFileRead && folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
         // Steam's `ssfn…` sentry files have no extension.
         if ignoredNames.contains(key) || key.hasPrefix("screenshot") || key.hasPrefix("ssfn") { return .ignored }
 
