@@ -8,13 +8,17 @@ extension AccountDirectory {
     /// as written is in `warnings`; an export it cannot trust is a `ConfigurationError`.
     public static func load(path: String, dateOrder: DateOrder? = nil) throws(ConfigurationError) -> AccountDirectory {
         // Mapped, not read: pages are dropped as reading passes them, so that an export of a
-        // million accounts (hundreds of MB) never sits in the run's memory whole.
-        let export = try ExportBytes(path: path)
-        let read = try export.withUTF8Text { bytes in
-            Result { () throws(ConfigurationError) in
-                try AccountExport.read(bytes, file: path, dateOrder: dateOrder, passed: export.passed)
-            }
-        }.get()
+        // million accounts (hundreds of MB) never sits in the run's memory whole; and unmapped
+        // once read (the last pages each reader kept go with it), before the index is built.
+        func readExport() throws(ConfigurationError) -> AccountExport.Read {
+            let export = try ExportBytes(path: path)
+            return try export.withUTF8Text { bytes in
+                Result { () throws(ConfigurationError) in
+                    try AccountExport.read(bytes, file: path, dateOrder: dateOrder, passed: export.passed)
+                }
+            }.get()
+        }
+        let read = try readExport()
         guard !read.accounts.isEmpty else {
             let why =
                 read.form == .csv
