@@ -300,14 +300,14 @@ struct CSVReader {
         var position = start
         var copyStart: Int?
         while true {
-            let next = Self.nextQuote(in: searched, from: position)
-            line += next.lineFeeds
-            guard let quote = next.quote else {
+            guard let quote = Bytes.index(of: UInt8(ascii: "\""), in: searched, from: position) else {
+                countLines(Bytes.slice(bytes, min(position, limit)..<limit), &line)
                 let problem: RunawayQuote.Problem =
                     limit == bytes.count
                     ? .unclosed : line - openLine >= Self.maxQuotedLines ? .tooManyLines : .tooLarge
                 return ((start..<start, false), limit, problem)
             }
+            countLines(Bytes.slice(bytes, position..<quote), &line)
             if line - openLine >= Self.maxQuotedLines { return ((start..<start, false), quote, .tooManyLines) }
             if quote - start > Self.maxQuotedBytes { return ((start..<start, false), quote, .tooLarge) }
             guard quote + 1 < bytes.count && bytes[quote + 1] == UInt8(ascii: "\"") else {
@@ -337,34 +337,11 @@ struct CSVReader {
         return (copyStart..<unescaped.count, true)
     }
 
-    /// The first `"` in `view` at or after `from`, and the line feeds before it (every one
-    /// after `from` when there is none): one pass, eight bytes at a time, where a quoted field
-    /// took two calls to `memchr` (most fields are a few dozen bytes, shorter than a call
-    /// costs).
-    @inline(__always)
-    private static func nextQuote(in view: UnsafeRawBufferPointer, from: Int) -> (quote: Int?, lineFeeds: Int) {
-        guard let base = view.baseAddress else { return (nil, 0) }
-        let quotes: UInt64 = 0x2222_2222_2222_2222
-        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        var count = 0
-        var offset = from
-        while offset + 8 <= view.count {
-            let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let quote = Bytes.zeroByteMask(word ^ quotes)
-            let lineFeed = Bytes.zeroByteMask(word ^ lineFeeds)
-            if quote != 0 {
-                let firstQuote = quote & (0 &- quote)
-                return (offset + quote.trailingZeroBitCount / 8, count + (lineFeed & (firstQuote &- 1)).nonzeroBitCount)
-            }
-            count += lineFeed.nonzeroBitCount
-            offset += 8
+    private func countLines(_ view: UnsafeRawBufferPointer, _ line: inout Int) {
+        var from = 0
+        while let newline = Bytes.index(of: UInt8(ascii: "\n"), in: view, from: from) {
+            line += 1
+            from = newline + 1
         }
-        while offset < view.count {
-            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-            if byte == UInt8(ascii: "\"") { return (offset, count) }
-            if byte == UInt8(ascii: "\n") { count += 1 }
-            offset += 1
-        }
-        return (nil, count)
     }
 }
