@@ -57,15 +57,11 @@ public struct AccountDirectory: Sendable {
     public var census: AccountCensus {
         var census = AccountCensus(form: form)
         census.accounts = accounts.count
-        for number in accounts.indices {
-            accounts.withRecord(number) { record in
-                if record.flags & AccountList.Flag.disabled != 0 { census.disabled += 1 }
-                if record.sam != nil { census.sam += 1 }
-                if record.upn != nil { census.upn += 1 }
-                if record.mail != nil { census.mail += 1 }
-                census.aliases += record.aliasCount
-            }
-        }
+        census.disabled = accounts.disabledCount
+        census.sam = accounts.samCount
+        census.upn = accounts.upnCount
+        census.mail = accounts.mailCount
+        census.aliases = accounts.aliasCount
         census.shared = index.sharedCount
         return census
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every identity key of every account (sAMAccountName, UPN, mail, `smtp:` aliases), in one
 /// open-addressing table over the accounts' records, behind two filters that answer most probes
 /// from cache: a login with `@` is looked up only when its domain is the domain of some key (a
@@ -32,17 +34,9 @@ struct AccountIndex: Sendable {
         precondition(accounts.count <= Self.maxAccounts)
         self.accounts = accounts
         // At most 70 % full: about two slots visited per probe.
-        slots = Array(repeating: 0, count: max(16, accounts.identityCount * 10 / 7 + 1))
+        slots = Self.zeroedSlots(max(16, accounts.identityCount * 10 / 7 + 1))
         namePrefilter = HashPrefilter(expectedCount: accounts.count)
-        var lastDomain: (bytes: [UInt8], isSet: Bool) = ([], false)
-        for number in accounts.indices {
-            accounts.withRecord(number) { record in
-                record.forEachKey { key, field in
-                    add(key, Owner(account: number, field: field), lastDomain: &lastDomain)
-                    return true
-                }
-            }
-        }
+        fill()
         for (slot, var owners) in sharedOwners {
             owners.sort { ($0.field.rule.priority, $0.account) < ($1.field.rule.priority, $1.account) }
             slots[slot] = Self.slotWord(slots[slot], owners[0])
@@ -51,6 +45,58 @@ struct AccountIndex: Sendable {
     }
 
     // MARK: Slots
+
+    /// `count` empty slots. A large table is asked of the kernel in huge pages (where it gives
+    /// them on request: Linux's transparent huge pages in `madvise` mode): a million accounts
+    /// make tens of MB of slots, probed at random, and with 4 KiB pages nearly every probe
+    /// also misses the TLB.
+    private static func zeroedSlots(_ count: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            #if os(Linux)
+                let hugePage = 2 << 20
+                if let base = buffer.baseAddress, count * 8 >= 2 * hugePage {
+                    let start = (UInt(bitPattern: base) + UInt(hugePage - 1)) & ~UInt(hugePage - 1)
+                    let end = (UInt(bitPattern: base) + UInt(count * 8)) & ~UInt(hugePage - 1)
+                    if start < end {
+                        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_HUGEPAGE)
+                    }
+                }
+            #endif
+            buffer.initialize(repeating: 0)
+            initialized = count
+        }
+    }
+
+    /// Adds every key of every account. Keys go in batches: hashed, then their home slots read
+    /// in one tight loop, so that their cache misses overlap instead of coming one after the
+    /// other (nearly every insert into a table of tens of MB misses), then inserted in order.
+    private mutating func fill() {
+        var lastDomain: (bytes: [UInt8], isSet: Bool) = ([], false)
+        var batch: [(key: UnsafeRawBufferPointer, hash: UInt64, owner: Owner)] = []
+        batch.reserveCapacity(Self.batchSize + 64)
+        var touched: UInt64 = 0
+        accounts.withRecords { reader in
+            for number in accounts.indices {
+                reader.record(number).forEachKey { key, field in
+                    guard !key.isEmpty else { return true }
+                    batch.append(
+                        (key, ByteHash.finalized(ByteHash.lowercased(key)), Owner(account: number, field: field))
+                    )
+                    return true
+                }
+                guard batch.count >= Self.batchSize || number == accounts.count - 1 else { continue }
+                for entry in batch { touched ^= slots[home(entry.hash)] }
+                for entry in batch { add(entry.key, entry.hash, entry.owner, lastDomain: &lastDomain) }
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        readAhead = touched
+    }
+
+    /// Keys whose home slots are read ahead together.
+    private static let batchSize = 64
+    /// The home slots read ahead, folded: kept, so that the reads are not optimised away.
+    private var readAhead: UInt64 = 0
 
     /// A slot word: bits 48–63 of the key's hash (bit 48 forced, so that the word is never 0,
     /// which marks an empty slot), the field (see `fieldCode`), and the account.
@@ -129,11 +175,10 @@ struct AccountIndex: Sendable {
     /// domains, most often the one the key before had.
     private mutating func add(
         _ key: UnsafeRawBufferPointer,
+        _ hash: UInt64,
         _ owner: Owner,
         lastDomain: inout (bytes: [UInt8], isSet: Bool)
     ) {
-        guard !key.isEmpty else { return }
-        let hash = ByteHash.finalized(ByteHash.lowercased(key))
         let (slot, first) = find(key, hash)
         if let first {
             // A key already known: shared, when another account owns it. An account's keys

@@ -18,6 +18,12 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
     private var records: [Int] = []
     /// Identity keys (with their empty ones), for sizing the index.
     private(set) var identityCount = 0
+    /// Accounts disabled, and with each identity, counted as records are written (the census).
+    private(set) var disabledCount = 0
+    private(set) var samCount = 0
+    private(set) var upnCount = 0
+    private(set) var mailCount = 0
+    private(set) var aliasCount = 0
     /// How a password date stored as ambiguous (`08/11/2024`) is read: in the order the export's
     /// other dates or the profile showed; nil while none did (the date is then unknown).
     var ambiguousDateOrder: DateOrder?
@@ -116,6 +122,28 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
         }
     }
 
+    /// Calls `body` with a reader of every account's record, valid during the call: for walks
+    /// over all accounts that keep views of several records at once.
+    func withRecords<Result>(_ body: (RecordReader) -> Result) -> Result {
+        func nest(_ views: [UnsafeRawBufferPointer]) -> Result {
+            guard views.count < segments.count else { return body(RecordReader(segments: views, records: records)) }
+            return segments[views.count].withUnsafeBytes { nest(views + [$0]) }
+        }
+        return nest([])
+    }
+
+    /// The records of a list, whose segments are held by whoever made it.
+    struct RecordReader {
+        let segments: [UnsafeRawBufferPointer]
+        let records: [Int]
+
+        @inline(__always)
+        func record(_ position: Int) -> Record {
+            let location = records[position]
+            return Record(segments[location >> 48], at: location & (1 << 48 - 1))
+        }
+    }
+
     /// Appends the accounts of `next` (read after these), taking its segments as they are.
     mutating func append(contentsOf next: AccountList) {
         let shift = segments.count << 48
@@ -124,6 +152,11 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
         records.reserveCapacity(records.count + next.records.count)
         for location in next.records { records.append(location + shift) }
         identityCount += next.identityCount
+        disabledCount += next.disabledCount
+        samCount += next.samCount
+        upnCount += next.upnCount
+        mailCount += next.mailCount
+        aliasCount += next.aliasCount
     }
 
     private static func string(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -384,58 +417,108 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
             if row.passwordLastSet != nil { flags |= Flag.passwordLastSet }
             if row.isDateAmbiguous { flags |= Flag.ambiguousDate }
             list.records.append((list.segments.count << 48) | bytes.count)
-            bytes.append(flags)
-            appendNumber(row.line)
-            appendNumber(row.aliases.count)
-            if let sam = row.sam { appendIdentity(sam) }
-            if let upn = row.upn { appendIdentity(upn) }
-            if let mail = row.mail { appendIdentity(mail) }
-            for alias in row.aliases { appendIdentity(alias) }
-            if let displayName = row.displayName { appendField(displayName) }
-            if let department = row.department { appendField(department) }
-            if let date = row.passwordLastSet { appendField(date) }
-            list.identityCount +=
-                (row.sam == nil ? 0 : 1) + (row.upn == nil ? 0 : 1) + (row.mail == nil ? 0 : 1)
-                + row.aliases.count
-        }
-
-        @inline(__always)
-        private mutating func appendNumber(_ number: Int) {
-            var rest = UInt(bitPattern: number)
-            while rest >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-                rest >>= 7
+            // Written in one append: a record is a dozen small pieces, each of which would
+            // check the array's capacity and uniqueness on its own.
+            // An identity takes its value and its key: at most 4.5 times as long as the value
+            // once folded (lower-casing grows UTF-8 by up to half, composition by up to three
+            // times); memory set aside and not written costs nothing.
+            func identitySize(_ value: UnsafeRawBufferPointer?) -> Int {
+                value.map { $0.count * 6 + 2 * LEB128Writer.maxBytes } ?? 0
             }
-            bytes.append(UInt8(rest))
-        }
-
-        private mutating func appendField(_ value: UnsafeRawBufferPointer) {
-            appendNumber(value.count)
-            bytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
+            var size = 1 + 5 * LEB128Writer.maxBytes + identitySize(row.sam) + identitySize(row.upn)
+            size += identitySize(row.mail) + (row.displayName?.count ?? 0) + (row.department?.count ?? 0)
+            size += row.passwordLastSet?.count ?? 0
+            for alias in row.aliases { size += identitySize(alias) }
+            withUnsafeTemporaryAllocation(byteCount: size, alignment: 1) { buffer in
+                var writer = LEB128Writer(buffer: buffer)
+                writer.byte(flags)
+                writer.number(row.line)
+                writer.number(row.aliases.count)
+                if let sam = row.sam { writeIdentity(sam, &writer) }
+                if let upn = row.upn { writeIdentity(upn, &writer) }
+                if let mail = row.mail { writeIdentity(mail, &writer) }
+                for alias in row.aliases { writeIdentity(alias, &writer) }
+                if let displayName = row.displayName { writer.field(displayName) }
+                if let department = row.department { writer.field(department) }
+                if let date = row.passwordLastSet { writer.field(date) }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<writer.count]))
+            }
+            let identities =
+                (row.sam == nil ? 0 : 1) + (row.upn == nil ? 0 : 1) + (row.mail == nil ? 0 : 1) + row.aliases.count
+            list.identityCount += identities
+            list.disabledCount += row.isEnabled ? 0 : 1
+            list.samCount += row.sam == nil ? 0 : 1
+            list.upnCount += row.upn == nil ? 0 : 1
+            list.mailCount += row.mail == nil ? 0 : 1
+            list.aliasCount += row.aliases.count
         }
 
         /// The value, then its key: trimmed, and for text that is not ASCII, case-folded and
         /// composed (see `AccountList.key(of:)`); 0 when that is the value itself.
-        private mutating func appendIdentity(_ value: UnsafeRawBufferPointer) {
-            appendField(value)
+        private mutating func writeIdentity(_ value: UnsafeRawBufferPointer, _ writer: inout LEB128Writer) {
+            writer.field(value)
             let trimmed = Bytes.trimmed(value)
             if Bytes.isASCII(trimmed) {
                 if trimmed.count == value.count {
-                    bytes.append(0)
+                    writer.byte(0)
                 } else {
-                    appendNumber(trimmed.count + 1)
-                    bytes.append(contentsOf: trimmed.assumingMemoryBound(to: UInt8.self))
+                    writer.number(trimmed.count + 1)
+                    writer.bytes(trimmed)
                 }
                 return
             }
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: AccountList.folded(Text.string(trimmed)).utf8)
             if scratch.elementsEqual(value) {
-                bytes.append(0)
+                writer.byte(0)
             } else {
-                appendNumber(scratch.count + 1)
-                bytes.append(contentsOf: scratch)
+                // Folding may lengthen the text past what was set aside for it: written apart.
+                scratch.withUnsafeBytes { folded in
+                    writer.number(folded.count + 1)
+                    writer.bytes(folded)
+                }
             }
+        }
+    }
+
+    /// Writes a record into memory set aside for it (`Builder` sizes it).
+    private struct LEB128Writer {
+        static let maxBytes = 10
+        let buffer: UnsafeMutableRawBufferPointer
+        private(set) var count = 0
+
+        init(buffer: UnsafeMutableRawBufferPointer) {
+            self.buffer = buffer
+        }
+
+        @inline(__always)
+        mutating func byte(_ value: UInt8) {
+            buffer[count] = value
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func number(_ number: Int) {
+            var rest = UInt(bitPattern: number)
+            while rest >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: rest) | 0x80)
+                rest >>= 7
+            }
+            byte(UInt8(rest))
+        }
+
+        @inline(__always)
+        mutating func bytes(_ value: UnsafeRawBufferPointer) {
+            guard let source = value.baseAddress, !value.isEmpty else { return }
+            precondition(count + value.count <= buffer.count)
+            (buffer.baseAddress! + count).copyMemory(from: source, byteCount: value.count)
+            count += value.count
+        }
+
+        @inline(__always)
+        mutating func field(_ value: UnsafeRawBufferPointer) {
+            number(value.count)
+            bytes(value)
         }
     }
 

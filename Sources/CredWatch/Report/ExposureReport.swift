@@ -235,19 +235,22 @@ private struct ReportOrderStrings {
     /// Per interned path: ASCII without NUL, so that comparing it alone orders the source
     /// text `path\0line\0family` the same way.
     let plainPath: [Bool]
+    /// Per record: the identifier of its account ("" without one).
     let identifiers: [String]
 
     init(_ store: ExposureStore) {
         self.store = store
         plainPath = store.paths.values.map { $0.text.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
-        // Only the accounts the records name, each from its bytes.
-        var identifiers = [String](repeating: "", count: store.accounts.count)
-        for record in store.records where record.account >= 0 && identifiers[Int(record.account)].isEmpty {
-            identifiers[Int(record.account)] = store.withIdentifier(of: record.account) {
-                String(decoding: $0, as: UTF8.self)
-            }
+        // Only the accounts the records name, each from its bytes once: kept by record, not by
+        // account (a million accounts would make 16 MB of empty strings for a few findings).
+        var byAccount: [Int32: String] = [:]
+        identifiers = store.records.map { record in
+            guard record.account >= 0 else { return "" }
+            if let known = byAccount[record.account] { return known }
+            let identifier = store.withIdentifier(of: record.account) { String(decoding: $0, as: UTF8.self) }
+            byAccount[record.account] = identifier
+            return identifier
         }
-        self.identifiers = identifiers
     }
 
     func precedes(_ a: Int, _ b: Int) -> Bool {
@@ -258,8 +261,8 @@ private struct ReportOrderStrings {
             if lhs.account != rhs.account {
                 // Findings with an account first.
                 if lhs.account < 0 || rhs.account < 0 { return rhs.account < 0 }
-                let left = identifiers[Int(lhs.account)]
-                let right = identifiers[Int(rhs.account)]
+                let left = identifiers[a]
+                let right = identifiers[b]
                 if left != right { return left < right }
             }
             if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }

@@ -94,6 +94,48 @@ import Testing
         #expect(directory.warnings.isEmpty)
     }
 
+    /// Quoted fields are scanned eight bytes at a time for their closing quote and line feeds:
+    /// rows after fields of every length and with line feeds at every place in a word are
+    /// numbered as the file's lines, and a quote opened where a word ends is named at its line.
+    @Test func quotedFieldsOfEveryLengthKeepLineNumbers() throws {
+        var text = "sAMAccountName,displayName\n"
+        var expected: [Int] = []
+        var line = 2
+        for length in 0..<24 {
+            let breaks = length % 3  // 0, 1 or 2 line feeds, at places that move along the word
+            var value = String(repeating: "a", count: length)
+            for number in 0..<breaks {
+                let place = value.index(value.startIndex, offsetBy: min(length, (length * (number + 1)) / 3))
+                value.insert("\n", at: place)
+            }
+            text += "u\(length),\"\(value)\"\n"
+            expected.append(line)
+            line += 1 + breaks
+        }
+        let directory = try load(text)
+        #expect(directory.accounts.indices.map(directory.accounts.line(of:)) == expected)
+        let runaway = error(text + "x,\"" + String(repeating: "b", count: 13) + "\nc\n")
+        #expect(runaway?.line == line)
+    }
+
+    /// What the census counts as records are written is what the records hold, identities with
+    /// keys longer than their values (folded Unicode) included.
+    @Test func censusCountsWhatTheRecordsHold() throws {
+        let text =
+            "sAMAccountName,userPrincipalName,mail,proxyAddresses,Enabled\n"
+            + "a1,a1@example.test,,smtp:x1@example.test;smtp:y1@example.test,True\n"
+            + "\u{1D15E}\u{0130}\u{0F77},,m2@example.test,,False\n" + ",u3@example.test,m3@example.test,,no\n"
+        let directory = try load(text)
+        let census = directory.census
+        #expect([census.accounts, census.disabled, census.sam, census.upn, census.mail] == [3, 2, 2, 2, 2])
+        #expect(census.aliases == 2)
+        let sam = directory.accounts[1].sam ?? ""
+        #expect(sam == "\u{1D15E}\u{0130}\u{0F77}")
+        let domains = LoginDomains(netbiosDomains: [], adDomains: [])
+        let resolved = Array(AccountList.folded(sam).utf8).withUnsafeBytes { directory.resolve($0, domains: domains) }
+        #expect(resolved?.account == 1)
+    }
+
     /// The two-thread reader guesses a record boundary by quote parity; what it reads and the
     /// error it stops at (with the line a sequential read names) are the sequential read's.
     @Test func twoThreadsStopAtTheRunawayQuoteASequentialReadStopsAt() {
