@@ -190,7 +190,6 @@ extension ExposureStore {
         let logDates = sortedMachines.compactMap(\.logDate)
         var cookie = extra?.cookie
         if let latest = extra?.latestCookieExpiry { cookie?.expiry = latest }
-        let triage = TriageRules.evaluate(facts)
         let platform = platform(of: record)
         var others = record.alsoMatched < 0 ? [] : alsoMatchedSets[record.alsoMatched]
         if let platform { others.remove(platform.id) }
@@ -199,8 +198,9 @@ extension ExposureStore {
         }
         return Finding(
             kind: facts.kind,
-            severity: triage.severity,
-            action: triage.action,
+            // As `report` worked them out from the same facts.
+            severity: Severity.allCases[Int(record.severity)],
+            action: Action.allCases[Int(record.action)],
             directoryAccount: record.account < 0 ? nil : accounts[Int(record.account)],
             match: rule(of: record),
             platform: platform?.id,

@@ -490,15 +490,21 @@ struct ExposureStore {
                 }
             }
         }
+        // Each part read through its contiguous bytes (the `utf8` view's iterator costs tens of
+        // instructions a byte).
+        func appendEscapedText(_ part: String?, lowercasing: Bool) {
+            var part = part ?? ""
+            part.withUTF8 { appendEscaped($0, lowercasing: lowercasing) }
+        }
         if sighting.kind != .unknownAccount, let account {
             withIdentifier(of: account) { appendEscaped($0, lowercasing: false) }
         } else {
-            appendEscaped((sighting.login ?? "").utf8, lowercasing: true)
+            appendEscapedText(sighting.login, lowercasing: true)
         }
         key.append(UInt8(ascii: "|"))
-        appendEscaped((sighting.platform?.id ?? "").utf8, lowercasing: false)
+        appendEscapedText(sighting.platform?.id, lowercasing: false)
         key.append(UInt8(ascii: "|"))
-        appendEscaped((sighting.password?.fingerprint ?? "").utf8, lowercasing: false)
+        appendEscapedText(sighting.password?.fingerprint, lowercasing: false)
         return isASCII
     }
 
@@ -563,9 +569,18 @@ struct SpelledText: Hashable, Sendable {
 
     init(_ text: String) { self.text = text }
 
-    static func == (lhs: SpelledText, rhs: SpelledText) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+    static func == (lhs: SpelledText, rhs: SpelledText) -> Bool {
+        var (left, right) = (lhs.text, rhs.text)
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                left.count == right.count
+                    && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
+    }
 
     func hash(into hasher: inout Hasher) {
-        for byte in text.utf8 { hasher.combine(byte) }
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

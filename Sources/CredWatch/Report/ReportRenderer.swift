@@ -29,7 +29,11 @@ public struct ReportOptions: Sendable {
     /// When the run reported (JSONL and CSV `reported_at`, ECS `@timestamp`, CEF `rt`, the
     /// syslog timestamp). The CLI sets the run's (or `SOURCE_DATE_EPOCH`'s); the default keeps
     /// renderings of the same findings byte-identical.
-    public var reportedAt = Date(timeIntervalSince1970: 0)
+    public var reportedAt = Date(timeIntervalSince1970: 0) {
+        didSet { reportedAtText = Timestamp(reportedAt).iso8601 }
+    }
+    /// `reportedAt` in ISO 8601: formatted once, not once per finding.
+    private(set) var reportedAtText = Timestamp(Date(timeIntervalSince1970: 0)).iso8601
     /// credwatch's version (CEF's Device Version).
     public var productVersion = CredWatchVersion.number
     /// The run the HTML report records (inputs, counters, what could not be read); nil: the
