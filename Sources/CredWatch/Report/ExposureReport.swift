@@ -235,19 +235,36 @@ private struct ReportOrderStrings {
     /// Per interned path: ASCII without NUL, so that comparing it alone orders the source
     /// text `path\0line\0family` the same way.
     let plainPath: [Bool]
-    let identifiers: [String]
+    /// The rank of each account the records name among their identifiers (`String` order,
+    /// equal identifiers equal ranks), and of each platform's id (at `platform + 1`; no
+    /// platform is ""): the order compares two integers where it compared two strings.
+    let accountRanks: [Int32]
+    let platformRanks: [Int32]
 
     init(_ store: ExposureStore) {
         self.store = store
         plainPath = store.paths.values.map { $0.text.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
         // Only the accounts the records name, each from its bytes.
-        var identifiers = [String](repeating: "", count: store.accounts.count)
-        for record in store.records where record.account >= 0 && identifiers[Int(record.account)].isEmpty {
+        var identifiers = [String?](repeating: nil, count: store.accounts.count)
+        for record in store.records where record.account >= 0 && identifiers[Int(record.account)] == nil {
             identifiers[Int(record.account)] = store.withIdentifier(of: record.account) {
                 String(decoding: $0, as: UTF8.self)
             }
         }
-        self.identifiers = identifiers
+        accountRanks = Self.ranks(identifiers)
+        platformRanks = Self.ranks([""] + store.platforms.values.map(\.id))
+    }
+
+    /// The rank of each string among the others (nil: -1, not ranked).
+    private static func ranks(_ strings: [String?]) -> [Int32] {
+        let sorted = strings.indices.filter { strings[$0] != nil }.sorted { strings[$0]! < strings[$1]! }
+        var ranks = [Int32](repeating: -1, count: strings.count)
+        var rank: Int32 = 0
+        for (offset, position) in sorted.enumerated() {
+            if offset > 0 && strings[sorted[offset - 1]]! != strings[position]! { rank += 1 }
+            ranks[position] = rank
+        }
+        return ranks
     }
 
     func precedes(_ a: Int, _ b: Int) -> Bool {
@@ -258,14 +275,14 @@ private struct ReportOrderStrings {
             if lhs.account != rhs.account {
                 // Findings with an account first.
                 if lhs.account < 0 || rhs.account < 0 { return rhs.account < 0 }
-                let left = identifiers[Int(lhs.account)]
-                let right = identifiers[Int(rhs.account)]
+                let left = accountRanks[Int(lhs.account)]
+                let right = accountRanks[Int(rhs.account)]
                 if left != right { return left < right }
             }
             if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
             if lhs.platform != rhs.platform {
-                let left = lhs.platform < 0 ? "" : store.platforms[lhs.platform].id
-                let right = rhs.platform < 0 ? "" : store.platforms[rhs.platform].id
+                let left = platformRanks[Int(lhs.platform) + 1]
+                let right = platformRanks[Int(rhs.platform) + 1]
                 if left != right { return left < right }
             }
             typealias Record = ExposureStore.Record

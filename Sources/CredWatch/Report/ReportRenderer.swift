@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The report formats credwatch writes.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -36,6 +37,9 @@ public struct ReportOptions: Sendable {
     private(set) var reportedAtText = Timestamp(Date(timeIntervalSince1970: 0)).iso8601
     /// credwatch's version (CEF's Device Version).
     public var productVersion = CredWatchVersion.number
+    /// Threads that render the line formats (JSONL, CSV, ECS, CEF); at most the number of
+    /// cores is used. The CLI gives the scan's `--threads`. The bytes do not depend on it.
+    public var threads = 1
     /// The run the HTML report records (inputs, counters, what could not be read); nil: the
     /// page says it was not given.
     public var run: RunFacts?
@@ -69,40 +73,71 @@ public enum ReportRenderer {
         // Each finding is built (from the report's records) when it is written, and dropped.
         switch format {
         case .jsonl:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    JSON.appendFinding(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                JSON.appendFinding(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .csv:
             sink.append { CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &$0) }
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { CSV.appendRow(CSV.cells(of: finding, options: options), to: &$0) }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                CSV.appendRow(CSV.cells(of: finding, options: options), to: &output)
             }
         case .table:
             sink.write(Table.render(Array(report), options: options).utf8)
         case .ecs:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    ECS.appendDocument(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                ECS.appendDocument(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .cef:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    CEF.appendEvent(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                CEF.appendEvent(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .html:
             // A page with totals and tables over every finding: rendered whole.
             sink.write(HTMLReport.render(Array(report), options: options))
+        }
+    }
+
+    /// Findings rendered per thread and per round by `writeLines`: a round holds this many
+    /// lines per thread in memory (a finding lists at most `Finding.maxListedSources`).
+    static let linesPerBatch = 512
+
+    /// Writes the line `line` renders of each finding, in report order. A line depends on its
+    /// finding alone, so with `options.threads` above 1 each round renders consecutive batches
+    /// on that many threads (a report of a million findings is otherwise written by one core
+    /// while the others wait) and writes them in order: the same bytes as one thread.
+    private static func writeLines(
+        _ report: FindingReport,
+        options: ReportOptions,
+        to sink: inout ByteSink,
+        _ line: @escaping @Sendable (Finding, inout [UInt8]) -> Void
+    ) {
+        let threads = min(max(1, options.threads), ProcessInfo.processInfo.activeProcessorCount)
+        guard threads > 1, report.count > linesPerBatch else {
+            for finding in report {
+                guard !sink.hasFailed else { return }
+                sink.append { line(finding, &$0) }
+            }
+            return
+        }
+        let batches = Mutex([[UInt8]](repeating: [], count: threads))
+        var start = 0
+        while start < report.count && !sink.hasFailed {
+            let round = start
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                let from = min(report.count, round + part * linesPerBatch)
+                var bytes: [UInt8] = []
+                for position in from..<min(report.count, from + linesPerBatch) { line(report[position], &bytes) }
+                batches.withLock { swap(&$0[part], &bytes) }
+            }
+            for part in 0..<threads {
+                var bytes: [UInt8] = []
+                batches.withLock { swap(&$0[part], &bytes) }
+                sink.write(bytes)
+            }
+            start += threads * linesPerBatch
         }
     }
 }
