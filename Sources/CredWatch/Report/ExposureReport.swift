@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension ExposureStore {
     /// The store once every sighting is in: cookies merged by machine, machines attached,
@@ -10,6 +11,8 @@ extension ExposureStore {
         let machineOfPath: [VictimMachine?]
         /// One finding per infected organisation machine, after the records' positions.
         let machineFindings: [Finding]
+        /// Threads the report order is sorted on.
+        var threads = 1
 
         var count: Int { store.records.count + machineFindings.count }
 
@@ -35,8 +38,14 @@ extension ExposureStore {
         /// Live positions (records merged into another left out), in report order.
         func reportOrder() -> [Int] {
             let strings = ReportOrderStrings(store)
-            var order = store.records.indices.filter { store.records[$0].flags & Record.merged == 0 }
-            order.sort { strings.precedes($0, $1) }
+            let live = store.records.indices.filter { store.records[$0].flags & Record.merged == 0 }
+            // Runs sorted on their own threads, then merged: the order is total (the exposure
+            // key decides last), so the result is the one sort of the whole gives.
+            let runs = inParallel(live.count, threads: threads, minimumPart: 1 << 12) { range in
+                live[range].sorted { strings.precedes($0, $1) }
+            }
+            var order = runs.first ?? []
+            for run in runs.dropFirst() { order = Self.merge(order, run, by: strings.precedes) }
             guard !machineFindings.isEmpty else { return order }
             // Few: each is placed by binary search against keys of the records it meets.
             let machineOrder = Finding.reportOrderIndices(machineFindings)
@@ -52,11 +61,31 @@ extension ExposureStore {
             }
             return order
         }
+
+        /// The two sorted runs as one, taking from `first` on a tie.
+        private static func merge(_ first: [Int], _ second: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+            var merged: [Int] = []
+            merged.reserveCapacity(first.count + second.count)
+            var (left, right) = (0, 0)
+            while left < first.count && right < second.count {
+                if precedes(second[right], first[left]) {
+                    merged.append(second[right])
+                    right += 1
+                } else {
+                    merged.append(first[left])
+                    left += 1
+                }
+            }
+            merged.append(contentsOf: first[left...])
+            merged.append(contentsOf: second[right...])
+            return merged
+        }
     }
 
     /// Merges cookies by machine, works out each record's severity and action, and returns the
     /// report (`FindingAggregator.report`).
-    mutating func report(machines sightings: [String: [MachineSighting]]) -> Report {
+    /// `threads`: how many threads work out severities and sort the report.
+    mutating func report(machines sightings: [String: [MachineSighting]], threads: Int = 1) -> Report {
         let directory = MachineDirectory(sightings, accounts: accounts, credentialPaths: paths.values.map(\.text))
         let machineOfPath = paths.values.map { directory.machine(holding: $0.text) }
         // A cookie is one exposure per victim machine: the records of its folders are keyed on
@@ -73,12 +102,30 @@ extension ExposureStore {
                 extras[Int(records[index].extra)].keyText = final.text
             }
         }
+        let verdicts = Self.triage(self, machineOfPath: machineOfPath, threads: threads)
         for index in records.indices where records[index].flags & Record.merged == 0 {
-            let triage = TriageRules.evaluate(facts(index, machineOfPath: machineOfPath).facts)
-            records[index].severity = Int8(triage.severity.rank)
-            records[index].action = Int8(Action.allCases.firstIndex(of: triage.action)!)
+            (records[index].severity, records[index].action) = verdicts[index]
         }
-        return Report(store: self, machineOfPath: machineOfPath, machineFindings: directory.infectedMachineFindings())
+        var report = Report(
+            store: self,
+            machineOfPath: machineOfPath,
+            machineFindings: directory.infectedMachineFindings()
+        )
+        report.threads = threads
+        return report
+    }
+
+    /// The severity and action (indices) of each live record, worked out on `threads` threads
+    /// from the store as it is (the records are only read).
+    private static func triage(_ store: ExposureStore, machineOfPath: [VictimMachine?], threads: Int) -> [(Int8, Int8)]
+    {
+        inParallel(store.records.count, threads: threads, minimumPart: 1 << 12) { range in
+            range.map { index -> (Int8, Int8) in
+                guard store.records[index].flags & Record.merged == 0 else { return (0, 0) }
+                let triage = TriageRules.evaluate(store.facts(index, machineOfPath: machineOfPath).facts)
+                return (Int8(triage.severity.rank), Int8(Action.allCases.firstIndex(of: triage.action)!))
+            }
+        }.flatMap { $0 }
     }
 
     /// Merges the record at `other` into the one at `index` (the same cookie read in two
@@ -227,10 +274,28 @@ extension ExposureStore {
     }
 }
 
+/// `body` of consecutive parts of `0..<count`, each at least `minimumPart` long (one part
+/// below that), on up to `threads` threads (at most the cores), in the parts' order.
+func inParallel<Result: Sendable>(
+    _ count: Int,
+    threads: Int,
+    minimumPart: Int,
+    _ body: @Sendable (Range<Int>) -> Result
+) -> [Result] {
+    let parts = max(1, min(threads, ProcessInfo.processInfo.activeProcessorCount, count / max(1, minimumPart)))
+    guard parts > 1 else { return [body(0..<count)] }
+    let results = Mutex([Result?](repeating: nil, count: parts))
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let result = body(count * part / parts..<count * (part + 1) / parts)
+        results.withLock { $0[part] = result }
+    }
+    return results.withLock { $0.map { $0! } }
+}
+
 /// The report order (`ReportOrderKey`) on records, read from the arena: bytes compared
 /// directly when both sides are ASCII (where byte order is `String` order), `String`s
 /// otherwise, so the order is the same as the findings'.
-private struct ReportOrderStrings {
+private struct ReportOrderStrings: Sendable {
     let store: ExposureStore
     /// Per interned path: ASCII without NUL, so that comparing it alone orders the source
     /// text `path\0line\0family` the same way.

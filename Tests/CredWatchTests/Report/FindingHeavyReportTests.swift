@@ -93,6 +93,33 @@ import Testing
         return F.aggregate(inputs)
     }
 
+    @Test func reportBuiltOnSeveralThreadsIsTheReportOfOne() {
+        // Enough exposures for the severities and the sort to be split (at least 4,096 a part),
+        // with repeats, so that some records hold several sources.
+        var sightings: [Sighting] = []
+        for index in 0..<10_000 {
+            sightings.append(
+                F.credential(
+                    account: index % 10 == 0 ? [F.jdupont, F.mmartin, F.disabledUser][index % 3] : nil,
+                    platform: [F.mediboard, F.webmail, F.intranet, nil][index % 4],
+                    login: "user\(index % 9_500)@clinique-exemple.fr",
+                    password: "Secret\(index % 11)!",
+                    path: "dump\(index % 5).txt",
+                    line: index + 1
+                )
+            )
+        }
+        func report(threads: Int) -> [Finding] {
+            var aggregator = FindingAggregator(accounts: F.accounts)
+            for sighting in sightings { aggregator.add(sighting) }
+            return Array(aggregator.report(threads: threads))
+        }
+        let one = report(threads: 1)
+        #expect(one.count > 8_192)
+        #expect(report(threads: 2) == one)
+        #expect(report(threads: 3) == one)
+    }
+
     @Test(arguments: [ReportFormat.jsonl, .csv, .ecs, .cef])
     func linesRenderedOnSeveralThreadsAreTheBytesOfOne(format: ReportFormat) {
         let findings = Self.manyFindings()
