@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The report formats credwatch writes.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -105,39 +104,27 @@ public enum ReportRenderer {
     static let linesPerBatch = 512
 
     /// Writes the line `line` renders of each finding, in report order. A line depends on its
-    /// finding alone, so with `options.threads` above 1 each round renders consecutive batches
-    /// on that many threads (a report of a million findings is otherwise written by one core
-    /// while the others wait) and writes them in order: the same bytes as one thread.
+    /// finding alone, so each round renders consecutive batches on up to `options.threads`
+    /// threads (a report of a million findings is otherwise written by one core while the
+    /// others wait) and writes them in order: the same bytes as one thread.
     private static func writeLines(
         _ report: FindingReport,
         options: ReportOptions,
         to sink: inout ByteSink,
         _ line: @escaping @Sendable (Finding, inout [UInt8]) -> Void
     ) {
-        let threads = min(max(1, options.threads), ProcessInfo.processInfo.activeProcessorCount)
-        guard threads > 1, report.count > linesPerBatch else {
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { line(finding, &$0) }
-            }
-            return
-        }
-        let batches = Mutex([[UInt8]](repeating: [], count: threads))
+        // A round is one batch per thread used (never more than the cores), so its memory is bounded.
+        let threads = max(1, min(options.threads, ProcessInfo.processInfo.activeProcessorCount))
         var start = 0
         while start < report.count && !sink.hasFailed {
-            let round = start
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                let from = min(report.count, round + part * linesPerBatch)
+            let round = start..<min(report.count, start + threads * linesPerBatch)
+            let batches = inParallel(round.count, threads: threads, minimumPart: linesPerBatch) { part in
                 var bytes: [UInt8] = []
-                for position in from..<min(report.count, from + linesPerBatch) { line(report[position], &bytes) }
-                batches.withLock { swap(&$0[part], &bytes) }
+                for position in part { line(report[round.lowerBound + position], &bytes) }
+                return bytes
             }
-            for part in 0..<threads {
-                var bytes: [UInt8] = []
-                batches.withLock { swap(&$0[part], &bytes) }
-                sink.write(bytes)
-            }
-            start += threads * linesPerBatch
+            for batch in batches { sink.write(batch) }
+            start = round.upperBound
         }
     }
 }
