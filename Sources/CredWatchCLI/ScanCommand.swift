@@ -409,6 +409,7 @@ struct Scan: ParsableCommand, SetupArguments {
         options.terminalWidth = Terminal.width(1)
         options.reportedAt = reportedAt
         options.productVersion = CredWatchVersion.number
+        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         return options
     }
 

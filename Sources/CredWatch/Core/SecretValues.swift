@@ -131,6 +131,9 @@ struct SecretValues: Sendable {
     /// occurrences make one marker).
     func redact(_ text: String) -> String {
         guard !values.isEmpty, !text.isEmpty else { return text }
+        // Most strings hold no secret: looked for in place first, without copying the text.
+        var contiguous = text
+        guard contiguous.withUTF8({ bytes in values.contains { Self.occurs($0, in: bytes) } }) else { return text }
         let lowered = text.utf8.map(Bytes.lower)
         var covered: [Bool]?
         for value in values {
@@ -162,6 +165,21 @@ struct SecretValues: Sendable {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `redact` would replace `value` (lower-cased) in `text`: the whole of it when
+    /// shorter than `substringMinimum`, else any occurrence, ignoring ASCII case.
+    private static func occurs(_ value: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.count >= substringMinimum else {
+            return value.count == text.count && text.elementsEqual(value) { Bytes.lower($0) == $1 }
+        }
+        guard let first = value.first, value.count <= text.count else { return false }
+        for start in 0...(text.count - value.count) where Bytes.lower(text[start]) == first {
+            var offset = 1
+            while offset < value.count && Bytes.lower(text[start + offset]) == value[offset] { offset += 1 }
+            if offset == value.count { return true }
+        }
+        return false
     }
 
     private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {

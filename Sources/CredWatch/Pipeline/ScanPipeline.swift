@@ -311,7 +311,8 @@ public final class ScanPipeline: Sendable {
                 for sighting in output.sightings { aggregator.add(sighting) }
                 for machine in output.machines { aggregator.add(machine) }
             }
-            let findings = aggregator.report()
+            // The workers are done: the report is built on as many threads.
+            let findings = aggregator.report(threads: configuration.threads)
             run.findings.withLock { $0 = findings }
         }
     }

@@ -13,7 +13,7 @@ enum JSON {
         // `needsEscapeCheck`).
         var contiguous = text
         let isPlain = contiguous.withUTF8 { bytes in
-            guard !bytes.contains(where: needsEscapeCheck) else { return false }
+            guard !mayNeedEscape(UnsafeRawBufferPointer(bytes)) else { return false }
             output.append(contentsOf: bytes)
             return true
         }
@@ -39,6 +39,34 @@ enum JSON {
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `bytes` passes `needsEscapeCheck`. A report is mostly text that
+    /// needs no escape, so the bytes are tested eight at a time: a word with no control byte,
+    /// quote, backslash, DEL or byte above 0x7F is passed at once, any other is looked at
+    /// byte by byte.
+    static func mayNeedEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// A high bit set in the bytes of `word` that are zero (and maybe above one that is).
+        func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // Bytes below 0x20 (exact for bytes below 0x80; the others are caught by their high bit).
+            let flagged =
+                word & highs | (word &- ones &* 0x20) & ~word & highs | zeroBytes(word ^ (ones &* 0x22))
+                | zeroBytes(word ^ (ones &* 0x5C)) | zeroBytes(word ^ (ones &* 0x7F))
+            if flagged != 0 {
+                for offset in index..<index + 8 where needsEscapeCheck(bytes[offset]) { return true }
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            if needsEscapeCheck(bytes[index]) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Bytes that are escaped, or may lead an unsafe scalar.
@@ -112,7 +140,7 @@ enum JSON {
         case .text(let text):
             appendString(text, to: &output)
         case .integer(let number):
-            output.append(contentsOf: String(number).utf8)
+            appendDecimal(number, to: &output)
         case .flag(let flag):
             output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .texts(let texts):
@@ -128,15 +156,19 @@ enum JSON {
             output.append(UInt8(ascii: "["))
             for (index, source) in sources.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                output += Array(#"{"path":"#.utf8)
+                output.append(contentsOf: #"{"path":"#.utf8)
                 appendString(source.path, to: &output)
-                output += Array(#","line":\#(source.line),"offset":\#(source.offset),"#.utf8)
+                output.append(contentsOf: #","line":"#.utf8)
+                appendDecimal(Int64(source.line), to: &output)
+                output.append(contentsOf: #","offset":"#.utf8)
+                appendDecimal(source.offset, to: &output)
+                output.append(UInt8(ascii: ","))
                 if source.lineEnding != .lf {
-                    output += Array(#""line_ending":"#.utf8)
+                    output.append(contentsOf: #""line_ending":"#.utf8)
                     appendString(source.lineEnding.rawValue, to: &output)
                     output.append(UInt8(ascii: ","))
                 }
-                output += Array(#""family":"#.utf8)
+                output.append(contentsOf: #""family":"#.utf8)
                 appendString(source.family.rawValue, to: &output)
                 output.append(UInt8(ascii: "}"))
             }
@@ -158,6 +190,21 @@ enum JSON {
                 output.append(UInt8(ascii: "}"))
             }
             output.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// `number` in decimal, as `String(number)` writes it, without building the string.
+    static func appendDecimal(_ number: Int64, to output: inout [UInt8]) {
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
         }
     }
 

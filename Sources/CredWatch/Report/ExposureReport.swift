@@ -10,6 +10,8 @@ extension ExposureStore {
         let machineOfPath: [VictimMachine?]
         /// One finding per infected organisation machine, after the records' positions.
         let machineFindings: [Finding]
+        /// Threads the report order is sorted on.
+        var threads = 1
 
         var count: Int { store.records.count + machineFindings.count }
 
@@ -35,8 +37,14 @@ extension ExposureStore {
         /// Live positions (records merged into another left out), in report order.
         func reportOrder() -> [Int] {
             let strings = ReportOrderStrings(store)
-            var order = store.records.indices.filter { store.records[$0].flags & Record.merged == 0 }
-            order.sort { strings.precedes($0, $1) }
+            let live = store.records.indices.filter { store.records[$0].flags & Record.merged == 0 }
+            // Runs sorted on their own threads, then merged: the order is total (the exposure
+            // key decides last), so the result is the one sort of the whole gives.
+            let runs = inParallel(live.count, threads: threads, minimumPart: 1 << 12) { range in
+                live[range].sorted { strings.precedes($0, $1) }
+            }
+            var order = runs.first ?? []
+            for run in runs.dropFirst() { order = Self.merge(order, run, by: strings.precedes) }
             guard !machineFindings.isEmpty else { return order }
             // Few: each is placed by binary search against keys of the records it meets.
             let machineOrder = Finding.reportOrderIndices(machineFindings)
@@ -52,11 +60,31 @@ extension ExposureStore {
             }
             return order
         }
+
+        /// The two sorted runs as one, taking from `first` on a tie.
+        private static func merge(_ first: [Int], _ second: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+            var merged: [Int] = []
+            merged.reserveCapacity(first.count + second.count)
+            var (left, right) = (0, 0)
+            while left < first.count && right < second.count {
+                if precedes(second[right], first[left]) {
+                    merged.append(second[right])
+                    right += 1
+                } else {
+                    merged.append(first[left])
+                    left += 1
+                }
+            }
+            merged.append(contentsOf: first[left...])
+            merged.append(contentsOf: second[right...])
+            return merged
+        }
     }
 
     /// Merges cookies by machine, works out each record's severity and action, and returns the
     /// report (`FindingAggregator.report`).
-    mutating func report(machines sightings: [String: [MachineSighting]]) -> Report {
+    /// `threads`: how many threads work out severities and sort the report.
+    mutating func report(machines sightings: [String: [MachineSighting]], threads: Int = 1) -> Report {
         let directory = MachineDirectory(sightings, accounts: accounts, credentialPaths: paths.values.map(\.text))
         let machineOfPath = paths.values.map { directory.machine(holding: $0.text) }
         // A cookie is one exposure per victim machine: the records of its folders are keyed on
@@ -73,12 +101,30 @@ extension ExposureStore {
                 extras[Int(records[index].extra)].keyText = final.text
             }
         }
+        let verdicts = Self.triage(self, machineOfPath: machineOfPath, threads: threads)
         for index in records.indices where records[index].flags & Record.merged == 0 {
-            let triage = TriageRules.evaluate(facts(index, machineOfPath: machineOfPath).facts)
-            records[index].severity = Int8(triage.severity.rank)
-            records[index].action = Int8(Action.allCases.firstIndex(of: triage.action)!)
+            (records[index].severity, records[index].action) = verdicts[index]
         }
-        return Report(store: self, machineOfPath: machineOfPath, machineFindings: directory.infectedMachineFindings())
+        var report = Report(
+            store: self,
+            machineOfPath: machineOfPath,
+            machineFindings: directory.infectedMachineFindings()
+        )
+        report.threads = threads
+        return report
+    }
+
+    /// The severity and action (indices) of each live record, worked out on `threads` threads
+    /// from the store as it is (the records are only read).
+    private static func triage(_ store: ExposureStore, machineOfPath: [VictimMachine?], threads: Int) -> [(Int8, Int8)]
+    {
+        inParallel(store.records.count, threads: threads, minimumPart: 1 << 12) { range in
+            range.map { index -> (Int8, Int8) in
+                guard store.records[index].flags & Record.merged == 0 else { return (0, 0) }
+                let triage = TriageRules.evaluate(store.facts(index, machineOfPath: machineOfPath).facts)
+                return (Int8(triage.severity.rank), Int8(Action.allCases.firstIndex(of: triage.action)!))
+            }
+        }.flatMap { $0 }
     }
 
     /// Merges the record at `other` into the one at `index` (the same cookie read in two
@@ -190,7 +236,6 @@ extension ExposureStore {
         let logDates = sortedMachines.compactMap(\.logDate)
         var cookie = extra?.cookie
         if let latest = extra?.latestCookieExpiry { cookie?.expiry = latest }
-        let triage = TriageRules.evaluate(facts)
         let platform = platform(of: record)
         var others = record.alsoMatched < 0 ? [] : alsoMatchedSets[record.alsoMatched]
         if let platform { others.remove(platform.id) }
@@ -199,8 +244,9 @@ extension ExposureStore {
         }
         return Finding(
             kind: facts.kind,
-            severity: triage.severity,
-            action: triage.action,
+            // As `report` worked them out from the same facts.
+            severity: Severity.allCases[Int(record.severity)],
+            action: Action.allCases[Int(record.action)],
             directoryAccount: record.account < 0 ? nil : accounts[Int(record.account)],
             match: rule(of: record),
             platform: platform?.id,
@@ -230,27 +276,45 @@ extension ExposureStore {
 /// The report order (`ReportOrderKey`) on records, read from the arena: bytes compared
 /// directly when both sides are ASCII (where byte order is `String` order), `String`s
 /// otherwise, so the order is the same as the findings'.
-private struct ReportOrderStrings {
+private struct ReportOrderStrings: Sendable {
     let store: ExposureStore
     /// Per interned path: ASCII without NUL, so that comparing it alone orders the source
     /// text `path\0line\0family` the same way.
     let plainPath: [Bool]
-    /// Per record: the identifier of its account ("" without one).
-    let identifiers: [String]
+    /// Per record: the rank of its account's identifier among the identifiers the records
+    /// name (`String` order, equal identifiers equal ranks; -1 without an account); and each
+    /// platform's rank by id (at `platform + 1`; no platform is ""): the order compares two
+    /// integers where it compared two strings. By record, not by account: a million accounts
+    /// would make megabytes for a few findings.
+    let accountRanks: [Int32]
+    let platformRanks: [Int32]
 
     init(_ store: ExposureStore) {
         self.store = store
         plainPath = store.paths.values.map { $0.text.utf8.allSatisfy { $0 > 0 && $0 < 0x80 } }
-        // Only the accounts the records name, each from its bytes once: kept by record, not by
-        // account (a million accounts would make 16 MB of empty strings for a few findings).
-        var byAccount: [Int32: String] = [:]
-        identifiers = store.records.map { record in
-            guard record.account >= 0 else { return "" }
-            if let known = byAccount[record.account] { return known }
-            let identifier = store.withIdentifier(of: record.account) { String(decoding: $0, as: UTF8.self) }
-            byAccount[record.account] = identifier
-            return identifier
+        // Only the accounts the records name, each from its bytes once.
+        var identifierOf: [Int32: String] = [:]
+        for record in store.records where record.account >= 0 && identifierOf[record.account] == nil {
+            identifierOf[record.account] = store.withIdentifier(of: record.account) {
+                String(decoding: $0, as: UTF8.self)
+            }
         }
+        let named = Array(identifierOf.keys)
+        let rankOf = Dictionary(uniqueKeysWithValues: zip(named, Self.ranks(named.map { identifierOf[$0] })))
+        accountRanks = store.records.map { $0.account >= 0 ? rankOf[$0.account] ?? -1 : -1 }
+        platformRanks = Self.ranks([""] + store.platforms.values.map(\.id))
+    }
+
+    /// The rank of each string among the others (nil: -1, not ranked).
+    private static func ranks(_ strings: [String?]) -> [Int32] {
+        let sorted = strings.indices.filter { strings[$0] != nil }.sorted { strings[$0]! < strings[$1]! }
+        var ranks = [Int32](repeating: -1, count: strings.count)
+        var rank: Int32 = 0
+        for (offset, position) in sorted.enumerated() {
+            if offset > 0 && strings[sorted[offset - 1]]! != strings[position]! { rank += 1 }
+            ranks[position] = rank
+        }
+        return ranks
     }
 
     func precedes(_ a: Int, _ b: Int) -> Bool {
@@ -261,14 +325,14 @@ private struct ReportOrderStrings {
             if lhs.account != rhs.account {
                 // Findings with an account first.
                 if lhs.account < 0 || rhs.account < 0 { return rhs.account < 0 }
-                let left = identifiers[a]
-                let right = identifiers[b]
+                let left = accountRanks[a]
+                let right = accountRanks[b]
                 if left != right { return left < right }
             }
             if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
             if lhs.platform != rhs.platform {
-                let left = lhs.platform < 0 ? "" : store.platforms[lhs.platform].id
-                let right = rhs.platform < 0 ? "" : store.platforms[rhs.platform].id
+                let left = platformRanks[Int(lhs.platform) + 1]
+                let right = platformRanks[Int(rhs.platform) + 1]
                 if left != right { return left < right }
             }
             typealias Record = ExposureStore.Record

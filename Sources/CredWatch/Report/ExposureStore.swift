@@ -115,6 +115,13 @@ struct ExposureStore {
     private(set) var alsoMatchedSets = Interned<Set<String>>()
     private(set) var dates = Interned<Timestamp>()
     private var scratch: [UInt8] = []
+    /// The identifier (in `identifierBytes`; `.none` until read) and whether it is disabled, of
+    /// each account an exposure names: an account's record is decoded once, not once per
+    /// sighting and once per finding (a dump of the organisation names each account again
+    /// and again).
+    private var accountIdentifiers: [Text] = []
+    private var accountsDisabled: [Bool] = []
+    private var identifierBytes: [UInt8] = []
 
     init(accounts: AccountList) {
         self.accounts = accounts
@@ -126,10 +133,17 @@ struct ExposureStore {
 
     mutating func add(_ sighting: Sighting, count: Int = 1) {
         let account = sighting.account.flatMap { accounts.indices.contains($0) ? Int32($0) : nil }
+        if let account { noteAccount(account) }
         let index: Int
+        // The key is written into a local (taken from `scratch`, so no allocation): passing
+        // `scratch` itself to a method of the store would copy the store for the call.
+        var key: [UInt8] = []
+        swap(&key, &scratch)
+        let isASCIIKey = sighting.kind != .cookie && writeKey(of: sighting, account: account, into: &key)
+        swap(&key, &scratch)
         if sighting.kind == .cookie {
             index = lookup(ExposureKey(sighting, account: nil), sighting: sighting)
-        } else if writeKey(of: sighting, account: account, into: &scratch) {
+        } else if isASCIIKey {
             index = lookupASCII(sighting)
         } else {
             index = lookup(ExposureKey(sighting, account: account.map { accounts[Int($0)] }), sighting: sighting)
@@ -453,16 +467,38 @@ struct ExposureStore {
     /// The bytes of the identifier of account `position` (`Account.identifier`), without
     /// building the account.
     func withIdentifier<Result>(of position: Int32, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        accounts.withRecord(Int(position)) { record in
-            body(
-                record.sam ?? record.upn ?? record.mail ?? record.aliases.first
-                    ?? UnsafeRawBufferPointer(start: nil, count: 0)
-            )
+        let known = accountIdentifiers.isEmpty ? .none : accountIdentifiers[Int(position)]
+        guard !known.isNone else { return accounts.withRecord(Int(position)) { body(Self.identifier(of: $0)) } }
+        return identifierBytes.withUnsafeBytes {
+            body(UnsafeRawBufferPointer(rebasing: $0[known.offset..<known.offset + Int(known.count)]))
         }
     }
 
+    private static func identifier(of record: AccountList.Record) -> UnsafeRawBufferPointer {
+        record.sam ?? record.upn ?? record.mail ?? record.aliases.first ?? UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
     func isEnabled(_ position: Int32) -> Bool {
-        accounts.withRecord(Int(position)) { $0.flags & AccountList.Flag.disabled == 0 }
+        guard accountIdentifiers.isEmpty || accountIdentifiers[Int(position)].isNone else {
+            return !accountsDisabled[Int(position)]
+        }
+        return accounts.withRecord(Int(position)) { $0.flags & AccountList.Flag.disabled == 0 }
+    }
+
+    /// Reads the identifier and the enabled flag of account `position` once.
+    private mutating func noteAccount(_ position: Int32) {
+        if accountIdentifiers.isEmpty {
+            accountIdentifiers = Array(repeating: .none, count: accounts.count)
+            accountsDisabled = Array(repeating: false, count: accounts.count)
+        }
+        let index = Int(position)
+        guard accountIdentifiers[index].isNone else { return }
+        let (identifier, isDisabled) = accounts.withRecord(index) {
+            (Array(Self.identifier(of: $0)), $0.flags & AccountList.Flag.disabled != 0)
+        }
+        accountIdentifiers[index] = Text(offset: identifierBytes.count, count: Int32(clamping: identifier.count))
+        identifierBytes.append(contentsOf: identifier)
+        accountsDisabled[index] = isDisabled
     }
 
     /// Writes `ExposureKey(sighting, account:).text` into `key` when every part is ASCII (and
@@ -490,15 +526,21 @@ struct ExposureStore {
                 }
             }
         }
+        // Each part read through its contiguous bytes (the `utf8` view's iterator costs tens of
+        // instructions a byte).
+        func appendEscapedText(_ part: String?, lowercasing: Bool) {
+            var part = part ?? ""
+            part.withUTF8 { appendEscaped($0, lowercasing: lowercasing) }
+        }
         if sighting.kind != .unknownAccount, let account {
             withIdentifier(of: account) { appendEscaped($0, lowercasing: false) }
         } else {
-            appendEscaped((sighting.login ?? "").utf8, lowercasing: true)
+            appendEscapedText(sighting.login, lowercasing: true)
         }
         key.append(UInt8(ascii: "|"))
-        appendEscaped((sighting.platform?.id ?? "").utf8, lowercasing: false)
+        appendEscapedText(sighting.platform?.id, lowercasing: false)
         key.append(UInt8(ascii: "|"))
-        appendEscaped((sighting.password?.fingerprint ?? "").utf8, lowercasing: false)
+        appendEscapedText(sighting.password?.fingerprint, lowercasing: false)
         return isASCII
     }
 
@@ -563,9 +605,18 @@ struct SpelledText: Hashable, Sendable {
 
     init(_ text: String) { self.text = text }
 
-    static func == (lhs: SpelledText, rhs: SpelledText) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+    static func == (lhs: SpelledText, rhs: SpelledText) -> Bool {
+        var (left, right) = (lhs.text, rhs.text)
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                left.count == right.count
+                    && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
+    }
 
     func hash(into hasher: inout Hasher) {
-        for byte in text.utf8 { hasher.combine(byte) }
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -29,8 +29,10 @@ public struct FindingAggregator {
     /// Merged findings with machines attached, severity and action applied, in the
     /// deterministic report order: each built when it is read, from the compact records.
     /// Adding more sightings afterwards is not supported (take the report last).
-    public mutating func report() -> FindingReport {
-        FindingReport(store: store.report(machines: machineSightings))
+    /// `threads`: how many threads work out severities and sort the findings (the result does
+    /// not depend on it).
+    public mutating func report(threads: Int = 1) -> FindingReport {
+        FindingReport(store: store.report(machines: machineSightings, threads: threads))
     }
 
     /// The findings of `report()` as values (for callers that keep them all).

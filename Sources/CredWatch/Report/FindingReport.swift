@@ -85,6 +85,20 @@ public struct FindingReport: RandomAccessCollection, Sendable {
         }
     }
 
+    /// Calls `body` with the kind and severity of each finding, in report order, without
+    /// building any (the storage is looked at once, not once per finding).
+    public func forEachKindAndSeverity(_ body: (FindingKind, Severity) -> Void) {
+        switch storage {
+        case .findings(let findings):
+            for index in order { body(findings[index].kind, findings[index].severity) }
+        case .store(let report):
+            for index in order {
+                let (kind, severity) = report.kindAndSeverity(at: index)
+                body(kind, severity)
+            }
+        }
+    }
+
     /// The exposure keys, in report order (built from the records, without whole findings).
     public var exposureKeys: [String] {
         order.map(exposureKey)

@@ -41,6 +41,19 @@ public struct ByteSink {
         if case .descriptor = destination, buffer.count >= Self.flushThreshold { flush() }
     }
 
+    /// Appends `bytes`: a block of at least `flushThreshold` bytes (a batch of rendered lines)
+    /// is written out at once after the pending bytes, rather than copied into them first.
+    mutating func write(_ bytes: [UInt8]) {
+        guard failure == 0 else { return }
+        guard case .descriptor(let descriptor) = destination, bytes.count >= Self.flushThreshold else {
+            buffer.append(contentsOf: bytes)
+            if case .descriptor = destination, buffer.count >= Self.flushThreshold { flush() }
+            return
+        }
+        flush()
+        if failure == 0 { failure = FileDescriptor.writeAll(bytes, to: descriptor) }
+    }
+
     /// Lets `body` append to the pending bytes directly (the encoders append to arrays), then
     /// writes them out once enough is pending.
     mutating func append(_ body: (inout [UInt8]) -> Void) {

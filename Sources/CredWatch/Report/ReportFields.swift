@@ -95,7 +95,7 @@ enum ReportField: Sendable {
         // Appended after the columns CSV consumers already read, so that their positions hold.
         .csvOnly("sources_offset") { .offsets($0.sources) },
         .value("id") { $0.id.map(ReportValue.text) },
-        .ofRun("reported_at") { .text(Timestamp($0.reportedAt).iso8601) },
+        .ofRun("reported_at") { .text($0.reportedAtText) },
         .value("input_modified") { $0.inputModified.map { .text($0.iso8601) } },
         // The account the first machine's user is (a cookie's or an unknown login's too).
         .value("machine_account") { $0.machine?.account.map(ReportValue.text) },

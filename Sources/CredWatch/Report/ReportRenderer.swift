@@ -29,9 +29,16 @@ public struct ReportOptions: Sendable {
     /// When the run reported (JSONL and CSV `reported_at`, ECS `@timestamp`, CEF `rt`, the
     /// syslog timestamp). The CLI sets the run's (or `SOURCE_DATE_EPOCH`'s); the default keeps
     /// renderings of the same findings byte-identical.
-    public var reportedAt = Date(timeIntervalSince1970: 0)
+    public var reportedAt = Date(timeIntervalSince1970: 0) {
+        didSet { reportedAtText = Timestamp(reportedAt).iso8601 }
+    }
+    /// `reportedAt` in ISO 8601: formatted once, not once per finding.
+    private(set) var reportedAtText = Timestamp(Date(timeIntervalSince1970: 0)).iso8601
     /// credwatch's version (CEF's Device Version).
     public var productVersion = CredWatchVersion.number
+    /// Threads that render the line formats (JSONL, CSV, ECS, CEF); at most the number of
+    /// cores is used. The CLI gives the scan's `--threads`. The bytes do not depend on it.
+    public var threads = 1
     /// The run the HTML report records (inputs, counters, what could not be read); nil: the
     /// page says it was not given.
     public var run: RunFacts?
@@ -65,40 +72,59 @@ public enum ReportRenderer {
         // Each finding is built (from the report's records) when it is written, and dropped.
         switch format {
         case .jsonl:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    JSON.appendFinding(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                JSON.appendFinding(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .csv:
             sink.append { CSV.appendRow(ReportField.columnNames(revealPasswords: options.revealPasswords), to: &$0) }
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { CSV.appendRow(CSV.cells(of: finding, options: options), to: &$0) }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                CSV.appendRow(CSV.cells(of: finding, options: options), to: &output)
             }
         case .table:
             sink.write(Table.render(Array(report), options: options).utf8)
         case .ecs:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    ECS.appendDocument(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                ECS.appendDocument(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .cef:
-            for finding in report {
-                guard !sink.hasFailed else { return }
-                sink.append { output in
-                    CEF.appendEvent(finding, options: options, to: &output)
-                    output.append(0x0A)
-                }
+            writeLines(report, options: options, to: &sink) { finding, output in
+                CEF.appendEvent(finding, options: options, to: &output)
+                output.append(0x0A)
             }
         case .html:
             // A page with totals and tables over every finding: rendered whole.
             sink.write(HTMLReport.render(Array(report), options: options))
+        }
+    }
+
+    /// Findings rendered per thread and per round by `writeLines`: a round holds this many
+    /// lines per thread in memory (a finding lists at most `Finding.maxListedSources`).
+    static let linesPerBatch = 512
+
+    /// Writes the line `line` renders of each finding, in report order. A line depends on its
+    /// finding alone, so each round renders consecutive batches on up to `options.threads`
+    /// threads (a report of a million findings is otherwise written by one core while the
+    /// others wait) and writes them in order: the same bytes as one thread.
+    private static func writeLines(
+        _ report: FindingReport,
+        options: ReportOptions,
+        to sink: inout ByteSink,
+        _ line: @escaping @Sendable (Finding, inout [UInt8]) -> Void
+    ) {
+        // A round is one batch per thread used (never more than the cores), so its memory is bounded.
+        let threads = max(1, min(options.threads, ProcessInfo.processInfo.activeProcessorCount))
+        var start = 0
+        while start < report.count && !sink.hasFailed {
+            let round = start..<min(report.count, start + threads * linesPerBatch)
+            let batches = inParallel(round.count, threads: threads, minimumPart: linesPerBatch) { part in
+                var bytes: [UInt8] = []
+                for position in part { line(report[round.lowerBound + position], &bytes) }
+                return bytes
+            }
+            for batch in batches { sink.write(batch) }
+            start = round.upperBound
         }
     }
 }

@@ -38,15 +38,15 @@ public struct RunSummary: Sendable {
         errors = diagnostics.errors.load(ordering: .relaxed)
         warnings = diagnostics.warnings.load(ordering: .relaxed)
         // Read from the report's records: no finding is built to be counted.
-        var kinds = [FindingKind: Int]()
-        var severities = [Severity: Int]()
-        for index in findings.indices {
-            let (kind, severity) = findings.kindAndSeverity(at: index)
-            kinds[kind, default: 0] += 1
-            severities[severity, default: 0] += 1
+        // Counted by position in `allCases` (no hashing per finding).
+        var kinds = [Int](repeating: 0, count: FindingKind.allCases.count)
+        var severities = [Int](repeating: 0, count: Severity.allCases.count)
+        findings.forEachKindAndSeverity { kind, severity in
+            kinds[FindingKind.allCases.firstIndex(of: kind)!] += 1
+            severities[Severity.allCases.firstIndex(of: severity)!] += 1
         }
-        findingsByKind = FindingKind.allCases.map { ($0, kinds[$0] ?? 0) }
-        findingsBySeverity = Severity.allCases.reversed().map { ($0, severities[$0] ?? 0) }
+        findingsByKind = FindingKind.allCases.enumerated().map { ($1, kinds[$0]) }
+        findingsBySeverity = Severity.allCases.enumerated().reversed().map { ($1, severities[$0]) }
         findingCount = findings.count
         self.elapsed = elapsed
         self.accounts = accounts

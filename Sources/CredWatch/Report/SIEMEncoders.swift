@@ -5,7 +5,7 @@ import Foundation
 enum ECS {
     static func appendDocument(_ finding: Finding, options: ReportOptions, to output: inout [UInt8]) {
         output += Array(#"{"@timestamp":"#.utf8)
-        JSON.appendString(Timestamp(options.reportedAt).iso8601, to: &output)
+        JSON.appendString(options.reportedAtText, to: &output)
         // The objects open at this point of the output, outermost first.
         var open: [Substring] = []
         for field in ECSFields.all {

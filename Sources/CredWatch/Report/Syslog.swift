@@ -133,7 +133,7 @@ public enum Syslog {
     static func message(_ finding: Finding, options: ReportOptions, hostname: String, processID: Int32) -> [UInt8] {
         var output: [UInt8] = []
         let priority = facility * 8 + finding.severity.syslogSeverity
-        output += Array("<\(priority)>1 \(Timestamp(options.reportedAt).iso8601) \(hostname) credwatch ".utf8)
+        output += Array("<\(priority)>1 \(options.reportedAtText) \(hostname) credwatch ".utf8)
         output += Array("\(processID) \(finding.kind.rawValue) [\(structuredDataID)".utf8)
         for parameter in structuredData {
             guard let value = parameter.value(finding) else { continue }
