@@ -12,6 +12,8 @@
 # generated here when missing), PROFILE_MB [20], PROFILE_FINDINGS [20000], BENCH_ACCOUNTS
 # [100000], CREDWATCH [.build/release/credwatch], PARSE_C_SOURCE [../shared/anchors/parse_c.c],
 # PROFILE_RESULTS [Benchmarks/profile-latest.txt], PROFILE_TOP [16] (functions listed per table).
+# The corpora of `make bench` in BENCH_DIR are used when its corpus.key names BENCH_ACCOUNTS
+# accounts; otherwise they are generated under BENCH_DIR/profile.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,18 +45,23 @@ rm -rf "$P" && mkdir -p "$P/bin" "$P/share/credwatch"
 cp "$CREDWATCH" "$P/bin/credwatch" && strip -g "$P/bin/credwatch"
 ln -s "$root/Patterns" "$P/share/credwatch/patterns"
 
-# Corpora: the bench's when present, else made here (same generators and seeds).
-mkdir -p "$W"
-[[ -s "$W/accounts.csv" ]] || "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 >"$W/accounts.csv"
-[[ -s "$W/accounts.txt" ]] || "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 --plain >"$W/accounts.txt"
-if [[ ! -s "$W/ulp.txt" ]] || (($(stat -c %s "$W/ulp.txt") < MB * 1000000)); then
-    "${GEN[@]}" ulp --bytes "${MB}M" --seed 1 --accounts "$W/accounts.csv" --plant 200 >"$P/ulp.txt"
-else
-    head -c "$((MB * 1000000))" "$W/ulp.txt" | sed '$d' >"$P/ulp.txt"  # whole lines only
+# Corpora: the bench's when `make bench` made them for this many accounts (its corpus.key),
+# else made here with the same generators and seeds.
+C="$W"
+if ! grep -q " accounts=$ACCOUNTS " "$W/corpus.key" 2>/dev/null || [[ ! -s "$W/org-combo.txt" ]]; then
+    C="$P"
+    say "generating corpora for $ACCOUNTS accounts in $C"
+    "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 >"$C/accounts.csv"
+    "${GEN[@]}" accounts --count "$ACCOUNTS" --seed 1 --plain >"$C/accounts.txt"
+    "${GEN[@]}" org-combo --accounts "$C/accounts.csv" --passwords 5 --seed 1 >"$C/org-combo.txt"
 fi
-[[ -s "$W/org-combo.txt" ]] || "${GEN[@]}" org-combo --accounts "$W/accounts.csv" --passwords 5 --seed 1 \
-    >"$W/org-combo.txt"
-head -n "$FINDINGS" "$W/org-combo.txt" >"$P/findings.txt"
+if [[ ! -s "$C/ulp.txt" ]] || (($(stat -c %s "$C/ulp.txt") < MB * 1000000)); then
+    "${GEN[@]}" ulp --bytes "${MB}M" --seed 1 --accounts "$C/accounts.csv" --plant 200 | sed '$d' >"$P/ulp.part"
+else
+    head -c "$((MB * 1000000))" "$C/ulp.txt" | sed '$d' >"$P/ulp.part"  # whole lines only
+fi
+mv "$P/ulp.part" "$P/ulp.txt"
+head -n "$FINDINGS" "$C/org-combo.txt" >"$P/findings.txt"
 "${GEN[@]}" ulp --bytes "$(stat -c %s "$P/findings.txt")" --seed 3 | sed '$d' >"$P/findings-free.txt"
 : >"$P/empty.txt"
 cp "$root/Samples/accounts.csv" "$P/small-accounts.csv"
@@ -79,16 +86,18 @@ profile() {  # profile NAME COMMAND...
 cw=("$P/bin/credwatch" scan)
 org=(--org "$root/Samples/org.toml" --format jsonl --quiet --threads 1)
 profile empty-small "${cw[@]}" "$P/empty.txt" --accounts "$P/small-accounts.csv" "${org[@]}"
-profile empty "${cw[@]}" "$P/empty.txt" --accounts "$W/accounts.csv" "${org[@]}"
-profile ulp "${cw[@]}" "$P/ulp.txt" --accounts "$W/accounts.csv" "${org[@]}"
-profile findings "${cw[@]}" "$P/findings.txt" --accounts "$W/accounts.csv" "${org[@]}"
-profile findings-free "${cw[@]}" "$P/findings-free.txt" --accounts "$W/accounts.csv" "${org[@]}"
+profile empty "${cw[@]}" "$P/empty.txt" --accounts "$C/accounts.csv" "${org[@]}"
+profile ulp "${cw[@]}" "$P/ulp.txt" --accounts "$C/accounts.csv" "${org[@]}"
+profile findings "${cw[@]}" "$P/findings.txt" --accounts "$C/accounts.csv" "${org[@]}"
+profile findings-free "${cw[@]}" "$P/findings-free.txt" --accounts "$C/accounts.csv" "${org[@]}"
 
 anchor=""
 if [[ -f "$PARSE_C_SOURCE" ]] && cc -O2 -march=native -pthread -o "$P/parse_c" "$PARSE_C_SOURCE" -lz -lisal -lpcre2-8 \
     2>"$P/parse_c.log"; then
-    profile anchor "$P/parse_c" "$W/accounts.txt" plain "$P/ulp.txt"
-    anchor=$(cat "$P/anchor.total")
+    # Its start-up (reading the accounts) is taken out too, with a run on an empty file.
+    profile anchor-empty "$P/parse_c" "$C/accounts.txt" plain "$P/empty.txt"
+    profile anchor "$P/parse_c" "$C/accounts.txt" plain "$P/ulp.txt"
+    anchor=$(($(cat "$P/anchor.total") - $(cat "$P/anchor-empty.total")))
 else
     say "C anchor not built (see $P/parse_c.log): its row is skipped"
 fi
@@ -124,7 +133,8 @@ def table(title, work, base, units, label):
 
 table(f"ULP combolist ({mb} MB, {lines:,} lines)", "ulp", "empty", lines, "line")
 if anchor:
-    text.append(f"  C anchor (parse_c.c, whole run on the same file): {int(anchor) / lines:,.0f} instructions per line")
+    text.append(f"  C anchor (parse_c.c on the same file, less its run on an empty one): {int(anchor) / lines:,.0f} "
+                "instructions per line")
 table(f"Account export ({accounts:,} accounts, empty input)", "empty", "empty-small", accounts, "account")
 table(f"Findings ({findings:,} lines of org-combo.txt, each a finding, less a findings-free file of the "
       "same size)", "findings", "findings-free", findings, "finding")

@@ -65,13 +65,18 @@ struct VictimLayoutCLITests {
         }
     }
 
-    /// The folders above the dump are the user's: a dump saved under `~/Downloads` (a folder
-    /// name stealers' `Downloads/` grabs share) keeps its victims' machines.
-    @Test func aDumpUnderTheUsersDownloadsFolderKeepsItsMachines() throws {
-        let directory = try CLI.temporaryDirectory().appendingPathComponent("Downloads")
+    /// A dump saved under `~/Downloads` (a folder name stealers' `Downloads/` grabs share), or
+    /// under any folder named like a grab, keeps its victims and their machines, whether the
+    /// scan names the dump or a folder above that one.
+    @Test(arguments: ["Downloads", "Cookies", "History", "Autofill", "Telegram"])
+    func aDumpUnderAFolderNamedLikeAGrabKeepsItsMachines(_ folder: String) throws {
+        let top = try CLI.temporaryDirectory()
+        let directory = top.appendingPathComponent(folder)
         try Self.dump(in: directory)
-        let machines = try Self.machines(directory.appendingPathComponent("dump").path)
-        #expect(machines["credential jdupont"] == "GEX-PAR-PC0007", "\(machines)")
-        #expect(machines["credential sleroy"] == "PC-TWO", "\(machines)")
+        for input in [directory.appendingPathComponent("dump"), top] {
+            let machines = try Self.machines(input.path)
+            #expect(machines["credential jdupont"] == "GEX-PAR-PC0007", "\(input.path): \(machines)")
+            #expect(machines["credential sleroy"] == "PC-TWO", "\(input.path): \(machines)")
+        }
     }
 }

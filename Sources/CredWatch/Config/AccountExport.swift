@@ -94,6 +94,8 @@ enum AccountExport {
         /// Position in the row, column, and its header as written.
         var columns: [(position: Int, column: Column, header: String)]
         var dateOrder: DateOrder?
+        /// Fields in the header row.
+        var width = 0
     }
 
     /// Calls `body` with the export as UTF-8 without BOM: a UTF-8 BOM is skipped, UTF-16 (with
@@ -202,6 +204,7 @@ enum AccountExport {
             return false
         }
         if let runaway { throw ConfigurationError(file: file, line: runaway.line, message: "\(runaway)") }
+        layout.width = headerFields
         guard layout.columns.contains(where: { $0.column.isIdentity }) else {
             throw ConfigurationError(file: file, line: headerLine, message: identityColumnsMessage)
         }
@@ -258,6 +261,8 @@ enum AccountExport {
         var issues: [Column: (count: Int, first: Sample)] = [:]
         /// Rows with values but no identity (skipped).
         var withoutIdentity: (count: Int, line: Int)?
+        /// Rows with values whose number of fields is not the header's (read by position).
+        var misshapen: (count: Int, line: Int)?
         /// The first date that is a date only day first, and only month first.
         var dayFirst: Sample?
         var monthFirst: Sample?
@@ -296,6 +301,9 @@ enum AccountExport {
             if let later = next.withoutIdentity {
                 withoutIdentity = withoutIdentity.map { ($0.count + later.count, $0.line) } ?? later
             }
+            if let later = next.misshapen {
+                misshapen = misshapen.map { ($0.count + later.count, $0.line) } ?? later
+            }
             dayFirst = dayFirst ?? next.dayFirst
             monthFirst = monthFirst ?? next.monthFirst
         }
@@ -322,6 +330,15 @@ enum AccountExport {
                 rows.line,
                 "\(rows.count) row\(rows.count == 1 ? " has" : "s have") values but no sAMAccountName, UPN, mail or "
                     + "smtp: alias (the first here): skipped, as no login can resolve to \(rows.count == 1 ? "it" : "them")"
+            )
+        }
+
+        if let rows = rows.misshapen {
+            warn(
+                rows.line,
+                "\(rows.count) row\(rows.count == 1 ? " does" : "s do") not have the header's \(layout.width) fields "
+                    + "(the first here): read by position as far as \(rows.count == 1 ? "it goes" : "they go"); a row "
+                    + "cut short or run into junk may give an account a wrong identity: check the export"
             )
         }
 
@@ -424,6 +441,14 @@ enum AccountExport {
         aliases: inout [UnsafeRawBufferPointer],
         to rows: inout Rows
     ) {
+        // A row cut short or run together with junk: read by position all the same (its
+        // identities may be right), and named.
+        if fields.count != layout.width,
+            fields.count < layout.width || fields[layout.width...].contains(where: { !Bytes.trimmed($0).isEmpty }),
+            fields.contains(where: { !Bytes.trimmed($0).isEmpty })
+        {
+            rows.misshapen = rows.misshapen.map { ($0.count + 1, $0.line) } ?? (1, line)
+        }
         var account = AccountList.Builder.Row(line: line)
         var proxyAddresses: UnsafeRawBufferPointer?
         var passwordLastSet: UnsafeRawBufferPointer?

@@ -4,10 +4,11 @@ public enum DocumentClassifier {
     /// Role of a document from its locator (`dump.zip!FR[HWID]/Chrome/Default/Passwords.txt`).
     /// Case-insensitive names; the locator's components are separated by "/" or "!".
     ///
-    /// `ofFileRead`: the locator names a file that was read (by its path inside the dump) and
-    /// yielded records, given as a whole path: folders that mark files to skip do not apply,
-    /// since the folders above the dump (`~/Downloads`) are the user's, not the stealer's.
-    public static func role(forLocator locator: String, ofFileRead: Bool = false) -> DocumentRole {
+    /// A file named as credentials or system information is that, in whatever folder: the
+    /// folders that mark a stealer's other grabs (`Cookies/`, `Autofill/`, `Downloads/`) say
+    /// what an unremarkable name holds, but the folders above a dump are the user's
+    /// (`~/Downloads/dump/…`), and a victim's own `passwords.txt` grabbed is credentials too.
+    public static func role(forLocator locator: String) -> DocumentRole {
         if locator == "-" { return .combolist }
         let components = components(of: locator)
         guard let name = components.last, !name.isEmpty else { return .combolist }
@@ -16,11 +17,8 @@ public enum DocumentClassifier {
         let key = normalized(stem)
 
         if binaryExtensions.contains(fileExtension) { return .ignored }
-        if folders.contains("cookies") { return .cookies }
-        if !ofFileRead && folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
         // Steam's `ssfn…` sentry files have no extension.
         if ignoredNames.contains(key) || key.hasPrefix("screenshot") || key.hasPrefix("ssfn") { return .ignored }
-
         if fileExtension == "json" {
             if key.contains("password") { return .credentialsJSON }
             if isSystemInfoName(stem) { return .systemInfoJSON }
@@ -31,6 +29,8 @@ public enum DocumentClassifier {
         // reads URL lines outside label records as combolist lines.
         if key.contains("password") && (fileExtension == "txt" || fileExtension.isEmpty) { return .credentials }
         if fileExtension == "txt" && isSystemInfoName(stem) { return .systemInfo }
+        if folders.contains("cookies") { return .cookies }
+        if folders.contains(where: { ignoredFolders.contains(normalized($0)) }) { return .ignored }
         if key.contains("cookies") && fileExtension == "txt" { return .cookies }
         return .combolist
     }

@@ -146,7 +146,7 @@ struct MachineDirectory {
     static func victimFolders(_ hostnameOfFolder: [String: String?], credentialPaths: [String]) -> [String: String] {
         var foldersHoldingStealerFiles = Set<Substring>()
         for path in credentialPaths {
-            switch DocumentClassifier.role(forLocator: path, ofFileRead: true) {
+            switch DocumentClassifier.role(forLocator: path) {
             case .credentials, .credentialsJSON, .cookies: break
             default: continue
             }

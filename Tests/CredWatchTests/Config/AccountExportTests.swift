@@ -201,6 +201,23 @@ import Testing
         #expect(directory.warnings.first?.message.hasPrefix("1 row has values but no sAMAccountName") == true)
     }
 
+    /// Rows cut short or run into junk (the probe's: a lone value, binary bytes, a last row
+    /// truncated mid-address) are read by position, and named; trailing empty fields are not
+    /// a different shape. The same from both reads.
+    @Test func rowsOfAnotherShapeAreAWarning() throws {
+        let text =
+            "sAMAccountName,mail,displayName,department\njdupont,jd@example.test,Jean,Bloc\n\"zz1\"\n"
+            + "\u{1}\u{2} garbage\n" + Self.rows(0..<3) + "bleroy,bl@example.test,B,Bloc,,\n"
+            + "x,x@example.test,X,Bloc,extra\nzz3,zz3@clinique-ex"
+        for read in bothReads(text) {
+            let read = try read.get()
+            #expect(read.accounts.count == 9)
+            #expect(read.warnings.map(\.line) == [3], "\(read.warnings)")
+            #expect(read.warnings.first?.message.hasPrefix("4 rows do not have the header's 4 fields") == true)
+        }
+        #expect(try load(Self.header + Self.rows(0..<4)).warnings.isEmpty)
+    }
+
     // MARK: Values not understood
 
     @Test(

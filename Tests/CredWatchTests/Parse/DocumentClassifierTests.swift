@@ -85,6 +85,14 @@ struct DocumentClassifierTests {
             ("v/data.sqlite", .ignored),
             ("v/cookie_list.txt", .ignored),
             ("v/Autofills.json", .ignored),
+            // Files named as credentials or system information, under folders named like other
+            // grabs: the user's folders above a dump, or a victim's own password file grabbed.
+            ("home/Downloads/dump/v/Passwords.txt", .credentials),
+            ("Cookies/dump/v/System/Information.txt", .systemInfo),
+            ("History/v/Passwords.json", .credentialsJSON),
+            ("v/FileGrabber/Desktop/passwords.txt", .credentials),
+            ("Downloads/dump/v/Cookies/Chrome.txt", .cookies),
+            ("Downloads/dump/v/notes.txt", .ignored),
             // Everything else is a combolist.
             ("-", .combolist),
             ("ulp/combo_2024.txt", .combolist),
