@@ -79,4 +79,17 @@ struct VictimLayoutCLITests {
             #expect(machines["credential sleroy"] == "PC-TWO", "\(input.path): \(machines)")
         }
     }
+
+    /// A grabbed file named as system information (a victim's own copy, in `FileGrabber/`,
+    /// `Grabber/Desktop/`, `Autofill/System/`) is no other machine of the victim: its own
+    /// system information still goes with its credentials (re-check probe's regression).
+    @Test(arguments: ["FileGrabber", "Grabber/Desktop", "FileGrabber/System", "Downloads", "Autofill/System"])
+    func grabbedSystemInformationIsNoOtherMachine(_ grab: String) throws {
+        let directory = try CLI.temporaryDirectory()
+        try Self.dump(in: directory)
+        try Self.write(Self.information("OTHER-PC"), "dump/victim1/\(grab)/Information.txt", in: directory)
+        let machines = try Self.machines(directory.appendingPathComponent("dump").path)
+        #expect(machines["credential jdupont"] == "GEX-PAR-PC0007", "\(grab): \(machines)")
+        #expect(machines["credential sleroy"] == "PC-TWO", "\(grab): \(machines)")
+    }
 }

@@ -35,6 +35,12 @@ public enum DocumentClassifier {
         return .combolist
     }
 
+    /// Whether a folder's name is one of a stealer's grabs of other things than credentials
+    /// (`Autofill`, `FileGrabber`, `Downloads`, any case).
+    static func isGrabFolder(_ name: String) -> Bool {
+        ignoredFolders.contains(normalized(name.lowercased()))
+    }
+
     /// Lower-case components of a locator, split at `/`, `\` and `!`.
     static func components(of locator: String) -> [String] {
         // On UTF-8 bytes: splitting by Character costs more than reading a small member.

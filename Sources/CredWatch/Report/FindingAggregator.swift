@@ -156,9 +156,11 @@ struct MachineDirectory {
             }
         }
         // The system information below each folder near one: how many folders, which host names.
+        // What lies in a grab folder (`FileGrabber/Information.txt`, a victim's own copy of
+        // some file) is no machine of the folders above that one.
         var machinesBelow: [Substring: (folders: Int, hostnames: Set<String?>)] = [:]
         for (folder, hostname) in hostnameOfFolder {
-            forEachFolder(above: folder, levels: maxVictimLevels) { above, _ in
+            forEachFolder(above: folder, levels: maxVictimLevels, leavingGrabFolders: false) { above, _ in
                 machinesBelow[above, default: (0, [])].folders += 1
                 machinesBelow[above, default: (0, [])].hostnames.insert(hostname)
                 return true
@@ -167,7 +169,7 @@ struct MachineDirectory {
         var victimOfFolder: [String: String] = [:]
         for (folder, hostname) in hostnameOfFolder
         where isSystemInformationFolder(folder) && !foldersHoldingStealerFiles.contains(Substring(folder)) {
-            forEachFolder(above: folder, levels: maxVictimLevels) { above, crossedArchive in
+            forEachFolder(above: folder, levels: maxVictimLevels, leavingGrabFolders: false) { above, crossedArchive in
                 if hostnameOfFolder[String(above)] != nil { return false }
                 if let below = machinesBelow[above], below.folders > 1, hostname == nil || below.hostnames != [hostname]
                 {
@@ -194,15 +196,22 @@ struct MachineDirectory {
 
     /// Calls `body` with each folder (or archive) above `path`, nearest first, at most `levels`
     /// up, and whether it was reached by leaving an archive (`pack.zip!…` → `pack.zip`), until
-    /// `body` returns false.
+    /// `body` returns false; without `leavingGrabFolders`, not above a grab folder
+    /// (`FileGrabber/`, `Autofill/`) the walk would leave.
     private static func forEachFolder(
         above path: String,
         levels: Int,
+        leavingGrabFolders: Bool = true,
         _ body: (_ folder: Substring, _ crossedArchive: Bool) -> Bool
     ) {
         var current = Substring(path)
         for _ in 0..<levels {
             guard let cut = Locator.lastBoundary(in: current) else { return }
+            if !leavingGrabFolders
+                && DocumentClassifier.isGrabFolder(String(current[current.utf8.index(after: cut)...]))
+            {
+                return
+            }
             let crossedArchive = current.utf8[cut] == UInt8(ascii: "!")
             current = current[..<cut]
             if !body(current, crossedArchive) { return }
