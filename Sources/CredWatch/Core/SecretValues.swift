@@ -128,67 +128,54 @@ struct SecretValues: Sendable {
     }
 
     /// `text` with every occurrence of a secret replaced by `marker` (overlapping and adjacent
-    /// occurrences make one marker).
+    /// occurrences make one marker). Read in place, ASCII case folded as it is compared: most
+    /// strings hold no secret and are returned without a copy.
     func redact(_ text: String) -> String {
         guard !values.isEmpty, !text.isEmpty else { return text }
-        // Most strings hold no secret: looked for in place first, without copying the text.
         var contiguous = text
-        guard contiguous.withUTF8({ bytes in values.contains { Self.occurs($0, in: bytes) } }) else { return text }
-        let lowered = text.utf8.map(Bytes.lower)
-        var covered: [Bool]?
-        for value in values {
-            if value.count < Self.substringMinimum {
-                if lowered == value { return Self.marker }
-                continue
+        return contiguous.withUTF8 { bytes in
+            var covered: [Bool]?
+            for value in values {
+                if value.count < Self.substringMinimum {
+                    if value.count == bytes.count && bytes.elementsEqual(value, by: { Bytes.lower($0) == $1 }) {
+                        return Self.marker
+                    }
+                    continue
+                }
+                var start = 0
+                while let hit = Self.firstIndex(of: value, in: bytes, from: start) {
+                    if covered == nil { covered = [Bool](repeating: false, count: bytes.count) }
+                    for index in hit..<(hit + value.count) { covered![index] = true }
+                    start = hit + 1
+                }
             }
-            guard value.count <= lowered.count else { continue }
-            var start = 0
-            while start + value.count <= lowered.count {
-                guard let hit = Self.firstIndex(of: value, in: lowered, from: start) else { break }
-                if covered == nil { covered = [Bool](repeating: false, count: lowered.count) }
-                for index in hit..<(hit + value.count) { covered![index] = true }
-                start = hit + 1
+            guard let covered else { return text }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if covered[index] {
+                    out += Self.marker.utf8
+                    while index < bytes.count && covered[index] { index += 1 }
+                } else {
+                    out.append(bytes[index])
+                    index += 1
+                }
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        guard let covered else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(lowered.count)
-        var index = 0
-        let original = Array(text.utf8)
-        while index < original.count {
-            if covered[index] {
-                out += Self.marker.utf8
-                while index < original.count && covered[index] { index += 1 }
-            } else {
-                out.append(original[index])
-                index += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether `redact` would replace `value` (lower-cased) in `text`: the whole of it when
-    /// shorter than `substringMinimum`, else any occurrence, ignoring ASCII case.
-    private static func occurs(_ value: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard value.count >= substringMinimum else {
-            return value.count == text.count && text.elementsEqual(value) { Bytes.lower($0) == $1 }
-        }
-        guard let first = value.first, value.count <= text.count else { return false }
-        for start in 0...(text.count - value.count) where Bytes.lower(text[start]) == first {
-            var offset = 1
-            while offset < value.count && Bytes.lower(text[start + offset]) == value[offset] { offset += 1 }
-            if offset == value.count { return true }
-        }
-        return false
-    }
-
-    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first else { return nil }
+    /// The first occurrence of `needle` (lower-cased) in `haystack` at or after `from`, ASCII
+    /// case ignored.
+    private static func firstIndex(of needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let first = needle.first, needle.count <= haystack.count else { return nil }
         var index = from
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
-                return index
+        while index <= haystack.count - needle.count {
+            if Bytes.lower(haystack[index]) == first {
+                var offset = 1
+                while offset < needle.count && Bytes.lower(haystack[index + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return index }
             }
             index += 1
         }

@@ -48,8 +48,7 @@ enum JSON {
     static func mayNeedEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        /// A high bit set in the bytes of `word` that are zero (and maybe above one that is).
-        func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+        let zeroBytes = Bytes.zeroByteMask
         var index = 0
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
