@@ -472,7 +472,8 @@ public struct AccountList: RandomAccessCollection, Sendable, Equatable, Expressi
             if scratch.elementsEqual(value) {
                 writer.byte(0)
             } else {
-                // Folding may lengthen the text past what was set aside for it: written apart.
+                // Folding may lengthen the text (up to 4.5 times: `append` sets that aside, and
+                // `LEB128Writer.bytes` traps rather than write past it).
                 scratch.withUnsafeBytes { folded in
                     writer.number(folded.count + 1)
                     writer.bytes(folded)
